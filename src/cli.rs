@@ -1,0 +1,156 @@
+//! Command-line interface definition (clap derive).
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "authfix",
+    version,
+    about = "Find and fix Auth.js (NextAuth v4 / v5) mistakes in Next.js App Router projects",
+    long_about = None,
+    propagate_version = true
+)]
+pub struct Cli {
+    /// When to use colour: auto (terminals only, honours NO_COLOR), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Scaffold a new Next.js App Router project with a correct Auth.js setup.
+    New(NewArgs),
+    /// Add a correct Auth.js setup to an existing Next.js app.
+    Init(InitArgs),
+    /// Find Auth.js mistakes and rewrite them in place, showing every diff first.
+    Fix(FixArgs),
+    /// List every rule: code, name, fix safety, one line.
+    Rules(RulesArgs),
+    /// Print the documentation of one rule (by code or name).
+    Explain(ExplainArgs),
+    /// Ask a running deployment's auth endpoints what is wrong with its environment.
+    Doctor(DoctorArgs),
+}
+
+/// Flags shared by every command that writes files after a review (fix, init).
+#[derive(Args, Debug, Clone, Default)]
+pub struct ReviewArgs {
+    /// Show the report and the diffs, write nothing. Exit 1 when changes are pending.
+    #[arg(long, conflicts_with_all = ["diff", "yes", "interactive"])]
+    pub dry_run: bool,
+    /// Print only a plain unified diff (git apply-able), write nothing. Exit 1 when changes are pending.
+    #[arg(long, conflicts_with_all = ["yes", "interactive"])]
+    pub diff: bool,
+    /// Apply without asking.
+    #[arg(long, short = 'y', conflicts_with = "interactive")]
+    pub yes: bool,
+    /// Ask for each fix: yes / no / all / quit.
+    #[arg(long, short = 'i')]
+    pub interactive: bool,
+    /// Write even when a file to change has uncommitted changes in git.
+    #[arg(long)]
+    pub allow_dirty: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct FixArgs {
+    /// The project (or monorepo) to scan.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    #[command(flatten)]
+    pub review: ReviewArgs,
+    /// Also apply unsafe fixes (they change behaviour the user may rely on).
+    #[arg(long = "unsafe")]
+    pub unsafe_fixes: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct RulesArgs {
+    /// Print the rule table as Markdown (the README's table is generated from this).
+    #[arg(long)]
+    pub markdown: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// A rule code (`C001`) or name (`secure-cookies-node-env`).
+    pub rule: String,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum AuthVersion {
+    #[default]
+    V5,
+    V4,
+}
+
+#[derive(Args, Debug)]
+pub struct NewArgs {
+    /// Folder to create (its name becomes the package name).
+    pub dir: PathBuf,
+    /// Auth.js major version.
+    #[arg(long, value_enum, default_value_t = AuthVersion::V5)]
+    pub auth: AuthVersion,
+    /// Put the app under src/.
+    #[arg(long)]
+    pub src_dir: bool,
+    /// Sign-in providers (repeatable or comma-separated): github, google, credentials, …
+    #[arg(long = "provider", value_delimiter = ',', default_value = "github")]
+    pub providers: Vec<String>,
+    /// Do not run the package manager's install.
+    #[arg(long)]
+    pub no_install: bool,
+    /// Write into a non-empty folder (existing files are still never overwritten).
+    #[arg(long)]
+    pub force: bool,
+    /// Render templates from this folder instead of the embedded ones.
+    #[arg(long)]
+    pub templates: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// The existing Next.js app.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    #[arg(long, value_enum, default_value_t = AuthVersion::V5)]
+    pub auth: AuthVersion,
+    #[arg(long = "provider", value_delimiter = ',', default_value = "github")]
+    pub providers: Vec<String>,
+    #[arg(long)]
+    pub templates: Option<PathBuf>,
+    #[command(flatten)]
+    pub review: ReviewArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct DoctorArgs {
+    /// The deployment's base URL, e.g. https://myapp.example
+    #[arg(long)]
+    pub url: String,
+    /// Where the Auth.js route handler is mounted.
+    #[arg(long, default_value = "/api/auth")]
+    pub base_path: String,
+    /// The repository of the deployed app, to compare versions and combine with static findings.
+    #[arg(long)]
+    pub project: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    #[default]
+    Human,
+    Json,
+}
