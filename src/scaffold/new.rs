@@ -1,0 +1,207 @@
+//! `authfix new <DIR>`: a fresh Next.js App Router project with a working Auth.js setup.
+use super::generate::{Alias, OutFile, Plan, ENV_LOCAL};
+use super::pm::PackageManager;
+use super::templates::Templates;
+use super::{providers, secret, validate};
+use crate::cli::{AuthVersion, ColorChoice, NewArgs};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub const DEMO_EMAIL: &str = "demo@example.com";
+
+/// Exit codes: 0 done, 1 the install (or a write) failed, 2 bad input.
+pub fn run(args: &NewArgs, _color: ColorChoice) -> i32 {
+    match run_inner(args) {
+        Ok(code) => code,
+        Err(Failure::Input(msg)) => {
+            eprintln!("authfix new: {msg}");
+            2
+        }
+        Err(Failure::Io(msg)) => {
+            eprintln!("authfix new: {msg}");
+            1
+        }
+    }
+}
+
+enum Failure {
+    Input(String),
+    Io(String),
+}
+
+/// The folder's name, which becomes the package name (`.` and `..` resolved first).
+fn package_name(dir: &Path) -> Result<String, Failure> {
+    let named = dir
+        .file_name()
+        .filter(|n| *n != "." && *n != "..")
+        .map(|n| n.to_string_lossy().into_owned());
+    let name = match named {
+        Some(n) => n,
+        None => std::path::absolute(dir)
+            .ok()
+            .and_then(|p| p.canonicalize().ok().or(Some(p)))
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .ok_or_else(|| Failure::Input(format!("cannot take a package name from {}", dir.display())))?,
+    };
+    validate::npm_package_name(&name).map_err(|why| {
+        Failure::Input(format!("invalid project name \"{name}\": {why} (npm would reject it)"))
+    })?;
+    Ok(name)
+}
+
+fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
+    let providers = providers::resolve(&args.providers).map_err(Failure::Input)?;
+    let dir = &args.dir;
+    let name = package_name(dir)?;
+
+    if dir.exists() {
+        if !dir.is_dir() {
+            return Err(Failure::Input(format!("{} exists and is not a folder", dir.display())));
+        }
+        let non_empty = std::fs::read_dir(dir)
+            .map_err(|e| Failure::Io(format!("{}: {e}", dir.display())))?
+            .next()
+            .is_some();
+        if non_empty && !args.force {
+            return Err(Failure::Input(format!(
+                "{} is not empty; nothing written (--force adds the missing files, never overwrites one)",
+                dir.display()
+            )));
+        }
+    }
+
+    let templates = Templates::load(args.templates.as_deref()).map_err(Failure::Input)?;
+    let pm = PackageManager::from_user_agent(std::env::var("npm_config_user_agent").ok().as_deref());
+    let has_credentials = providers.iter().any(|p| !p.oauth);
+    let plan = Plan {
+        auth: args.auth,
+        src_dir: args.src_dir,
+        providers,
+        name: name.clone(),
+        next_major: 16,
+        alias: Some(Alias { prefix: "@/".into(), dir: if args.src_dir { "src/".into() } else { String::new() } }),
+        pm,
+        with_project: true,
+        secret: secret::auth_secret().map_err(Failure::Io)?,
+        demo_email: DEMO_EMAIL.into(),
+        demo_password: secret::demo_password().map_err(Failure::Io)?,
+    };
+    let files = plan.render(&templates).map_err(Failure::Input)?;
+
+    std::fs::create_dir_all(dir).map_err(|e| Failure::Io(format!("{}: {e}", dir.display())))?;
+    let mut created = Vec::new();
+    let mut kept = Vec::new();
+    for f in &files {
+        match write_new_file(dir, f) {
+            Ok(true) => created.push(f.rel.as_str()),
+            Ok(false) => kept.push(f.rel.as_str()),
+            Err(e) => return Err(Failure::Io(e)),
+        }
+    }
+
+    let version = match args.auth {
+        AuthVersion::V5 => "v5",
+        AuthVersion::V4 => "v4",
+    };
+    let ids: Vec<&str> = plan.providers.iter().map(|p| p.id).collect();
+    println!(
+        "Created {} (Next.js 16, Auth.js {version}, providers: {}): {} files",
+        dir.display(),
+        ids.join(", "),
+        created.len()
+    );
+    for rel in &created {
+        if *rel == ENV_LOCAL {
+            println!("  + {rel}  (secrets, mode 0600, git-ignored)");
+        } else {
+            println!("  + {rel}");
+        }
+    }
+    if !kept.is_empty() {
+        println!("Kept {} existing file(s) unchanged:", kept.len());
+        for rel in &kept {
+            println!("  = {rel}");
+        }
+    }
+    if has_credentials && created.contains(&ENV_LOCAL) {
+        println!();
+        println!("Demo user (credentials provider), stored in .env.local:");
+        println!("  email:    {DEMO_EMAIL}");
+        println!("  password: {}", plan.demo_password);
+    }
+    let oauth: Vec<_> = plan.providers.iter().filter(|p| p.oauth).collect();
+    if !oauth.is_empty() {
+        println!();
+        println!("Register these callback URLs, then fill the keys in .env.local:");
+        for p in oauth {
+            println!("  {:<8} http://localhost:3000/api/auth/callback/{}  ({})", p.name, p.id, p.console);
+        }
+    }
+
+    let mut code = 0;
+    let installed = if args.no_install {
+        false
+    } else {
+        println!();
+        println!("Running {} in {} ...", pm.install(), dir.display());
+        match std::process::Command::new(pm.name()).arg("install").current_dir(dir).status() {
+            Ok(s) if s.success() => true,
+            Ok(s) => {
+                eprintln!("authfix new: `{}` failed ({s}); the project is written, run it again by hand", pm.install());
+                code = 1;
+                false
+            }
+            Err(e) => {
+                eprintln!("authfix new: cannot run `{}`: {e}; the project is written, install by hand", pm.install());
+                code = 1;
+                false
+            }
+        }
+    };
+    println!();
+    println!("Next steps:");
+    println!("  cd {}", shell_quote(dir));
+    if !installed {
+        println!("  {}", pm.install());
+    }
+    println!("  {}", pm.run("dev"));
+    println!("Then open http://localhost:3000/dashboard");
+    Ok(code)
+}
+
+/// Write `f` under `root` unless a file is already there. `Ok(false)`: kept the existing file.
+/// `.env.local` is created with mode 0600.
+pub fn write_new_file(root: &Path, f: &OutFile) -> Result<bool, String> {
+    let path: PathBuf = root.join(&f.rel);
+    if path.exists() || path.symlink_metadata().is_ok() {
+        return Ok(false);
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        if f.rel == ENV_LOCAL {
+            opts.mode(0o600);
+        }
+    }
+    let mut file = match opts.open(&path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(false),
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    file.write_all(f.content.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(true)
+}
+
+fn shell_quote(p: &Path) -> String {
+    let s = p.display().to_string();
+    if s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c)) {
+        s
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
