@@ -1,1 +1,14 @@
+//! authfix's rules and rewrite engine. Text and project facts in, diagnostics and edits out:
+//! this crate does no I/O, so every rule can be tested with strings.
+pub mod ast;
+pub mod edit;
+pub mod engine;
+pub mod parse;
+pub mod project;
+pub mod provider;
+pub mod rule;
+pub mod rules;
+pub mod style;
 
+pub use project::{Alias, Project, ProjectFacts};
+pub use rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety, Severity};

@@ -1,0 +1,303 @@
+//! The project as the rules see it: facts found by the CLI and the text of every source file,
+//! keyed by the path relative to the app root (`/`-separated). Parsing is lazy and cached, so a
+//! file no rule asks about is never parsed.
+use crate::parse::{self, ParseError, Parsed};
+use crate::style::Style;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
+/// The tsconfig/jsconfig path alias for the project's own code, e.g. `@/*` → `src/*`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Alias {
+    /// The import prefix, e.g. `@/` (from `"@/*"`), or `~/`.
+    pub prefix: String,
+    /// The folder it points at, relative to the app root, `""` for the root or e.g. `"src/"`.
+    pub target: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProjectFacts {
+    /// `major.minor.patch` of `next` (from the lockfile when present, else the range's floor).
+    pub next_version: Option<(u32, u32, u32)>,
+    /// 4 or 5, from `next-auth` in package.json / the lockfile.
+    pub auth_major: Option<u8>,
+    /// Whether the project has `src/` code folders (`src/app` or `src/pages`).
+    pub src_dir: bool,
+    pub alias: Option<Alias>,
+    /// TypeScript project (tsconfig.json present).
+    pub typescript: bool,
+}
+
+pub struct SourceFile {
+    pub text: String,
+    parsed: RefCell<Option<Rc<Result<Parsed, ParseError>>>>,
+}
+
+/// A source file or a non-source file the rules read (env files, package.json …).
+pub struct Project {
+    pub facts: ProjectFacts,
+    files: BTreeMap<String, SourceFile>,
+}
+
+impl Project {
+    pub fn new(facts: ProjectFacts) -> Project {
+        Project { facts, files: BTreeMap::new() }
+    }
+
+    /// Add or replace a file (text without BOM).
+    pub fn set_file(&mut self, path: impl Into<String>, text: impl Into<String>) {
+        self.files.insert(path.into(), SourceFile { text: text.into(), parsed: RefCell::new(None) });
+    }
+
+    pub fn remove_file(&mut self, path: &str) {
+        self.files.remove(path);
+    }
+
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(|s| s.as_str())
+    }
+
+    pub fn exists(&self, path: &str) -> bool {
+        self.files.contains_key(path)
+    }
+
+    pub fn text(&self, path: &str) -> Option<&str> {
+        self.files.get(path).map(|f| f.text.as_str())
+    }
+
+    /// The parsed module, or the parse error. `None` when the file is unknown or not a source file.
+    pub fn parse_result(&self, path: &str) -> Option<Rc<Result<Parsed, ParseError>>> {
+        let f = self.files.get(path)?;
+        if !parse::is_source_path(path) {
+            return None;
+        }
+        let mut slot = f.parsed.borrow_mut();
+        if slot.is_none() {
+            *slot = Some(Rc::new(parse::parse(path, &f.text)));
+        }
+        slot.clone()
+    }
+
+    /// The parsed module when the file parses; rules never look at files that do not.
+    pub fn parsed(&self, path: &str) -> Option<ParsedRef> {
+        let r = self.parse_result(path)?;
+        if r.is_ok() {
+            Some(ParsedRef(r))
+        } else {
+            None
+        }
+    }
+
+    /// Source files whose text contains `needle` (a cheap literal prefilter before parsing).
+    pub fn source_files_containing<'a>(&'a self, needle: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.files
+            .iter()
+            .filter(move |(p, f)| parse::is_source_path(p) && f.text.contains(needle))
+            .map(|(p, _)| p.as_str())
+    }
+
+    /// `app` or `src/app` when the project has an App Router folder.
+    pub fn app_dir(&self) -> Option<&'static str> {
+        let has = |d: &str| self.files.keys().any(|p| p.starts_with(d) && p[d.len()..].starts_with('/'));
+        if has("src/app") {
+            Some("src/app")
+        } else if has("app") {
+            Some("app")
+        } else {
+            None
+        }
+    }
+
+    /// The root layout file of the App Router, if any.
+    pub fn root_layout(&self) -> Option<&str> {
+        let dir = self.app_dir()?;
+        ["tsx", "jsx", "js", "ts"].iter().find_map(|ext| {
+            let p = format!("{dir}/layout.{ext}");
+            self.files.get_key_value(&p).map(|(k, _)| k.as_str())
+        })
+    }
+
+    /// Whether a path is App Router code (under `app/` or `src/app/`).
+    pub fn in_app_dir(&self, path: &str) -> bool {
+        self.app_dir().map_or(false, |d| path.starts_with(d) && path[d.len()..].starts_with('/'))
+    }
+
+    pub fn in_pages_dir(&self, path: &str) -> bool {
+        path.starts_with("pages/") || path.starts_with("src/pages/")
+    }
+
+    /// The folder new shared code goes in (`""` or `"src/"`), following the alias when there is one.
+    pub fn code_root(&self) -> String {
+        if let Some(a) = &self.facts.alias {
+            return a.target.clone();
+        }
+        if self.facts.src_dir || self.app_dir() == Some("src/app") {
+            "src/".into()
+        } else {
+            String::new()
+        }
+    }
+
+    /// The extension for a new module: `tsx`/`ts` for TypeScript projects, `jsx`/`js` otherwise.
+    pub fn new_module_ext(&self, jsx: bool) -> &'static str {
+        match (self.facts.typescript, jsx) {
+            (true, true) => "tsx",
+            (true, false) => "ts",
+            (false, true) => "jsx",
+            (false, false) => "js",
+        }
+    }
+
+    /// The style new files should follow: that of the root layout, else the first source file.
+    pub fn project_style(&self) -> Style {
+        let sample = self
+            .root_layout()
+            .and_then(|p| self.text(p))
+            .or_else(|| self.files.iter().find(|(p, _)| parse::is_source_path(p)).map(|(_, f)| f.text.as_str()));
+        sample.map(Style::detect).unwrap_or_default()
+    }
+
+    /// Resolve an import specifier written in `from` to a project file.
+    pub fn resolve_import(&self, from: &str, spec: &str) -> Option<String> {
+        let base = if spec.starts_with("./") || spec.starts_with("../") {
+            let dir = parent(from);
+            normalize(&join(dir, spec))?
+        } else if let Some(a) = &self.facts.alias {
+            let rest = spec.strip_prefix(&a.prefix)?;
+            normalize(&format!("{}{}", a.target, rest))?
+        } else {
+            return None;
+        };
+        if self.files.contains_key(&base) {
+            return Some(base);
+        }
+        let stem = base.trim_end_matches(".js").trim_end_matches(".jsx");
+        for ext in ["ts", "tsx", "js", "jsx", "mjs", "mts", "cjs", "cts"] {
+            for cand in [format!("{stem}.{ext}"), format!("{base}.{ext}"), format!("{base}/index.{ext}")] {
+                if self.files.contains_key(&cand) {
+                    return Some(cand);
+                }
+            }
+        }
+        None
+    }
+
+    /// The specifier `from` should use to import `target`: through the alias when the target lies
+    /// under the alias folder, else a relative path. The extension is dropped.
+    pub fn import_specifier(&self, from: &str, target: &str) -> String {
+        let no_ext = strip_ext(target);
+        if let Some(a) = &self.facts.alias {
+            if let Some(rest) = no_ext.strip_prefix(a.target.as_str()) {
+                return format!("{}{}", a.prefix, rest);
+            }
+        }
+        relative(parent(from), &no_ext)
+    }
+}
+
+/// A cheap handle on a parsed file.
+pub struct ParsedRef(Rc<Result<Parsed, ParseError>>);
+
+impl std::ops::Deref for ParsedRef {
+    type Target = Parsed;
+    fn deref(&self) -> &Parsed {
+        self.0.as_ref().as_ref().ok().expect("ParsedRef holds only parsed files")
+    }
+}
+
+pub fn parent(path: &str) -> &str {
+    path.rfind('/').map_or("", |i| &path[..i])
+}
+
+fn join(dir: &str, spec: &str) -> String {
+    if dir.is_empty() {
+        spec.to_string()
+    } else {
+        format!("{dir}/{spec}")
+    }
+}
+
+/// Resolve `.` and `..`; `None` when the path climbs above the root.
+pub fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in path.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            _ => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+pub fn strip_ext(path: &str) -> String {
+    for ext in [".tsx", ".ts", ".jsx", ".js", ".mjs", ".cjs", ".mts", ".cts"] {
+        if let Some(s) = path.strip_suffix(ext) {
+            return s.to_string();
+        }
+    }
+    path.to_string()
+}
+
+/// A `./`/`../` specifier from folder `from_dir` to `to` (both relative to the root).
+pub fn relative(from_dir: &str, to: &str) -> String {
+    let a: Vec<&str> = from_dir.split('/').filter(|s| !s.is_empty()).collect();
+    let b: Vec<&str> = to.split('/').filter(|s| !s.is_empty()).collect();
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let ups = a.len() - common;
+    let mut s = String::new();
+    if ups == 0 {
+        s.push_str("./");
+    } else {
+        for _ in 0..ups {
+            s.push_str("../");
+        }
+    }
+    s.push_str(&b[common..].join("/"));
+    s
+}
+
+/// Group files into a `HashMap` for callers that need fast lookups by name.
+pub fn by_name<'a>(paths: impl Iterator<Item = &'a str>) -> HashMap<&'a str, &'a str> {
+    paths.map(|p| (p.rsplit('/').next().unwrap_or(p), p)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(alias: Option<(&str, &str)>, files: &[&str]) -> Project {
+        let mut p = Project::new(ProjectFacts {
+            alias: alias.map(|(a, t)| Alias { prefix: a.into(), target: t.into() }),
+            typescript: true,
+            ..Default::default()
+        });
+        for f in files {
+            p.set_file(*f, "");
+        }
+        p
+    }
+
+    #[test]
+    fn resolves_relative_and_alias_imports() {
+        let p = project(Some(("@/", "src/")), &["src/lib/auth.ts", "src/components/A/index.tsx", "src/app/page.tsx"]);
+        assert_eq!(p.resolve_import("src/app/page.tsx", "@/lib/auth").as_deref(), Some("src/lib/auth.ts"));
+        assert_eq!(p.resolve_import("src/app/page.tsx", "../lib/auth").as_deref(), Some("src/lib/auth.ts"));
+        assert_eq!(p.resolve_import("src/app/page.tsx", "@/components/A").as_deref(), Some("src/components/A/index.tsx"));
+        assert_eq!(p.resolve_import("src/app/page.tsx", "next-auth"), None);
+        assert_eq!(p.resolve_import("src/app/page.tsx", "../../../x"), None);
+    }
+
+    #[test]
+    fn import_specifiers() {
+        let p = project(Some(("@/", "")), &[]);
+        assert_eq!(p.import_specifier("app/dashboard/page.tsx", "lib/auth.ts"), "@/lib/auth");
+        let p = project(None, &[]);
+        assert_eq!(p.import_specifier("app/dashboard/page.tsx", "lib/auth.ts"), "../../lib/auth");
+        assert_eq!(p.import_specifier("app/layout.tsx", "app/providers.tsx"), "./providers");
+        assert_eq!(p.import_specifier("src/app/api/auth/[...nextauth]/route.ts", "src/lib/auth.ts"), "../../../../lib/auth");
+    }
+}
