@@ -1,7 +1,155 @@
-//! `authfix doctor --url`: diagnose a running deployment (issue 8).
-use crate::cli::{ColorChoice, DoctorArgs};
+//! `authfix doctor --url`: ask a running deployment's Auth.js endpoints what is wrong with
+//! its environment (issue 8).
+//!
+//! Three plain GETs — `{base}/session`, `{base}/csrf`, `{base}/providers` — with no cookies,
+//! no redirects followed, nothing written to the app. The answers go through the pure
+//! classifiers in [`checks`]; every finding has a stable code ([`findings::Code`]).
+//!
+//! Exit codes: 0 healthy, 1 problems found, 2 usage error or unreachable URL.
+pub mod checks;
+pub mod findings;
+pub mod http;
+pub mod project;
+pub mod report;
 
-pub fn run(_args: &DoctorArgs, _color: ColorChoice) -> i32 {
-    eprintln!("authfix doctor: not yet available");
-    2
+use std::time::Duration;
+
+use crate::cli::{ColorChoice, DoctorArgs, Format};
+use checks::{Observed, Target};
+use findings::Code;
+use report::{ProjectSummary, Report, RequestSummary, SCHEMA};
+
+pub use project::project_auth_major;
+
+/// Upper bound for each request (DNS, connect, TLS, answer); DNS and connect get 5 s each.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+pub fn run(args: &DoctorArgs, color: ColorChoice) -> i32 {
+    let target = match Target::parse(&args.url, &args.base_path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("authfix doctor: {e}");
+            return 2;
+        }
+    };
+    if let Some(p) = &args.project {
+        if !p.join("package.json").is_file() {
+            eprintln!(
+                "authfix doctor: --project {}: no package.json there",
+                p.display()
+            );
+            return 2;
+        }
+    }
+    let timeout = std::env::var("AUTHFIX_DOCTOR_TIMEOUT_SECS")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .filter(|s| *s > 0)
+        .map(Duration::from_secs)
+        .unwrap_or(REQUEST_TIMEOUT);
+    let client = http::Client::new(timeout);
+    let (report, code) = examine(&client, &target, args);
+
+    let choice = match color {
+        ColorChoice::Auto => anstream::ColorChoice::Auto,
+        ColorChoice::Always => anstream::ColorChoice::Always,
+        ColorChoice::Never => anstream::ColorChoice::Never,
+    };
+    let mut out = anstream::AutoStream::new(std::io::stdout(), choice);
+    let printed = match args.format {
+        Format::Json => report::print_json(&report, &mut out),
+        Format::Human => report::print_human(&report, &mut out),
+    };
+    if let Some(e) = &report.error {
+        eprintln!("authfix doctor: {} unreachable ({}): {}", report.url, e.kind, e.message);
+    }
+    if printed.is_err() {
+        return 2;
+    }
+    code
 }
+
+/// Ask the three endpoints and diagnose. Returns the report and the exit code.
+fn examine(client: &http::Client, target: &Target, args: &DoctorArgs) -> (Report, i32) {
+    let mut report = Report {
+        schema: SCHEMA,
+        url: target.origin_str(),
+        base_path: target.base_path.clone(),
+        status: "unreachable",
+        running: None,
+        project: None,
+        requests: Vec::new(),
+        findings: Vec::new(),
+        error: None,
+    };
+    let mut replies = Vec::new();
+    for ep in ["session", "csrf", "providers"] {
+        match client.get(&target.url_of(ep)) {
+            Ok(r) => replies.push(r),
+            Err(e) => {
+                report.error = Some(e);
+                return (report, 2);
+            }
+        }
+    }
+    let obs = Observed {
+        providers: replies.pop().unwrap_or_default(),
+        csrf: replies.pop().unwrap_or_default(),
+        session: replies.pop().unwrap_or_default(),
+    };
+    report.requests = obs
+        .each()
+        .into_iter()
+        .map(|(ep, r)| RequestSummary::new(ep, target, r))
+        .collect();
+
+    let project = args.project.as_ref().map(|p| ProjectSummary {
+        path: p.display().to_string(),
+        major: project_auth_major(p),
+        route_handlers: project::auth_route_dirs(p)
+            .iter()
+            .map(|d| d.display().to_string())
+            .collect(),
+    });
+    let diagnosis = checks::diagnose(target, &obs, project.as_ref().and_then(|p| p.major));
+    let mut findings = diagnosis.findings;
+    if let Some(p) = &project {
+        add_route_hint(&mut findings, p, target);
+    }
+    report.running = diagnosis.running;
+    report.project = project;
+    report.status = if findings.is_empty() { "healthy" } else { "problems" };
+    report.findings = findings;
+    let code = if report.findings.is_empty() { 0 } else { 1 };
+    (report, code)
+}
+
+/// D004 with `--project`: name the route handlers the repository has and their base paths.
+fn add_route_hint(findings: &mut [findings::Finding], p: &ProjectSummary, target: &Target) {
+    let Some(f) = findings.iter_mut().find(|f| f.code == Code::D004) else {
+        return;
+    };
+    if p.route_handlers.is_empty() {
+        f.fix.push_str(&format!(
+            " The repository at {} has no `[...nextauth]` route under app/ or src/app/.",
+            p.path
+        ));
+        return;
+    }
+    for dir in &p.route_handlers {
+        let bp = project::base_path_of(std::path::Path::new(dir));
+        if bp != target.base_path {
+            f.fix.push_str(&format!(
+                " The repository's handler `{dir}` serves {bp}: try `--base-path {bp}`."
+            ));
+        } else {
+            f.fix.push_str(&format!(
+                " The repository has `{dir}` at {bp}: the deployment does not serve it — \
+                 redeploy, or check that the build includes it."
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,223 @@
+//! `--project PATH`: what the repository says about its Auth.js version and route handler.
+use std::path::{Path, PathBuf};
+
+/// The next-auth major version the repository at `path` uses: the lockfile's resolved version
+/// when a lockfile names it (package-lock.json, pnpm-lock.yaml, yarn.lock, bun.lock), else the
+/// range in package.json (`dependencies` or `devDependencies`). `None` when neither names
+/// next-auth.
+pub fn project_auth_major(path: &Path) -> Option<u8> {
+    if let Some(v) = locked_version(path) {
+        return major_of(&v);
+    }
+    let pkg = std::fs::read_to_string(path.join("package.json")).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&pkg).ok()?;
+    for field in ["dependencies", "devDependencies"] {
+        if let Some(range) = json
+            .get(field)
+            .and_then(|d| d.get("next-auth"))
+            .and_then(|v| v.as_str())
+        {
+            return major_of(range);
+        }
+    }
+    None
+}
+
+/// The first number in a version or range: `^4.24.5` → 4, `5.0.0-beta.32` → 5; the `beta`
+/// dist-tag is v5.
+pub fn major_of(range: &str) -> Option<u8> {
+    let r = range.trim();
+    if r == "beta" {
+        return Some(5);
+    }
+    let digits: String = r
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    digits.parse().ok()
+}
+
+fn locked_version(path: &Path) -> Option<String> {
+    if let Ok(s) = std::fs::read_to_string(path.join("package-lock.json")) {
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&s) {
+            if let Some(ver) = v
+                .pointer("/packages/node_modules~1next-auth/version")
+                .or_else(|| v.pointer("/dependencies/next-auth/version"))
+                .and_then(|v| v.as_str())
+            {
+                return Some(ver.to_string());
+            }
+        }
+    }
+    if let Ok(s) = std::fs::read_to_string(path.join("pnpm-lock.yaml")) {
+        // `/next-auth@4.24.5(...)`, `next-auth@5.0.0-beta.32(...)` (keys of `packages:`).
+        for line in s.lines() {
+            let t = line.trim().trim_start_matches('\'').trim_start_matches('/');
+            if let Some(rest) = t.strip_prefix("next-auth@") {
+                let ver: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
+                    .collect();
+                if ver.starts_with(|c: char| c.is_ascii_digit()) {
+                    return Some(ver);
+                }
+            }
+        }
+    }
+    if let Ok(s) = std::fs::read_to_string(path.join("yarn.lock")) {
+        let mut in_block = false;
+        for line in s.lines() {
+            if !line.starts_with(' ') {
+                in_block = line.trim_start_matches('"').starts_with("next-auth@");
+            } else if in_block {
+                let t = line.trim();
+                if let Some(v) = t.strip_prefix("version") {
+                    let v = v.trim().trim_start_matches(':').trim().trim_matches('"');
+                    return Some(v.to_string());
+                }
+            }
+        }
+    }
+    if let Ok(s) = std::fs::read_to_string(path.join("bun.lock")) {
+        // "next-auth": ["next-auth@5.0.0-beta.32", ...]
+        if let Some(i) = s.find("\"next-auth@") {
+            let rest = &s[i + "\"next-auth@".len()..];
+            let ver: String = rest.chars().take_while(|c| *c != '"').collect();
+            if ver.starts_with(|c: char| c.is_ascii_digit()) {
+                return Some(ver);
+            }
+        }
+    }
+    None
+}
+
+/// Route handlers named `[...nextauth]` under `app/` or `src/app/`, relative to the project
+/// (for D004's message). Skips `node_modules` and build output.
+pub fn auth_route_dirs(path: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for root in ["app", "src/app"] {
+        let dir = path.join(root);
+        if !dir.is_dir() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&dir)
+            .max_depth(8)
+            .into_iter()
+            .filter_entry(|e| {
+                let n = e.file_name().to_string_lossy();
+                n != "node_modules" && n != ".next" && !n.starts_with('.')
+            })
+            .flatten()
+        {
+            if entry.file_type().is_dir() && entry.file_name() == "[...nextauth]" {
+                if let Ok(rel) = entry.path().strip_prefix(path) {
+                    out.push(rel.to_path_buf());
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The URL path a `[...nextauth]` directory serves: `app/api/auth/[...nextauth]` → `/api/auth`
+/// (route groups `(name)` do not count).
+pub fn base_path_of(dir: &Path) -> String {
+    let mut parts: Vec<String> = dir
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.pop(); // [...nextauth]
+    let start = if parts.first().map(String::as_str) == Some("src") { 2 } else { 1 };
+    let segs: Vec<&String> = parts
+        .iter()
+        .skip(start)
+        .filter(|p| !(p.starts_with('(') && p.ends_with(')')))
+        .collect();
+    let mut s = String::new();
+    for p in segs {
+        s.push('/');
+        s.push_str(p);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) {
+        let p = dir.join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    #[test]
+    fn majors() {
+        assert_eq!(major_of("^4.24.5"), Some(4));
+        assert_eq!(major_of("5.0.0-beta.32"), Some(5));
+        assert_eq!(major_of("~4"), Some(4));
+        assert_eq!(major_of(">=5.0.0-beta.1"), Some(5));
+        assert_eq!(major_of("beta"), Some(5));
+        assert_eq!(major_of("latest"), None);
+    }
+
+    #[test]
+    fn package_json_range_without_lockfile() {
+        let d = tempfile::tempdir().unwrap();
+        write(d.path(), "package.json", r#"{"dependencies":{"next":"16.4.6","next-auth":"^4.24.15"}}"#);
+        assert_eq!(project_auth_major(d.path()), Some(4));
+    }
+
+    #[test]
+    fn lockfile_wins_over_range() {
+        let d = tempfile::tempdir().unwrap();
+        write(d.path(), "package.json", r#"{"dependencies":{"next-auth":"latest"}}"#);
+        assert_eq!(project_auth_major(d.path()), None);
+        write(
+            d.path(),
+            "package-lock.json",
+            r#"{"packages":{"":{},"node_modules/next-auth":{"version":"5.0.0-beta.32"}}}"#,
+        );
+        assert_eq!(project_auth_major(d.path()), Some(5));
+    }
+
+    #[test]
+    fn pnpm_and_yarn_locks() {
+        let d = tempfile::tempdir().unwrap();
+        write(d.path(), "package.json", r#"{"dependencies":{"next-auth":"*"}}"#);
+        write(
+            d.path(),
+            "pnpm-lock.yaml",
+            "packages:\n\n  next-auth@4.24.15(next@16.4.6)(react@19.3.1):\n    resolution: {}\n",
+        );
+        assert_eq!(project_auth_major(d.path()), Some(4));
+        let e = tempfile::tempdir().unwrap();
+        write(
+            e.path(),
+            "yarn.lock",
+            "\"next-auth@^5.0.0-beta.32\":\n  version \"5.0.0-beta.32\"\n  resolved \"x\"\n",
+        );
+        assert_eq!(project_auth_major(e.path()), Some(5));
+    }
+
+    #[test]
+    fn no_next_auth_is_none() {
+        let d = tempfile::tempdir().unwrap();
+        write(d.path(), "package.json", r#"{"dependencies":{"next":"16.4.6"}}"#);
+        assert_eq!(project_auth_major(d.path()), None);
+        assert_eq!(project_auth_major(&d.path().join("missing")), None);
+    }
+
+    #[test]
+    fn route_dirs_and_their_base_paths() {
+        let d = tempfile::tempdir().unwrap();
+        write(d.path(), "src/app/(auth)/auth/[...nextauth]/route.ts", "");
+        write(d.path(), "node_modules/x/app/api/auth/[...nextauth]/route.ts", "");
+        let dirs = auth_route_dirs(d.path());
+        assert_eq!(dirs.len(), 1, "{dirs:?}");
+        assert_eq!(base_path_of(&dirs[0]), "/auth");
+        assert_eq!(base_path_of(Path::new("app/api/auth/[...nextauth]")), "/api/auth");
+    }
+}

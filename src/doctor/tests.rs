@@ -1,0 +1,341 @@
+//! Classifier tests on responses recorded from real `next start` servers (next 16.4.6,
+//! next-auth 4.24.15 / 5.0.0-beta.32) in `tests/doctor/recorded/<case>/` (see the README
+//! there for each case's environment), plus synthetic answers for what a loopback server
+//! cannot produce (https, Domain attributes, protection layers).
+use super::checks::{diagnose, is_loopback, same_origin, Observed, Target};
+use super::findings::Code;
+use super::http::Reply;
+use super::report::{self, Report, RequestSummary};
+use url::Url;
+
+const PORT: &str = "41234";
+
+fn recorded(case: &str, endpoint: &str) -> Reply {
+    let path = format!(
+        "{}/tests/doctor/recorded/{case}/{endpoint}.http",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let raw = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    Reply::from_raw(&raw.replace("PORT", PORT))
+}
+
+fn case(name: &str) -> Observed {
+    Observed {
+        session: recorded(name, "session"),
+        csrf: recorded(name, "csrf"),
+        providers: recorded(name, "providers"),
+    }
+}
+
+fn loopback() -> Target {
+    Target::parse(&format!("http://127.0.0.1:{PORT}"), "/api/auth").unwrap()
+}
+
+fn codes(t: &Target, o: &Observed, project: Option<u8>) -> Vec<&'static str> {
+    diagnose(t, o, project).findings.iter().map(|f| f.code.as_str()).collect()
+}
+
+fn finding(t: &Target, o: &Observed, code: Code) -> super::findings::Finding {
+    diagnose(t, o, None)
+        .findings
+        .into_iter()
+        .find(|f| f.code == code)
+        .unwrap_or_else(|| panic!("no {code:?}"))
+}
+
+fn running(o: &Observed) -> Option<u8> {
+    super::checks::detect_running(o).map(|r| r.major)
+}
+
+fn raw(s: &str) -> Reply {
+    Reply::from_raw(s)
+}
+
+#[test]
+fn healthy_v5_and_v4_have_no_findings() {
+    let t = loopback();
+    let v5 = case("v5-healthy");
+    assert_eq!(codes(&t, &v5, None), Vec::<&str>::new());
+    assert_eq!(running(&v5), Some(5));
+    let v4 = case("v4-healthy");
+    assert_eq!(codes(&t, &v4, None), Vec::<&str>::new());
+    assert_eq!(running(&v4), Some(4));
+    // The same answers asked as localhost: loopback names are one host.
+    let t2 = Target::parse(&format!("http://localhost:{PORT}"), "/api/auth").unwrap();
+    assert_eq!(codes(&t2, &v5, None), Vec::<&str>::new());
+}
+
+#[test]
+fn missing_secret_and_untrusted_host_are_d001_with_version_specific_fixes() {
+    let t = loopback();
+    for name in ["v5-no-secret", "v5-untrusted-host"] {
+        let o = case(name);
+        assert_eq!(codes(&t, &o, None), vec!["D001"], "{name}");
+        assert_eq!(running(&o), Some(5), "{name}");
+        let f = finding(&t, &o, Code::D001);
+        assert!(f.fix.contains("AUTH_SECRET") && f.fix.contains("AUTH_TRUST_HOST=true"));
+        assert!(f.cause.contains("UntrustedHost") && f.cause.contains("MissingSecret"));
+    }
+    let o = case("v4-no-secret");
+    assert_eq!(codes(&t, &o, None), vec!["D001"]);
+    assert_eq!(running(&o), Some(4));
+    let f = finding(&t, &o, Code::D001);
+    assert!(f.fix.contains("NEXTAUTH_SECRET"));
+    assert!(!f.fix.contains("AUTH_TRUST_HOST"));
+}
+
+#[test]
+fn proxy_on_auth_routes_is_d002() {
+    let t = loopback();
+    let o = case("v5-proxy");
+    assert_eq!(codes(&t, &o, None), vec!["D002"]);
+    assert_eq!(running(&o), Some(5));
+    let f = finding(&t, &o, Code::D002);
+    assert!(f.evidence.contains("/api/auth/session → 307 /api/auth/signin"), "{}", f.evidence);
+    assert!(f.fix.contains("(?!api/auth|"), "{}", f.fix);
+}
+
+#[test]
+fn url_setting_on_another_origin_is_d005() {
+    let t = loopback();
+    let o = case("v4-no-url");
+    assert_eq!(codes(&t, &o, None), vec!["D005"]);
+    let f = finding(&t, &o, Code::D005);
+    assert!(f.cause.contains("falls back to http://localhost:3000"), "{}", f.cause);
+    assert!(f.fix.contains(&format!("NEXTAUTH_URL=http://127.0.0.1:{PORT}")), "{}", f.fix);
+
+    let o = case("v5-auth-url-localhost-3000");
+    assert_eq!(codes(&t, &o, None), vec!["D005"]);
+    let f = finding(&t, &o, Code::D005);
+    assert!(f.fix.contains("AUTH_URL=") && f.fix.contains("AUTH_TRUST_HOST=true"));
+    assert!(f.evidence.contains("credentials.signinUrl on http://localhost:3000"));
+}
+
+#[test]
+fn https_url_setting_served_over_http_is_d005_and_d007() {
+    let t = loopback();
+    for name in ["v4-https-url", "v5-https-url"] {
+        let o = case(name);
+        assert_eq!(codes(&t, &o, None), vec!["D005", "D007"], "{name}");
+        let f = finding(&t, &o, Code::D007);
+        assert!(f.cause.contains("says https"), "{name}: {}", f.cause);
+    }
+}
+
+#[test]
+fn forced_secure_cookies_over_http_is_d007() {
+    let t = loopback();
+    let o = case("v4-secure-cookies");
+    assert_eq!(codes(&t, &o, None), vec!["D007"]);
+    let f = finding(&t, &o, Code::D007);
+    assert!(f.cause.contains("useSecureCookies"));
+    assert!(f.evidence.contains("__Host-next-auth.csrf-token (HttpOnly; Secure; SameSite=Lax; Path=/)"));
+    assert!(f.symptom.contains("signed out on reload"));
+    assert!(f.symptom.contains("localhost"), "loopback note");
+    // Same answers from a non-loopback http host: no localhost note.
+    let t2 = Target::parse(&format!("http://myapp.example:{PORT}"), "/api/auth").unwrap();
+    let mut o2 = o.clone();
+    o2.providers.body = o2.providers.body.replace("localhost", "myapp.example");
+    assert_eq!(codes(&t2, &o2, None), vec!["D007"]);
+    assert!(!finding(&t2, &o2, Code::D007).symptom.contains("localhost"));
+}
+
+#[test]
+fn https_deployment_with_http_url_setting_is_d006() {
+    // A v4 app behind TLS whose NEXTAUTH_URL says http://: cookies unprefixed, not Secure.
+    let t = Target::parse("https://myapp.example", "/api/auth").unwrap();
+    let mut o = case("v4-healthy");
+    o.providers.body = o
+        .providers
+        .body
+        .replace(&format!("http://localhost:{PORT}"), "http://myapp.example");
+    assert_eq!(codes(&t, &o, None), vec!["D005", "D006"]);
+    let f = finding(&t, &o, Code::D006);
+    assert!(f.cause.contains("believes it is served over http"), "{}", f.cause);
+    assert!(f.evidence.contains("next-auth.csrf-token"));
+    // Proxy drops X-Forwarded-Proto but the URL setting is right: D006 alone.
+    o.providers.body = o.providers.body.replace("http://myapp.example", "https://myapp.example");
+    assert_eq!(codes(&t, &o, None), vec!["D006"]);
+    // Secure prefixed cookies on https with the right URL: healthy.
+    let mut ok = case("v5-https-url");
+    ok.providers.body = ok.providers.body.replace("PORT", "");
+    assert_eq!(codes(&t, &ok, None), Vec::<&str>::new());
+}
+
+#[test]
+fn cookie_domain_must_cover_the_host() {
+    let t = Target::parse("https://app.example.com", "/api/auth").unwrap();
+    let with_cookie = |c: &str| Observed {
+        session: raw("HTTP/1.1 200 OK\ncontent-type: application/json\n\nnull"),
+        csrf: raw(&format!(
+            "HTTP/1.1 200 OK\ncontent-type: application/json\nset-cookie: {c}\n\n{{\"csrfToken\":\"x\"}}"
+        )),
+        providers: raw("HTTP/1.1 200 OK\ncontent-type: application/json\n\n{}"),
+    };
+    let ok = with_cookie("__Secure-authjs.callback-url=x; Path=/; Secure; Domain=.example.com");
+    assert_eq!(codes(&t, &ok, None), Vec::<&str>::new());
+    let exact = with_cookie("__Secure-authjs.callback-url=x; Path=/; Secure; Domain=app.example.com");
+    assert_eq!(codes(&t, &exact, None), Vec::<&str>::new());
+    let other = with_cookie("__Secure-authjs.callback-url=x; Path=/; Secure; Domain=.example.net");
+    assert_eq!(codes(&t, &other, None), vec!["D008"]);
+    let suffix_trap = with_cookie("__Secure-authjs.callback-url=x; Secure; Domain=le.com");
+    assert_eq!(codes(&t, &suffix_trap, None), vec!["D008"]);
+    let host_prefix = with_cookie("__Host-authjs.csrf-token=x; Path=/; Secure; Domain=app.example.com");
+    assert_eq!(codes(&t, &host_prefix, None), vec!["D008"]);
+    // Third-party cookies (a CDN's) on the auth routes are not judged.
+    let cdn = with_cookie("__cf_bm=x; Domain=.cdn.example; Secure");
+    assert_eq!(codes(&t, &cdn, None), Vec::<&str>::new());
+}
+
+#[test]
+fn not_found_is_d004_and_only_d004() {
+    let t = loopback();
+    let nf = "HTTP/1.1 404 Not Found\ncontent-type: text/html; charset=utf-8\n\n<!DOCTYPE html><html>404</html>";
+    let o = Observed { session: raw(nf), csrf: raw(nf), providers: raw(nf) };
+    assert_eq!(codes(&t, &o, None), vec!["D004"]);
+    assert_eq!(running(&o), None);
+}
+
+#[test]
+fn protection_layers_and_html_are_d010() {
+    let t = Target::parse("https://preview.example", "/api/auth").unwrap();
+    let p = "HTTP/1.1 401 Unauthorized\ncontent-type: text/html\n\n<html>Authentication Required</html>";
+    let o = Observed { session: raw(p), csrf: raw(p), providers: raw(p) };
+    assert_eq!(codes(&t, &o, None), vec!["D010"]);
+    assert!(finding(&t, &o, Code::D010).cause.contains("protection"));
+
+    let html = "HTTP/1.1 200 OK\ncontent-type: text/html\n\n<!doctype html><div id=root></div>";
+    let o = Observed { session: raw(html), csrf: raw(html), providers: raw(html) };
+    assert_eq!(codes(&t, &o, None), vec!["D010"]);
+
+    // A 500 without Auth.js's configuration body is a crash, not D001.
+    let crash = "HTTP/1.1 500 Internal Server Error\ncontent-type: text/plain\n\nInternal Server Error";
+    let mut o = case("v5-https-url");
+    o.session = raw(crash);
+    let c = codes(&t, &o, None);
+    assert!(c.contains(&"D010") && !c.contains(&"D001"), "{c:?}");
+
+    // Redirected to another site's login page.
+    let sso = "HTTP/1.1 302 Found\nlocation: https://sso.example/login?next=x\n\n";
+    let o = Observed { session: raw(sso), csrf: raw(sso), providers: raw(sso) };
+    assert_eq!(codes(&t, &o, None), vec!["D010"]);
+}
+
+#[test]
+fn redirect_to_the_same_path_elsewhere_is_d003() {
+    let t = Target::parse("http://myapp.example", "/api/auth").unwrap();
+    let r = |ep: &str| raw(&format!("HTTP/1.1 308 Permanent Redirect\nlocation: https://myapp.example/api/auth/{ep}\n\n"));
+    let o = Observed { session: r("session"), csrf: r("csrf"), providers: r("providers") };
+    assert_eq!(codes(&t, &o, None), vec!["D003"]);
+    let f = finding(&t, &o, Code::D003);
+    assert!(f.fix.contains("authfix doctor --url https://myapp.example"), "{}", f.fix);
+}
+
+#[test]
+fn version_mismatch_needs_a_project_major() {
+    let t = loopback();
+    let o = case("v5-healthy");
+    assert_eq!(codes(&t, &o, Some(5)), Vec::<&str>::new());
+    assert_eq!(codes(&t, &o, Some(4)), vec!["D009"]);
+    let o4 = case("v4-healthy");
+    assert_eq!(codes(&t, &o4, Some(5)), vec!["D009"]);
+    // Unknown running version: no claim.
+    let nf = "HTTP/1.1 404 Not Found\n\n";
+    let o = Observed { session: raw(nf), csrf: raw(nf), providers: raw(nf) };
+    assert_eq!(codes(&t, &o, Some(5)), vec!["D004"]);
+}
+
+#[test]
+fn loopback_names_are_one_host_but_ports_and_schemes_count() {
+    let u = |s: &str| Url::parse(s).unwrap();
+    assert!(same_origin(&u("http://127.0.0.1:3000"), &u("http://localhost:3000/x")));
+    assert!(same_origin(&u("http://127.8.9.10:3000"), &u("http://[::1]:3000")));
+    assert!(!same_origin(&u("http://127.0.0.1:3001"), &u("http://localhost:3000")));
+    assert!(!same_origin(&u("https://localhost:3000"), &u("http://localhost:3000")));
+    assert!(same_origin(&u("https://A.example"), &u("https://a.example:443")));
+    assert!(!same_origin(&u("https://a.example"), &u("https://b.a.example")));
+    assert!(is_loopback(&u("http://app.localhost").host().unwrap()));
+    assert!(!is_loopback(&u("http://10.0.0.1").host().unwrap()));
+}
+
+#[test]
+fn target_parsing() {
+    let t = Target::parse("https://myapp.example/", "api/auth/").unwrap();
+    assert_eq!(t.url_of("session"), "https://myapp.example/api/auth/session");
+    let t = Target::parse("https://myapp.example/docs?x=1", "/api/auth").unwrap();
+    assert_eq!(t.url_of("csrf"), "https://myapp.example/docs/api/auth/csrf");
+    assert!(Target::parse("myapp.example", "/api/auth").unwrap_err().contains("no scheme"));
+    assert!(Target::parse("ftp://myapp.example", "/api/auth").is_err());
+    assert!(Target::parse("https://u:p@myapp.example", "/api/auth").unwrap_err().contains("credentials"));
+    assert!(Target::parse("https://myapp.example", "/a?b").is_err());
+}
+
+#[test]
+fn reports_never_contain_cookie_values_or_tokens() {
+    let t = loopback();
+    let secret = "SEKRET0123456789";
+    let o = Observed {
+        session: raw(&format!(
+            "HTTP/1.1 200 OK\ncontent-type: application/json\nset-cookie: __Secure-next-auth.session-token={secret}; Path=/; Secure; Domain=.other.example\n\n{{}}"
+        )),
+        csrf: raw(&format!(
+            "HTTP/1.1 200 OK\ncontent-type: application/json\nset-cookie: __Host-next-auth.csrf-token={secret}%7C{secret}; Path=/; HttpOnly; Secure\n\n{{\"csrfToken\":\"{secret}\"}}"
+        )),
+        providers: raw(&format!(
+            "HTTP/1.1 302 Found\nlocation: /login?x=1\nset-cookie: next-auth.callback-url={secret}; Path=/\n\n"
+        )),
+    };
+    let d = diagnose(&t, &o, Some(5));
+    assert!(d.findings.len() >= 3, "{:?}", d.findings);
+    let rep = Report {
+        schema: report::SCHEMA,
+        url: t.origin_str(),
+        base_path: t.base_path.clone(),
+        status: "problems",
+        running: d.running,
+        project: None,
+        requests: o.each().into_iter().map(|(ep, r)| RequestSummary::new(ep, &t, r)).collect(),
+        findings: d.findings,
+        error: None,
+    };
+    let mut human = Vec::new();
+    report::print_human(&rep, &mut human).unwrap();
+    let mut json = Vec::new();
+    report::print_json(&rep, &mut json).unwrap();
+    for out in [String::from_utf8(human).unwrap(), String::from_utf8(json).unwrap()] {
+        assert!(!out.contains(secret), "{out}");
+        assert!(out.contains("__Host-next-auth.csrf-token"));
+    }
+}
+
+#[test]
+fn json_report_schema() {
+    let t = loopback();
+    let o = case("v4-secure-cookies");
+    let d = diagnose(&t, &o, None);
+    let rep = Report {
+        schema: report::SCHEMA,
+        url: t.origin_str(),
+        base_path: t.base_path.clone(),
+        status: "problems",
+        running: d.running,
+        project: None,
+        requests: o.each().into_iter().map(|(ep, r)| RequestSummary::new(ep, &t, r)).collect(),
+        findings: d.findings,
+        error: None,
+    };
+    let mut buf = Vec::new();
+    report::print_json(&rep, &mut buf).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&buf).unwrap();
+    assert_eq!(v["schema"], "authfix-doctor/1");
+    assert_eq!(v["running"]["major"], 4);
+    assert_eq!(v["requests"][1]["endpoint"], "csrf");
+    assert_eq!(v["requests"][1]["cookies"][0]["name"], "__Host-next-auth.csrf-token");
+    assert_eq!(v["requests"][1]["cookies"][0]["secure"], true);
+    let f = &v["findings"][0];
+    assert_eq!(f["code"], "D007");
+    assert_eq!(f["name"], "secure-cookies-over-http");
+    for k in ["title", "evidence", "symptom", "cause", "fix"] {
+        assert!(f[k].as_str().is_some_and(|s| !s.is_empty()), "{k}");
+    }
+}
