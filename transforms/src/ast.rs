@@ -286,3 +286,20 @@ pub fn referenced_outside(p: &Parsed, name: &str, excluded: &[Span]) -> bool {
             && !excluded.iter().any(|x| x.lo <= s.lo && s.hi <= x.hi)
     })
 }
+
+/// Like [`insert_import`], but never inside an import that other edits delete: after the last
+/// import that stays, or where the first deleted one started.
+pub fn insert_import_avoiding(p: &Parsed, text: &str, line: &str, removed: &[Span]) -> Edit {
+    let imports: Vec<Span> = p.module.body.iter().filter_map(|i| match i {
+        ModuleItem::ModuleDecl(ModuleDecl::Import(d)) => Some(d.span),
+        _ => None,
+    }).collect();
+    let kept: Vec<&Span> = imports.iter().filter(|s| !removed.contains(s)).collect();
+    if let Some(last) = kept.last() {
+        return Edit::insert(p.hi(**last), format!("\n{line}"));
+    }
+    if let Some(first) = imports.first() {
+        return Edit::insert(edit::line_start(text, p.lo(*first)), format!("{line}\n"));
+    }
+    insert_import(p, text, line)
+}

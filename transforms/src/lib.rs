@@ -3,6 +3,7 @@
 pub mod ast;
 pub mod edit;
 pub mod engine;
+pub mod options;
 pub mod parse;
 pub mod project;
 pub mod provider;

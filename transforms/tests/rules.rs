@@ -117,7 +117,7 @@ fn check_case(code: &str, rule: &'static dyn Rule, case: &Path) {
     assert!(again.changed.is_empty(), "{code}/{name}: second run changed {:?}", again.changed.keys().collect::<Vec<_>>());
     // CRLF in, CRLF out, same fix.
     let (crlf, _) = run(&f, &[rule], true);
-    assert_eq!(crlf.changed.len(), outcome.changed.len(), "{code}/{name}: CRLF variant changed other files");
+    assert_eq!(crlf.changed.len(), outcome.changed.len(), "{code}/{name}: CRLF variant changed other files:\n{}", render(&crlf, &project(&f, true)));
     for (path, fr) in &outcome.changed {
         let c = &crlf.changed[path].new;
         assert_eq!(c, &fr.new.replace('\n', "\r\n"), "{code}/{name}: CRLF not kept in {path}");

@@ -1,11 +1,17 @@
 //! The rule registry. Codes are stable once shipped.
 pub mod c001_secure_cookies_node_env;
+pub mod s001_bare_get_server_session;
+pub mod s002_auth_options_in_route;
 
 use crate::rule::Rule;
 
 /// Every rule, in code order.
 pub fn all() -> Vec<&'static dyn Rule> {
-    vec![&c001_secure_cookies_node_env::SecureCookiesNodeEnv]
+    vec![
+        &s001_bare_get_server_session::BareGetServerSession,
+        &s002_auth_options_in_route::AuthOptionsInRoute,
+        &c001_secure_cookies_node_env::SecureCookiesNodeEnv,
+    ]
 }
 
 /// Look a rule up by code (`C001`, case-insensitive) or name (`secure-cookies-node-env`).
