@@ -149,13 +149,19 @@ impl Project {
         }
     }
 
-    /// The style new files should follow: that of the root layout, else the first source file.
+    /// The style new files should follow: the majority style of (up to 50) source files.
     pub fn project_style(&self) -> Style {
-        let sample = self
-            .root_layout()
-            .and_then(|p| self.text(p))
-            .or_else(|| self.files.iter().find(|(p, _)| parse::is_source_path(p)).map(|(_, f)| f.text.as_str()));
-        sample.map(Style::detect).unwrap_or_default()
+        let mut sample = String::new();
+        for (_, f) in self.files.iter().filter(|(p, _)| parse::is_source_path(p)).take(50) {
+            sample.push_str(&f.text);
+            sample.push('\n');
+        }
+        Style::detect(&sample)
+    }
+
+    /// The style of one file, falling back to the project's where the file shows none.
+    pub fn file_style(&self, path: &str) -> Style {
+        Style::detect_or(self.text(path).unwrap_or(""), &self.project_style())
     }
 
     /// Resolve an import specifier written in `from` to a project file.

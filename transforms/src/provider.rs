@@ -196,11 +196,10 @@ pub fn children_container(parsed: &Parsed) -> Option<Span> {
 }
 
 /// Edits that wrap the layout's `{children}` with `<Component>` and import it.
-pub fn wrap_children_edits(parsed: &Parsed, text: &str, component: &str, import_clause: &str, import_path: &str) -> Option<Vec<Edit>> {
+pub fn wrap_children_edits(parsed: &Parsed, text: &str, style: &Style, component: &str, import_clause: &str, import_path: &str) -> Option<Vec<Edit>> {
     let span = children_container(parsed)?;
-    let style = Style::detect(text);
     Some(vec![
-        ast::insert_import(parsed, text, &ast::import_line(&style, import_clause, import_path)),
+        ast::insert_import(parsed, text, &ast::import_line(style, import_clause, import_path)),
         Edit::insert(parsed.lo(span), format!("<{component}>")),
         Edit::insert(parsed.hi(span), format!("</{component}>")),
     ])
@@ -218,7 +217,7 @@ pub fn wrap_layout_children(source: &str, file_name: &str, import_path: &str, co
     if ast::jsx_elements(&parsed).iter().any(|e| e.name == component) {
         return Ok(None);
     }
-    let edits = wrap_children_edits(&parsed, text, component, component, import_path)
+    let edits = wrap_children_edits(&parsed, text, &Style::detect(text), component, component, import_path)
         .ok_or_else(|| format!("{file_name} renders no {{children}} to wrap"))?;
     let eol = Style::detect(text).eol();
     let out = crate::edit::apply(text, &edits, eol);

@@ -23,7 +23,13 @@ impl Style {
     /// Detect from the file's text. Quotes from import/require sources (the most telling),
     /// semicolons from statement-ending lines, indentation from the first indented line.
     pub fn detect(text: &str) -> Style {
-        let mut d = Style::default();
+        Self::detect_or(text, &Style::default())
+    }
+
+    /// Like [`Style::detect`], taking quotes, semicolons and indentation from `fallback` where the
+    /// text shows no evidence (a file with no imports, say).
+    pub fn detect_or(text: &str, fallback: &Style) -> Style {
+        let mut d = fallback.clone();
         let (mut dq, mut sq) = (0, 0);
         let (mut semi, mut nosemi) = (0, 0);
         let mut indent: Option<String> = None;

@@ -1,5 +1,9 @@
 //! The rule registry. Codes are stable once shipped.
 pub mod c001_secure_cookies_node_env;
+pub mod p001_client_root_layout;
+pub mod p002_provider_in_server_layout;
+pub mod p003_missing_session_provider;
+pub(crate) mod provider_edits;
 pub mod s001_bare_get_server_session;
 pub mod s002_auth_options_in_route;
 
@@ -8,6 +12,9 @@ use crate::rule::Rule;
 /// Every rule, in code order.
 pub fn all() -> Vec<&'static dyn Rule> {
     vec![
+        &p001_client_root_layout::ClientRootLayout,
+        &p002_provider_in_server_layout::ProviderInServerLayout,
+        &p003_missing_session_provider::MissingSessionProvider,
         &s001_bare_get_server_session::BareGetServerSession,
         &s002_auth_options_in_route::AuthOptionsInRoute,
         &c001_secure_cookies_node_env::SecureCookiesNodeEnv,

@@ -4,7 +4,6 @@ use crate::edit::Edit;
 use crate::options;
 use crate::project::Project;
 use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
-use crate::style::Style;
 
 declare_rule! {
     /// ## What it does
@@ -101,7 +100,7 @@ fn fix(project: &Project, path: &str, text: &str, p: &crate::parse::Parsed, call
                 if ast::top_level_names(p).contains(&opts.name) {
                     return Err(format!("`{}` is already a name in this file: pass the options from {} by hand", opts.name, opts.file));
                 }
-                let style = Style::detect(text);
+                let style = project.file_style(path);
                 let spec = project.import_specifier(path, &opts.file);
                 let named = existing.filter(|i| !i.type_only).and_then(|i| i.specs.iter().filter(|s| s.imported != "default" && s.imported != "*").last());
                 let e = match named {

@@ -211,7 +211,7 @@ fn move_fix(project: &Project, route: &str, text: &str, p: &Parsed, target: &Tar
         .map(|(n, _)| n)
         .collect();
 
-    let style = Style::detect(text);
+    let style = project.file_style(route);
     // Imports the moved code needs, rewritten for the new location.
     let mut lib_imports: Vec<String> = Vec::new();
     let mut route_edits: Vec<Edit> = Vec::new();
