@@ -1,20 +1,42 @@
 //! authfix: find and fix Auth.js mistakes in Next.js apps.
 mod cli;
 mod doctor;
+mod fix;
+mod project;
+mod review;
+mod rules_cmd;
 mod scaffold;
 
 use clap::Parser;
 
 fn main() {
     let cli = cli::Cli::parse();
+    let choice = match cli.color {
+        cli::ColorChoice::Always => anstream::ColorChoice::Always,
+        cli::ColorChoice::Never => anstream::ColorChoice::Never,
+        cli::ColorChoice::Auto => anstream::ColorChoice::Auto,
+    };
+    choice.write_global();
     let code = match &cli.command {
         cli::Command::New(a) => scaffold::run_new(a, cli.color),
         cli::Command::Init(a) => scaffold::run_init(a, cli.color),
         cli::Command::Doctor(a) => doctor::run(a, cli.color),
-        _ => {
-            eprintln!("authfix: not yet available");
-            2
-        }
+        cli::Command::Fix(a) => run_big_stack(|| fix::run(a)),
+        cli::Command::Rules(a) => rules_cmd::list(a.markdown),
+        cli::Command::Explain(a) => rules_cmd::explain(&a.rule),
     };
     std::process::exit(code);
+}
+
+/// Deeply nested code overflows swc's recursive parser on the main thread's 8 MB stack: parse on a
+/// thread with a large one.
+fn run_big_stack<F: FnOnce() -> i32 + Send>(f: F) -> i32 {
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .stack_size(256 << 20)
+            .spawn_scoped(s, f)
+            .expect("spawn worker thread")
+            .join()
+            .unwrap_or(70)
+    })
 }

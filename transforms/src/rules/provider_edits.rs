@@ -4,7 +4,6 @@ use crate::edit::Edit;
 use crate::parse::Parsed;
 use crate::project::Project;
 use crate::provider::{Wrapper, REACT_MODULE};
-use swc_core::common::Span;
 
 /// Edits that replace `<SessionProvider …>` by `<Wrapper …>` (props carried over) and swap the
 /// import. Err with the reason when that cannot be done faithfully.
@@ -35,19 +34,21 @@ pub fn swap_provider(project: &Project, file: &str, p: &Parsed, text: &str, sp_l
             edits.push(Edit::replace(p.lo(c), p.hi(c), name.clone()));
         }
     }
-    let mut removed: Vec<Span> = Vec::new();
+    let style = project.file_style(file);
+    let spec = project.import_specifier(file, &wrapper.file);
+    let line = ast::import_line(&style, &wrapper.import_clause(), &spec);
+    let mut need_import = already.is_none();
     if let Some(imp) = imports.iter().find(|i| i.src == REACT_MODULE && i.specs.iter().any(|s| s.local == sp_local)) {
-        if let Some(e) = ast::remove_import_spec(p, text, imp, sp_local) {
-            if imp.specs.len() == 1 {
-                removed.push(imp.span);
-            }
+        if imp.specs.len() == 1 && need_import {
+            // The wrapper's import takes the place of the provider's.
+            edits.push(Edit::replace(p.lo(imp.span), p.hi(imp.span), line.clone()));
+            need_import = false;
+        } else if let Some(e) = ast::remove_import_spec(p, text, imp, sp_local) {
             edits.push(e);
         }
     }
-    if already.is_none() {
-        let style = project.file_style(file);
-        let spec = project.import_specifier(file, &wrapper.file);
-        edits.push(ast::insert_import_avoiding(p, text, &ast::import_line(&style, &wrapper.import_clause(), &spec), &removed));
+    if need_import {
+        edits.push(ast::insert_import(p, text, &line));
     }
     Ok(edits)
 }

@@ -1,0 +1,212 @@
+//! Finding the Next.js app(s) under PATH and loading what the rules read.
+use anyhow::{bail, Context, Result};
+use authfix_transforms::parse::is_source_path;
+use authfix_transforms::{Alias, ProjectFacts};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Folders never scanned (build output, dependencies, caches).
+pub const SKIP_DIRS: &[&str] = &["node_modules", ".next", ".git", "out", "dist", "build", ".vercel", ".turbo", "coverage"];
+
+pub struct App {
+    /// Absolute app root.
+    pub root: PathBuf,
+    /// The app root relative to the scan root, with a trailing `/` (empty for the root itself).
+    pub prefix: String,
+    pub facts: ProjectFacts,
+    /// Source files: path relative to the app root → file.
+    pub files: BTreeMap<String, LoadedFile>,
+}
+
+pub struct LoadedFile {
+    /// The exact bytes read, to check nothing changed on disk before writing.
+    pub raw: Vec<u8>,
+    /// The text without BOM.
+    pub text: String,
+    pub bom: bool,
+}
+
+/// A file that could not be read, with the reason.
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+pub struct Scan {
+    pub apps: Vec<App>,
+    pub skipped: Vec<Skipped>,
+}
+
+fn depends_on_next(pkg: &serde_json::Value) -> bool {
+    ["dependencies", "devDependencies", "peerDependencies"].iter().any(|k| pkg.get(k).and_then(|d| d.get("next")).is_some())
+}
+
+fn dep_range(pkg: &serde_json::Value, name: &str) -> Option<String> {
+    ["dependencies", "devDependencies", "peerDependencies"].iter().find_map(|k| pkg.get(k)?.get(name)?.as_str().map(String::from))
+}
+
+/// The version a lockfile pins for a package (npm's package-lock, else None).
+fn locked_version(root: &Path, name: &str) -> Option<String> {
+    let text = std::fs::read_to_string(root.join("package-lock.json")).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    v.get("packages")?.get(format!("node_modules/{name}"))?.get("version")?.as_str().map(String::from)
+}
+
+pub fn parse_version(s: &str) -> Option<(u32, u32, u32)> {
+    let s = s.trim().trim_start_matches(|c: char| !c.is_ascii_digit());
+    let mut it = s.split(|c: char| c == '.' || c == '-' || c == ' ').map(|p| p.parse::<u32>().ok());
+    Some((it.next()??, it.next().flatten().unwrap_or(0), it.next().flatten().unwrap_or(0)))
+}
+
+fn auth_major(range: &str) -> Option<u8> {
+    if range.contains("beta") {
+        return Some(5);
+    }
+    parse_version(range).map(|(m, _, _)| m as u8)
+}
+
+/// tsconfig/jsconfig `paths`: the first `X/*` → `Y/*` mapping, relative to the app root.
+pub fn read_alias(root: &Path) -> Option<Alias> {
+    for name in ["tsconfig.json", "jsconfig.json"] {
+        let Ok(text) = std::fs::read_to_string(root.join(name)) else { continue };
+        let Ok(v) = jsonc_parser::parse_to_serde_value::<serde_json::Value>(&text, &Default::default()) else { continue };
+        let co = v.get("compilerOptions")?;
+        let base = co.get("baseUrl").and_then(|b| b.as_str()).unwrap_or(".");
+        let paths = co.get("paths")?.as_object()?;
+        let mut keys: Vec<&String> = paths.keys().collect();
+        keys.sort_by_key(|k| (k.as_str() != "@/*", k.len()));
+        for k in keys {
+            let Some(prefix) = k.strip_suffix('*') else { continue };
+            let Some(t) = paths[k].as_array().and_then(|a| a.first()).and_then(|t| t.as_str()) else { continue };
+            let Some(t) = t.strip_suffix('*') else { continue };
+            let joined = format!("{}/{}", base.trim_end_matches('/'), t);
+            let target = authfix_transforms::project::normalize(&joined)?;
+            let target = if target.is_empty() { String::new() } else { format!("{target}/") };
+            return Some(Alias { prefix: prefix.to_string(), target });
+        }
+    }
+    None
+}
+
+fn facts_for(root: &Path, pkg: &serde_json::Value) -> ProjectFacts {
+    let next_version = locked_version(root, "next").and_then(|v| parse_version(&v)).or_else(|| dep_range(pkg, "next").and_then(|r| parse_version(&r)));
+    let auth_major = locked_version(root, "next-auth").and_then(|v| auth_major(&v)).or_else(|| dep_range(pkg, "next-auth").and_then(|r| auth_major(&r)));
+    ProjectFacts {
+        next_version,
+        auth_major,
+        src_dir: root.join("src/app").is_dir() || root.join("src/pages").is_dir(),
+        alias: read_alias(root),
+        typescript: root.join("tsconfig.json").is_file(),
+    }
+}
+
+fn rel(base: &Path, p: &Path) -> String {
+    p.strip_prefix(base).unwrap_or(p).to_string_lossy().replace('\\', "/")
+}
+
+/// Walk PATH once (honouring .gitignore, skipping dependency and build folders, never following
+/// symlinks), find every app, and load its source files.
+pub fn scan(path: &Path) -> Result<Scan> {
+    let root = path.canonicalize().with_context(|| format!("cannot open {}", path.display()))?;
+    if !root.is_dir() {
+        bail!("{} is not a folder", path.display());
+    }
+    let mut app_roots: Vec<(PathBuf, serde_json::Value)> = Vec::new();
+    let mut sources: Vec<PathBuf> = Vec::new();
+    let mut skipped = Vec::new();
+    let walker = ignore::WalkBuilder::new(&root)
+        .hidden(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .require_git(false)
+        .parents(true)
+        .follow_links(false)
+        .filter_entry(|e| !(e.file_type().map_or(false, |t| t.is_dir()) && SKIP_DIRS.contains(&e.file_name().to_str().unwrap_or(""))))
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                skipped.push(Skipped { path: String::new(), reason: err.to_string() });
+                continue;
+            }
+        };
+        let Some(ft) = entry.file_type() else { continue };
+        let p = entry.path();
+        if ft.is_symlink() {
+            continue; // never follow a link (it may lead out of the project)
+        }
+        if !ft.is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if name == "package.json" {
+            if let Ok(text) = std::fs::read_to_string(p) {
+                if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
+                    if depends_on_next(&v) {
+                        app_roots.push((p.parent().unwrap().to_path_buf(), v));
+                    }
+                }
+            }
+        } else if is_source_path(&name) || is_source_path(&rel(&root, p)) {
+            sources.push(p.to_path_buf());
+        }
+    }
+    app_roots.sort_by(|a, b| b.0.components().count().cmp(&a.0.components().count()));
+    let mut apps: Vec<App> = app_roots
+        .iter()
+        .map(|(r, pkg)| {
+            let prefix = rel(&root, r);
+            App {
+                root: r.clone(),
+                prefix: if prefix.is_empty() { String::new() } else { format!("{prefix}/") },
+                facts: facts_for(r, pkg),
+                files: BTreeMap::new(),
+            }
+        })
+        .collect();
+    for src in sources {
+        // The deepest app containing the file (apps are sorted deepest first).
+        let Some(app) = apps.iter_mut().find(|a| src.starts_with(&a.root)) else { continue };
+        let relp = rel(&app.root, &src);
+        match std::fs::read(&src) {
+            Ok(raw) => match String::from_utf8(raw.clone()) {
+                Ok(s) => {
+                    let (bom, text) = match s.strip_prefix('\u{feff}') {
+                        Some(t) => (true, t.to_string()),
+                        None => (false, s),
+                    };
+                    app.files.insert(relp, LoadedFile { raw, text, bom });
+                }
+                Err(_) => skipped.push(Skipped { path: format!("{}{}", app.prefix, relp), reason: "not UTF-8 text".into() }),
+            },
+            Err(e) => skipped.push(Skipped { path: format!("{}{}", app.prefix, relp), reason: e.to_string() }),
+        }
+    }
+    apps.sort_by(|a, b| a.prefix.cmp(&b.prefix));
+    Ok(Scan { apps, skipped })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions() {
+        assert_eq!(parse_version("^16.0.1"), Some((16, 0, 1)));
+        assert_eq!(parse_version("5.0.0-beta.32"), Some((5, 0, 0)));
+        assert_eq!(auth_major("^4.24.11"), Some(4));
+        assert_eq!(auth_major("5.0.0-beta.32"), Some(5));
+        assert_eq!(auth_major("beta"), Some(5));
+    }
+
+    #[test]
+    fn alias_from_jsonc_tsconfig() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("tsconfig.json"), "{\n // comment\n \"compilerOptions\": { \"paths\": { \"@/*\": [\"./src/*\"], }, },\n}").unwrap();
+        assert_eq!(read_alias(d.path()), Some(Alias { prefix: "@/".into(), target: "src/".into() }));
+        std::fs::write(d.path().join("tsconfig.json"), "{ \"compilerOptions\": { \"baseUrl\": \".\", \"paths\": { \"~/*\": [\"./*\"] } } }").unwrap();
+        assert_eq!(read_alias(d.path()), Some(Alias { prefix: "~/".into(), target: "".into() }));
+    }
+}

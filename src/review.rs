@@ -1,0 +1,206 @@
+//! The review flow shared by `fix` and `init`: show every change as a diff, then write nothing
+//! (`--dry-run`, `--diff`), ask, or apply (`--yes`), with the git guard and atomic writes.
+use crate::cli::ReviewArgs;
+use anstyle::{AnsiColor, Style};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+/// One file a command would change or create.
+pub struct FileChange {
+    /// Path relative to the root the command runs on.
+    pub rel: PathBuf,
+    /// The current content (with BOM if the file has one), `None` for a new file.
+    pub old: Option<String>,
+    /// The new content (with the same BOM).
+    pub new: String,
+    /// Values to mask as `***` wherever this change is shown.
+    pub secrets: Vec<String>,
+}
+
+pub const RED: Style = AnsiColor::Red.on_default();
+pub const GREEN: Style = AnsiColor::Green.on_default();
+pub const CYAN: Style = AnsiColor::Cyan.on_default();
+pub const BOLD: Style = Style::new().bold();
+pub const DIM: Style = Style::new().dimmed();
+pub const YELLOW: Style = AnsiColor::Yellow.on_default();
+
+/// Replace every secret value with `***`.
+pub fn mask(text: &str, secrets: &[String]) -> String {
+    let mut out = text.to_string();
+    for s in secrets.iter().filter(|s| s.len() >= 4) {
+        out = out.replace(s.as_str(), "***");
+    }
+    out
+}
+
+/// A plain unified diff (`a/` `b/` prefixes, new files from `/dev/null`) that `git apply`
+/// reproduces exactly.
+pub fn unified_diff(c: &FileChange) -> String {
+    let path = c.rel.to_string_lossy().replace('\\', "/");
+    let old = c.old.as_deref().unwrap_or("");
+    let from = if c.old.is_some() { format!("a/{path}") } else { "/dev/null".into() };
+    let diff = similar::TextDiff::from_lines(old, &c.new);
+    let body = diff.unified_diff().context_radius(3).missing_newline_hint(true).header(&from, &format!("b/{path}")).to_string();
+    mask(&body, &c.secrets)
+}
+
+/// The diff with colours for a terminal.
+pub fn coloured_diff(c: &FileChange) -> String {
+    let mut out = String::new();
+    for line in unified_diff(c).split_inclusive('\n') {
+        let style = if line.starts_with("+++") || line.starts_with("---") {
+            BOLD
+        } else if line.starts_with('+') {
+            GREEN
+        } else if line.starts_with('-') {
+            RED
+        } else if line.starts_with("@@") {
+            CYAN
+        } else {
+            Style::new()
+        };
+        out.push_str(&format!("{style}{}{style:#}", line.trim_end_matches('\n')));
+        out.push('\n');
+    }
+    out
+}
+
+/// Files among `paths` with uncommitted changes; `None` outside a git work tree.
+pub fn dirty_files(root: &Path, paths: &[PathBuf]) -> Option<Vec<PathBuf>> {
+    let inside = std::process::Command::new("git").arg("-C").arg(root).args(["rev-parse", "--is-inside-work-tree"]).output().ok()?;
+    if !inside.status.success() {
+        return None;
+    }
+    let existing: Vec<&PathBuf> = paths.iter().filter(|p| root.join(p).exists()).collect();
+    if existing.is_empty() {
+        return Some(vec![]);
+    }
+    let out = std::process::Command::new("git").arg("-C").arg(root).args(["status", "--porcelain", "--untracked-files=all", "--"]).args(existing.iter().map(|p| p.as_os_str())).output().ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let dirty: Vec<PathBuf> = existing
+        .into_iter()
+        .filter(|p| {
+            let s = p.to_string_lossy().replace('\\', "/");
+            text.lines().any(|l| l.len() > 3 && l[3..].trim_matches('"').ends_with(s.as_str()))
+        })
+        .cloned()
+        .collect();
+    Some(dirty)
+}
+
+/// Write atomically: a temporary file in the same folder, the old permissions, then a rename.
+/// Refuses when the file changed on disk since it was read.
+pub fn write_atomic(root: &Path, c: &FileChange) -> Result<(), String> {
+    let path = root.join(&c.rel);
+    let dir = path.parent().ok_or("no parent folder")?;
+    match (&c.old, std::fs::read(&path)) {
+        (Some(old), Ok(now)) if now != old.as_bytes() => return Err("changed on disk since it was read; not written".into()),
+        (Some(_), Err(e)) => return Err(format!("cannot read it again: {e}")),
+        (None, Ok(_)) => return Err("already exists; not overwritten".into()),
+        _ => {}
+    }
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let mut tmp = tempfile::Builder::new().prefix(".authfix-").tempfile_in(dir).map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
+    tmp.write_all(c.new.as_bytes()).map_err(|e| e.to_string())?;
+    tmp.as_file().sync_all().map_err(|e| e.to_string())?;
+    if let Ok(meta) = std::fs::metadata(&path) {
+        let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
+        if meta.permissions().readonly() {
+            return Err("is read-only; not written".into());
+        }
+    }
+    if c.old.is_none() {
+        tmp.persist_noclobber(&path).map_err(|e| format!("{}", e.error))?;
+    } else {
+        tmp.persist(&path).map_err(|e| format!("{}", e.error))?;
+    }
+    Ok(())
+}
+
+pub enum Mode {
+    Diff,
+    DryRun,
+    Yes,
+    Ask,
+    /// Not a terminal and no `--yes`.
+    Refuse,
+}
+
+pub fn mode(args: &ReviewArgs) -> Mode {
+    if args.diff {
+        Mode::Diff
+    } else if args.dry_run {
+        Mode::DryRun
+    } else if args.yes || args.interactive {
+        Mode::Yes
+    } else if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+        Mode::Ask
+    } else {
+        Mode::Refuse
+    }
+}
+
+/// Show the changes, then apply them as the flags say. Returns the exit code: `--dry-run` and
+/// `--diff` give 1 when changes are pending and 0 when there are none; applying gives 0 when
+/// everything was written.
+pub fn review_and_apply(root: &Path, changes: Vec<FileChange>, args: &ReviewArgs, what: &str) -> i32 {
+    let m = mode(args);
+    if let Mode::Diff = m {
+        let mut out = anstream::stdout();
+        for c in &changes {
+            let _ = write!(out, "{}", unified_diff(c));
+        }
+        return if changes.is_empty() { 0 } else { 1 };
+    }
+    let mut out = anstream::stdout();
+    if changes.is_empty() {
+        return 0;
+    }
+    for c in &changes {
+        let _ = write!(out, "{}", coloured_diff(c));
+    }
+    let n = changes.len();
+    let files = if n == 1 { "1 file".to_string() } else { format!("{n} files") };
+    match m {
+        Mode::DryRun => {
+            let _ = writeln!(out, "{BOLD}{what}: {files} would change (dry run, nothing written){BOLD:#}");
+            return 1;
+        }
+        Mode::Refuse => {
+            let _ = writeln!(out, "{BOLD}{what}: {files} would change; nothing written{BOLD:#}");
+            anstream::eprintln!("not a terminal: run again with --yes to apply, or pipe `--diff` into `git apply`");
+            return 1;
+        }
+        _ => {}
+    }
+    // The git guard.
+    let paths: Vec<PathBuf> = changes.iter().map(|c| c.rel.clone()).collect();
+    match dirty_files(root, &paths) {
+        None => anstream::eprintln!("{YELLOW}note:{YELLOW:#} {} is not inside a git work tree: there is no version control to undo these changes", root.display()),
+        Some(dirty) if !dirty.is_empty() && !args.allow_dirty => {
+            anstream::eprintln!(
+                "{RED}refusing to write:{RED:#} uncommitted changes in {}\ncommit or stash them first, or pass --allow-dirty",
+                dirty.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+            );
+            return 1;
+        }
+        _ => {}
+    }
+    if let Mode::Ask = m {
+        let ok = dialoguer::Confirm::new().with_prompt(format!("Apply these changes to {files}?")).default(false).interact().unwrap_or(false);
+        if !ok {
+            anstream::eprintln!("nothing written");
+            return 1;
+        }
+    }
+    let mut failed = 0;
+    for c in &changes {
+        if let Err(e) = write_atomic(root, c) {
+            anstream::eprintln!("{RED}error:{RED:#} {}: {e}", c.rel.display());
+            failed += 1;
+        }
+    }
+    let written = n - failed;
+    let _ = writeln!(out, "{GREEN}{what}: wrote {written} of {files}{GREEN:#}");
+    if failed > 0 { 1 } else { 0 }
+}
