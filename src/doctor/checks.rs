@@ -313,7 +313,7 @@ fn check_config_error(
     };
     findings.push(Finding::new(
         Code::D001,
-        format!("{paths} answered 500 \"There is/was a {CONFIG_ERROR}\""),
+        vec![format!("{paths} answered 500 \"There is/was a {CONFIG_ERROR}\"")],
         "Every page shows the user as signed out and signing in fails with \"Server error\"; \
          `auth()` / `getServerSession()` return nothing.",
         cause,
@@ -343,7 +343,7 @@ fn check_redirects(
         let loc = r.location.clone().unwrap_or_default();
         let to = from.join(&loc).ok();
         explained.push(ep);
-        let shown = shorten(&loc);
+        let shown = without_query(&loc);
         match to {
             Some(to) if same_origin(&to, &target.origin) => {
                 same_site.push(format!("{path} → {} {shown}", r.status));
@@ -359,7 +359,7 @@ fn check_redirects(
     if !same_site.is_empty() {
         findings.push(Finding::new(
             Code::D002,
-            same_site.join("; "),
+            same_site,
             "The session never loads: `useSession()` stays \"loading\" or \"unauthenticated\", \
              the console shows `ClientFetchError`, and signing in sends the user back to the \
              sign-in page.",
@@ -380,7 +380,7 @@ fn check_redirects(
         let o = elsewhere_origin.unwrap_or_default();
         findings.push(Finding::new(
             Code::D003,
-            elsewhere.join("; "),
+            elsewhere,
             "Sign-in and its callback bounce between two hosts; cookies set on one are missing \
              on the other, so the user looks signed out.",
             format!(
@@ -395,7 +395,7 @@ fn check_redirects(
     }
     if !foreign.is_empty() {
         findings.push(unexpected(
-            foreign.join("; "),
+            foreign,
             "A login page or protection layer on another site (deployment protection, an access \
              proxy, a WAF) answers the auth routes instead of Auth.js.",
             base,
@@ -423,7 +423,7 @@ fn check_not_found(
     let paths = hit.iter().map(|e| target.path_of(e)).collect::<Vec<_>>().join(", ");
     findings.push(Finding::new(
         Code::D004,
-        format!("{paths} answered 404"),
+        vec![format!("{paths} answered 404")],
         "The console shows `ClientFetchError`, `useSession()` never resolves, and the sign-in \
          button leads to a 404 page.",
         format!(
@@ -440,7 +440,7 @@ fn check_not_found(
     ));
 }
 
-fn unexpected(evidence: String, cause: &str, base: &str) -> Finding {
+fn unexpected(evidence: Vec<String>, cause: &str, base: &str) -> Finding {
     Finding::new(
         Code::D010,
         evidence,
@@ -491,7 +491,7 @@ fn check_unexpected(
         "Something else than the Auth.js route handler answers these paths: a catch-all page or \
          rewrite, a static host, or the handler crashed."
     };
-    findings.push(unexpected(seen.join("; "), cause, &target.base_path));
+    findings.push(unexpected(seen, cause, &target.base_path));
 }
 
 /// Returns the (first) origin the providers' URLs use, when they were readable.
@@ -571,11 +571,11 @@ fn check_provider_origin(
         };
         findings.push(Finding::new(
             Code::D005,
-            format!(
+            vec![format!(
                 "{}: {} (asked {asked})",
                 target.path_of("providers"),
                 wrong.join(", ")
-            ),
+            )],
             format!(
                 "Sign-in forms post to, and OAuth providers call back to, {wo}: the user lands on \
                  another site (or \"This site can't be reached\"), OAuth answers \
@@ -636,7 +636,7 @@ fn check_cookies(
             };
             findings.push(Finding::new(
                 Code::D006,
-                bad.join("; "),
+                bad,
                 "Signing in seems to work, but the session cookie is not limited to https; when \
                  the app later sees https (proxy headers or the URL setting change) the cookie \
                  names change and everyone is signed out, and v4 `withAuth` middleware reading \
@@ -688,7 +688,7 @@ fn check_cookies(
             };
             findings.push(Finding::new(
                 Code::D007,
-                bad.join("; "),
+                bad,
                 format!(
                     "Signed in, then signed out on reload: browsers drop Secure cookies sent over \
                      plain http, and sign-in fails with a CSRF error.{loopback_note}"
@@ -719,7 +719,10 @@ fn check_cookies(
     if !bad_domain.is_empty() {
         findings.push(Finding::new(
             Code::D008,
-            format!("{} (asked host {host})", bad_domain.join("; ")),
+            bad_domain
+                .into_iter()
+                .map(|d| format!("{d}, asked host {host}"))
+                .collect(),
             "Signed in, then signed out on reload: the browser rejects a cookie whose Domain \
              does not cover the page's host (and any `__Host-` cookie with a Domain).",
             "The auth config sets `cookies.<name>.options.domain` for another host — typically \
@@ -734,10 +737,10 @@ fn check_cookies(
 fn version_mismatch(project: u8, running: &Running) -> Finding {
     Finding::new(
         Code::D009,
-        format!(
-            "the deployment runs next-auth v{} ({}); the repository depends on v{project}",
+        vec![format!(
+            "the deployment runs next-auth v{} ({}), the repository depends on v{project}",
             running.major, running.evidence
-        ),
+        )],
         "Fixes made in the repository have no effect on the deployment; cookies and env \
          variable names differ between majors, so users are signed out after the next deploy.",
         "The deployment was built from another commit or branch, was not redeployed, or \
@@ -755,11 +758,10 @@ fn version_mismatch(project: u8, running: &Running) -> Finding {
     )
 }
 
-fn shorten(s: &str) -> String {
-    if s.chars().count() > 120 {
-        let cut: String = s.chars().take(117).collect();
-        format!("{cut}…")
-    } else {
-        s.to_string()
+/// A Location without its query (`/api/auth/signin?…`): the query only repeats the URL asked.
+fn without_query(s: &str) -> String {
+    match s.split_once('?') {
+        Some((path, _)) => format!("{path}?…"),
+        None => s.to_string(),
     }
 }

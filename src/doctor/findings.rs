@@ -159,8 +159,9 @@ pub struct Finding {
     pub code: Code,
     pub name: &'static str,
     pub title: &'static str,
-    /// What was observed (endpoints, status codes, cookie names and attributes).
-    pub evidence: String,
+    /// What was observed, one item per line (endpoints, status codes, cookie names and
+    /// attributes).
+    pub evidence: Vec<String>,
     /// What the user of the app sees.
     pub symptom: String,
     pub cause: String,
@@ -171,7 +172,7 @@ pub struct Finding {
 impl Finding {
     pub fn new(
         code: Code,
-        evidence: impl Into<String>,
+        evidence: Vec<String>,
         symptom: impl Into<String>,
         cause: impl Into<String>,
         fix: impl Into<String>,
@@ -180,7 +181,7 @@ impl Finding {
             code,
             name: code.name(),
             title: code.title(),
-            evidence: evidence.into(),
+            evidence,
             symptom: symptom.into(),
             cause: cause.into(),
             fix: fix.into(),

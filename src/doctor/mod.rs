@@ -56,13 +56,20 @@ pub fn run(args: &DoctorArgs, color: ColorChoice) -> i32 {
         ColorChoice::Never => anstream::ColorChoice::Never,
     };
     let mut out = anstream::AutoStream::new(std::io::stdout(), choice);
-    let printed = match args.format {
-        Format::Json => report::print_json(&report, &mut out),
-        Format::Human => report::print_human(&report, &mut out),
-    };
+    // Unreachable: the reason goes to stderr; JSON output still gets its document.
     if let Some(e) = &report.error {
-        eprintln!("authfix doctor: {} unreachable ({}): {}", report.url, e.kind, e.message);
+        eprintln!(
+            "authfix doctor: {} unreachable ({}): {}",
+            target.url_of("session"),
+            e.kind,
+            e.message
+        );
     }
+    let printed = match (args.format, &report.error) {
+        (Format::Json, _) => report::print_json(&report, &mut out),
+        (Format::Human, None) => report::print_human(&report, &mut out),
+        (Format::Human, Some(_)) => Ok(()),
+    };
     if printed.is_err() {
         return 2;
     }

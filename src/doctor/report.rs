@@ -10,6 +10,28 @@ use super::http::{Reply, SetCookie, Unreachable};
 
 pub const SCHEMA: &str = "authfix-doctor/1";
 
+/// Human output wraps findings at this many columns.
+const WIDTH: usize = 100;
+
+/// Greedy word wrap; a word longer than the width stays on its own line.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    for word in text.split_whitespace() {
+        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    if !cur.is_empty() || lines.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
 /// One request as reported: status and headers that matter, never a cookie value or a body.
 #[derive(Serialize, Debug)]
 pub struct RequestSummary {
@@ -118,15 +140,28 @@ pub fn print_human(report: &Report, out: &mut dyn Write) -> std::io::Result<()> 
         writeln!(out)?;
         writeln!(
             out,
-            "{red}{}{red:#} {bold}{}{bold:#} {dim}{}{dim:#}",
+            "{red}{}{red:#} {bold}{}{bold:#} {dim}[{}]{dim:#}",
             f.code.as_str(),
             f.title,
             f.name
         )?;
-        writeln!(out, "  seen:   {}", f.evidence)?;
-        writeln!(out, "  users:  {}", f.symptom)?;
-        writeln!(out, "  cause:  {}", f.cause)?;
-        writeln!(out, "  fix:    {}", f.fix)?;
+        let seen = f.evidence.join("\n");
+        for (label, text) in [
+            ("seen", &seen),
+            ("symptom", &f.symptom),
+            ("cause", &f.cause),
+            ("fix", &f.fix),
+        ] {
+            // Each evidence item starts a line.
+            let lines: Vec<String> = text.lines().flat_map(|item| wrap(item, WIDTH - 11)).collect();
+            for (i, l) in lines.iter().enumerate() {
+                if i == 0 {
+                    writeln!(out, "  {dim}{label:<8}{dim:#} {l}")?;
+                } else {
+                    writeln!(out, "           {l}")?;
+                }
+            }
+        }
     }
     writeln!(out)?;
     match report.findings.len() {
@@ -135,4 +170,19 @@ pub fn print_human(report: &Report, out: &mut dyn Write) -> std::io::Result<()> 
         n => writeln!(out, "{red}{n} problems found.{red:#}")?,
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wrapping_keeps_every_word_and_the_width() {
+        let text = "one two three four five six seven eight nine ten eleven twelve";
+        let lines = wrap(text, 15);
+        assert!(lines.iter().all(|l| l.chars().count() <= 15), "{lines:?}");
+        assert_eq!(lines.join(" "), text);
+        assert_eq!(wrap("averyveryverylongword x", 5), vec!["averyveryverylongword", "x"]);
+        assert_eq!(wrap("", 5), vec![""]);
+    }
 }

@@ -1,0 +1,297 @@
+#!/usr/bin/env bash
+# Real-server tests for `authfix doctor` (issue 8).
+#
+# Builds the small Next.js 16 apps in tests/doctor/apps (v4 and v5, plus variants that carry
+# a mistake in code), starts `next start` on 127.0.0.1 in correct and broken configurations,
+# runs `authfix doctor` against each and asserts the exact set of D-codes and the exit code.
+#
+# Needs node >= 20.9 and npm. Servers listen on loopback only, on free ports picked at run
+# time; every process started here is stopped on exit. Prints `N passed, M failed` last and
+# exits non-zero on any failure.
+#
+# Environment: DOCTOR_WORK (build folder, default target/doctor-apps), AUTHFIX_BIN (use this
+# binary instead of `cargo build`), DOCTOR_REBUILD=1 (ignore the build cache).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$ROOT"
+export NEXT_TELEMETRY_DISABLED=1
+# Loopback only: never send the test traffic through a proxy.
+unset HTTPS_PROXY https_proxy HTTP_PROXY http_proxy ALL_PROXY all_proxy
+WORK=${DOCTOR_WORK:-$ROOT/target/doctor-apps}
+APPS=$ROOT/tests/doctor/apps
+DEPS=$ROOT/tests/e2e/deps
+START=$(date +%s)
+PASSED=0
+FAILED=0
+PIDS=()
+SECRET=doctor-test-secret-0123456789abcdefghijklmnop
+
+log() { printf '[doctor] %s\n' "$*" >&2; }
+
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]:-}"; do
+    [ -n "$pid" ] || continue
+    kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]:-}"; do
+    [ -n "$pid" ] && wait "$pid" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- 1. npm dependencies (shared with the browser tests) -------------------------------
+deps_ok() { # deps_ok v5 5.0.0-beta.32
+  local want
+  want=$(node -e 'try{console.log(require(process.argv[1]).version)}catch{console.log("")}' \
+    "$DEPS/$1/node_modules/next-auth/package.json")
+  [ "$want" = "$2" ] && [ -x "$DEPS/$1/node_modules/.bin/next" ]
+}
+if [ -f tests/e2e/setup.sh ]; then
+  log "installing npm dependencies: bash tests/e2e/setup.sh"
+  bash tests/e2e/setup.sh >&2
+else
+  for v in v4 v5; do
+    if [ "$v" = v4 ]; then ver=4.24.15; else ver=5.0.0-beta.32; fi
+    if deps_ok "$v" "$ver"; then continue; fi
+    log "installing npm dependencies in tests/e2e/deps/$v"
+    if [ -f "$DEPS/$v/package-lock.json" ]; then
+      (cd "$DEPS/$v" && npm ci --no-audit --no-fund >&2)
+    else
+      (cd "$DEPS/$v" && npm install --no-audit --no-fund >&2)
+    fi
+  done
+fi
+deps_ok v4 4.24.15 || { log "tests/e2e/deps/v4 lacks next-auth 4.24.15"; exit 1; }
+deps_ok v5 5.0.0-beta.32 || { log "tests/e2e/deps/v5 lacks next-auth 5.0.0-beta.32"; exit 1; }
+
+# --- 2. the authfix binary ----------------------------------------------------------------
+if [ -n "${AUTHFIX_BIN:-}" ]; then
+  BIN=$AUTHFIX_BIN
+else
+  log "cargo build --bin authfix"
+  cargo build -q --bin authfix
+  TARGET_DIR=$(cargo metadata --format-version 1 --no-deps \
+    | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')
+  BIN=$TARGET_DIR/debug/authfix
+fi
+[ -x "$BIN" ] || { log "no authfix binary at $BIN"; exit 1; }
+
+# --- 3. build the apps (cached by a hash of their sources) ---------------------------------
+# An app is tests/doctor/apps/<name>; a variant folder holds a BASE file naming its base app
+# and only the files it changes.
+build_app() { # build_app NAME
+  local name=$1 base=$1 dir=$WORK/$1 hash
+  if [ -f "$APPS/$name/BASE" ]; then base=$(cat "$APPS/$name/BASE"); fi
+  local major=${base%%-*}
+  hash=$( (cd "$APPS" && find "$base" "$name" -type f -print0 | sort -z | xargs -0 sha256sum;
+           sha256sum "$DEPS/$major/package.json") | sha256sum | cut -c1-16)
+  if [ "${DOCTOR_REBUILD:-}" != 1 ] && [ -f "$dir/.next/BUILD_ID" ] \
+     && [ "$(cat "$dir/.doctor-hash" 2>/dev/null)" = "$hash" ]; then
+    log "app $name: build is current"
+    return
+  fi
+  log "app $name: next build"
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  cp -a "$APPS/$base/." "$dir/"
+  if [ "$name" != "$base" ]; then
+    (cd "$APPS/$name" && tar cf - --exclude=BASE .) | tar xf - -C "$dir"
+  fi
+  # A hardlinked copy: Turbopack refuses a symlinked node_modules outside the app's root.
+  cp -al "$DEPS/$major/node_modules" "$dir/node_modules" 2>/dev/null \
+    || cp -a "$DEPS/$major/node_modules" "$dir/node_modules"
+  if ! (cd "$dir" && ./node_modules/.bin/next build >"$dir/build.log" 2>&1); then
+    tail -40 "$dir/build.log" >&2
+    log "app $name: next build failed"
+    exit 1
+  fi
+  echo "$hash" >"$dir/.doctor-hash"
+}
+for app in v5 v5-proxy v4 v4-secure-cookies; do build_app "$app"; done
+
+# --- 4. servers ------------------------------------------------------------------------------
+free_port() {
+  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+SERVER_PID=
+PORT=
+# start_server APP [ENV=VALUE...]; `@PORT@` in a value becomes the port.
+start_server() {
+  local app=$1
+  shift
+  PORT=$(free_port)
+  local args=() a
+  for a in "$@"; do args+=("${a//@PORT@/$PORT}"); done
+  (cd "$WORK/$app" && exec env -i PATH="$PATH" HOME="$HOME" NEXT_TELEMETRY_DISABLED=1 \
+     ${args[@]+"${args[@]}"} setsid ./node_modules/.bin/next start -H 127.0.0.1 -p "$PORT") \
+    >"$WORK/$app/server-$PORT.log" 2>&1 &
+  SERVER_PID=$!
+  PIDS+=("$SERVER_PID")
+  local i
+  for i in $(seq 1 100); do
+    if node -e 'fetch(process.argv[1]).then(()=>process.exit(0),()=>process.exit(1))' \
+         "http://127.0.0.1:$PORT/favicon.ico" 2>/dev/null; then
+      return
+    fi
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      cat "$WORK/$app/server-$PORT.log" >&2
+      log "server for $app exited"
+      exit 1
+    fi
+    sleep 0.2
+  done
+  log "server for $app not ready after 20 s"
+  exit 1
+}
+
+stop_server() {
+  kill -- "-$SERVER_PID" 2>/dev/null || kill "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+}
+
+# --- 5. assertions ---------------------------------------------------------------------------
+# expect "LABEL" "EXPECTED CODES (space-separated, sorted; empty = healthy)" EXIT -- DOCTOR ARGS
+expect() {
+  local label=$1 want=$2 want_exit=$3
+  shift 4
+  local out err code got
+  out=$(mktemp)
+  err=$(mktemp)
+  set +e
+  "$BIN" doctor --format json --color never "$@" >"$out" 2>"$err"
+  code=$?
+  set -e
+  got=$(node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    console.log(r.findings.map(f => f.code).sort().join(" "));' "$out" 2>/dev/null || echo "<no json>")
+  if [ "$got" = "$want" ] && [ "$code" = "$want_exit" ]; then
+    PASSED=$((PASSED + 1))
+    printf 'ok    %-58s [%s] exit %s\n' "$label" "$got" "$code"
+  else
+    FAILED=$((FAILED + 1))
+    printf 'FAIL  %-58s want [%s] exit %s, got [%s] exit %s\n' "$label" "$want" "$want_exit" "$got" "$code"
+    sed 's/^/      /' "$err" | head -5
+  fi
+  rm -f "$out" "$err"
+}
+
+# expect_text "LABEL" EXIT PATTERN -- DOCTOR ARGS   (human output, stdout+stderr)
+expect_text() {
+  local label=$1 want_exit=$2 pattern=$3
+  shift 4
+  local out code
+  set +e
+  out=$("$BIN" doctor --color never "$@" 2>&1)
+  code=$?
+  set -e
+  if [ "$code" = "$want_exit" ] && grep -qE -- "$pattern" <<<"$out"; then
+    PASSED=$((PASSED + 1))
+    printf 'ok    %-58s exit %s\n' "$label" "$code"
+  else
+    FAILED=$((FAILED + 1))
+    printf 'FAIL  %-58s want exit %s and /%s/, got exit %s:\n' "$label" "$want_exit" "$pattern" "$code"
+    sed 's/^/      /' <<<"$out" | head -20
+  fi
+}
+
+# Secrets must never reach the output: the server's secret and any cookie value.
+expect_no_secret() { # expect_no_secret LABEL -- DOCTOR ARGS
+  local label=$1
+  shift 2
+  local out
+  out=$("$BIN" doctor --color never "$@" 2>&1; "$BIN" doctor --format json "$@" 2>&1) || true
+  if grep -q -- "$SECRET" <<<"$out" || grep -qE 'csrf-token=|session-token=|"csrfToken"' <<<"$out"; then
+    FAILED=$((FAILED + 1))
+    printf 'FAIL  %-58s a secret or cookie value was printed\n' "$label"
+  else
+    PASSED=$((PASSED + 1))
+    printf 'ok    %-58s\n' "$label"
+  fi
+}
+
+URL() { echo "http://127.0.0.1:$PORT"; }
+
+# v5 ----------------------------------------------------------------------------------------
+start_server v5 AUTH_SECRET=$SECRET AUTH_TRUST_HOST=true
+expect "v5 healthy (AUTH_SECRET, AUTH_TRUST_HOST)" "" 0 -- --url "$(URL)"
+expect "v5 healthy, asked as localhost" "" 0 -- --url "http://localhost:$PORT"
+expect "v5 healthy, --project of the same major" "" 0 -- --url "$(URL)" --project tests/doctor/apps/v5
+expect "v5 running, --project depends on v4" "D009" 1 -- --url "$(URL)" --project tests/doctor/apps/v4
+expect "v5 healthy, wrong --base-path" "D004" 1 -- --url "$(URL)" --base-path /auth
+expect_text "v5 healthy, human output" 0 "^No problems found\.$" -- --url "$(URL)"
+expect_no_secret "v5 healthy: no secret or cookie value printed" -- --url "$(URL)"
+stop_server
+
+start_server v5 AUTH_TRUST_HOST=true
+expect "v5 without AUTH_SECRET" "D001" 1 -- --url "$(URL)"
+stop_server
+
+start_server v5 AUTH_SECRET=$SECRET
+expect "v5 without AUTH_TRUST_HOST / AUTH_URL (untrusted host)" "D001" 1 -- --url "$(URL)"
+expect_text "v5 untrusted host, human output names the fix" 1 "AUTH_TRUST_HOST=true" -- --url "$(URL)"
+stop_server
+
+start_server v5 AUTH_SECRET=$SECRET AUTH_URL=http://localhost:3000
+expect "v5 AUTH_URL=http://localhost:3000 (another port)" "D005" 1 -- --url "$(URL)"
+stop_server
+
+start_server v5 AUTH_SECRET=$SECRET AUTH_URL=https://myapp.example
+expect "v5 AUTH_URL=https://myapp.example served over http" "D005 D007" 1 -- --url "$(URL)"
+stop_server
+
+start_server v5-proxy AUTH_SECRET=$SECRET AUTH_TRUST_HOST=true
+expect "v5 proxy.ts matching /api/auth" "D002" 1 -- --url "$(URL)"
+expect_text "v5 proxy, human output shows the redirect" 1 "/api/auth/session → 307 /api/auth/signin" -- --url "$(URL)"
+stop_server
+
+# v4 ----------------------------------------------------------------------------------------
+start_server v4 NEXTAUTH_SECRET=$SECRET NEXTAUTH_URL=http://localhost:@PORT@
+expect "v4 healthy (NEXTAUTH_SECRET, NEXTAUTH_URL)" "" 0 -- --url "$(URL)"
+expect "v4 running, --project depends on v5" "D009" 1 -- --url "$(URL)" --project tests/doctor/apps/v5
+expect_no_secret "v4 healthy: no secret or cookie value printed" -- --url "$(URL)"
+stop_server
+
+start_server v4 NEXTAUTH_URL=http://localhost:@PORT@
+expect "v4 without NEXTAUTH_SECRET" "D001" 1 -- --url "$(URL)"
+expect_text "v4 without secret, human output names NEXTAUTH_SECRET" 1 "NEXTAUTH_SECRET" -- --url "$(URL)"
+stop_server
+
+start_server v4 NEXTAUTH_SECRET=$SECRET
+expect "v4 without NEXTAUTH_URL (falls back to localhost:3000)" "D005" 1 -- --url "$(URL)"
+stop_server
+
+start_server v4 NEXTAUTH_SECRET=$SECRET NEXTAUTH_URL=https://myapp.example
+expect "v4 NEXTAUTH_URL=https://myapp.example served over http" "D005 D007" 1 -- --url "$(URL)"
+stop_server
+
+start_server v4-secure-cookies NEXTAUTH_SECRET=$SECRET NEXTAUTH_URL=http://localhost:@PORT@
+expect "v4 useSecureCookies forced on, served over http" "D007" 1 -- --url "$(URL)"
+stop_server
+
+# Unreachable and usage errors ----------------------------------------------------------------
+PORT=$(free_port)
+expect_text "nothing listening: exit 2, reason refused" 2 "unreachable \(refused\)" -- --url "$(URL)"
+# A listener that accepts and never answers: the request must time out, bounded.
+PORT=$(free_port)
+(exec setsid node -e 'require("net").createServer(()=>{}).listen(+process.argv[1],"127.0.0.1")' "$PORT") &
+SERVER_PID=$!
+PIDS+=("$SERVER_PID")
+sleep 0.5
+T0=$(date +%s)
+AUTHFIX_DOCTOR_TIMEOUT_SECS=2 expect_text "silent server: exit 2, reason timeout" 2 "unreachable \(timeout\)" -- --url "$(URL)"
+if [ $(( $(date +%s) - T0 )) -gt 10 ]; then
+  FAILED=$((FAILED + 1)); printf 'FAIL  %-58s took more than 10 s\n' "timeout is bounded"
+else
+  PASSED=$((PASSED + 1)); printf 'ok    %-58s\n' "timeout is bounded"
+fi
+stop_server
+expect_text "URL without a scheme: usage error" 2 "no scheme" -- --url myapp.example
+expect_text "--project without package.json: usage error" 2 "no package.json" -- --url "$(URL)" --project tests/doctor
+
+log "run time $(( $(date +%s) - START )) s"
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" = 0 ]
