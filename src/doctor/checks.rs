@@ -51,7 +51,9 @@ impl Target {
             bp.pop();
         }
         if bp.contains('?') || bp.contains('#') || bp.contains("://") {
-            return Err(format!("--base-path `{base_path}` must be a path such as /api/auth"));
+            return Err(format!(
+                "--base-path `{base_path}` must be a path such as /api/auth"
+            ));
         }
         if bp == "/" {
             bp.clear();
@@ -277,7 +279,11 @@ fn check_config_error(
         return;
     }
     explained.extend(&hit);
-    let paths = hit.iter().map(|e| target.path_of(e)).collect::<Vec<_>>().join(", ");
+    let paths = hit
+        .iter()
+        .map(|e| target.path_of(e))
+        .collect::<Vec<_>>()
+        .join(", ");
     let origin = target.origin_str();
     let (cause, fix) = match major {
         Some(4) => (
@@ -313,7 +319,9 @@ fn check_config_error(
     };
     findings.push(Finding::new(
         Code::D001,
-        vec![format!("{paths} answered 500 \"There is/was a {CONFIG_ERROR}\"")],
+        vec![format!(
+            "{paths} answered 500 \"There is/was a {CONFIG_ERROR}\""
+        )],
         "Every page shows the user as signed out and signing in fails with \"Server error\"; \
          `auth()` / `getServerSession()` return nothing.",
         cause,
@@ -420,7 +428,11 @@ fn check_not_found(
     }
     explained.extend(&hit);
     let base = &target.base_path;
-    let paths = hit.iter().map(|e| target.path_of(e)).collect::<Vec<_>>().join(", ");
+    let paths = hit
+        .iter()
+        .map(|e| target.path_of(e))
+        .collect::<Vec<_>>()
+        .join(", ");
     findings.push(Finding::new(
         Code::D004,
         vec![format!("{paths} answered 404")],
@@ -597,7 +609,11 @@ fn check_cookies(
 ) {
     // Each auth cookie once (first answer that set it), in the order seen.
     let mut cookies: Vec<(&'static str, &SetCookie)> = Vec::new();
-    for (ep, r) in [("csrf", &obs.csrf), ("session", &obs.session), ("providers", &obs.providers)] {
+    for (ep, r) in [
+        ("csrf", &obs.csrf),
+        ("session", &obs.session),
+        ("providers", &obs.providers),
+    ] {
         for c in &r.set_cookies {
             if is_auth_cookie(&c.name) && !cookies.iter().any(|(_, x)| x.name == c.name) {
                 cookies.push((ep, c));
@@ -612,7 +628,11 @@ fn check_cookies(
         Some(5) => "`AUTH_URL`",
         _ => "`NEXTAUTH_URL` (v4) / `AUTH_URL` (v5)",
     };
-    let host = target.origin.host_str().unwrap_or_default().to_ascii_lowercase();
+    let host = target
+        .origin
+        .host_str()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
 
     if target.is_https() {
         let bad: Vec<String> = cookies
@@ -699,7 +719,10 @@ fn check_cookies(
         }
     }
 
-    let is_ip = matches!(target.origin.host(), Some(Host::Ipv4(_)) | Some(Host::Ipv6(_)));
+    let is_ip = matches!(
+        target.origin.host(),
+        Some(Host::Ipv4(_)) | Some(Host::Ipv6(_))
+    );
     let bad_domain: Vec<String> = cookies
         .iter()
         .filter(|(_, c)| match &c.domain {

@@ -202,13 +202,16 @@ fn classify_error(e: &ureq::Error) -> Unreachable {
         E::HostNotFound => ("dns", "the host name does not resolve (DNS)".to_string()),
         E::Timeout(t) => ("timeout", format!("no answer in time ({t})")),
         E::Io(io) => match io.kind() {
-            std::io::ErrorKind::ConnectionRefused => {
-                ("refused", "connection refused: nothing listens on that port".to_string())
-            }
+            std::io::ErrorKind::ConnectionRefused => (
+                "refused",
+                "connection refused: nothing listens on that port".to_string(),
+            ),
             std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
                 ("timeout", format!("no answer in time ({io})"))
             }
-            std::io::ErrorKind::InvalidData if io.to_string().to_lowercase().contains("certificate") => {
+            std::io::ErrorKind::InvalidData
+                if io.to_string().to_lowercase().contains("certificate") =>
+            {
                 ("tls", format!("TLS: {io}"))
             }
             _ => ("connection", io.to_string()),
@@ -217,7 +220,10 @@ fn classify_error(e: &ureq::Error) -> Unreachable {
         E::Rustls(r) => ("tls", format!("TLS: {r}")),
         E::Pem(p) => ("tls", format!("TLS: {p}")),
         E::TlsRequired => ("tls", "TLS required".to_string()),
-        E::InvalidProxyUrl => ("proxy", "the proxy URL in the environment is invalid".to_string()),
+        E::InvalidProxyUrl => (
+            "proxy",
+            "the proxy URL in the environment is invalid".to_string(),
+        ),
         E::ConnectProxyFailed(m) => ("proxy", format!("the proxy refused the connection: {m}")),
         E::ConnectionFailed => ("connection", "the connection failed".to_string()),
         E::BadUri(m) => ("invalid-url", m.clone()),

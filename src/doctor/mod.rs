@@ -125,7 +125,11 @@ fn examine(client: &http::Client, target: &Target, args: &DoctorArgs) -> (Report
     }
     report.running = diagnosis.running;
     report.project = project;
-    report.status = if findings.is_empty() { "healthy" } else { "problems" };
+    report.status = if findings.is_empty() {
+        "healthy"
+    } else {
+        "problems"
+    };
     report.findings = findings;
     let code = if report.findings.is_empty() { 0 } else { 1 };
     (report, code)

@@ -129,7 +129,11 @@ pub fn base_path_of(dir: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
     parts.pop(); // [...nextauth]
-    let start = if parts.first().map(String::as_str) == Some("src") { 2 } else { 1 };
+    let start = if parts.first().map(String::as_str) == Some("src") {
+        2
+    } else {
+        1
+    };
     let segs: Vec<&String> = parts
         .iter()
         .skip(start)
@@ -166,14 +170,22 @@ mod tests {
     #[test]
     fn package_json_range_without_lockfile() {
         let d = tempfile::tempdir().unwrap();
-        write(d.path(), "package.json", r#"{"dependencies":{"next":"16.4.6","next-auth":"^4.24.15"}}"#);
+        write(
+            d.path(),
+            "package.json",
+            r#"{"dependencies":{"next":"16.4.6","next-auth":"^4.24.15"}}"#,
+        );
         assert_eq!(project_auth_major(d.path()), Some(4));
     }
 
     #[test]
     fn lockfile_wins_over_range() {
         let d = tempfile::tempdir().unwrap();
-        write(d.path(), "package.json", r#"{"dependencies":{"next-auth":"latest"}}"#);
+        write(
+            d.path(),
+            "package.json",
+            r#"{"dependencies":{"next-auth":"latest"}}"#,
+        );
         assert_eq!(project_auth_major(d.path()), None);
         write(
             d.path(),
@@ -186,7 +198,11 @@ mod tests {
     #[test]
     fn pnpm_and_yarn_locks() {
         let d = tempfile::tempdir().unwrap();
-        write(d.path(), "package.json", r#"{"dependencies":{"next-auth":"*"}}"#);
+        write(
+            d.path(),
+            "package.json",
+            r#"{"dependencies":{"next-auth":"*"}}"#,
+        );
         write(
             d.path(),
             "pnpm-lock.yaml",
@@ -205,7 +221,11 @@ mod tests {
     #[test]
     fn no_next_auth_is_none() {
         let d = tempfile::tempdir().unwrap();
-        write(d.path(), "package.json", r#"{"dependencies":{"next":"16.4.6"}}"#);
+        write(
+            d.path(),
+            "package.json",
+            r#"{"dependencies":{"next":"16.4.6"}}"#,
+        );
         assert_eq!(project_auth_major(d.path()), None);
         assert_eq!(project_auth_major(&d.path().join("missing")), None);
     }
@@ -214,10 +234,17 @@ mod tests {
     fn route_dirs_and_their_base_paths() {
         let d = tempfile::tempdir().unwrap();
         write(d.path(), "src/app/(auth)/auth/[...nextauth]/route.ts", "");
-        write(d.path(), "node_modules/x/app/api/auth/[...nextauth]/route.ts", "");
+        write(
+            d.path(),
+            "node_modules/x/app/api/auth/[...nextauth]/route.ts",
+            "",
+        );
         let dirs = auth_route_dirs(d.path());
         assert_eq!(dirs.len(), 1, "{dirs:?}");
         assert_eq!(base_path_of(&dirs[0]), "/auth");
-        assert_eq!(base_path_of(Path::new("app/api/auth/[...nextauth]")), "/api/auth");
+        assert_eq!(
+            base_path_of(Path::new("app/api/auth/[...nextauth]")),
+            "/api/auth"
+        );
     }
 }

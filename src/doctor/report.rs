@@ -118,13 +118,25 @@ pub fn print_human(report: &Report, out: &mut dyn Write) -> std::io::Result<()> 
         }
         writeln!(out, "{line}")?;
         for c in &r.cookies {
-            writeln!(out, "      {dim}Set-Cookie {} ({}){dim:#}", c.name, c.attributes())?;
+            writeln!(
+                out,
+                "      {dim}Set-Cookie {} ({}){dim:#}",
+                c.name,
+                c.attributes()
+            )?;
         }
     }
     writeln!(out)?;
     match &report.running {
-        Some(r) => writeln!(out, "Running: next-auth v{} {dim}({}){dim:#}", r.major, r.evidence)?,
-        None => writeln!(out, "Running: {yellow}Auth.js version not recognised{yellow:#}")?,
+        Some(r) => writeln!(
+            out,
+            "Running: next-auth v{} {dim}({}){dim:#}",
+            r.major, r.evidence
+        )?,
+        None => writeln!(
+            out,
+            "Running: {yellow}Auth.js version not recognised{yellow:#}"
+        )?,
     }
     if let Some(p) = &report.project {
         match p.major {
@@ -153,7 +165,10 @@ pub fn print_human(report: &Report, out: &mut dyn Write) -> std::io::Result<()> 
             ("fix", &f.fix),
         ] {
             // Each evidence item starts a line.
-            let lines: Vec<String> = text.lines().flat_map(|item| wrap(item, WIDTH - 11)).collect();
+            let lines: Vec<String> = text
+                .lines()
+                .flat_map(|item| wrap(item, WIDTH - 11))
+                .collect();
             for (i, l) in lines.iter().enumerate() {
                 if i == 0 {
                     writeln!(out, "  {dim}{label:<8}{dim:#} {l}")?;
@@ -182,7 +197,10 @@ mod tests {
         let lines = wrap(text, 15);
         assert!(lines.iter().all(|l| l.chars().count() <= 15), "{lines:?}");
         assert_eq!(lines.join(" "), text);
-        assert_eq!(wrap("averyveryverylongword x", 5), vec!["averyveryverylongword", "x"]);
+        assert_eq!(
+            wrap("averyveryverylongword x", 5),
+            vec!["averyveryverylongword", "x"]
+        );
         assert_eq!(wrap("", 5), vec![""]);
     }
 }

@@ -32,7 +32,11 @@ fn loopback() -> Target {
 }
 
 fn codes(t: &Target, o: &Observed, project: Option<u8>) -> Vec<&'static str> {
-    diagnose(t, o, project).findings.iter().map(|f| f.code.as_str()).collect()
+    diagnose(t, o, project)
+        .findings
+        .iter()
+        .map(|f| f.code.as_str())
+        .collect()
 }
 
 fn finding(t: &Target, o: &Observed, code: Code) -> super::findings::Finding {
@@ -91,7 +95,13 @@ fn proxy_on_auth_routes_is_d002() {
     assert_eq!(codes(&t, &o, None), vec!["D002"]);
     assert_eq!(running(&o), Some(5));
     let f = finding(&t, &o, Code::D002);
-    assert!(f.evidence.join("\n").contains("/api/auth/session → 307 /api/auth/signin"), "{:?}", f.evidence);
+    assert!(
+        f.evidence
+            .join("\n")
+            .contains("/api/auth/session → 307 /api/auth/signin"),
+        "{:?}",
+        f.evidence
+    );
     assert!(f.fix.contains("(?!api/auth|"), "{}", f.fix);
 }
 
@@ -101,14 +111,26 @@ fn url_setting_on_another_origin_is_d005() {
     let o = case("v4-no-url");
     assert_eq!(codes(&t, &o, None), vec!["D005"]);
     let f = finding(&t, &o, Code::D005);
-    assert!(f.cause.contains("falls back to http://localhost:3000"), "{}", f.cause);
-    assert!(f.fix.contains(&format!("NEXTAUTH_URL=http://127.0.0.1:{PORT}")), "{}", f.fix);
+    assert!(
+        f.cause.contains("falls back to http://localhost:3000"),
+        "{}",
+        f.cause
+    );
+    assert!(
+        f.fix
+            .contains(&format!("NEXTAUTH_URL=http://127.0.0.1:{PORT}")),
+        "{}",
+        f.fix
+    );
 
     let o = case("v5-auth-url-localhost-3000");
     assert_eq!(codes(&t, &o, None), vec!["D005"]);
     let f = finding(&t, &o, Code::D005);
     assert!(f.fix.contains("AUTH_URL=") && f.fix.contains("AUTH_TRUST_HOST=true"));
-    assert!(f.evidence.join("\n").contains("credentials.signinUrl on http://localhost:3000"));
+    assert!(f
+        .evidence
+        .join("\n")
+        .contains("credentials.signinUrl on http://localhost:3000"));
 }
 
 #[test]
@@ -129,7 +151,10 @@ fn forced_secure_cookies_over_http_is_d007() {
     assert_eq!(codes(&t, &o, None), vec!["D007"]);
     let f = finding(&t, &o, Code::D007);
     assert!(f.cause.contains("useSecureCookies"));
-    assert!(f.evidence.join("\n").contains("__Host-next-auth.csrf-token (HttpOnly; Secure; SameSite=Lax; Path=/)"));
+    assert!(f
+        .evidence
+        .join("\n")
+        .contains("__Host-next-auth.csrf-token (HttpOnly; Secure; SameSite=Lax; Path=/)"));
     assert!(f.symptom.contains("signed out on reload"));
     assert!(f.symptom.contains("localhost"), "loopback note");
     // Same answers from a non-loopback http host: no localhost note.
@@ -151,10 +176,17 @@ fn https_deployment_with_http_url_setting_is_d006() {
         .replace(&format!("http://localhost:{PORT}"), "http://myapp.example");
     assert_eq!(codes(&t, &o, None), vec!["D005", "D006"]);
     let f = finding(&t, &o, Code::D006);
-    assert!(f.cause.contains("believes it is served over http"), "{}", f.cause);
+    assert!(
+        f.cause.contains("believes it is served over http"),
+        "{}",
+        f.cause
+    );
     assert!(f.evidence.join("\n").contains("next-auth.csrf-token"));
     // Proxy drops X-Forwarded-Proto but the URL setting is right: D006 alone.
-    o.providers.body = o.providers.body.replace("http://myapp.example", "https://myapp.example");
+    o.providers.body = o
+        .providers
+        .body
+        .replace("http://myapp.example", "https://myapp.example");
     assert_eq!(codes(&t, &o, None), vec!["D006"]);
     // Secure prefixed cookies on https with the right URL: healthy.
     let mut ok = case("v5-https-url");
@@ -165,22 +197,26 @@ fn https_deployment_with_http_url_setting_is_d006() {
 #[test]
 fn cookie_domain_must_cover_the_host() {
     let t = Target::parse("https://app.example.com", "/api/auth").unwrap();
-    let with_cookie = |c: &str| Observed {
+    let with_cookie = |c: &str| {
+        Observed {
         session: raw("HTTP/1.1 200 OK\ncontent-type: application/json\n\nnull"),
         csrf: raw(&format!(
             "HTTP/1.1 200 OK\ncontent-type: application/json\nset-cookie: {c}\n\n{{\"csrfToken\":\"x\"}}"
         )),
         providers: raw("HTTP/1.1 200 OK\ncontent-type: application/json\n\n{}"),
+    }
     };
     let ok = with_cookie("__Secure-authjs.callback-url=x; Path=/; Secure; Domain=.example.com");
     assert_eq!(codes(&t, &ok, None), Vec::<&str>::new());
-    let exact = with_cookie("__Secure-authjs.callback-url=x; Path=/; Secure; Domain=app.example.com");
+    let exact =
+        with_cookie("__Secure-authjs.callback-url=x; Path=/; Secure; Domain=app.example.com");
     assert_eq!(codes(&t, &exact, None), Vec::<&str>::new());
     let other = with_cookie("__Secure-authjs.callback-url=x; Path=/; Secure; Domain=.example.net");
     assert_eq!(codes(&t, &other, None), vec!["D008"]);
     let suffix_trap = with_cookie("__Secure-authjs.callback-url=x; Secure; Domain=le.com");
     assert_eq!(codes(&t, &suffix_trap, None), vec!["D008"]);
-    let host_prefix = with_cookie("__Host-authjs.csrf-token=x; Path=/; Secure; Domain=app.example.com");
+    let host_prefix =
+        with_cookie("__Host-authjs.csrf-token=x; Path=/; Secure; Domain=app.example.com");
     assert_eq!(codes(&t, &host_prefix, None), vec!["D008"]);
     // Third-party cookies (a CDN's) on the auth routes are not judged.
     let cdn = with_cookie("__cf_bm=x; Domain=.cdn.example; Secure");
@@ -191,7 +227,11 @@ fn cookie_domain_must_cover_the_host() {
 fn not_found_is_d004_and_only_d004() {
     let t = loopback();
     let nf = "HTTP/1.1 404 Not Found\ncontent-type: text/html; charset=utf-8\n\n<!DOCTYPE html><html>404</html>";
-    let o = Observed { session: raw(nf), csrf: raw(nf), providers: raw(nf) };
+    let o = Observed {
+        session: raw(nf),
+        csrf: raw(nf),
+        providers: raw(nf),
+    };
     assert_eq!(codes(&t, &o, None), vec!["D004"]);
     assert_eq!(running(&o), None);
 }
@@ -200,16 +240,25 @@ fn not_found_is_d004_and_only_d004() {
 fn protection_layers_and_html_are_d010() {
     let t = Target::parse("https://preview.example", "/api/auth").unwrap();
     let p = "HTTP/1.1 401 Unauthorized\ncontent-type: text/html\n\n<html>Authentication Required</html>";
-    let o = Observed { session: raw(p), csrf: raw(p), providers: raw(p) };
+    let o = Observed {
+        session: raw(p),
+        csrf: raw(p),
+        providers: raw(p),
+    };
     assert_eq!(codes(&t, &o, None), vec!["D010"]);
     assert!(finding(&t, &o, Code::D010).cause.contains("protection"));
 
     let html = "HTTP/1.1 200 OK\ncontent-type: text/html\n\n<!doctype html><div id=root></div>";
-    let o = Observed { session: raw(html), csrf: raw(html), providers: raw(html) };
+    let o = Observed {
+        session: raw(html),
+        csrf: raw(html),
+        providers: raw(html),
+    };
     assert_eq!(codes(&t, &o, None), vec!["D010"]);
 
     // A 500 without Auth.js's configuration body is a crash, not D001.
-    let crash = "HTTP/1.1 500 Internal Server Error\ncontent-type: text/plain\n\nInternal Server Error";
+    let crash =
+        "HTTP/1.1 500 Internal Server Error\ncontent-type: text/plain\n\nInternal Server Error";
     let mut o = case("v5-https-url");
     o.session = raw(crash);
     let c = codes(&t, &o, None);
@@ -217,18 +266,34 @@ fn protection_layers_and_html_are_d010() {
 
     // Redirected to another site's login page.
     let sso = "HTTP/1.1 302 Found\nlocation: https://sso.example/login?next=x\n\n";
-    let o = Observed { session: raw(sso), csrf: raw(sso), providers: raw(sso) };
+    let o = Observed {
+        session: raw(sso),
+        csrf: raw(sso),
+        providers: raw(sso),
+    };
     assert_eq!(codes(&t, &o, None), vec!["D010"]);
 }
 
 #[test]
 fn redirect_to_the_same_path_elsewhere_is_d003() {
     let t = Target::parse("http://myapp.example", "/api/auth").unwrap();
-    let r = |ep: &str| raw(&format!("HTTP/1.1 308 Permanent Redirect\nlocation: https://myapp.example/api/auth/{ep}\n\n"));
-    let o = Observed { session: r("session"), csrf: r("csrf"), providers: r("providers") };
+    let r = |ep: &str| {
+        raw(&format!(
+            "HTTP/1.1 308 Permanent Redirect\nlocation: https://myapp.example/api/auth/{ep}\n\n"
+        ))
+    };
+    let o = Observed {
+        session: r("session"),
+        csrf: r("csrf"),
+        providers: r("providers"),
+    };
     assert_eq!(codes(&t, &o, None), vec!["D003"]);
     let f = finding(&t, &o, Code::D003);
-    assert!(f.fix.contains("authfix doctor --url https://myapp.example"), "{}", f.fix);
+    assert!(
+        f.fix.contains("authfix doctor --url https://myapp.example"),
+        "{}",
+        f.fix
+    );
 }
 
 #[test]
@@ -241,19 +306,41 @@ fn version_mismatch_needs_a_project_major() {
     assert_eq!(codes(&t, &o4, Some(5)), vec!["D009"]);
     // Unknown running version: no claim.
     let nf = "HTTP/1.1 404 Not Found\n\n";
-    let o = Observed { session: raw(nf), csrf: raw(nf), providers: raw(nf) };
+    let o = Observed {
+        session: raw(nf),
+        csrf: raw(nf),
+        providers: raw(nf),
+    };
     assert_eq!(codes(&t, &o, Some(5)), vec!["D004"]);
 }
 
 #[test]
 fn loopback_names_are_one_host_but_ports_and_schemes_count() {
     let u = |s: &str| Url::parse(s).unwrap();
-    assert!(same_origin(&u("http://127.0.0.1:3000"), &u("http://localhost:3000/x")));
-    assert!(same_origin(&u("http://127.8.9.10:3000"), &u("http://[::1]:3000")));
-    assert!(!same_origin(&u("http://127.0.0.1:3001"), &u("http://localhost:3000")));
-    assert!(!same_origin(&u("https://localhost:3000"), &u("http://localhost:3000")));
-    assert!(same_origin(&u("https://A.example"), &u("https://a.example:443")));
-    assert!(!same_origin(&u("https://a.example"), &u("https://b.a.example")));
+    assert!(same_origin(
+        &u("http://127.0.0.1:3000"),
+        &u("http://localhost:3000/x")
+    ));
+    assert!(same_origin(
+        &u("http://127.8.9.10:3000"),
+        &u("http://[::1]:3000")
+    ));
+    assert!(!same_origin(
+        &u("http://127.0.0.1:3001"),
+        &u("http://localhost:3000")
+    ));
+    assert!(!same_origin(
+        &u("https://localhost:3000"),
+        &u("http://localhost:3000")
+    ));
+    assert!(same_origin(
+        &u("https://A.example"),
+        &u("https://a.example:443")
+    ));
+    assert!(!same_origin(
+        &u("https://a.example"),
+        &u("https://b.a.example")
+    ));
     assert!(is_loopback(&u("http://app.localhost").host().unwrap()));
     assert!(!is_loopback(&u("http://10.0.0.1").host().unwrap()));
 }
@@ -261,12 +348,19 @@ fn loopback_names_are_one_host_but_ports_and_schemes_count() {
 #[test]
 fn target_parsing() {
     let t = Target::parse("https://myapp.example/", "api/auth/").unwrap();
-    assert_eq!(t.url_of("session"), "https://myapp.example/api/auth/session");
+    assert_eq!(
+        t.url_of("session"),
+        "https://myapp.example/api/auth/session"
+    );
     let t = Target::parse("https://myapp.example/docs?x=1", "/api/auth").unwrap();
     assert_eq!(t.url_of("csrf"), "https://myapp.example/docs/api/auth/csrf");
-    assert!(Target::parse("myapp.example", "/api/auth").unwrap_err().contains("no scheme"));
+    assert!(Target::parse("myapp.example", "/api/auth")
+        .unwrap_err()
+        .contains("no scheme"));
     assert!(Target::parse("ftp://myapp.example", "/api/auth").is_err());
-    assert!(Target::parse("https://u:p@myapp.example", "/api/auth").unwrap_err().contains("credentials"));
+    assert!(Target::parse("https://u:p@myapp.example", "/api/auth")
+        .unwrap_err()
+        .contains("credentials"));
     assert!(Target::parse("https://myapp.example", "/a?b").is_err());
 }
 
@@ -294,7 +388,11 @@ fn reports_never_contain_cookie_values_or_tokens() {
         status: "problems",
         running: d.running,
         project: None,
-        requests: o.each().into_iter().map(|(ep, r)| RequestSummary::new(ep, &t, r)).collect(),
+        requests: o
+            .each()
+            .into_iter()
+            .map(|(ep, r)| RequestSummary::new(ep, &t, r))
+            .collect(),
         findings: d.findings,
         error: None,
     };
@@ -302,7 +400,10 @@ fn reports_never_contain_cookie_values_or_tokens() {
     report::print_human(&rep, &mut human).unwrap();
     let mut json = Vec::new();
     report::print_json(&rep, &mut json).unwrap();
-    for out in [String::from_utf8(human).unwrap(), String::from_utf8(json).unwrap()] {
+    for out in [
+        String::from_utf8(human).unwrap(),
+        String::from_utf8(json).unwrap(),
+    ] {
         assert!(!out.contains(secret), "{out}");
         assert!(out.contains("__Host-next-auth.csrf-token"));
     }
@@ -320,7 +421,11 @@ fn json_report_schema() {
         status: "problems",
         running: d.running,
         project: None,
-        requests: o.each().into_iter().map(|(ep, r)| RequestSummary::new(ep, &t, r)).collect(),
+        requests: o
+            .each()
+            .into_iter()
+            .map(|(ep, r)| RequestSummary::new(ep, &t, r))
+            .collect(),
         findings: d.findings,
         error: None,
     };
@@ -330,12 +435,17 @@ fn json_report_schema() {
     assert_eq!(v["schema"], "authfix-doctor/1");
     assert_eq!(v["running"]["major"], 4);
     assert_eq!(v["requests"][1]["endpoint"], "csrf");
-    assert_eq!(v["requests"][1]["cookies"][0]["name"], "__Host-next-auth.csrf-token");
+    assert_eq!(
+        v["requests"][1]["cookies"][0]["name"],
+        "__Host-next-auth.csrf-token"
+    );
     assert_eq!(v["requests"][1]["cookies"][0]["secure"], true);
     let f = &v["findings"][0];
     assert_eq!(f["code"], "D007");
     assert_eq!(f["name"], "secure-cookies-over-http");
-    assert!(f["evidence"][0].as_str().is_some_and(|s| s.contains("csrf-token")));
+    assert!(f["evidence"][0]
+        .as_str()
+        .is_some_and(|s| s.contains("csrf-token")));
     for k in ["title", "symptom", "cause", "fix"] {
         assert!(f[k].as_str().is_some_and(|s| !s.is_empty()), "{k}");
     }

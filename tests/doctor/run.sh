@@ -224,6 +224,28 @@ expect "v5 running, --project depends on v4" "D009" 1 -- --url "$(URL)" --projec
 expect "v5 healthy, wrong --base-path" "D004" 1 -- --url "$(URL)" --base-path /auth
 expect_text "v5 healthy, human output" 0 "^No problems found\.$" -- --url "$(URL)"
 expect_no_secret "v5 healthy: no secret or cookie value printed" -- --url "$(URL)"
+# HTTPS_PROXY is honoured: the requests go through a loopback CONNECT proxy.
+APP_PORT=$PORT
+APP_PID=$SERVER_PID
+PROXY_PORT=$(free_port)
+(exec setsid node tests/doctor/connect-proxy.js "$PROXY_PORT") >"$WORK/proxy.log" 2>&1 &
+PROXY_PID=$!
+PIDS+=("$PROXY_PID")
+for i in $(seq 1 50); do
+  node -e 'require("net").connect(+process.argv[1],"127.0.0.1").on("connect",()=>process.exit(0)).on("error",()=>process.exit(1))' \
+    "$PROXY_PORT" 2>/dev/null && break
+  sleep 0.1
+done
+HTTPS_PROXY=http://127.0.0.1:$PROXY_PORT expect "v5 healthy through HTTPS_PROXY" "" 0 -- --url "http://127.0.0.1:$APP_PORT"
+# (one tunnel: the agent keeps the connection for the three requests)
+if grep -q "^CONNECT 127.0.0.1:$APP_PORT$" "$WORK/proxy.log"; then
+  PASSED=$((PASSED + 1)); printf 'ok    %-58s\n' "the requests went through the HTTPS_PROXY tunnel"
+else
+  FAILED=$((FAILED + 1)); printf 'FAIL  %-58s proxy log: %s\n' "the requests went through the HTTPS_PROXY tunnel" "$(tr '\n' ' ' <"$WORK/proxy.log")"
+fi
+kill -- "-$PROXY_PID" 2>/dev/null || kill "$PROXY_PID" 2>/dev/null || true
+wait "$PROXY_PID" 2>/dev/null || true
+SERVER_PID=$APP_PID
 stop_server
 
 start_server v5 AUTH_TRUST_HOST=true
@@ -275,6 +297,7 @@ stop_server
 # Unreachable and usage errors ----------------------------------------------------------------
 PORT=$(free_port)
 expect_text "nothing listening: exit 2, reason refused" 2 "unreachable \(refused\)" -- --url "$(URL)"
+expect "nothing listening, JSON: no findings, exit 2" "" 2 -- --url "$(URL)"
 # A listener that accepts and never answers: the request must time out, bounded.
 PORT=$(free_port)
 (exec setsid node -e 'require("net").createServer(()=>{}).listen(+process.argv[1],"127.0.0.1")' "$PORT") &
