@@ -71,3 +71,17 @@ pub fn exported_options(project: &Project) -> Vec<OptionsDecl> {
         .filter(|o| o.exported)
         .collect()
 }
+
+/// The exported options object the App Router auth route passes to `NextAuth(x)`, if it imports one.
+pub fn used_by_route(project: &Project, candidates: &[OptionsDecl]) -> Option<OptionsDecl> {
+    let route = project.paths().find(|p| is_app_auth_route(project, p))?;
+    let p = project.parsed(route)?;
+    let text = project.text(route)?;
+    let nextauth = ast::local_name(&p, &["next-auth"], "default")?;
+    let call = ast::calls(&p).into_iter().find(|c| c.callee == nextauth && c.args.len() == 1)?;
+    let arg = text[p.range(call.args[0])].trim();
+    let imp = ast::imports(&p).into_iter().find(|i| i.specs.iter().any(|s| s.local == arg))?;
+    let spec = imp.specs.iter().find(|s| s.local == arg)?;
+    let file = project.resolve_import(route, &imp.src)?;
+    candidates.iter().find(|c| c.file == file && c.name == spec.imported).cloned()
+}

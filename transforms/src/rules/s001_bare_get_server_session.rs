@@ -28,8 +28,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Safe when exactly one exported options object is found in the project; otherwise the
-    /// diagnostic lists the candidates. When the options still live in the route handler, S002
+    /// Safe when exactly one exported options object is found in the project, or when several are
+    /// and the route handler passes one of them to `NextAuth`; otherwise the diagnostic lists the
+    /// candidates. When the options still live in the route handler, S002
     /// moves them to `lib/auth.ts` first and this fix follows in the next pass. The Pages Router
     /// form `getServerSession(req, res, authOptions)` and `getServerSession(authOptions)` are
     /// left alone.
@@ -60,7 +61,13 @@ impl Rule for BareGetServerSession {
             let Some(local) = ast::local_name(&p, &["next-auth", "next-auth/next"], "getServerSession") else { continue };
             let text = project.text(path).unwrap();
             for call in ast::calls(&p).into_iter().filter(|c| c.callee == local && c.args.is_empty()) {
-                let cands = candidates.get_or_insert_with(|| options::exported_options(project));
+                let cands = candidates.get_or_insert_with(|| {
+                    let all = options::exported_options(project);
+                    match options::used_by_route(project, &all) {
+                        Some(used) if all.len() > 1 => vec![used],
+                        _ => all,
+                    }
+                });
                 let d = Diagnostic::new(&Self::META, path, p.lo(call.span), p.hi(call.span),
                     "`getServerSession()` without options runs with empty options: your callbacks, adapter and cookie settings are skipped, so `session.user.id` and database sessions are missing on this page");
                 let in_route = project.paths().any(|f| options::is_app_auth_route(project, f) && !options::options_in(project, f).is_empty());
