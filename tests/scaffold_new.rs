@@ -86,6 +86,14 @@ impl Generated {
 
 /// Checks every generated project must pass, whatever the options.
 fn common_checks(g: &Generated, v5: bool, src: &str) {
+    let fix = authfix().args(["--color", "never", "fix", "--dry-run"]).arg(&g.root).output().unwrap();
+    assert_eq!(
+        fix.status.code(),
+        Some(0),
+        "authfix fix --dry-run finds nothing in a generated project:\n{}{}",
+        String::from_utf8_lossy(&fix.stdout),
+        String::from_utf8_lossy(&fix.stderr)
+    );
     let raw = base64::engine::general_purpose::STANDARD.decode(&g.secret).unwrap();
     assert_eq!(raw.len(), 32, "secret is 32 bytes");
     assert!(!g.stdout.contains(&g.secret), "the secret is never printed");

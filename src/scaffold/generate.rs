@@ -79,10 +79,6 @@ impl Plan {
         }
     }
 
-    pub fn auth_provider_file(&self) -> String {
-        format!("{}components/AuthProvider.tsx", self.source_prefix())
-    }
-
     pub fn has_credentials(&self) -> bool {
         self.providers.iter().any(|p| !p.oauth)
     }

@@ -1,7 +1,9 @@
 //! `authfix new` and `authfix init` (issue 3).
 use crate::cli::{ColorChoice, InitArgs, NewArgs};
 
+mod edits;
 mod generate;
+mod init;
 mod new;
 mod pm;
 mod providers;
@@ -13,7 +15,6 @@ pub fn run_new(args: &NewArgs, color: ColorChoice) -> i32 {
     new::run(args, color)
 }
 
-pub fn run_init(_args: &InitArgs, _color: ColorChoice) -> i32 {
-    eprintln!("authfix init: not yet available");
-    2
+pub fn run_init(args: &InitArgs, color: ColorChoice) -> i32 {
+    init::run(args, color)
 }

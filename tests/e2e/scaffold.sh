@@ -50,6 +50,10 @@ check_app() {
   else
     sed 's/^/    /' "$E2E_WORK/$(echo "$name: browser sign-in check" | tr -c 'a-zA-Z0-9._-' '_').log"
   fi
+  # Negative control: the same check with a wrong password must fail at sign-in.
+  e2e_run "$name: a wrong password does not sign in" bash -c "
+    ! node '$E2E_DIR/signin-check.mjs' --base-url '$base' --email '$email' --password 'wrong-$password' \
+      > '$E2E_WORK/$name-negative.log' 2>&1 && grep -q '^not ok - demo-user sign-in' '$E2E_WORK/$name-negative.log'"
   e2e_stop_all
 }
 
@@ -76,6 +80,30 @@ for v in ${E2E_VERSIONS:-v5 v4}; do
     continue
   fi
   (cd "$app" && git init -q && git add -A && git -c user.email=e2e@test -c user.name=e2e commit -qm generated)
+  fix_dry_run "$name" "$app"
+  check_app "$name" "$app" "$v"
+done
+
+# init on a plain create-next-app-style project (tests/e2e/fixtures/plain-app), then the same check.
+for v in ${E2E_INIT_VERSIONS:-v5 v4}; do
+  name="init-$v"
+  app="$E2E_WORK/$name"
+  cp -r "$E2E_DIR/fixtures/plain-app" "$app"
+  mv "$app/gitignore" "$app/.gitignore"
+  git_commit() { (cd "$app" && git add -A && git -c user.email=e2e@test -c user.name=e2e commit -qm "$1"); }
+  (cd "$app" && git init -q) && git_commit fixture
+  if ! e2e_run "$name: authfix init --auth $v --provider credentials --yes" \
+      "$AUTHFIX" --color never init --auth "$v" --provider credentials --yes "$app"; then
+    continue
+  fi
+  e2e_run "$name: init kept the layout and wired AuthProvider" bash -c "
+    cd '$app' && git diff HEAD -- app/layout.tsx | grep -q '^+.*<AuthProvider>{children}</AuthProvider>' &&
+    grep -q 'antialiased' app/layout.tsx && grep -q 'export const metadata' app/layout.tsx &&
+    grep -q '\"next-auth\"' package.json"
+  e2e_run "$name: a second init refuses and points at fix" bash -c "
+    out=\$('$AUTHFIX' --color never init --auth $v --provider credentials --yes '$app' 2>&1); rc=\$?;
+    echo \"\$out\"; [ \$rc -eq 2 ] && grep -q 'authfix fix' <<<\"\$out\""
+  git_commit init
   fix_dry_run "$name" "$app"
   check_app "$name" "$app" "$v"
 done

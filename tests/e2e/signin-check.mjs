@@ -59,10 +59,16 @@ export async function signInCheck({ baseUrl, email, password, log = console.log 
       const form = page.locator('form:has(input[name="password"])');
       await form.locator('input[name="email"]').fill(email);
       await form.locator('input[name="password"]').fill(password);
+      // Wait for /dashboard, or for the sign-in page coming back with ?error=… (fail fast).
       await Promise.all([
-        page.waitForURL((u) => new URL(u).pathname === "/dashboard", { timeout: TIMEOUT }),
+        page.waitForURL((u) => {
+          const url = new URL(u);
+          return url.pathname === "/dashboard" || url.searchParams.has("error");
+        }, { timeout: TIMEOUT }),
         form.locator('button[type="submit"], button:not([type])').first().click(),
       ]);
+      const error = new URL(page.url()).searchParams.get("error");
+      if (error) throw new Error(`sign-in failed: error=${error} at ${page.url()}`);
       await expectText(serverEmail, email, "server component");
       await expectText(clientEmail, email, "useSession() component");
     });

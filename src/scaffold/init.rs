@@ -1,0 +1,379 @@
+//! `authfix init [PATH]`: add the same Auth.js setup as `new` to an existing Next.js app.
+//! Detects the layout, writes only missing files, edits the root layout, env files, .gitignore
+//! and package.json in place, and shows everything through the review flow first.
+use super::edits;
+use super::generate::{next_auth_version, Alias, Plan, ENV_LOCAL};
+use super::new::DEMO_EMAIL;
+use super::pm::PackageManager;
+use super::templates::Templates;
+use super::{providers, secret};
+use crate::cli::{AuthVersion, ColorChoice, InitArgs};
+use crate::review::{review_and_apply, FileChange};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// What `init` found in the project.
+#[derive(Debug)]
+pub struct Detected {
+    pub package_json: String,
+    pub next_major: u32,
+    pub src_dir: bool,
+    pub alias: Option<Alias>,
+    pub pm: PackageManager,
+    /// `next-auth` already in package.json (its version spec).
+    pub next_auth_dep: Option<String>,
+    /// Files showing an existing Auth.js setup.
+    pub existing_auth: Vec<String>,
+    /// The root layout, relative to the root.
+    pub layout: Option<String>,
+}
+
+pub fn run(args: &InitArgs, _color: ColorChoice) -> i32 {
+    match run_inner(args) {
+        Ok(code) => code,
+        Err(msg) => {
+            eprintln!("authfix init: {msg}");
+            2
+        }
+    }
+}
+
+fn read(root: &Path, rel: &str) -> Option<String> {
+    std::fs::read_to_string(root.join(rel)).ok()
+}
+
+fn major_of(spec: &str) -> Option<u32> {
+    let digits: String = spec
+        .trim_start_matches(|c: char| !c.is_ascii_digit())
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    digits.parse().ok()
+}
+
+fn dep<'a>(pkg: &'a Value, name: &str) -> Option<&'a str> {
+    ["dependencies", "devDependencies"]
+        .iter()
+        .find_map(|k| pkg.get(k).and_then(|d| d.get(name)).and_then(|v| v.as_str()))
+}
+
+/// The tsconfig alias that points at the project root or at `src/` (`@/*`, `~/*`, …).
+fn detect_alias(root: &Path) -> Option<Alias> {
+    let text = read(root, "tsconfig.json")?;
+    let cfg: Option<Value> = jsonc_parser::parse_to_serde_value(&text, &Default::default()).ok()?;
+    let opts = cfg?.get("compilerOptions")?.clone();
+    let base = opts.get("baseUrl").and_then(|b| b.as_str()).unwrap_or(".");
+    let base = base.trim_start_matches("./").trim_end_matches('/');
+    let paths = opts.get("paths")?.as_object()?.clone();
+    let mut found: Vec<Alias> = Vec::new();
+    for (key, targets) in &paths {
+        let Some(prefix) = key.strip_suffix('*') else { continue };
+        let Some(target) = targets.get(0).and_then(|t| t.as_str()) else { continue };
+        let Some(target) = target.strip_suffix('*') else { continue };
+        let target = target.trim_start_matches("./");
+        let joined = if base.is_empty() || base == "." { target.to_string() } else { format!("{base}/{target}") };
+        let dir = joined.trim_start_matches("./").to_string();
+        if dir.is_empty() || dir == "src/" {
+            found.push(Alias { prefix: prefix.to_string(), dir });
+        }
+    }
+    // Prefer `@/`, then the shortest prefix.
+    found.sort_by_key(|a| (a.prefix != "@/", a.prefix.len()));
+    found.into_iter().next()
+}
+
+const SOURCE_EXTS: &[&str] = &["ts", "tsx", "js", "jsx", "mjs", "cjs", "mts"];
+
+fn existing_auth_files(root: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(true)
+        .git_ignore(true)
+        .require_git(false)
+        .filter_entry(|e| !matches!(e.file_name().to_str(), Some("node_modules" | ".next" | "out" | "build" | "dist")))
+        .build();
+    for entry in walker.flatten() {
+        let path = entry.path();
+        let Some(ext) = path.extension().and_then(|e| e.to_str()) else { continue };
+        if !SOURCE_EXTS.contains(&ext) || !entry.file_type().map(|t| t.is_file()).unwrap_or(false) {
+            continue;
+        }
+        let rel = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
+        let is_route = rel.contains("api/auth/[...nextauth]");
+        let imports = std::fs::read_to_string(path)
+            .map(|t| t.contains("\"next-auth") || t.contains("'next-auth") || t.contains("\"@auth/") || t.contains("'@auth/"))
+            .unwrap_or(false);
+        if is_route || imports {
+            found.push(rel);
+        }
+    }
+    found.sort();
+    found
+}
+
+pub fn detect(root: &Path) -> Result<Detected, String> {
+    let not_next = || format!("{} is not a Next.js app (no package.json with a \"next\" dependency)", root.display());
+    let package_json = read(root, "package.json").ok_or_else(not_next)?;
+    let pkg: Value = serde_json::from_str(&package_json)
+        .map_err(|e| format!("{}/package.json does not parse: {e}", root.display()))?;
+    let next_spec = dep(&pkg, "next").ok_or_else(not_next)?;
+    let installed = read(root, "node_modules/next/package.json")
+        .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+        .and_then(|v| v.get("version").and_then(|v| v.as_str()).and_then(major_of));
+    let next_major = installed.or_else(|| major_of(next_spec)).unwrap_or(16);
+    let src_dir = root.join("src/app").is_dir();
+    if !src_dir && !root.join("app").is_dir() {
+        return Err(format!("{} has no app/ or src/app/ folder (authfix init sets up the App Router)", root.display()));
+    }
+    if !root.join("tsconfig.json").is_file() {
+        return Err(format!(
+            "{} has no tsconfig.json: authfix init writes TypeScript only for now",
+            root.display()
+        ));
+    }
+    let app = if src_dir { "src/app" } else { "app" };
+    let layout = ["tsx", "jsx", "js", "ts"]
+        .iter()
+        .map(|ext| format!("{app}/layout.{ext}"))
+        .find(|p| root.join(p).is_file());
+    Ok(Detected {
+        next_major,
+        src_dir,
+        alias: detect_alias(root),
+        pm: PackageManager::detect_project(root, Some(&pkg)),
+        next_auth_dep: dep(&pkg, "next-auth").map(str::to_string),
+        existing_auth: existing_auth_files(root),
+        layout,
+        package_json,
+    })
+}
+
+/// Files other generated files import: they must be ours, or the new setup would not build.
+fn imported_by_the_setup(plan: &Plan) -> Vec<String> {
+    let src = plan.source_prefix();
+    let mut v = vec![
+        plan.auth_file(),
+        format!("{src}components/AuthProvider.tsx"),
+        format!("{src}components/SessionStatus.tsx"),
+        format!("{src}components/AuthButtons.tsx"),
+    ];
+    if plan.has_credentials() {
+        v.push(format!("{src}lib/demo-user.ts"));
+    }
+    v
+}
+
+fn run_inner(args: &InitArgs) -> Result<i32, String> {
+    let providers = providers::resolve(&args.providers)?;
+    let root: PathBuf = args.path.clone();
+    if !root.is_dir() {
+        return Err(format!("{} is not a folder", root.display()));
+    }
+    let d = detect(&root)?;
+    if !d.existing_auth.is_empty() {
+        let shown: Vec<&str> = d.existing_auth.iter().take(3).map(String::as_str).collect();
+        return Err(format!(
+            "{} already has an Auth.js setup ({}{}); run `authfix fix {}` to check it instead",
+            root.display(),
+            shown.join(", "),
+            if d.existing_auth.len() > 3 { ", …" } else { "" },
+            root.display()
+        ));
+    }
+    if let Some(spec) = &d.next_auth_dep {
+        let want = match args.auth {
+            AuthVersion::V5 => 5,
+            AuthVersion::V4 => 4,
+        };
+        if major_of(spec) != Some(want) {
+            return Err(format!(
+                "package.json has next-auth {spec}; pass --auth v{} to match it",
+                major_of(spec).unwrap_or(0)
+            ));
+        }
+    }
+    let templates = Templates::load(args.templates.as_deref())?;
+    let name = serde_json::from_str::<Value>(&d.package_json)
+        .ok()
+        .and_then(|p| p.get("name").and_then(|n| n.as_str()).map(str::to_string))
+        .unwrap_or_else(|| "app".into());
+    let plan = Plan {
+        auth: args.auth,
+        src_dir: d.src_dir,
+        providers,
+        name,
+        next_major: d.next_major,
+        alias: d.alias.clone(),
+        pm: d.pm,
+        with_project: false,
+        secret: secret::auth_secret()?,
+        demo_email: DEMO_EMAIL.into(),
+        demo_password: secret::demo_password()?,
+    };
+    let conflicts: Vec<String> =
+        imported_by_the_setup(&plan).into_iter().filter(|rel| root.join(rel).exists()).collect();
+    if !conflicts.is_empty() {
+        return Err(format!(
+            "{} already exist(s) and would be imported by the new setup; nothing written (move them away or add Auth.js by hand)",
+            conflicts.join(", ")
+        ));
+    }
+    let files = plan.render(&templates)?;
+    let secrets = vec![plan.secret.clone(), plan.demo_password.clone()];
+    let mut changes: Vec<FileChange> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+    let src = plan.source_prefix();
+    let other_proxy = [format!("{src}proxy.ts"), format!("{src}middleware.ts"), format!("{src}proxy.js"), format!("{src}middleware.js")]
+        .into_iter()
+        .find(|p| root.join(p).exists());
+
+    for f in &files {
+        let path = root.join(&f.rel);
+        match f.rel.as_str() {
+            ENV_LOCAL | ".env.example" => {
+                let old = std::fs::read_to_string(&path).ok();
+                let Some(old) = old else {
+                    changes.push(FileChange { rel: f.rel.clone().into(), old: None, new: f.content.clone(), secrets: secrets.clone() });
+                    continue;
+                };
+                // Append the keys the file lacks, with the comment lines just above each.
+                let have = edits::env_keys(&old);
+                let mut add: Vec<String> = Vec::new();
+                let mut pending_comments: Vec<String> = Vec::new();
+                for line in f.content.lines() {
+                    let t = line.trim();
+                    if t.is_empty() {
+                        pending_comments.clear();
+                    } else if t.starts_with('#') {
+                        pending_comments.push(line.to_string());
+                    } else if let Some((k, _)) = t.split_once('=') {
+                        if !have.iter().any(|h| h == k.trim()) {
+                            add.append(&mut pending_comments);
+                            add.push(line.to_string());
+                        }
+                        pending_comments.clear();
+                    }
+                }
+                if !add.is_empty() {
+                    let mut lines = vec![format!("# Added by authfix init ({}):", if plan.auth == AuthVersion::V5 { "Auth.js v5" } else { "NextAuth v4" })];
+                    lines.extend(add);
+                    changes.push(FileChange {
+                        rel: f.rel.clone().into(),
+                        new: edits::append_lines(&old, &lines),
+                        old: Some(old),
+                        secrets: secrets.clone(),
+                    });
+                }
+            }
+            rel if rel.ends_with("proxy.ts") || rel.ends_with("middleware.ts") => {
+                if let Some(existing) = &other_proxy {
+                    notes.push(format!(
+                        "{existing} exists: left unchanged. Protect /dashboard there ({}) and exclude api/auth, _next/static, _next/image and favicon.ico from its matcher.",
+                        if plan.auth == AuthVersion::V5 { "export the `auth` wrapper from @/auth" } else { "withAuth from next-auth/middleware" }
+                    ));
+                } else {
+                    changes.push(FileChange { rel: f.rel.clone().into(), old: None, new: f.content.clone(), secrets: vec![] });
+                }
+            }
+            _ => {
+                if path.exists() {
+                    notes.push(format!("{} exists: left unchanged (authfix never overwrites a file).", f.rel));
+                } else {
+                    changes.push(FileChange { rel: f.rel.clone().into(), old: None, new: f.content.clone(), secrets: vec![] });
+                }
+            }
+        }
+    }
+
+    // .gitignore must cover .env*.local.
+    let gitignore = read(&root, ".gitignore");
+    if !gitignore.as_deref().map(edits::gitignore_covers_env_local).unwrap_or(false) {
+        let lines = vec!["# local env files hold secrets".to_string(), ".env*.local".to_string()];
+        changes.push(FileChange {
+            rel: ".gitignore".into(),
+            new: edits::append_lines(gitignore.as_deref().unwrap_or(""), &lines),
+            old: gitignore,
+            secrets: vec![],
+        });
+    }
+
+    // The root layout renders the AuthProvider around {children}.
+    match &d.layout {
+        Some(layout) => {
+            let text = read(&root, layout).unwrap_or_default();
+            let import = plan.import_path(layout, &format!("{src}components/AuthProvider"));
+            match authfix_transforms::provider::wrap_layout_children(&text, layout, &import, "AuthProvider") {
+                Ok(Some(new)) => changes.push(FileChange { rel: layout.into(), old: Some(text), new, secrets: vec![] }),
+                Ok(None) => {}
+                Err(e) => notes.push(format!("{e}: wrap {{children}} with <AuthProvider> (from \"{import}\") by hand.")),
+            }
+        }
+        None => notes.push(format!("no root layout in {src}app/: render <AuthProvider> around {{children}} in it by hand.")),
+    }
+
+    // package.json: the dependency.
+    let version = next_auth_version(plan.auth);
+    let mut added_dep = false;
+    match edits::add_dependency(&d.package_json, "next-auth", version) {
+        Ok(Some(new)) => {
+            added_dep = true;
+            changes.push(FileChange { rel: "package.json".into(), old: Some(d.package_json.clone()), new, secrets: vec![] })
+        }
+        Ok(None) => {}
+        Err(e) => notes.push(format!("{e} ({})", plan.pm.add(&format!("next-auth@{version}")))),
+    }
+
+    changes.sort_by(|a, b| a.rel.cmp(&b.rel));
+    if !args.review.diff {
+        println!(
+            "Detected: Next.js {} ({}), {}, alias {}, {}.",
+            d.next_major,
+            if d.src_dir { "src/app" } else { "app" },
+            "TypeScript",
+            d.alias.as_ref().map(|a| format!("{}* -> ./{}*", a.prefix, a.dir)).unwrap_or_else(|| "none (relative imports)".into()),
+            d.pm.name()
+        );
+        for n in &notes {
+            println!("note: {n}");
+        }
+    }
+    let writes_env = changes.iter().any(|c| c.rel == Path::new(ENV_LOCAL));
+    let code = review_and_apply(&root, changes, &args.review, "authfix init");
+    if code == 0 && !args.review.dry_run && !args.review.diff {
+        println!();
+        println!("Next steps:");
+        if added_dep {
+            println!("  {}", plan.pm.install());
+        }
+        if writes_env && plan.has_credentials() {
+            println!("  The demo user ({DEMO_EMAIL}) and its password are in .env.local (AUTH_DEMO_PASSWORD).");
+        }
+        println!("  {}   then open http://localhost:3000/dashboard", plan.pm.run("dev"));
+    }
+    Ok(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn majors() {
+        assert_eq!(major_of("^16.4.6"), Some(16));
+        assert_eq!(major_of("15.0.0-canary.1"), Some(15));
+        assert_eq!(major_of(">=14"), Some(14));
+        assert_eq!(major_of("latest"), None);
+    }
+
+    #[test]
+    fn alias_detection() {
+        let d = tempfile::tempdir().unwrap();
+        let write = |t: &str| std::fs::write(d.path().join("tsconfig.json"), t).unwrap();
+        write("{ // jsonc\n \"compilerOptions\": { \"paths\": { \"@/*\": [\"./src/*\"] } } }");
+        assert_eq!(detect_alias(d.path()), Some(Alias { prefix: "@/".into(), dir: "src/".into() }));
+        write("{ \"compilerOptions\": { \"baseUrl\": \".\", \"paths\": { \"~/*\": [\"*\"] } } }");
+        assert_eq!(detect_alias(d.path()), Some(Alias { prefix: "~/".into(), dir: "".into() }));
+        write("{ \"compilerOptions\": { \"paths\": { \"@lib/*\": [\"./lib/*\"] } } }");
+        assert_eq!(detect_alias(d.path()), None);
+    }
+}
