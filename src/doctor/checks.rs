@@ -208,13 +208,13 @@ pub fn detect_running(obs: &Observed) -> Option<Running> {
             if r.body.contains("There is a problem") {
                 return Some(Running {
                     major: 4,
-                    evidence: format!("/{ep} error wording \"There is a problem…\" (v4)"),
+                    evidence: format!("\"There is a problem…\" on /{ep}, v4's wording"),
                 });
             }
             if r.body.contains("There was a problem") {
                 return Some(Running {
                     major: 5,
-                    evidence: format!("/{ep} error wording \"There was a problem…\" (v5)"),
+                    evidence: format!("\"There was a problem…\" on /{ep}, v5's wording"),
                 });
             }
         }
@@ -285,10 +285,30 @@ fn check_config_error(
         .collect::<Vec<_>>()
         .join(", ");
     let origin = target.origin_str();
+    let message = serde_json::from_str::<serde_json::Value>(&obs.session.body)
+        .ok()
+        .and_then(|v| {
+            v.get("message")
+                .and_then(|m| m.as_str())
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| CONFIG_ERROR.to_string());
+    let symptom = match major {
+        Some(4) => {
+            "Sign-in fails with \"Server error\"; server pages calling `getServerSession()` \
+             crash (it throws on configuration errors); `useSession()` stays unauthenticated."
+        }
+        Some(5) => {
+            "Every page shows the user as signed out (`auth()` returns null) and signing in \
+             fails with \"Server error\"."
+        }
+        _ => "Every page shows the user as signed out and signing in fails with \"Server error\".",
+    };
     let (cause, fix) = match major {
         Some(4) => (
             "next-auth v4 has no secret: in production (`NODE_ENV=production`) it refuses every \
-             request without one (server log: `[next-auth][error][NO_SECRET]`)."
+             request without one (server log: `[next-auth][error][NO_SECRET]`; another \
+             configuration error there would give the same answer)."
                 .to_string(),
             "Set `NEXTAUTH_SECRET` in the deployment's environment (generate one with \
              `openssl rand -base64 32`), or pass `secret` in authOptions; then restart or redeploy."
@@ -319,11 +339,8 @@ fn check_config_error(
     };
     findings.push(Finding::new(
         Code::D001,
-        vec![format!(
-            "{paths} answered 500 \"There is/was a {CONFIG_ERROR}\""
-        )],
-        "Every page shows the user as signed out and signing in fails with \"Server error\"; \
-         `auth()` / `getServerSession()` return nothing.",
+        vec![format!("{paths} answered 500 {message:?}")],
+        symptom,
         cause,
         fix,
     ));

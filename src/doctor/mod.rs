@@ -147,18 +147,24 @@ fn add_route_hint(findings: &mut [findings::Finding], p: &ProjectSummary, target
         ));
         return;
     }
+    let mut elsewhere = Vec::new();
     for dir in &p.route_handlers {
         let bp = project::base_path_of(std::path::Path::new(dir));
         if bp != target.base_path {
-            f.fix.push_str(&format!(
-                " The repository's handler `{dir}` serves {bp}: try `--base-path {bp}`."
-            ));
+            elsewhere.push(format!("`{dir}` serves {bp}: try `--base-path {bp}`"));
         } else {
             f.fix.push_str(&format!(
-                " The repository has `{dir}` at {bp}: the deployment does not serve it — \
-                 redeploy, or check that the build includes it."
+                " The repository has `{dir}` at {bp}, but the deployment does not serve it: \
+                 redeploy, and check that the build includes it."
             ));
         }
+    }
+    if !elsewhere.is_empty() {
+        f.fix = format!(
+            "The repository's route handler {}. Otherwise: {}",
+            elsewhere.join("; "),
+            f.fix
+        );
     }
 }
 

@@ -13,11 +13,27 @@ pub const SCHEMA: &str = "authfix-doctor/1";
 /// Human output wraps findings at this many columns.
 const WIDTH: usize = 100;
 
-/// Greedy word wrap; a word longer than the width stays on its own line.
+/// Greedy word wrap; a `code span` is never broken, a word longer than the width stays on
+/// its own line.
 fn wrap(text: &str, width: usize) -> Vec<String> {
+    // Words, with the words of a backtick span joined into one.
+    let mut words: Vec<String> = Vec::new();
+    let mut open = false;
+    for w in text.split_whitespace() {
+        if open {
+            let last = words.last_mut().expect("an open span has a word");
+            last.push(' ');
+            last.push_str(w);
+        } else {
+            words.push(w.to_string());
+        }
+        if w.matches('`').count() % 2 == 1 {
+            open = !open;
+        }
+    }
     let mut lines = Vec::new();
     let mut cur = String::new();
-    for word in text.split_whitespace() {
+    for word in &words {
         if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > width {
             lines.push(std::mem::take(&mut cur));
         }
@@ -202,5 +218,9 @@ mod tests {
             vec!["averyveryverylongword", "x"]
         );
         assert_eq!(wrap("", 5), vec![""]);
+        assert_eq!(
+            wrap("run `openssl rand -base64 32` now", 12),
+            vec!["run", "`openssl rand -base64 32`", "now"]
+        );
     }
 }
