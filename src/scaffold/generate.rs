@@ -114,9 +114,11 @@ impl Plan {
             .map(|p| {
                 let (import, env_id, env_secret) = match self.auth {
                     AuthVersion::V5 => (p.v5_import, p.v5_env_id(), p.v5_env_secret()),
-                    AuthVersion::V4 => {
-                        (p.v4_import, p.v4_env_id.to_string(), p.v4_env_secret.to_string())
-                    }
+                    AuthVersion::V4 => (
+                        p.v4_import,
+                        p.v4_env_id.to_string(),
+                        p.v4_env_secret.to_string(),
+                    ),
                 };
                 json!({
                     "id": p.id,
@@ -141,7 +143,11 @@ impl Plan {
         };
         let imp = |t: &str| self.import_path(file, t);
         let providers = self.providers_json();
-        let oauth: Vec<Value> = providers.iter().filter(|p| p["oauth"] == true).cloned().collect();
+        let oauth: Vec<Value> = providers
+            .iter()
+            .filter(|p| p["oauth"] == true)
+            .cloned()
+            .collect();
         json!({
             "name": self.name,
             "v5": self.auth == AuthVersion::V5,
@@ -260,17 +266,35 @@ mod tests {
 
     #[test]
     fn relative_imports() {
-        assert_eq!(relative_import("app/dashboard/page.tsx", "auth"), "../../auth");
-        assert_eq!(relative_import("src/app/layout.tsx", "src/components/AuthProvider"), "../components/AuthProvider");
+        assert_eq!(
+            relative_import("app/dashboard/page.tsx", "auth"),
+            "../../auth"
+        );
+        assert_eq!(
+            relative_import("src/app/layout.tsx", "src/components/AuthProvider"),
+            "../components/AuthProvider"
+        );
         assert_eq!(relative_import("proxy.ts", "auth"), "./auth");
-        assert_eq!(relative_import("lib/auth.ts", "lib/demo-user"), "./demo-user");
+        assert_eq!(
+            relative_import("lib/auth.ts", "lib/demo-user"),
+            "./demo-user"
+        );
     }
 
     #[test]
     fn without_alias_imports_are_relative() {
-        let files = plan(AuthVersion::V5, true, false, &["github"]).render(&Templates::load(None).unwrap()).unwrap();
-        let page = files.iter().find(|f| f.rel == "src/app/dashboard/page.tsx").unwrap();
-        assert!(page.content.contains("from \"../../auth\""), "{}", page.content);
+        let files = plan(AuthVersion::V5, true, false, &["github"])
+            .render(&Templates::load(None).unwrap())
+            .unwrap();
+        let page = files
+            .iter()
+            .find(|f| f.rel == "src/app/dashboard/page.tsx")
+            .unwrap();
+        assert!(
+            page.content.contains("from \"../../auth\""),
+            "{}",
+            page.content
+        );
     }
 
     #[test]
@@ -278,40 +302,66 @@ mod tests {
         let mut p = plan(AuthVersion::V4, false, true, &["github"]);
         p.next_major = 15;
         let files = p.render(&Templates::load(None).unwrap()).unwrap();
-        let mw = files.iter().find(|f| f.rel == "middleware.ts").expect("middleware.ts");
+        let mw = files
+            .iter()
+            .find(|f| f.rel == "middleware.ts")
+            .expect("middleware.ts");
         assert!(mw.content.contains("withAuth"));
         assert!(!files.iter().any(|f| f.rel == "proxy.ts"));
         let mut p = plan(AuthVersion::V5, true, true, &["github"]);
         p.next_major = 15;
         let files = p.render(&Templates::load(None).unwrap()).unwrap();
-        let mw = files.iter().find(|f| f.rel == "src/middleware.ts").expect("src/middleware.ts");
-        assert!(mw.content.contains("export { auth as middleware }"), "{}", mw.content);
+        let mw = files
+            .iter()
+            .find(|f| f.rel == "src/middleware.ts")
+            .expect("src/middleware.ts");
+        assert!(
+            mw.content.contains("export { auth as middleware }"),
+            "{}",
+            mw.content
+        );
     }
 
     #[test]
     fn demo_user_file_only_with_credentials() {
         let t = Templates::load(None).unwrap();
-        let without = plan(AuthVersion::V5, false, true, &["github"]).render(&t).unwrap();
+        let without = plan(AuthVersion::V5, false, true, &["github"])
+            .render(&t)
+            .unwrap();
         assert!(!without.iter().any(|f| f.rel.ends_with("demo-user.ts")));
-        assert!(!without.iter().any(|f| f.content.contains("AUTH_DEMO_PASSWORD")));
-        let with = plan(AuthVersion::V5, false, true, &["credentials"]).render(&t).unwrap();
+        assert!(!without
+            .iter()
+            .any(|f| f.content.contains("AUTH_DEMO_PASSWORD")));
+        let with = plan(AuthVersion::V5, false, true, &["credentials"])
+            .render(&t)
+            .unwrap();
         assert!(with.iter().any(|f| f.rel == "lib/demo-user.ts"));
     }
 
     #[test]
     fn env_names_per_version() {
         let t = Templates::load(None).unwrap();
-        let v5 = plan(AuthVersion::V5, false, true, &["github", "google"]).render(&t).unwrap();
+        let v5 = plan(AuthVersion::V5, false, true, &["github", "google"])
+            .render(&t)
+            .unwrap();
         let env = &v5.iter().find(|f| f.rel == ".env.local").unwrap().content;
         assert!(env.contains("AUTH_SECRET=\"SECRET\""));
         assert!(env.contains("AUTH_GITHUB_ID=") && env.contains("AUTH_GOOGLE_SECRET="));
         assert!(!env.contains("NEXTAUTH"));
-        let v4 = plan(AuthVersion::V4, false, true, &["github", "google"]).render(&t).unwrap();
+        let v4 = plan(AuthVersion::V4, false, true, &["github", "google"])
+            .render(&t)
+            .unwrap();
         let env = &v4.iter().find(|f| f.rel == ".env.local").unwrap().content;
         assert!(env.contains("NEXTAUTH_SECRET=\"SECRET\"") && env.contains("NEXTAUTH_URL="));
         assert!(env.contains("GITHUB_ID=") && env.contains("GOOGLE_CLIENT_SECRET="));
-        assert!(!env.lines().any(|l| l.starts_with("AUTH_SECRET=")), "v4 reads NEXTAUTH_SECRET");
+        assert!(
+            !env.lines().any(|l| l.starts_with("AUTH_SECRET=")),
+            "v4 reads NEXTAUTH_SECRET"
+        );
         let example = &v4.iter().find(|f| f.rel == ".env.example").unwrap().content;
-        assert!(!example.contains("SECRET\""), "the example holds names only");
+        assert!(
+            !example.contains("SECRET\""),
+            "the example holds names only"
+        );
     }
 }

@@ -52,9 +52,11 @@ fn major_of(spec: &str) -> Option<u32> {
 }
 
 fn dep<'a>(pkg: &'a Value, name: &str) -> Option<&'a str> {
-    ["dependencies", "devDependencies"]
-        .iter()
-        .find_map(|k| pkg.get(k).and_then(|d| d.get(name)).and_then(|v| v.as_str()))
+    ["dependencies", "devDependencies"].iter().find_map(|k| {
+        pkg.get(k)
+            .and_then(|d| d.get(name))
+            .and_then(|v| v.as_str())
+    })
 }
 
 /// The tsconfig alias that points at the project root or at `src/` (`@/*`, `~/*`, …).
@@ -67,14 +69,27 @@ fn detect_alias(root: &Path) -> Option<Alias> {
     let paths = opts.get("paths")?.as_object()?.clone();
     let mut found: Vec<Alias> = Vec::new();
     for (key, targets) in &paths {
-        let Some(prefix) = key.strip_suffix('*') else { continue };
-        let Some(target) = targets.get(0).and_then(|t| t.as_str()) else { continue };
-        let Some(target) = target.strip_suffix('*') else { continue };
+        let Some(prefix) = key.strip_suffix('*') else {
+            continue;
+        };
+        let Some(target) = targets.get(0).and_then(|t| t.as_str()) else {
+            continue;
+        };
+        let Some(target) = target.strip_suffix('*') else {
+            continue;
+        };
         let target = target.trim_start_matches("./");
-        let joined = if base.is_empty() || base == "." { target.to_string() } else { format!("{base}/{target}") };
+        let joined = if base.is_empty() || base == "." {
+            target.to_string()
+        } else {
+            format!("{base}/{target}")
+        };
         let dir = joined.trim_start_matches("./").to_string();
         if dir.is_empty() || dir == "src/" {
-            found.push(Alias { prefix: prefix.to_string(), dir });
+            found.push(Alias {
+                prefix: prefix.to_string(),
+                dir,
+            });
         }
     }
     // Prefer `@/`, then the shortest prefix.
@@ -90,18 +105,34 @@ fn existing_auth_files(root: &Path) -> Vec<String> {
         .hidden(true)
         .git_ignore(true)
         .require_git(false)
-        .filter_entry(|e| !matches!(e.file_name().to_str(), Some("node_modules" | ".next" | "out" | "build" | "dist")))
+        .filter_entry(|e| {
+            !matches!(
+                e.file_name().to_str(),
+                Some("node_modules" | ".next" | "out" | "build" | "dist")
+            )
+        })
         .build();
     for entry in walker.flatten() {
         let path = entry.path();
-        let Some(ext) = path.extension().and_then(|e| e.to_str()) else { continue };
+        let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
+            continue;
+        };
         if !SOURCE_EXTS.contains(&ext) || !entry.file_type().map(|t| t.is_file()).unwrap_or(false) {
             continue;
         }
-        let rel = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
+        let rel = path
+            .strip_prefix(root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/");
         let is_route = rel.contains("api/auth/[...nextauth]");
         let imports = std::fs::read_to_string(path)
-            .map(|t| t.contains("\"next-auth") || t.contains("'next-auth") || t.contains("\"@auth/") || t.contains("'@auth/"))
+            .map(|t| {
+                t.contains("\"next-auth")
+                    || t.contains("'next-auth")
+                    || t.contains("\"@auth/")
+                    || t.contains("'@auth/")
+            })
             .unwrap_or(false);
         if is_route || imports {
             found.push(rel);
@@ -112,7 +143,12 @@ fn existing_auth_files(root: &Path) -> Vec<String> {
 }
 
 pub fn detect(root: &Path) -> Result<Detected, String> {
-    let not_next = || format!("{} is not a Next.js app (no package.json with a \"next\" dependency)", root.display());
+    let not_next = || {
+        format!(
+            "{} is not a Next.js app (no package.json with a \"next\" dependency)",
+            root.display()
+        )
+    };
     let package_json = read(root, "package.json").ok_or_else(not_next)?;
     let pkg: Value = serde_json::from_str(&package_json)
         .map_err(|e| format!("{}/package.json does not parse: {e}", root.display()))?;
@@ -123,7 +159,10 @@ pub fn detect(root: &Path) -> Result<Detected, String> {
     let next_major = installed.or_else(|| major_of(next_spec)).unwrap_or(16);
     let src_dir = root.join("src/app").is_dir();
     if !src_dir && !root.join("app").is_dir() {
-        return Err(format!("{} has no app/ or src/app/ folder (authfix init sets up the App Router)", root.display()));
+        return Err(format!(
+            "{} has no app/ or src/app/ folder (authfix init sets up the App Router)",
+            root.display()
+        ));
     }
     if !root.join("tsconfig.json").is_file() {
         return Err(format!(
@@ -176,7 +215,11 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
             "{} already has an Auth.js setup ({}{}); run `authfix fix {}` to check it instead",
             root.display(),
             shown.join(", "),
-            if d.existing_auth.len() > 3 { ", …" } else { "" },
+            if d.existing_auth.len() > 3 {
+                ", …"
+            } else {
+                ""
+            },
             root.display()
         ));
     }
@@ -210,8 +253,10 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
         demo_email: DEMO_EMAIL.into(),
         demo_password: secret::demo_password()?,
     };
-    let conflicts: Vec<String> =
-        imported_by_the_setup(&plan).into_iter().filter(|rel| root.join(rel).exists()).collect();
+    let conflicts: Vec<String> = imported_by_the_setup(&plan)
+        .into_iter()
+        .filter(|rel| root.join(rel).exists())
+        .collect();
     if !conflicts.is_empty() {
         return Err(format!(
             "{} already exist(s) and would be imported by the new setup; nothing written (move them away or add Auth.js by hand)",
@@ -223,9 +268,14 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
     let mut changes: Vec<FileChange> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
     let src = plan.source_prefix();
-    let other_proxy = [format!("{src}proxy.ts"), format!("{src}middleware.ts"), format!("{src}proxy.js"), format!("{src}middleware.js")]
-        .into_iter()
-        .find(|p| root.join(p).exists());
+    let other_proxy = [
+        format!("{src}proxy.ts"),
+        format!("{src}middleware.ts"),
+        format!("{src}proxy.js"),
+        format!("{src}middleware.js"),
+    ]
+    .into_iter()
+    .find(|p| root.join(p).exists());
 
     for f in &files {
         let path = root.join(&f.rel);
@@ -233,7 +283,12 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
             ENV_LOCAL | ".env.example" => {
                 let old = std::fs::read_to_string(&path).ok();
                 let Some(old) = old else {
-                    changes.push(FileChange { rel: f.rel.clone().into(), old: None, new: f.content.clone(), secrets: secrets.clone() });
+                    changes.push(FileChange {
+                        rel: f.rel.clone().into(),
+                        old: None,
+                        new: f.content.clone(),
+                        secrets: secrets.clone(),
+                    });
                     continue;
                 };
                 // Append the keys the file lacks, with the comment lines just above each.
@@ -255,7 +310,14 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
                     }
                 }
                 if !add.is_empty() {
-                    let mut lines = vec![format!("# Added by authfix init ({}):", if plan.auth == AuthVersion::V5 { "Auth.js v5" } else { "NextAuth v4" })];
+                    let mut lines = vec![format!(
+                        "# Added by authfix init ({}):",
+                        if plan.auth == AuthVersion::V5 {
+                            "Auth.js v5"
+                        } else {
+                            "NextAuth v4"
+                        }
+                    )];
                     lines.extend(add);
                     changes.push(FileChange {
                         rel: f.rel.clone().into(),
@@ -272,14 +334,27 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
                         if plan.auth == AuthVersion::V5 { "export the `auth` wrapper from @/auth" } else { "withAuth from next-auth/middleware" }
                     ));
                 } else {
-                    changes.push(FileChange { rel: f.rel.clone().into(), old: None, new: f.content.clone(), secrets: vec![] });
+                    changes.push(FileChange {
+                        rel: f.rel.clone().into(),
+                        old: None,
+                        new: f.content.clone(),
+                        secrets: vec![],
+                    });
                 }
             }
             _ => {
                 if path.exists() {
-                    notes.push(format!("{} exists: left unchanged (authfix never overwrites a file).", f.rel));
+                    notes.push(format!(
+                        "{} exists: left unchanged (authfix never overwrites a file).",
+                        f.rel
+                    ));
                 } else {
-                    changes.push(FileChange { rel: f.rel.clone().into(), old: None, new: f.content.clone(), secrets: vec![] });
+                    changes.push(FileChange {
+                        rel: f.rel.clone().into(),
+                        old: None,
+                        new: f.content.clone(),
+                        secrets: vec![],
+                    });
                 }
             }
         }
@@ -287,8 +362,15 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
 
     // .gitignore must cover .env*.local.
     let gitignore = read(&root, ".gitignore");
-    if !gitignore.as_deref().map(edits::gitignore_covers_env_local).unwrap_or(false) {
-        let lines = vec!["# local env files hold secrets".to_string(), ".env*.local".to_string()];
+    if !gitignore
+        .as_deref()
+        .map(edits::gitignore_covers_env_local)
+        .unwrap_or(false)
+    {
+        let lines = vec![
+            "# local env files hold secrets".to_string(),
+            ".env*.local".to_string(),
+        ];
         changes.push(FileChange {
             rel: ".gitignore".into(),
             new: edits::append_lines(gitignore.as_deref().unwrap_or(""), &lines),
@@ -302,13 +384,27 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
         Some(layout) => {
             let text = read(&root, layout).unwrap_or_default();
             let import = plan.import_path(layout, &format!("{src}components/AuthProvider"));
-            match authfix_transforms::provider::wrap_layout_children(&text, layout, &import, "AuthProvider") {
-                Ok(Some(new)) => changes.push(FileChange { rel: layout.into(), old: Some(text), new, secrets: vec![] }),
+            match authfix_transforms::provider::wrap_layout_children(
+                &text,
+                layout,
+                &import,
+                "AuthProvider",
+            ) {
+                Ok(Some(new)) => changes.push(FileChange {
+                    rel: layout.into(),
+                    old: Some(text),
+                    new,
+                    secrets: vec![],
+                }),
                 Ok(None) => {}
-                Err(e) => notes.push(format!("{e}: wrap {{children}} with <AuthProvider> (from \"{import}\") by hand.")),
+                Err(e) => notes.push(format!(
+                    "{e}: wrap {{children}} with <AuthProvider> (from \"{import}\") by hand."
+                )),
             }
         }
-        None => notes.push(format!("no root layout in {src}app/: render <AuthProvider> around {{children}} in it by hand.")),
+        None => notes.push(format!(
+            "no root layout in {src}app/: render <AuthProvider> around {{children}} in it by hand."
+        )),
     }
 
     // package.json: the dependency.
@@ -317,10 +413,18 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
     match edits::add_dependency(&d.package_json, "next-auth", version) {
         Ok(Some(new)) => {
             added_dep = true;
-            changes.push(FileChange { rel: "package.json".into(), old: Some(d.package_json.clone()), new, secrets: vec![] })
+            changes.push(FileChange {
+                rel: "package.json".into(),
+                old: Some(d.package_json.clone()),
+                new,
+                secrets: vec![],
+            })
         }
         Ok(None) => {}
-        Err(e) => notes.push(format!("{e} ({})", plan.pm.add(&format!("next-auth@{version}")))),
+        Err(e) => notes.push(format!(
+            "{e} ({})",
+            plan.pm.add(&format!("next-auth@{version}"))
+        )),
     }
 
     changes.sort_by(|a, b| a.rel.cmp(&b.rel));
@@ -330,7 +434,10 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
             d.next_major,
             if d.src_dir { "src/app" } else { "app" },
             "TypeScript",
-            d.alias.as_ref().map(|a| format!("{}* -> ./{}*", a.prefix, a.dir)).unwrap_or_else(|| "none (relative imports)".into()),
+            d.alias
+                .as_ref()
+                .map(|a| format!("{}* -> ./{}*", a.prefix, a.dir))
+                .unwrap_or_else(|| "none (relative imports)".into()),
             d.pm.name()
         );
         for n in &notes {
@@ -348,7 +455,10 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
         if writes_env && plan.has_credentials() {
             println!("  The demo user ({DEMO_EMAIL}) and its password are in .env.local (AUTH_DEMO_PASSWORD).");
         }
-        println!("  {}   then open http://localhost:3000/dashboard", plan.pm.run("dev"));
+        println!(
+            "  {}   then open http://localhost:3000/dashboard",
+            plan.pm.run("dev")
+        );
     }
     Ok(code)
 }
@@ -370,9 +480,21 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let write = |t: &str| std::fs::write(d.path().join("tsconfig.json"), t).unwrap();
         write("{ // jsonc\n \"compilerOptions\": { \"paths\": { \"@/*\": [\"./src/*\"] } } }");
-        assert_eq!(detect_alias(d.path()), Some(Alias { prefix: "@/".into(), dir: "src/".into() }));
+        assert_eq!(
+            detect_alias(d.path()),
+            Some(Alias {
+                prefix: "@/".into(),
+                dir: "src/".into()
+            })
+        );
         write("{ \"compilerOptions\": { \"baseUrl\": \".\", \"paths\": { \"~/*\": [\"*\"] } } }");
-        assert_eq!(detect_alias(d.path()), Some(Alias { prefix: "~/".into(), dir: "".into() }));
+        assert_eq!(
+            detect_alias(d.path()),
+            Some(Alias {
+                prefix: "~/".into(),
+                dir: "".into()
+            })
+        );
         write("{ \"compilerOptions\": { \"paths\": { \"@lib/*\": [\"./lib/*\"] } } }");
         assert_eq!(detect_alias(d.path()), None);
     }

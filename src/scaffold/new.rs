@@ -41,10 +41,14 @@ fn package_name(dir: &Path) -> Result<String, Failure> {
             .ok()
             .and_then(|p| p.canonicalize().ok().or(Some(p)))
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .ok_or_else(|| Failure::Input(format!("cannot take a package name from {}", dir.display())))?,
+            .ok_or_else(|| {
+                Failure::Input(format!("cannot take a package name from {}", dir.display()))
+            })?,
     };
     validate::npm_package_name(&name).map_err(|why| {
-        Failure::Input(format!("invalid project name \"{name}\": {why} (npm would reject it)"))
+        Failure::Input(format!(
+            "invalid project name \"{name}\": {why} (npm would reject it)"
+        ))
     })?;
     Ok(name)
 }
@@ -56,7 +60,10 @@ fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
 
     if dir.exists() {
         if !dir.is_dir() {
-            return Err(Failure::Input(format!("{} exists and is not a folder", dir.display())));
+            return Err(Failure::Input(format!(
+                "{} exists and is not a folder",
+                dir.display()
+            )));
         }
         let non_empty = std::fs::read_dir(dir)
             .map_err(|e| Failure::Io(format!("{}: {e}", dir.display())))?
@@ -71,7 +78,8 @@ fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
     }
 
     let templates = Templates::load(args.templates.as_deref()).map_err(Failure::Input)?;
-    let pm = PackageManager::from_user_agent(std::env::var("npm_config_user_agent").ok().as_deref());
+    let pm =
+        PackageManager::from_user_agent(std::env::var("npm_config_user_agent").ok().as_deref());
     let has_credentials = providers.iter().any(|p| !p.oauth);
     let plan = Plan {
         auth: args.auth,
@@ -79,7 +87,14 @@ fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
         providers,
         name: name.clone(),
         next_major: 16,
-        alias: Some(Alias { prefix: "@/".into(), dir: if args.src_dir { "src/".into() } else { String::new() } }),
+        alias: Some(Alias {
+            prefix: "@/".into(),
+            dir: if args.src_dir {
+                "src/".into()
+            } else {
+                String::new()
+            },
+        }),
         pm,
         with_project: true,
         secret: secret::auth_secret().map_err(Failure::Io)?,
@@ -134,7 +149,10 @@ fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
         println!();
         println!("Register these callback URLs, then fill the keys in .env.local:");
         for p in oauth {
-            println!("  {:<8} http://localhost:3000/api/auth/callback/{}  ({})", p.name, p.id, p.console);
+            println!(
+                "  {:<8} http://localhost:3000/api/auth/callback/{}  ({})",
+                p.name, p.id, p.console
+            );
         }
     }
 
@@ -144,15 +162,25 @@ fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
     } else {
         println!();
         println!("Running {} in {} ...", pm.install(), dir.display());
-        match std::process::Command::new(pm.name()).arg("install").current_dir(dir).status() {
+        match std::process::Command::new(pm.name())
+            .arg("install")
+            .current_dir(dir)
+            .status()
+        {
             Ok(s) if s.success() => true,
             Ok(s) => {
-                eprintln!("authfix new: `{}` failed ({s}); the project is written, run it again by hand", pm.install());
+                eprintln!(
+                    "authfix new: `{}` failed ({s}); the project is written, run it again by hand",
+                    pm.install()
+                );
                 code = 1;
                 false
             }
             Err(e) => {
-                eprintln!("authfix new: cannot run `{}`: {e}; the project is written, install by hand", pm.install());
+                eprintln!(
+                    "authfix new: cannot run `{}`: {e}; the project is written, install by hand",
+                    pm.install()
+                );
                 code = 1;
                 false
             }
@@ -193,13 +221,16 @@ pub fn write_new_file(root: &Path, f: &OutFile) -> Result<bool, String> {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(false),
         Err(e) => return Err(format!("{}: {e}", path.display())),
     };
-    file.write_all(f.content.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
+    file.write_all(f.content.as_bytes())
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(true)
 }
 
 fn shell_quote(p: &Path) -> String {
     let s = p.display().to_string();
-    if s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c)) {
+    if s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+    {
         s
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))

@@ -85,9 +85,18 @@ mod tests {
 
     #[test]
     fn user_agent() {
-        assert_eq!(PackageManager::from_user_agent(Some("pnpm/9.1.0 npm/? node/v20")), PackageManager::Pnpm);
-        assert_eq!(PackageManager::from_user_agent(Some("yarn/1.22.0")), PackageManager::Yarn);
-        assert_eq!(PackageManager::from_user_agent(Some("bun/1.1.0")), PackageManager::Bun);
+        assert_eq!(
+            PackageManager::from_user_agent(Some("pnpm/9.1.0 npm/? node/v20")),
+            PackageManager::Pnpm
+        );
+        assert_eq!(
+            PackageManager::from_user_agent(Some("yarn/1.22.0")),
+            PackageManager::Yarn
+        );
+        assert_eq!(
+            PackageManager::from_user_agent(Some("bun/1.1.0")),
+            PackageManager::Bun
+        );
         assert_eq!(PackageManager::from_user_agent(None), PackageManager::Npm);
     }
 
@@ -95,7 +104,10 @@ mod tests {
     fn commands() {
         assert_eq!(PackageManager::Npm.run("dev"), "npm run dev");
         assert_eq!(PackageManager::Pnpm.run("dev"), "pnpm dev");
-        assert_eq!(PackageManager::Yarn.add("next-auth@5.0.0-beta.32"), "yarn add next-auth@5.0.0-beta.32");
+        assert_eq!(
+            PackageManager::Yarn.add("next-auth@5.0.0-beta.32"),
+            "yarn add next-auth@5.0.0-beta.32"
+        );
     }
 
     #[test]
@@ -103,8 +115,14 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         std::fs::write(d.path().join("pnpm-lock.yaml"), "").unwrap();
         let pj = serde_json::json!({"packageManager": "yarn@4.0.0"});
-        assert_eq!(PackageManager::detect_project(d.path(), Some(&pj)), PackageManager::Pnpm);
+        assert_eq!(
+            PackageManager::detect_project(d.path(), Some(&pj)),
+            PackageManager::Pnpm
+        );
         std::fs::remove_file(d.path().join("pnpm-lock.yaml")).unwrap();
-        assert_eq!(PackageManager::detect_project(d.path(), Some(&pj)), PackageManager::Yarn);
+        assert_eq!(
+            PackageManager::detect_project(d.path(), Some(&pj)),
+            PackageManager::Yarn
+        );
     }
 }

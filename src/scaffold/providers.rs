@@ -104,7 +104,11 @@ pub fn resolve(names: &[String]) -> Result<Vec<&'static Provider>, String> {
             return Err(format!(
                 "unknown provider \"{}\" (known: {})",
                 raw.trim(),
-                PROVIDERS.iter().map(|p| p.id).collect::<Vec<_>>().join(", ")
+                PROVIDERS
+                    .iter()
+                    .map(|p| p.id)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         };
         if !out.iter().any(|q| q.id == p.id) {

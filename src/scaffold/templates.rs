@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+#[rustfmt::skip]
 #[path = "embedded.rs"]
 mod embedded;
 
@@ -29,7 +30,9 @@ impl Templates {
             let mut found = 0;
             for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
                 let entry = entry.map_err(|e| format!("--templates {}: {e}", dir.display()))?;
-                if !entry.file_type().is_file() || !entry.file_name().to_string_lossy().ends_with(".hbs") {
+                if !entry.file_type().is_file()
+                    || !entry.file_name().to_string_lossy().ends_with(".hbs")
+                {
                     continue;
                 }
                 let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
@@ -57,7 +60,8 @@ impl Templates {
     pub fn set<'a>(&'a self, set: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
         let prefix = format!("{set}/");
         self.files.iter().filter_map(move |(k, v)| {
-            k.strip_prefix(prefix.as_str()).map(|rest| (rest, v.as_str()))
+            k.strip_prefix(prefix.as_str())
+                .map(|rest| (rest, v.as_str()))
         })
     }
 }
@@ -72,13 +76,22 @@ mod tests {
         let mut on_disk: Vec<String> = walkdir::WalkDir::new(&root)
             .into_iter()
             .filter_map(|e| e.ok())
-            .filter(|e| e.file_type().is_file() && e.file_name().to_string_lossy().ends_with(".hbs"))
+            .filter(|e| {
+                e.file_type().is_file() && e.file_name().to_string_lossy().ends_with(".hbs")
+            })
             .map(|e| {
-                e.path().strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/")
+                e.path()
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
             })
             .collect();
         on_disk.sort();
-        let mut embedded: Vec<String> = embedded::EMBEDDED.iter().map(|(k, _)| k.to_string()).collect();
+        let mut embedded: Vec<String> = embedded::EMBEDDED
+            .iter()
+            .map(|(k, _)| k.to_string())
+            .collect();
         embedded.sort();
         assert_eq!(
             embedded, on_disk,

@@ -2,11 +2,46 @@
 
 /// Node's built-in modules: npm refuses them as package names.
 const BUILTINS: &[&str] = &[
-    "assert", "buffer", "child_process", "cluster", "console", "constants", "crypto", "dgram",
-    "dns", "domain", "events", "fs", "http", "http2", "https", "inspector", "module", "net", "os",
-    "path", "perf_hooks", "process", "punycode", "querystring", "readline", "repl", "stream",
-    "string_decoder", "sys", "timers", "tls", "trace_events", "tty", "url", "util", "v8", "vm",
-    "wasi", "worker_threads", "zlib",
+    "assert",
+    "buffer",
+    "child_process",
+    "cluster",
+    "console",
+    "constants",
+    "crypto",
+    "dgram",
+    "dns",
+    "domain",
+    "events",
+    "fs",
+    "http",
+    "http2",
+    "https",
+    "inspector",
+    "module",
+    "net",
+    "os",
+    "path",
+    "perf_hooks",
+    "process",
+    "punycode",
+    "querystring",
+    "readline",
+    "repl",
+    "stream",
+    "string_decoder",
+    "sys",
+    "timers",
+    "tls",
+    "trace_events",
+    "tty",
+    "url",
+    "util",
+    "v8",
+    "vm",
+    "wasi",
+    "worker_threads",
+    "zlib",
 ];
 
 /// `Ok(())` when npm would accept `name` for a new package; otherwise a one-line reason.
@@ -63,8 +98,19 @@ mod tests {
     #[test]
     fn rejects_what_npm_rejects() {
         for n in [
-            "", "My-App", "my app", ".app", "_app", "a/b", "app!", "http", "node_modules",
-            "caf\u{e9}", " app", "a:b", "a%20",
+            "",
+            "My-App",
+            "my app",
+            ".app",
+            "_app",
+            "a/b",
+            "app!",
+            "http",
+            "node_modules",
+            "caf\u{e9}",
+            " app",
+            "a:b",
+            "a%20",
         ] {
             assert!(v(n).is_err(), "{n:?} should be rejected");
         }
