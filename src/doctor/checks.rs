@@ -718,8 +718,8 @@ fn check_cookies(
                 )
             };
             let loopback_note = if target.origin.host().is_some_and(|h| is_loopback(&h)) {
-                " (Chrome and Firefox accept Secure cookies from http://localhost, so it works on \
-                 the developer's machine and breaks on any other http host.)"
+                " (Chromium treats http://localhost as secure and keeps them, so it works on the \
+                 developer's machine and breaks on any other http host.)"
             } else {
                 ""
             };

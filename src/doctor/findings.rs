@@ -56,7 +56,7 @@ pub enum Code {
     /// **D007 secure-cookies-over-http.** Over plain http, an auth cookie is set with `Secure`
     /// (or a `__Secure-`/`__Host-` prefix).
     /// User sees: "signed in, then signed out on reload": browsers drop Secure cookies on http
-    /// (Chrome and Firefox exempt `localhost`, so it works on the developer's machine only).
+    /// (Chromium exempts `localhost`, so it works on the developer's machine only).
     /// Cause: `useSecureCookies: true` (often `process.env.NODE_ENV === "production"`), or a
     /// URL setting that says https while the site is served over http.
     /// Fix: remove `useSecureCookies` (both versions derive it from the URL), or serve https.

@@ -213,6 +213,10 @@ fn cookie_domain_must_cover_the_host() {
     assert_eq!(codes(&t, &exact, None), Vec::<&str>::new());
     let other = with_cookie("__Secure-authjs.callback-url=x; Path=/; Secure; Domain=.example.net");
     assert_eq!(codes(&t, &other, None), vec!["D008"]);
+    assert_eq!(
+        finding(&t, &other, Code::D008).evidence,
+        vec!["/api/auth/csrf: __Secure-authjs.callback-url (Secure; Path=/; Domain=.example.net), asked host app.example.com"]
+    );
     let suffix_trap = with_cookie("__Secure-authjs.callback-url=x; Secure; Domain=le.com");
     assert_eq!(codes(&t, &suffix_trap, None), vec!["D008"]);
     let host_prefix =

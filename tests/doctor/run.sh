@@ -11,7 +11,13 @@
 #
 # Environment: DOCTOR_WORK (build folder, default target/doctor-apps), AUTHFIX_BIN (use this
 # binary instead of `cargo build`), DOCTOR_REBUILD=1 (ignore the build cache).
+# `--samples DIR` also writes the human output of the documented cases to DIR/<name>.txt, for
+# `tests/doctor/doc-samples.py DIR` to refresh docs/doctor.md.
 set -euo pipefail
+SAMPLES=
+if [ "${1:-}" = --samples ]; then
+  SAMPLES=$(mkdir -p "$2" && cd "$2" && pwd)
+fi
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
@@ -215,13 +221,31 @@ expect_no_secret() { # expect_no_secret LABEL -- DOCTOR ARGS
 
 URL() { echo "http://127.0.0.1:$PORT"; }
 
+# sample NAME -- DOCTOR ARGS: with --samples, keep the output (and exit code) for the docs.
+sample() {
+  [ -n "$SAMPLES" ] || return 0
+  local name=$1
+  shift 2
+  local code
+  {
+    echo "\$ authfix doctor $*"
+    set +e
+    "$BIN" doctor --color never "$@" 2>&1
+    code=$?
+    set -e
+    echo "(exit $code)"
+  } >"$SAMPLES/$name.txt"
+}
+
 # v5 ----------------------------------------------------------------------------------------
 start_server v5 AUTH_SECRET=$SECRET AUTH_TRUST_HOST=true
 expect "v5 healthy (AUTH_SECRET, AUTH_TRUST_HOST)" "" 0 -- --url "$(URL)"
+sample healthy -- --url "$(URL)"
 expect "v5 healthy, asked as localhost" "" 0 -- --url "http://localhost:$PORT"
 expect "v5 healthy, --project of the same major" "" 0 -- --url "$(URL)" --project tests/doctor/apps/v5
 expect "v5 running, --project depends on v4" "D009" 1 -- --url "$(URL)" --project tests/doctor/apps/v4
 expect "v5 healthy, wrong --base-path" "D004" 1 -- --url "$(URL)" --base-path /auth
+sample d004 -- --url "$(URL)" --base-path /auth --project tests/doctor/apps/v5
 expect_text "v5 healthy, human output" 0 "^No problems found\.$" -- --url "$(URL)"
 expect_no_secret "v5 healthy: no secret or cookie value printed" -- --url "$(URL)"
 # HTTPS_PROXY is honoured: the requests go through a loopback CONNECT proxy.
@@ -254,6 +278,7 @@ stop_server
 
 start_server v5 AUTH_SECRET=$SECRET
 expect "v5 without AUTH_TRUST_HOST / AUTH_URL (untrusted host)" "D001" 1 -- --url "$(URL)"
+sample d001 -- --url "$(URL)"
 expect_text "v5 untrusted host, human output names the fix" 1 "AUTH_TRUST_HOST=true" -- --url "$(URL)"
 stop_server
 
@@ -267,6 +292,7 @@ stop_server
 
 start_server v5-proxy AUTH_SECRET=$SECRET AUTH_TRUST_HOST=true
 expect "v5 proxy.ts matching /api/auth" "D002" 1 -- --url "$(URL)"
+sample d002 -- --url "$(URL)"
 expect_text "v5 proxy, human output shows the redirect" 1 "/api/auth/session → 307 /api/auth/signin" -- --url "$(URL)"
 stop_server
 
@@ -274,30 +300,37 @@ stop_server
 start_server v4 NEXTAUTH_SECRET=$SECRET NEXTAUTH_URL=http://localhost:@PORT@
 expect "v4 healthy (NEXTAUTH_SECRET, NEXTAUTH_URL)" "" 0 -- --url "$(URL)"
 expect "v4 running, --project depends on v5" "D009" 1 -- --url "$(URL)" --project tests/doctor/apps/v5
+sample d009 -- --url "$(URL)" --project tests/doctor/apps/v5
 expect_no_secret "v4 healthy: no secret or cookie value printed" -- --url "$(URL)"
 stop_server
 
 start_server v4 NEXTAUTH_URL=http://localhost:@PORT@
 expect "v4 without NEXTAUTH_SECRET" "D001" 1 -- --url "$(URL)"
+sample d001v4 -- --url "$(URL)"
 expect_text "v4 without secret, human output names NEXTAUTH_SECRET" 1 "NEXTAUTH_SECRET" -- --url "$(URL)"
 stop_server
 
 start_server v4 NEXTAUTH_SECRET=$SECRET
 expect "v4 without NEXTAUTH_URL (falls back to localhost:3000)" "D005" 1 -- --url "$(URL)"
+sample d005 -- --url "$(URL)"
 stop_server
 
 start_server v4 NEXTAUTH_SECRET=$SECRET NEXTAUTH_URL=https://myapp.example
 expect "v4 NEXTAUTH_URL=https://myapp.example served over http" "D005 D007" 1 -- --url "$(URL)"
+sample d005d007 -- --url "$(URL)"
 stop_server
 
 start_server v4-secure-cookies NEXTAUTH_SECRET=$SECRET NEXTAUTH_URL=http://localhost:@PORT@
 expect "v4 useSecureCookies forced on, served over http" "D007" 1 -- --url "$(URL)"
+sample d007 -- --url "$(URL)"
+sample json -- --url "$(URL)" --format json
 stop_server
 
 # Unreachable and usage errors ----------------------------------------------------------------
 PORT=$(free_port)
 expect_text "nothing listening: exit 2, reason refused" 2 "unreachable \(refused\)" -- --url "$(URL)"
 expect "nothing listening, JSON: no findings, exit 2" "" 2 -- --url "$(URL)"
+sample unreach -- --url "$(URL)"
 # A listener that accepts and never answers: the request must time out, bounded.
 PORT=$(free_port)
 (exec setsid node -e 'require("net").createServer(()=>{}).listen(+process.argv[1],"127.0.0.1")' "$PORT") &
