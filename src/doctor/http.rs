@@ -201,6 +201,10 @@ fn classify_error(e: &ureq::Error) -> Unreachable {
     let (kind, message) = match e {
         E::HostNotFound => ("dns", "the host name does not resolve (DNS)".to_string()),
         E::Timeout(t) => ("timeout", format!("no answer in time ({t})")),
+        // std's getaddrinfo failure is an io::Error "failed to lookup address information: …".
+        E::Io(io) if io.to_string().contains("failed to lookup address") => {
+            ("dns", format!("the host name does not resolve (DNS): {io}"))
+        }
         E::Io(io) => match io.kind() {
             std::io::ErrorKind::ConnectionRefused => (
                 "refused",
@@ -252,6 +256,29 @@ mod tests {
         assert_eq!(d.domain.as_deref(), Some(".example.com"));
         assert!(!d.secure);
         assert!(SetCookie::parse("garbage").is_none());
+    }
+
+    #[test]
+    fn transport_errors_are_classified() {
+        use std::io::{Error as IoError, ErrorKind};
+        let kind = |e: ureq::Error| classify_error(&e).kind;
+        assert_eq!(kind(ureq::Error::HostNotFound), "dns");
+        assert_eq!(
+            kind(ureq::Error::Io(IoError::other(
+                "failed to lookup address information: Name or service not known"
+            ))),
+            "dns"
+        );
+        assert_eq!(
+            kind(ureq::Error::Io(IoError::from(ErrorKind::ConnectionRefused))),
+            "refused"
+        );
+        assert_eq!(
+            kind(ureq::Error::Timeout(ureq::Timeout::Connect)),
+            "timeout"
+        );
+        assert_eq!(kind(ureq::Error::Tls("bad certificate")), "tls");
+        assert_eq!(kind(ureq::Error::ConnectProxyFailed("403".into())), "proxy");
     }
 
     #[test]

@@ -345,6 +345,29 @@ else
   PASSED=$((PASSED + 1)); printf 'ok    %-58s\n' "timeout is bounded"
 fi
 stop_server
+# A self-signed certificate: exit 2, reason tls (needs the openssl CLI to make the certificate).
+if command -v openssl >/dev/null; then
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+    -keyout "$WORK/tls-key.pem" -out "$WORK/tls-cert.pem" >/dev/null 2>&1
+  PORT=$(free_port)
+  (exec setsid node -e '
+    const fs = require("fs");
+    require("https").createServer(
+      { key: fs.readFileSync(process.argv[2]), cert: fs.readFileSync(process.argv[3]) },
+      (req, res) => res.end("{}"),
+    ).listen(+process.argv[1], "127.0.0.1");' "$PORT" "$WORK/tls-key.pem" "$WORK/tls-cert.pem") &
+  SERVER_PID=$!
+  PIDS+=("$SERVER_PID")
+  for i in $(seq 1 50); do
+    node -e 'require("net").connect(+process.argv[1],"127.0.0.1").on("connect",()=>process.exit(0)).on("error",()=>process.exit(1))' \
+      "$PORT" 2>/dev/null && break
+    sleep 0.1
+  done
+  expect_text "self-signed https: exit 2, reason tls" 2 "unreachable \(tls\)" -- --url "https://localhost:$PORT"
+  stop_server
+else
+  log "openssl not found: the TLS failure case is not run"
+fi
 expect_text "URL without a scheme: usage error" 2 "no scheme" -- --url myapp.example
 expect_text "--project without package.json: usage error" 2 "no package.json" -- --url "$(URL)" --project tests/doctor
 
