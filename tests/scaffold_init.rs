@@ -355,3 +355,26 @@ fn src_dir_alias_and_next_15_middleware() {
     assert!(read(app.path(), "src/middleware.ts").contains("withAuth"));
     assert!(read(app.path(), ".env.local").contains("GOOGLE_CLIENT_ID="));
 }
+
+#[test]
+fn diff_is_git_apply_able_and_leaves_secrets_out() {
+    let app = plain_app();
+    let out = authfix()
+        .args(["init", "--diff", "--provider", "credentials"])
+        .arg(app.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "changes pending");
+    let diff = String::from_utf8(out.stdout).unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(diff.starts_with("--- "), "only the diff on stdout: {diff}");
+    assert!(
+        !diff.contains("AUTH_SECRET=\""),
+        "no (masked) secret to apply: {diff}"
+    );
+    assert!(err.contains(".env.local is left out of this diff"), "{err}");
+    std::fs::write(app.path().join("init.diff"), &diff).unwrap();
+    git(app.path(), &["apply", "init.diff"]);
+    assert!(read(app.path(), "app/layout.tsx").contains("<AuthProvider>{children}</AuthProvider>"));
+    assert!(app.path().join("auth.ts").is_file() && !app.path().join(".env.local").exists());
+}

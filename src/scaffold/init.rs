@@ -445,6 +445,23 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
         }
     }
     let writes_env = changes.iter().any(|c| c.rel == Path::new(ENV_LOCAL));
+    if args.review.diff {
+        // `--diff` output is meant for `git apply`, and secrets are masked in it: a masked
+        // secret applied would break sign-in. Leave those files out and say so on stderr.
+        let (withheld, rest): (Vec<FileChange>, Vec<FileChange>) =
+            changes.into_iter().partition(|c| {
+                c.secrets
+                    .iter()
+                    .any(|s| !s.is_empty() && c.new.contains(s.as_str()))
+            });
+        changes = rest;
+        for c in &withheld {
+            eprintln!(
+                "note: {} is left out of this diff: it holds a fresh secret, which is never printed. Use `authfix init --yes` instead of `git apply` to get it, or write it yourself with the keys in .env.example (secret: `openssl rand -base64 32`)",
+                c.rel.display()
+            );
+        }
+    }
     let code = review_and_apply(&root, changes, &args.review, "authfix init");
     if code == 0 && !args.review.dry_run && !args.review.diff {
         println!();
