@@ -27,8 +27,18 @@ pub fn code_frame(text: &str, start: usize, end: usize) -> String {
     out
 }
 
+/// 32 bytes from the OS CSPRNG, base64: the secret a fix may write into `.env.local`.
+pub fn fresh_secret() -> String {
+    use base64::Engine;
+    let mut buf = [0u8; 32];
+    getrandom::fill(&mut buf).expect("the OS random number generator is unavailable");
+    base64::engine::general_purpose::STANDARD.encode(buf)
+}
+
 fn build_project(app: &App) -> Project {
-    let mut p = Project::new(app.facts.clone());
+    let mut facts = app.facts.clone();
+    facts.fresh_secret = Some(fresh_secret());
+    let mut p = Project::new(facts);
     for (path, f) in &app.files {
         p.set_file(path.clone(), f.text.clone());
     }
@@ -67,6 +77,8 @@ pub fn run(args: &FixArgs) -> i32 {
             break;
         }
         let project = build_project(app);
+        let secrets = authfix_transforms::secrets::collect(&project);
+        let m = |s: &str| authfix_transforms::secrets::mask(s, &secrets);
         let mut decide = |d: &authfix_transforms::Diagnostic, previews: &[engine::Preview]| -> Decision {
             if apply_all {
                 return Decision::Apply;
@@ -75,7 +87,7 @@ pub fn run(args: &FixArgs) -> i32 {
             let fx = d.fix.as_ref().unwrap();
             let _ = writeln!(o, "\n{BOLD}{} {}{}{BOLD:#}: {}", d.code, app.prefix, d.file, fx.title);
             for p in previews {
-                let c = FileChange { rel: PathBuf::from(format!("{}{}", app.prefix, p.file)), old: p.old.clone(), new: p.new.clone(), secrets: vec![] };
+                let c = FileChange { rel: PathBuf::from(format!("{}{}", app.prefix, p.file)), old: p.old.clone(), new: p.new.clone(), secrets: secrets.clone() };
                 let _ = write!(o, "{}", review::coloured_diff(&c));
             }
             let choice = dialoguer::Select::new().with_prompt("Apply this fix?").items(&["yes", "no", "all", "quit"]).default(0).interact().unwrap_or(3);
@@ -112,8 +124,8 @@ pub fn run(args: &FixArgs) -> i32 {
                 Severity::Error => format!("{RED}error{RED:#}"),
                 Severity::Warning => format!("{YELLOW}warning{YELLOW:#}"),
             };
-            let _ = writeln!(out, "{BOLD}{}{}:{l}:{c}{BOLD:#} {sev}[{BOLD}{}{BOLD:#}] {}", app.prefix, d.file, d.code, d.message);
-            let _ = write!(out, "{}", code_frame(text, d.start, d.end));
+            let _ = writeln!(out, "{BOLD}{}{}:{l}:{c}{BOLD:#} {sev}[{BOLD}{}{BOLD:#}] {}", app.prefix, d.file, d.code, m(&d.message));
+            let _ = write!(out, "{}", m(&code_frame(text, d.start, d.end)));
             let status = match &f.status {
                 Status::Fixed => {
                     n_fixable += 1;
@@ -130,7 +142,7 @@ pub fn run(args: &FixArgs) -> i32 {
             };
             let _ = writeln!(out, "  {CYAN}={CYAN:#} {status}");
             if let Some(n) = &d.note {
-                let _ = writeln!(out, "  {CYAN}={CYAN:#} note: {n}");
+                let _ = writeln!(out, "  {CYAN}={CYAN:#} note: {}", m(n));
             }
             let _ = writeln!(out);
         }
@@ -147,7 +159,7 @@ pub fn run(args: &FixArgs) -> i32 {
                 rel: PathBuf::from(format!("{}{}", app.prefix, path)),
                 old: loaded.map(|f| String::from_utf8_lossy(&f.raw).into_owned()),
                 new: format!("{bom}{}", fr.new),
-                secrets: vec![],
+                secrets: secrets.clone(),
             });
         }
     }

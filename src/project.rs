@@ -97,6 +97,7 @@ fn facts_for(root: &Path, pkg: &serde_json::Value) -> ProjectFacts {
         src_dir: root.join("src/app").is_dir() || root.join("src/pages").is_dir(),
         alias: read_alias(root),
         typescript: root.join("tsconfig.json").is_file(),
+        ..Default::default()
     }
 }
 
@@ -184,8 +185,64 @@ pub fn scan(path: &Path) -> Result<Scan> {
             Err(e) => skipped.push(Skipped { path: format!("{}{}", app.prefix, relp), reason: e.to_string() }),
         }
     }
+    for app in &mut apps {
+        load_data_files(app, &mut skipped);
+    }
     apps.sort_by(|a, b| a.prefix.cmp(&b.prefix));
     Ok(Scan { apps, skipped })
+}
+
+fn load_one(app: &mut App, relp: String, skipped: &mut Vec<Skipped>) {
+    let path = app.root.join(&relp);
+    match std::fs::symlink_metadata(&path) {
+        Ok(m) if m.file_type().is_file() => {}
+        _ => return,
+    }
+    match std::fs::read(&path) {
+        Ok(raw) => match String::from_utf8(raw.clone()) {
+            Ok(s) => {
+                let (bom, text) = match s.strip_prefix('\u{feff}') {
+                    Some(t) => (true, t.to_string()),
+                    None => (false, s),
+                };
+                app.files.insert(relp, LoadedFile { raw, text, bom });
+            }
+            Err(_) => skipped.push(Skipped { path: format!("{}{}", app.prefix, relp), reason: "not UTF-8 text".into() }),
+        },
+        Err(e) => skipped.push(Skipped { path: format!("{}{}", app.prefix, relp), reason: e.to_string() }),
+    }
+}
+
+/// The non-source files some rules read: env files (even when gitignored), `.gitignore`,
+/// `package.json`, and `.github/workflows/*.yml` under the app root.
+fn load_data_files(app: &mut App, skipped: &mut Vec<Skipped>) {
+    let mut names: Vec<String> = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(&app.root) {
+        for e in rd.flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if n == ".env" || n.starts_with(".env.") || n == ".gitignore" || n == "package.json" {
+                names.push(n);
+            }
+        }
+    }
+    if let Ok(rd) = std::fs::read_dir(app.root.join(".github/workflows")) {
+        for e in rd.flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if n.ends_with(".yml") || n.ends_with(".yaml") {
+                names.push(format!(".github/workflows/{n}"));
+            }
+        }
+    }
+    names.sort();
+    for n in &names {
+        load_one(app, n.clone(), skipped);
+    }
+    // Which of them git tracks.
+    let out = std::process::Command::new("git").arg("-C").arg(&app.root).args(["ls-files", "--"]).args(&names).output();
+    app.facts.git_tracked = match out {
+        Ok(o) if o.status.success() => Some(String::from_utf8_lossy(&o.stdout).lines().map(String::from).collect()),
+        _ => None,
+    };
 }
 
 #[cfg(test)]

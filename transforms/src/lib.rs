@@ -1,6 +1,7 @@
 //! authfix's rules and rewrite engine. Text and project facts in, diagnostics and edits out:
 //! this crate does no I/O, so every rule can be tested with strings.
 pub mod ast;
+pub mod dotenv;
 pub mod edit;
 pub mod engine;
 pub mod options;
@@ -9,6 +10,7 @@ pub mod project;
 pub mod provider;
 pub mod rule;
 pub mod rules;
+pub mod secrets;
 pub mod style;
 
 pub use project::{Alias, Project, ProjectFacts};

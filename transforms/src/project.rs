@@ -27,6 +27,12 @@ pub struct ProjectFacts {
     pub alias: Option<Alias>,
     /// TypeScript project (tsconfig.json present).
     pub typescript: bool,
+    /// A fresh secret (32 bytes from the OS CSPRNG, base64) a fix may write into `.env.local`.
+    /// The CLI makes it; rules never generate randomness themselves.
+    pub fresh_secret: Option<String>,
+    /// Files git tracks, among the non-source files the CLI loaded (`.env*`, workflows…);
+    /// `None` outside a git work tree.
+    pub git_tracked: Option<Vec<String>>,
 }
 
 pub struct SourceFile {
@@ -34,7 +40,8 @@ pub struct SourceFile {
     parsed: RefCell<Option<Rc<Result<Parsed, ParseError>>>>,
 }
 
-/// A source file or a non-source file the rules read (env files, package.json …).
+/// The app's files the rules read: every JS/TS source file, plus `.env*`, `.gitignore`,
+/// `package.json`, `next.config.*` and `.github/workflows/*.yml` when present.
 pub struct Project {
     pub facts: ProjectFacts,
     files: BTreeMap<String, SourceFile>,
@@ -95,6 +102,16 @@ impl Project {
             .iter()
             .filter(move |(p, f)| parse::is_source_path(p) && f.text.contains(needle))
             .map(|(p, _)| p.as_str())
+    }
+
+    /// Files that are not JS/TS sources (env files, `.gitignore`, `package.json`, workflows).
+    pub fn data_files(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(|s| s.as_str()).filter(|p| !parse::is_source_path(p))
+    }
+
+    /// Whether git tracks `path` (`false` outside a work tree or when untracked).
+    pub fn is_tracked(&self, path: &str) -> bool {
+        self.facts.git_tracked.as_ref().map_or(false, |t| t.iter().any(|x| x == path))
     }
 
     /// `app` or `src/app` when the project has an App Router folder.

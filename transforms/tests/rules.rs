@@ -6,11 +6,19 @@
 //! its diagnostics and the diff of its fix are snapshotted. For every case the harness also
 //! checks that the fixed files parse, that a second run changes nothing, and that the same project
 //! with CRLF line endings gets the same fix with CRLF kept.
+//!
+//! Headers: `auth: 4|5`, `next: 16.0.0`, `alias: @/ -> src/`, `typescript: false`,
+//! `src_dir: true`, `unsafe: true` (apply unsafe fixes), `tracked: .env, .github/workflows/ci.yml`
+//! (files git tracks; without it the project is not in a git work tree). Snapshots mask secrets as
+//! the CLI does.
 use authfix_transforms::engine::{self, Decision, FixOptions};
 use authfix_transforms::rules;
 use authfix_transforms::{Alias, Project, ProjectFacts, Rule};
 use std::fmt::Write;
 use std::path::Path;
+
+/// The "fresh secret" every fixture's project is given (the CLI passes one from the OS CSPRNG).
+const FRESH_SECRET: &str = "FRESH-TEST-SECRET-b64-0123456789abcdef";
 
 struct Fixture {
     facts: ProjectFacts,
@@ -19,7 +27,7 @@ struct Fixture {
 }
 
 fn load(text: &str) -> Fixture {
-    let mut facts = ProjectFacts { typescript: true, ..Default::default() };
+    let mut facts = ProjectFacts { typescript: true, fresh_secret: Some(FRESH_SECRET.into()), ..Default::default() };
     let mut unsafe_fixes = false;
     let mut files: Vec<(String, String)> = Vec::new();
     for line in text.split_inclusive('\n') {
@@ -43,6 +51,8 @@ fn load(text: &str) -> Fixture {
                 "typescript" => facts.typescript = v == "true",
                 "src_dir" => facts.src_dir = v == "true",
                 "unsafe" => unsafe_fixes = v == "true",
+                // Files git tracks (a comma-separated list); without this header: not a git work tree.
+                "tracked" => facts.git_tracked = Some(v.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect()),
                 other => panic!("unknown header {other}"),
             }
         }
@@ -64,7 +74,16 @@ fn run(f: &Fixture, rules: &[&dyn Rule], crlf: bool) -> (engine::Outcome, Projec
     engine::run(project(f, crlf), rules, &opts, &mut |_, _| Decision::Apply)
 }
 
+/// The report as the CLI shows it: secrets masked everywhere.
 fn render(outcome: &engine::Outcome, original: &Project) -> String {
+    let secrets = authfix_transforms::secrets::collect(original);
+    let out = render_raw(outcome, original);
+    let masked = authfix_transforms::secrets::mask(&out, &secrets);
+    assert!(!masked.contains(FRESH_SECRET), "the fresh secret leaked into the report");
+    masked
+}
+
+fn render_raw(outcome: &engine::Outcome, original: &Project) -> String {
     let mut s = String::new();
     for finding in &outcome.findings {
         let d = &finding.diagnostic;
