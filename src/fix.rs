@@ -64,6 +64,7 @@ pub fn run(args: &FixArgs) -> i32 {
     let rules = rules::all();
     let opts = FixOptions { unsafe_fixes: args.unsafe_fixes };
     let mut changes: Vec<FileChange> = Vec::new();
+    let mut deletions: Vec<review::FileDeletion> = Vec::new();
     let mut problems = 0usize;
     let (mut n_err, mut n_warn, mut n_fixable, mut n_unsafe) = (0, 0, 0, 0);
     let mut apply_all = !args.review.interactive;
@@ -152,6 +153,10 @@ pub fn run(args: &FixArgs) -> i32 {
         if !outcome.converged {
             let _ = writeln!(err, "{RED}warning{RED:#}: fixes in {} did not settle after {} passes; please report this", app.prefix, engine::MAX_PASSES);
         }
+        for (path, _) in outcome.deleted {
+            let loaded = &app.files[&path];
+            deletions.push(review::FileDeletion { rel: PathBuf::from(format!("{}{}", app.prefix, path)), old: String::from_utf8_lossy(&loaded.raw).into_owned(), secrets: secrets.clone() });
+        }
         for (path, fr) in outcome.changed {
             let loaded = app.files.get(&path);
             let bom = if loaded.map_or(false, |f| f.bom) { "\u{feff}" } else { "" };
@@ -172,7 +177,7 @@ pub fn run(args: &FixArgs) -> i32 {
             if n_unsafe > 0 { format!(", {n_unsafe} more with --unsafe") } else { String::new() }
         );
     }
-    let code = review::review_and_apply(&root, changes, &args.review, "authfix fix");
+    let code = review::review_and_apply_all(&root, changes, deletions, &args.review, "authfix fix");
     if problems > 0 {
         let _ = writeln!(err, "{problems} file(s) could not be read or parsed (see above)");
         return code.max(1);

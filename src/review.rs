@@ -17,6 +17,24 @@ pub struct FileChange {
     pub secrets: Vec<String>,
 }
 
+/// A file a command would delete (the old half of a move).
+pub struct FileDeletion {
+    pub rel: PathBuf,
+    pub old: String,
+    pub secrets: Vec<String>,
+}
+
+impl FileDeletion {
+    fn diff(&self) -> String {
+        let path = self.rel.to_string_lossy().replace('\\', "/");
+        let diff = similar::TextDiff::from_lines(self.old.as_str(), "");
+        mask(&diff.unified_diff().context_radius(3).header(&format!("a/{path}"), "/dev/null").to_string(), &self.secrets)
+    }
+    fn as_change(&self) -> FileChange {
+        FileChange { rel: self.rel.clone(), old: Some(self.old.clone()), new: String::new(), secrets: self.secrets.clone() }
+    }
+}
+
 pub const RED: Style = AnsiColor::Red.on_default();
 pub const GREEN: Style = AnsiColor::Green.on_default();
 pub const CYAN: Style = AnsiColor::Cyan.on_default();
@@ -144,22 +162,33 @@ pub fn mode(args: &ReviewArgs) -> Mode {
 /// `--diff` give 1 when changes are pending and 0 when there are none; applying gives 0 when
 /// everything was written.
 pub fn review_and_apply(root: &Path, changes: Vec<FileChange>, args: &ReviewArgs, what: &str) -> i32 {
+    review_and_apply_all(root, changes, Vec::new(), args, what)
+}
+
+/// [`review_and_apply`] with deletions (the old halves of moved files).
+pub fn review_and_apply_all(root: &Path, changes: Vec<FileChange>, deletions: Vec<FileDeletion>, args: &ReviewArgs, what: &str) -> i32 {
     let m = mode(args);
     if let Mode::Diff = m {
         let mut out = anstream::stdout();
+        for d in &deletions {
+            let _ = write!(out, "{}", d.diff());
+        }
         for c in &changes {
             let _ = write!(out, "{}", unified_diff(c));
         }
-        return if changes.is_empty() { 0 } else { 1 };
+        return if changes.is_empty() && deletions.is_empty() { 0 } else { 1 };
     }
     let mut out = anstream::stdout();
-    if changes.is_empty() {
+    if changes.is_empty() && deletions.is_empty() {
         return 0;
+    }
+    for d in &deletions {
+        let _ = write!(out, "{}", coloured_diff(&d.as_change()).replace(&format!("+++ b/{}", d.rel.to_string_lossy().replace('\\', "/")), "+++ /dev/null"));
     }
     for c in &changes {
         let _ = write!(out, "{}", coloured_diff(c));
     }
-    let n = changes.len();
+    let n = changes.len() + deletions.len();
     let files = if n == 1 { "1 file".to_string() } else { format!("{n} files") };
     match m {
         Mode::DryRun => {
@@ -174,7 +203,7 @@ pub fn review_and_apply(root: &Path, changes: Vec<FileChange>, args: &ReviewArgs
         _ => {}
     }
     // The git guard.
-    let paths: Vec<PathBuf> = changes.iter().map(|c| c.rel.clone()).collect();
+    let paths: Vec<PathBuf> = changes.iter().map(|c| c.rel.clone()).chain(deletions.iter().map(|d| d.rel.clone())).collect();
     match dirty_files(root, &paths) {
         None => anstream::eprintln!("{YELLOW}note:{YELLOW:#} {} is not inside a git work tree: there is no version control to undo these changes", root.display()),
         Some(dirty) if !dirty.is_empty() && !args.allow_dirty => {
@@ -198,6 +227,21 @@ pub fn review_and_apply(root: &Path, changes: Vec<FileChange>, args: &ReviewArgs
         if let Err(e) = write_atomic(root, c) {
             anstream::eprintln!("{RED}error:{RED:#} {}: {e}", c.rel.display());
             failed += 1;
+        }
+    }
+    for d in &deletions {
+        let path = root.join(&d.rel);
+        match std::fs::read(&path) {
+            Ok(now) if now == d.old.as_bytes() => {
+                if let Err(e) = std::fs::remove_file(&path) {
+                    anstream::eprintln!("{RED}error:{RED:#} {}: {e}", d.rel.display());
+                    failed += 1;
+                }
+            }
+            _ => {
+                anstream::eprintln!("{RED}error:{RED:#} {}: changed on disk since it was read; not deleted", d.rel.display());
+                failed += 1;
+            }
         }
     }
     let written = n - failed;

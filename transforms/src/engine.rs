@@ -28,6 +28,8 @@ pub struct Preview {
     pub file: String,
     pub old: Option<String>,
     pub new: String,
+    /// The fix deletes this file (`new` is empty).
+    pub deleted: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,6 +73,8 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     /// Files changed or created, by path; everything else is untouched.
     pub changed: BTreeMap<String, FileResult>,
+    /// Files the fixes delete (moved elsewhere), with their original text.
+    pub deleted: BTreeMap<String, String>,
     pub dropped: Vec<DroppedFix>,
     /// Files that did not parse (skipped by every rule).
     pub unparsable: Vec<(String, ParseError)>,
@@ -111,8 +115,15 @@ fn key(project: &Project, d: &Diagnostic) -> (String, &'static str, String) {
 /// Apply a fix's changes to the current texts of the files it touches.
 fn apply_fix(project: &Project, fix: &Fix) -> Result<Vec<Preview>, String> {
     let mut by_file: BTreeMap<&str, (Vec<Edit>, Option<&str>)> = BTreeMap::new();
+    let mut deletes: Vec<&str> = Vec::new();
     for c in &fix.changes {
         match c {
+            Change::Delete { file } => {
+                if !project.exists(file) {
+                    return Err(format!("{file} does not exist"));
+                }
+                deletes.push(file);
+            }
             Change::Edit { file, edit } => by_file.entry(file).or_default().0.push(edit.clone()),
             Change::Create { file, content } => {
                 if project.exists(file) {
@@ -124,9 +135,15 @@ fn apply_fix(project: &Project, fix: &Fix) -> Result<Vec<Preview>, String> {
     }
     let style = project.project_style();
     let mut out = Vec::new();
+    for file in deletes {
+        if by_file.contains_key(file) {
+            return Err(format!("the fix both edits and deletes {file}"));
+        }
+        out.push(Preview { file: file.into(), old: project.text(file).map(String::from), new: String::new(), deleted: true });
+    }
     for (file, (edits, create)) in by_file {
         if let Some(content) = create {
-            out.push(Preview { file: file.into(), old: None, new: edit::convert_eol(content, style.eol()) });
+            out.push(Preview { file: file.into(), old: None, new: edit::convert_eol(content, style.eol()), deleted: false });
             continue;
         }
         let Some(old) = project.text(file) else {
@@ -143,7 +160,7 @@ fn apply_fix(project: &Project, fix: &Fix) -> Result<Vec<Preview>, String> {
             }
         }
         let eol = Style::detect(old).eol();
-        out.push(Preview { file: file.into(), old: Some(old.to_string()), new: edit::apply(old, &edits, eol) });
+        out.push(Preview { file: file.into(), old: Some(old.to_string()), new: edit::apply(old, &edits, eol), deleted: false });
     }
     Ok(out)
 }
@@ -206,7 +223,7 @@ pub fn run(
                 }
             };
             if let Some((file, err)) = previews.iter().find_map(|p| {
-                if !parse::is_source_path(&p.file) {
+                if p.deleted || !parse::is_source_path(&p.file) {
                     return None;
                 }
                 parse::parse(&p.file, &p.new).err().map(|e| (p.file.clone(), e))
@@ -280,6 +297,11 @@ pub fn run(
         outcome.findings.push(Finding { diagnostic: d, status });
     }
 
+    for (path, old) in &originals {
+        if !project.exists(path) {
+            outcome.deleted.insert(path.clone(), old.clone());
+        }
+    }
     for path in project.paths() {
         let new = project.text(path).unwrap();
         match originals.get(path) {
@@ -297,7 +319,11 @@ fn commit(project: &mut Project, changes: &[Change], outcome: &mut Outcome) {
     match apply_fix(project, &fix) {
         Ok(previews) => {
             for p in previews {
-                project.set_file(p.file, p.new);
+                if p.deleted {
+                    project.remove_file(&p.file);
+                } else {
+                    project.set_file(p.file, p.new);
+                }
             }
         }
         Err(reason) => outcome.dropped.push(DroppedFix { code: "", file: String::new(), title: "combined fixes".into(), reason }),

@@ -75,12 +75,14 @@ pub enum Change {
     Edit { file: String, edit: Edit },
     /// Create a new file (it must not exist yet).
     Create { file: String, content: String },
+    /// Delete a file (with a `Create` elsewhere, a move).
+    Delete { file: String },
 }
 
 impl Change {
     pub fn file(&self) -> &str {
         match self {
-            Change::Edit { file, .. } | Change::Create { file, .. } => file,
+            Change::Edit { file, .. } | Change::Create { file, .. } | Change::Delete { file } => file,
         }
     }
     pub fn edit(file: &str, edit: Edit) -> Change {

@@ -102,6 +102,10 @@ fn render_raw(outcome: &engine::Outcome, original: &Project) -> String {
     for dr in &outcome.dropped {
         writeln!(s, "dropped {} {}: {}", dr.code, dr.file, dr.reason).unwrap();
     }
+    for (path, old) in &outcome.deleted {
+        let diff = similar::TextDiff::from_lines(old.as_str(), "");
+        write!(s, "{}", diff.unified_diff().context_radius(3).header(&format!("a/{path}"), "/dev/null")).unwrap();
+    }
     for (path, fr) in &outcome.changed {
         let old = fr.original.as_deref().unwrap_or("");
         let from = if fr.original.is_some() { format!("a/{path}") } else { "/dev/null".into() };
@@ -133,9 +137,10 @@ fn check_case(code: &str, rule: &'static dyn Rule, case: &Path) {
     // A second run on the fixed project changes nothing.
     let opts = FixOptions { unsafe_fixes: f.unsafe_fixes };
     let (again, _) = engine::run(fixed, &[rule], &opts, &mut |_, _| Decision::Apply);
-    assert!(again.changed.is_empty(), "{code}/{name}: second run changed {:?}", again.changed.keys().collect::<Vec<_>>());
+    assert!(again.changed.is_empty() && again.deleted.is_empty(), "{code}/{name}: second run changed {:?}", again.changed.keys().collect::<Vec<_>>());
     // CRLF in, CRLF out, same fix.
     let (crlf, _) = run(&f, &[rule], true);
+    assert_eq!(crlf.deleted.len(), outcome.deleted.len(), "{code}/{name}: CRLF variant deleted other files");
     assert_eq!(crlf.changed.len(), outcome.changed.len(), "{code}/{name}: CRLF variant changed other files:\n{}", render(&crlf, &project(&f, true)));
     for (path, fr) in &outcome.changed {
         let c = &crlf.changed[path].new;
