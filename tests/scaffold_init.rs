@@ -9,16 +9,23 @@ fn authfix() -> Command {
     c
 }
 
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/fixtures/plain-app")
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/e2e/fixtures")
+        .join(name)
 }
 
 /// A copy of the plain app (its `gitignore` renamed to `.gitignore`), as a git repo.
 fn plain_app() -> tempfile::TempDir {
+    copy_fixture("plain-app")
+}
+
+fn copy_fixture(name: &str) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
-    for entry in walkdir::WalkDir::new(fixture()) {
+    let from = fixture(name);
+    for entry in walkdir::WalkDir::new(&from) {
         let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(fixture()).unwrap();
+        let rel = entry.path().strip_prefix(&from).unwrap();
         let rel = if rel == Path::new("gitignore") {
             PathBuf::from(".gitignore")
         } else {
@@ -104,13 +111,42 @@ fn not_a_next_app() {
 }
 
 #[test]
-fn javascript_project_and_pages_only_are_refused() {
-    let app = plain_app();
-    std::fs::remove_file(app.path().join("tsconfig.json")).unwrap();
-    assert_one_line_exit_2(app.path(), &["--yes"], "no tsconfig.json");
+fn pages_router_only_is_refused() {
     let app = plain_app();
     std::fs::remove_dir_all(app.path().join("app")).unwrap();
     assert_one_line_exit_2(app.path(), &["--yes"], "no app/ or src/app/");
+}
+
+#[test]
+fn javascript_app_gets_javascript_files() {
+    let app = copy_fixture("plain-app-js");
+    let (code, out, err) = run(app.path(), &["--yes", "--provider", "credentials"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains("Detected: Next.js 16 (app), JavaScript, alias @/* -> ./*"),
+        "{out}"
+    );
+    let files = tree_listing(app.path());
+    for f in [
+        "auth.js",
+        "proxy.js",
+        "app/api/auth/[...nextauth]/route.js",
+        "app/dashboard/page.jsx",
+        "components/AuthProvider.jsx",
+        "lib/demo-user.js",
+    ] {
+        assert!(files.iter().any(|x| x == f), "{f} missing: {files:?}");
+    }
+    assert!(
+        !files
+            .iter()
+            .any(|f| f.ends_with(".ts") || f.ends_with(".tsx")),
+        "{files:?}"
+    );
+    let layout = read(app.path(), "app/layout.js");
+    assert!(layout.contains("import AuthProvider from \"@/components/AuthProvider\";"));
+    assert!(layout.contains("<AuthProvider>{children}</AuthProvider>"));
+    assert!(!read(app.path(), "auth.js").contains("declare module"));
 }
 
 #[test]

@@ -40,6 +40,8 @@ pub struct Plan {
     pub pm: PackageManager,
     /// Also render the `new` set (package.json, tsconfig, layout, home page, README…).
     pub with_project: bool,
+    /// TypeScript (`.ts`/`.tsx`); JavaScript (`.js`/`.jsx`, no type syntax) otherwise.
+    pub typescript: bool,
     pub secret: String,
     pub demo_email: String,
     pub demo_password: String,
@@ -63,19 +65,34 @@ impl Plan {
         }
     }
 
-    pub fn proxy_file(&self) -> &'static str {
-        if self.next_major >= 16 {
+    pub fn proxy_file(&self) -> String {
+        let base = if self.next_major >= 16 {
             "proxy.ts"
         } else {
             "middleware.ts"
-        }
+        };
+        self.with_ext(base)
     }
 
     /// Where the auth config lives, relative to the root.
     pub fn auth_file(&self) -> String {
         match self.auth {
-            AuthVersion::V5 => format!("{}auth.ts", self.source_prefix()),
-            AuthVersion::V4 => format!("{}lib/auth.ts", self.source_prefix()),
+            AuthVersion::V5 => self.with_ext(&format!("{}auth.ts", self.source_prefix())),
+            AuthVersion::V4 => self.with_ext(&format!("{}lib/auth.ts", self.source_prefix())),
+        }
+    }
+
+    /// `x.ts` / `x.tsx` as this project names it (`x.js` / `x.jsx` in JavaScript projects).
+    pub fn with_ext(&self, path: &str) -> String {
+        if self.typescript {
+            return path.to_string();
+        }
+        if let Some(base) = path.strip_suffix(".tsx") {
+            format!("{base}.jsx")
+        } else if let Some(base) = path.strip_suffix(".ts") {
+            format!("{base}.js")
+        } else {
+            path.to_string()
         }
     }
 
@@ -90,11 +107,20 @@ impl Plan {
             Some(rest) => format!("{}{rest}", self.source_prefix()),
             None => rel.to_string(),
         };
-        if rel == format!("{}proxy.ts", self.source_prefix()) {
-            format!("{}{}", self.source_prefix(), self.proxy_file())
+        let rel = if rel == format!("{}proxy.ts", self.source_prefix()) {
+            format!(
+                "{}{}",
+                self.source_prefix(),
+                if self.next_major >= 16 {
+                    "proxy.ts"
+                } else {
+                    "middleware.ts"
+                }
+            )
         } else {
             rel
-        }
+        };
+        self.with_ext(&rel)
     }
 
     /// The module specifier a file at `from` (root-relative) uses to import `target`
@@ -153,6 +179,7 @@ impl Plan {
             "v5": self.auth == AuthVersion::V5,
             "v4": self.auth == AuthVersion::V4,
             "src_dir": self.src_dir,
+            "ts": self.typescript,
             "source_prefix": src,
             "app_dir": format!("{src}app"),
             "auth_file": self.auth_file(),
@@ -258,6 +285,7 @@ mod tests {
             }),
             pm: PackageManager::Npm,
             with_project: true,
+            typescript: true,
             secret: "SECRET".into(),
             demo_email: "demo@example.com".into(),
             demo_password: "PASSWORD".into(),
@@ -363,5 +391,58 @@ mod tests {
             !example.contains("SECRET\""),
             "the example holds names only"
         );
+    }
+}
+
+#[cfg(test)]
+mod js_tests {
+    use super::*;
+    use crate::scaffold::providers;
+
+    #[test]
+    fn javascript_projects_get_js_files_without_type_syntax() {
+        for auth in [AuthVersion::V5, AuthVersion::V4] {
+            let plan = Plan {
+                auth,
+                src_dir: false,
+                providers: providers::resolve(&["credentials".to_string(), "github".to_string()])
+                    .unwrap(),
+                name: "demo".into(),
+                next_major: 16,
+                alias: None,
+                pm: PackageManager::Npm,
+                with_project: false,
+                typescript: false,
+                secret: "S".into(),
+                demo_email: "d@e".into(),
+                demo_password: "P".into(),
+            };
+            let files = plan.render(&Templates::load(None).unwrap()).unwrap();
+            for f in &files {
+                assert!(
+                    !f.rel.ends_with(".ts") && !f.rel.ends_with(".tsx"),
+                    "{}",
+                    f.rel
+                );
+                for bad in [
+                    "import type",
+                    "declare module",
+                    ": string",
+                    "React.ReactNode",
+                    ": NextAuthOptions",
+                    "Promise<",
+                ] {
+                    assert!(
+                        !f.content.contains(bad),
+                        "{} contains {bad}:\n{}",
+                        f.rel,
+                        f.content
+                    );
+                }
+            }
+            assert!(files.iter().any(|f| f.rel == "proxy.js"));
+            assert!(files.iter().any(|f| f.rel == "components/AuthProvider.jsx"));
+            assert!(files.iter().any(|f| f.rel == plan.auth_file()));
+        }
     }
 }

@@ -19,6 +19,8 @@ pub struct Detected {
     pub next_major: u32,
     pub src_dir: bool,
     pub alias: Option<Alias>,
+    /// tsconfig.json present: TypeScript; otherwise JavaScript.
+    pub typescript: bool,
     pub pm: PackageManager,
     /// `next-auth` already in package.json (its version spec).
     pub next_auth_dep: Option<String>,
@@ -61,7 +63,7 @@ fn dep<'a>(pkg: &'a Value, name: &str) -> Option<&'a str> {
 
 /// The tsconfig alias that points at the project root or at `src/` (`@/*`, `~/*`, …).
 fn detect_alias(root: &Path) -> Option<Alias> {
-    let text = read(root, "tsconfig.json")?;
+    let text = read(root, "tsconfig.json").or_else(|| read(root, "jsconfig.json"))?;
     let cfg: Option<Value> = jsonc_parser::parse_to_serde_value(&text, &Default::default()).ok()?;
     let opts = cfg?.get("compilerOptions")?.clone();
     let base = opts.get("baseUrl").and_then(|b| b.as_str()).unwrap_or(".");
@@ -164,12 +166,7 @@ pub fn detect(root: &Path) -> Result<Detected, String> {
             root.display()
         ));
     }
-    if !root.join("tsconfig.json").is_file() {
-        return Err(format!(
-            "{} has no tsconfig.json: authfix init writes TypeScript only for now",
-            root.display()
-        ));
-    }
+    let typescript = root.join("tsconfig.json").is_file();
     let app = if src_dir { "src/app" } else { "app" };
     let layout = ["tsx", "jsx", "js", "ts"]
         .iter()
@@ -179,6 +176,7 @@ pub fn detect(root: &Path) -> Result<Detected, String> {
         next_major,
         src_dir,
         alias: detect_alias(root),
+        typescript,
         pm: PackageManager::detect_project(root, Some(&pkg)),
         next_auth_dep: dep(&pkg, "next-auth").map(str::to_string),
         existing_auth: existing_auth_files(root),
@@ -187,17 +185,22 @@ pub fn detect(root: &Path) -> Result<Detected, String> {
     })
 }
 
-/// Files other generated files import: they must be ours, or the new setup would not build.
+/// Modules other generated files import (root-relative, no extension): they must be ours, in
+/// any of the extensions a bundler would pick, or the new setup would not build.
 fn imported_by_the_setup(plan: &Plan) -> Vec<String> {
     let src = plan.source_prefix();
+    let auth = match plan.auth {
+        AuthVersion::V5 => format!("{src}auth"),
+        AuthVersion::V4 => format!("{src}lib/auth"),
+    };
     let mut v = vec![
-        plan.auth_file(),
-        format!("{src}components/AuthProvider.tsx"),
-        format!("{src}components/SessionStatus.tsx"),
-        format!("{src}components/AuthButtons.tsx"),
+        auth,
+        format!("{src}components/AuthProvider"),
+        format!("{src}components/SessionStatus"),
+        format!("{src}components/AuthButtons"),
     ];
     if plan.has_credentials() {
-        v.push(format!("{src}lib/demo-user.ts"));
+        v.push(format!("{src}lib/demo-user"));
     }
     v
 }
@@ -249,12 +252,14 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
         alias: d.alias.clone(),
         pm: d.pm,
         with_project: false,
+        typescript: d.typescript,
         secret: secret::auth_secret()?,
         demo_email: DEMO_EMAIL.into(),
         demo_password: secret::demo_password()?,
     };
     let conflicts: Vec<String> = imported_by_the_setup(&plan)
         .into_iter()
+        .flat_map(|base| ["ts", "tsx", "js", "jsx", "mjs"].map(|ext| format!("{base}.{ext}")))
         .filter(|rel| root.join(rel).exists())
         .collect();
     if !conflicts.is_empty() {
@@ -268,14 +273,10 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
     let mut changes: Vec<FileChange> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
     let src = plan.source_prefix();
-    let other_proxy = [
-        format!("{src}proxy.ts"),
-        format!("{src}middleware.ts"),
-        format!("{src}proxy.js"),
-        format!("{src}middleware.js"),
-    ]
-    .into_iter()
-    .find(|p| root.join(p).exists());
+    let other_proxy = ["proxy", "middleware"]
+        .iter()
+        .flat_map(|base| ["ts", "js", "mjs", "tsx", "jsx"].map(|ext| format!("{src}{base}.{ext}")))
+        .find(|p| root.join(p).exists());
 
     for f in &files {
         let path = root.join(&f.rel);
@@ -327,7 +328,7 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
                     });
                 }
             }
-            rel if rel.ends_with("proxy.ts") || rel.ends_with("middleware.ts") => {
+            rel if rel == format!("{src}{}", plan.proxy_file()) => {
                 if let Some(existing) = &other_proxy {
                     notes.push(format!(
                         "{existing} exists: left unchanged. Protect /dashboard there ({}) and exclude api/auth, _next/static, _next/image and favicon.ico from its matcher.",
@@ -433,7 +434,11 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
             "Detected: Next.js {} ({}), {}, alias {}, {}.",
             d.next_major,
             if d.src_dir { "src/app" } else { "app" },
-            "TypeScript",
+            if d.typescript {
+                "TypeScript"
+            } else {
+                "JavaScript"
+            },
             d.alias
                 .as_ref()
                 .map(|a| format!("{}* -> ./{}*", a.prefix, a.dir))

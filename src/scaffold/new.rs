@@ -97,6 +97,7 @@ fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
         }),
         pm,
         with_project: true,
+        typescript: true,
         secret: secret::auth_secret().map_err(Failure::Io)?,
         demo_email: DEMO_EMAIL.into(),
         demo_password: secret::demo_password().map_err(Failure::Io)?,
@@ -188,7 +189,9 @@ fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
     };
     println!();
     println!("Next steps:");
-    println!("  cd {}", shell_quote(dir));
+    if dir != Path::new(".") {
+        println!("  cd {}", shell_quote(dir));
+    }
     if !installed {
         println!("  {}", pm.install());
     }

@@ -5,7 +5,7 @@
 # Last line: "N passed, M failed"; exit status non-zero on failure.
 #
 # Env: AUTHFIX=path/to/authfix (default: cargo build, target/debug/authfix);
-#      E2E_VERSIONS="v5 v4"; E2E_KEEP=1 keeps the work folder.
+#      E2E_VERSIONS="v5 v4" (new), E2E_INIT_CASES="v5 v4 js-v5 js-v4" (init); E2E_KEEP=1 keeps the work folder.
 set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -24,7 +24,9 @@ env_value() { sed -n "s/^$2=\"\{0,1\}\([^\"]*\)\"\{0,1\}$/\1/p" "$1" | tail -n 1
 check_app() {
   local name="$1" app="$2" v="$3" port base url_env
   e2e_give_deps "$app" "$v"
-  e2e_run "$name: tsc --noEmit" bash -c "cd '$app' && ./node_modules/.bin/tsc --noEmit" || return 1
+  if [ -f "$app/tsconfig.json" ]; then
+    e2e_run "$name: tsc --noEmit" bash -c "cd '$app' && ./node_modules/.bin/tsc --noEmit" || return 1
+  fi
   e2e_run "$name: next build" bash -c "cd '$app' && ./node_modules/.bin/next build" || return 1
   if [ -d "$app/.git" ]; then
     e2e_run "$name: next build leaves tracked files unchanged" \
@@ -71,7 +73,7 @@ fix_dry_run() {
   fi
 }
 
-for v in ${E2E_VERSIONS:-v5 v4}; do
+for v in ${E2E_VERSIONS-v5 v4}; do
   name="new-$v"
   app="$E2E_WORK/$name"
   flags=(--auth "$v" --provider credentials,github --no-install)
@@ -84,11 +86,17 @@ for v in ${E2E_VERSIONS:-v5 v4}; do
   check_app "$name" "$app" "$v"
 done
 
-# init on a plain create-next-app-style project (tests/e2e/fixtures/plain-app), then the same check.
-for v in ${E2E_INIT_VERSIONS:-v5 v4}; do
-  name="init-$v"
+# init on plain create-next-app-style projects (tests/e2e/fixtures/plain-app, and plain-app-js
+# for JavaScript), then the same check.
+for case in ${E2E_INIT_CASES-v5 v4 js-v5 js-v4}; do
+  v="${case#js-}"
+  fixture=plain-app
+  [ "$case" != "$v" ] && fixture=plain-app-js
+  name="init-$case"
   app="$E2E_WORK/$name"
-  cp -r "$E2E_DIR/fixtures/plain-app" "$app"
+  layout=app/layout.tsx
+  [ "$fixture" = plain-app-js ] && layout=app/layout.js
+  cp -r "$E2E_DIR/fixtures/$fixture" "$app"
   mv "$app/gitignore" "$app/.gitignore"
   git_commit() { (cd "$app" && git add -A && git -c user.email=e2e@test -c user.name=e2e commit -qm "$1"); }
   (cd "$app" && git init -q) && git_commit fixture
@@ -97,8 +105,8 @@ for v in ${E2E_INIT_VERSIONS:-v5 v4}; do
     continue
   fi
   e2e_run "$name: init kept the layout and wired AuthProvider" bash -c "
-    cd '$app' && git diff HEAD -- app/layout.tsx | grep -q '^+.*<AuthProvider>{children}</AuthProvider>' &&
-    grep -q 'antialiased' app/layout.tsx && grep -q 'export const metadata' app/layout.tsx &&
+    cd '$app' && git diff HEAD -- $layout | grep -q '^+.*<AuthProvider>{children}</AuthProvider>' &&
+    grep -q 'antialiased' $layout && grep -q 'export const metadata' $layout &&
     grep -q '\"next-auth\"' package.json"
   e2e_run "$name: a second init refuses and points at fix" bash -c "
     out=\$('$AUTHFIX' --color never init --auth $v --provider credentials --yes '$app' 2>&1); rc=\$?;
