@@ -560,43 +560,56 @@ fn check_provider_origin(
         let wo = origin_of(&w);
         let asked = target.origin_str();
         let v4_fallback = wo == "http://localhost:3000";
-        let (cause, fix) = match major {
-            Some(4) => (
-                if v4_fallback {
-                    "`NEXTAUTH_URL` is not set in the deployment (next-auth v4 then falls back to \
-                     http://localhost:3000), or it is set or hard-coded to that value."
-                        .to_string()
-                } else {
-                    format!(
-                        "`NEXTAUTH_URL` is {wo} — set for another deployment, or hard-coded \
-                         (e.g. in `next.config` `env`, which bakes it into the build)."
-                    )
-                },
-                format!(
-                    "Set `NEXTAUTH_URL={asked}` in this deployment's environment and remove any \
-                     `NEXTAUTH_URL` from `next.config` `env` (authfix fix rule C003); then \
-                     restart or redeploy."
-                ),
-            ),
-            Some(5) => (
-                format!(
-                    "`AUTH_URL` (or `NEXTAUTH_URL`) is {wo} — set for another deployment, or \
-                     hard-coded (e.g. in `next.config` `env`, which bakes it into the build)."
-                ),
-                format!(
-                    "Set `AUTH_URL={asked}` in this deployment's environment, or remove \
-                     `AUTH_URL`/`NEXTAUTH_URL` and set `AUTH_TRUST_HOST=true` so Auth.js uses \
-                     the request's host; remove any hard-coded value from `next.config` `env` \
-                     (authfix fix rule C003)."
-                ),
-            ),
-            _ => (
-                format!("The Auth.js URL setting is {wo}, not this deployment's origin."),
-                format!(
-                    "Set `NEXTAUTH_URL` (v4) / `AUTH_URL` (v5) to {asked} in this deployment's \
-                     environment, and remove hard-coded values from `next.config` `env`."
-                ),
-            ),
+        let url_var = match major {
+            Some(4) => "`NEXTAUTH_URL`",
+            Some(5) => "`AUTH_URL` (or `NEXTAUTH_URL`)",
+            _ => "`NEXTAUTH_URL` (v4) / `AUTH_URL` (v5)",
+        };
+        let set_var = match major {
+            Some(4) => format!("`NEXTAUTH_URL={asked}`"),
+            Some(5) => format!("`AUTH_URL={asked}`"),
+            _ => format!("`NEXTAUTH_URL` (v4) / `AUTH_URL` (v5) to {asked}"),
+        };
+        let w_loopback = w.host().is_some_and(|h| is_loopback(&h));
+        let t_loopback = target.origin.host().is_some_and(|h| is_loopback(&h));
+        let same_host = w_loopback && t_loopback
+            || w.host_str().map(str::to_ascii_lowercase)
+                == target.origin.host_str().map(str::to_ascii_lowercase);
+        // Auth.js saw plain http behind a TLS-terminating proxy.
+        let proto_lost = target.is_https() && w.scheme() == "http" && (same_host || w_loopback);
+        let cause = if major == Some(4) && v4_fallback {
+            "`NEXTAUTH_URL` is not set in the deployment (next-auth v4 then falls back to \
+             http://localhost:3000), or it is set or hard-coded to that value."
+                .to_string()
+        } else if proto_lost {
+            format!(
+                "Auth.js believes it is served over http: {url_var} is http://…, or the proxy in \
+                 front does not send `X-Forwarded-Proto: https` (used with \
+                 `AUTH_TRUST_HOST`)."
+            )
+        } else if w_loopback && !t_loopback {
+            format!(
+                "Auth.js builds its URLs from the address the server sees — `next start`'s own \
+                 {wo} — because {url_var} is not set (or is set to it); behind a proxy that is \
+                 not the public origin."
+            )
+        } else {
+            format!(
+                "{url_var} is {wo} — set for another deployment, or hard-coded (e.g. in \
+                 `next.config` `env`, which bakes it into the build)."
+            )
+        };
+        let fix = if proto_lost {
+            format!(
+                "Set {set_var} in this deployment's environment, or make the proxy send \
+                 `X-Forwarded-Proto: https`; then restart or redeploy."
+            )
+        } else {
+            format!(
+                "Set {set_var} in this deployment's environment and remove any hard-coded \
+                 value from `next.config` `env` (authfix fix rule C003); then restart or \
+                 redeploy."
+            )
         };
         findings.push(Finding::new(
             Code::D005,

@@ -148,20 +148,28 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(timeout: Duration) -> Client {
+    /// `ca_file`: a PEM bundle trusted instead of the built-in Mozilla roots (`SSL_CERT_FILE`).
+    pub fn new(timeout: Duration, ca_file: Option<&std::path::Path>) -> Result<Client, String> {
         // `Agent::config_builder()` starts from `Config::default()`, which reads the proxy from
         // ALL_PROXY / HTTPS_PROXY / HTTP_PROXY and honours NO_PROXY.
-        let config = ureq::Agent::config_builder()
+        let mut builder = ureq::Agent::config_builder()
             .timeout_global(Some(timeout))
             .timeout_resolve(Some(timeout.min(Duration::from_secs(5))))
             .timeout_connect(Some(timeout.min(Duration::from_secs(5))))
             .max_redirects(0)
             .http_status_as_error(false)
-            .user_agent(concat!("authfix-doctor/", env!("CARGO_PKG_VERSION")))
-            .build();
-        Client {
-            agent: config.into(),
+            .user_agent(concat!("authfix-doctor/", env!("CARGO_PKG_VERSION")));
+        if let Some(path) = ca_file {
+            let certs = read_ca_file(path)?;
+            builder = builder.tls_config(
+                ureq::tls::TlsConfig::builder()
+                    .root_certs(ureq::tls::RootCerts::new_with_certs(&certs))
+                    .build(),
+            );
         }
+        Ok(Client {
+            agent: builder.build().into(),
+        })
     }
 
     pub fn get(&self, url: &str) -> Result<Reply, Unreachable> {
@@ -194,6 +202,23 @@ impl Client {
             String::from_utf8_lossy(&bytes).into_owned(),
         ))
     }
+}
+
+fn read_ca_file(path: &std::path::Path) -> Result<Vec<ureq::tls::Certificate<'static>>, String> {
+    let pem = std::fs::read(path).map_err(|e| format!("SSL_CERT_FILE {}: {e}", path.display()))?;
+    let certs: Vec<_> = ureq::tls::parse_pem(&pem)
+        .filter_map(|item| match item {
+            Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
+            _ => None,
+        })
+        .collect();
+    if certs.is_empty() {
+        return Err(format!(
+            "SSL_CERT_FILE {}: no PEM certificate in it",
+            path.display()
+        ));
+    }
+    Ok(certs)
 }
 
 fn classify_error(e: &ureq::Error) -> Unreachable {

@@ -47,7 +47,16 @@ pub fn run(args: &DoctorArgs, color: ColorChoice) -> i32 {
         .filter(|s| *s > 0)
         .map(Duration::from_secs)
         .unwrap_or(REQUEST_TIMEOUT);
-    let client = http::Client::new(timeout);
+    let ca_file = std::env::var_os("SSL_CERT_FILE")
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from);
+    let client = match http::Client::new(timeout, ca_file.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("authfix doctor: {e}");
+            return 2;
+        }
+    };
     let (report, code) = examine(&client, &target, args);
 
     let choice = match color {

@@ -126,11 +126,33 @@ fn url_setting_on_another_origin_is_d005() {
     let o = case("v5-auth-url-localhost-3000");
     assert_eq!(codes(&t, &o, None), vec!["D005"]);
     let f = finding(&t, &o, Code::D005);
-    assert!(f.fix.contains("AUTH_URL=") && f.fix.contains("AUTH_TRUST_HOST=true"));
+    assert!(
+        f.fix
+            .contains(&format!("`AUTH_URL=http://127.0.0.1:{PORT}`")),
+        "{}",
+        f.fix
+    );
+    assert!(f.cause.contains("is http://localhost:3000"), "{}", f.cause);
     assert!(f
         .evidence
         .join("\n")
         .contains("credentials.signinUrl on http://localhost:3000"));
+
+    // Asked on the public origin, the URLs are on next start's own loopback address.
+    let public = Target::parse("https://myapp.example", "/api/auth").unwrap();
+    let mut o = case("v5-https-url");
+    o.providers.body = o
+        .providers
+        .body
+        .replace("https://myapp.example", "https://localhost:3000");
+    assert_eq!(codes(&public, &o, None), vec!["D005"]);
+    let f = finding(&public, &o, Code::D005);
+    assert!(
+        f.cause
+            .contains("`next start`'s own https://localhost:3000"),
+        "{}",
+        f.cause
+    );
 }
 
 #[test]
@@ -182,6 +204,8 @@ fn https_deployment_with_http_url_setting_is_d006() {
         f.cause
     );
     assert!(f.evidence.join("\n").contains("next-auth.csrf-token"));
+    let f = finding(&t, &o, Code::D005);
+    assert!(f.cause.contains("X-Forwarded-Proto: https"), "{}", f.cause);
     // Proxy drops X-Forwarded-Proto but the URL setting is right: D006 alone.
     o.providers.body = o
         .providers
