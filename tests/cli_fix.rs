@@ -157,3 +157,28 @@ fn explain_and_readme_table_come_from_the_rule_docs() {
     let readme = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     assert!(readme.contains(&table), "README's rule table is stale: paste `authfix rules --markdown`:\n{table}");
 }
+
+#[test]
+fn monorepo_apps_are_found_and_fixed_separately() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let ex = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    copy_dir(&ex.join("broken-v4"), &root.join("apps/web"));
+    copy_dir(&ex.join("broken-v5-src"), &root.join("apps/admin"));
+    fs::write(root.join("package.json"), r#"{ "name": "mono", "private": true, "workspaces": ["apps/*"] }"#).unwrap();
+    // Build output and dependencies are never scanned, nor what .gitignore ignores.
+    fs::create_dir_all(root.join("apps/web/.next/server")).unwrap();
+    fs::write(root.join("apps/web/.next/server/page.js"), "import { getServerSession } from \"next-auth\"; getServerSession();").unwrap();
+    fs::create_dir_all(root.join("apps/web/generated")).unwrap();
+    fs::write(root.join("apps/web/generated/x.ts"), "import { getServerSession } from \"next-auth\"; getServerSession();").unwrap();
+    fs::write(root.join(".gitignore"), "generated/\n").unwrap();
+    let out = authfix().args(["fix", "--dry-run"]).arg(root).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout.contains("apps/web/app/layout.tsx:1:1 error[P001]"), "{stdout}");
+    assert!(stdout.contains("apps/admin/src/auth.ts:"), "{stdout}");
+    assert!(stdout.contains("+++ b/apps/web/lib/auth.ts"));
+    assert!(stdout.contains("+++ b/apps/admin/src/components/AuthProvider.tsx"));
+    assert!(stdout.contains("in 2 app(s)"));
+    assert!(!stdout.contains(".next/server") && !stdout.contains("generated/x.ts"), "{stdout}");
+}
