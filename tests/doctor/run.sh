@@ -116,7 +116,7 @@ build_app() { # build_app NAME
   fi
   echo "$hash" >"$dir/.doctor-hash"
 }
-for app in v5 v5-proxy v4 v4-secure-cookies; do build_app "$app"; done
+for app in v5 v5-proxy v4 v4-secure-cookies v4-cookie-domain; do build_app "$app"; done
 
 # --- 4. servers ------------------------------------------------------------------------------
 free_port() {
@@ -125,13 +125,15 @@ free_port() {
 
 SERVER_PID=
 PORT=
-# start_server APP [ENV=VALUE...]; `@PORT@` in a value becomes the port.
+PPORT=
+# start_server APP [ENV=VALUE...]; `@PORT@` in a value becomes the port, `@PPORT@` the port
+# of the TLS proxy (pick it first: PPORT=$(free_port)).
 start_server() {
   local app=$1
   shift
   PORT=$(free_port)
   local args=() a
-  for a in "$@"; do args+=("${a//@PORT@/$PORT}"); done
+  for a in "$@"; do a=${a//@PORT@/$PORT}; args+=("${a//@PPORT@/$PPORT}"); done
   (cd "$WORK/$app" && exec env -i PATH="$PATH" HOME="$HOME" NEXT_TELEMETRY_DISABLED=1 \
      ${args[@]+"${args[@]}"} setsid ./node_modules/.bin/next start -H 127.0.0.1 -p "$PORT") \
     >"$WORK/$app/server-$PORT.log" 2>&1 &
@@ -157,6 +159,32 @@ start_server() {
 stop_server() {
   kill -- "-$SERVER_PID" 2>/dev/null || kill "$SERVER_PID" 2>/dev/null || true
   wait "$SERVER_PID" 2>/dev/null || true
+}
+
+# wait_port PORT: until something accepts connections on 127.0.0.1:PORT (5 s at most).
+wait_port() {
+  local i
+  for i in $(seq 1 50); do
+    node -e 'require("net").connect(+process.argv[1],"127.0.0.1").on("connect",()=>process.exit(0)).on("error",()=>process.exit(1))' \
+      "$1" 2>/dev/null && return
+    sleep 0.1
+  done
+  log "nothing listens on $1"
+  exit 1
+}
+
+# start_tls_proxy [--no-forwarded]: https on 127.0.0.1:$PPORT in front of the app on $PORT.
+TLS_PID=
+start_tls_proxy() {
+  (exec setsid node tests/doctor/tls-proxy.js "$PPORT" "$PORT" "$WORK/tls/leaf.key" \
+     "$WORK/tls/leaf.pem" "$@") >"$WORK/tls/proxy.log" 2>&1 &
+  TLS_PID=$!
+  PIDS+=("$TLS_PID")
+  wait_port "$PPORT"
+}
+stop_tls_proxy() {
+  kill -- "-$TLS_PID" 2>/dev/null || kill "$TLS_PID" 2>/dev/null || true
+  wait "$TLS_PID" 2>/dev/null || true
 }
 
 # --- 5. assertions ---------------------------------------------------------------------------
@@ -326,6 +354,78 @@ sample d007 -- --url "$(URL)"
 sample json -- --url "$(URL)" --format json
 stop_server
 
+start_server v4-cookie-domain NEXTAUTH_SECRET=$SECRET NEXTAUTH_URL=http://localhost:@PORT@
+expect "v4 cookie domain .myapp.example, asked on another host" "D008" 1 -- --url "$(URL)"
+sample d008 -- --url "$(URL)"
+stop_server
+
+# https through a TLS-terminating proxy (a test CA, trusted through SSL_CERT_FILE) -------------
+if command -v openssl >/dev/null; then
+  mkdir -p "$WORK/tls"
+  (
+    cd "$WORK/tls"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=authfix-doctor-test-ca \
+      -keyout ca.key -out ca.pem
+    openssl req -newkey rsa:2048 -nodes -subj /CN=localhost -keyout leaf.key -out leaf.csr
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >leaf.ext
+    openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+      -extfile leaf.ext -out leaf.pem
+  ) >/dev/null 2>&1
+  HTTPS() { echo "https://localhost:$PPORT"; }
+  CA=$WORK/tls/ca.pem
+
+  PPORT=$(free_port)
+  start_server v5 AUTH_SECRET=$SECRET AUTH_URL=https://localhost:@PPORT@
+  start_tls_proxy
+  SSL_CERT_FILE=$CA expect "https: v5 with AUTH_URL behind the proxy" "" 0 -- --url "$(HTTPS)"
+  expect_text "https: untrusted certificate without SSL_CERT_FILE: exit 2, tls" 2 "unreachable \(tls\)" -- --url "$(HTTPS)"
+  # An http site that redirects to the https one: asked on http, the answer is elsewhere.
+  RPORT=$(free_port)
+  (exec setsid node -e '
+    require("http").createServer((req, res) => {
+      res.writeHead(308, { location: "https://localhost:" + process.argv[2] + req.url }).end();
+    }).listen(+process.argv[1], "127.0.0.1");' "$RPORT" "$PPORT") &
+  REDIRECT_PID=$!
+  PIDS+=("$REDIRECT_PID")
+  wait_port "$RPORT"
+  expect "http:// redirecting to https:// (asked the wrong origin)" "D003" 1 -- --url "http://localhost:$RPORT"
+  kill -- "-$REDIRECT_PID" 2>/dev/null || kill "$REDIRECT_PID" 2>/dev/null || true
+  wait "$REDIRECT_PID" 2>/dev/null || true
+  stop_tls_proxy
+  stop_server
+
+  PPORT=$(free_port)
+  start_server v5 AUTH_SECRET=$SECRET AUTH_TRUST_HOST=true
+  start_tls_proxy --no-forwarded
+  SSL_CERT_FILE=$CA expect "https: v5 AUTH_TRUST_HOST, proxy drops X-Forwarded-Proto" "D005 D006" 1 -- --url "$(HTTPS)"
+  stop_tls_proxy
+  stop_server
+
+  PPORT=$(free_port)
+  start_server v4 NEXTAUTH_SECRET=$SECRET NEXTAUTH_URL=https://localhost:@PPORT@
+  start_tls_proxy
+  SSL_CERT_FILE=$CA expect "https: v4 NEXTAUTH_URL=https://… behind the proxy" "" 0 -- --url "$(HTTPS)"
+  stop_tls_proxy
+  stop_server
+
+  PPORT=$(free_port)
+  start_server v4 NEXTAUTH_SECRET=$SECRET NEXTAUTH_URL=http://localhost:@PPORT@
+  start_tls_proxy
+  SSL_CERT_FILE=$CA expect "https: v4 NEXTAUTH_URL=http://… (cookies downgraded)" "D005 D006" 1 -- --url "$(HTTPS)"
+  SSL_CERT_FILE=$CA sample d006 -- --url "$(HTTPS)"
+  stop_tls_proxy
+  stop_server
+
+  PPORT=$(free_port)
+  start_server v4-secure-cookies NEXTAUTH_SECRET=$SECRET NEXTAUTH_URL=https://localhost:@PPORT@
+  start_tls_proxy
+  SSL_CERT_FILE=$CA expect "https: v4 useSecureCookies forced on is fine over https" "" 0 -- --url "$(HTTPS)"
+  stop_tls_proxy
+  stop_server
+else
+  log "openssl not found: the https cases are not run"
+fi
+
 # Unreachable and usage errors ----------------------------------------------------------------
 PORT=$(free_port)
 expect_text "nothing listening: exit 2, reason refused" 2 "unreachable \(refused\)" -- --url "$(URL)"
@@ -345,29 +445,6 @@ else
   PASSED=$((PASSED + 1)); printf 'ok    %-58s\n' "timeout is bounded"
 fi
 stop_server
-# A self-signed certificate: exit 2, reason tls (needs the openssl CLI to make the certificate).
-if command -v openssl >/dev/null; then
-  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
-    -keyout "$WORK/tls-key.pem" -out "$WORK/tls-cert.pem" >/dev/null 2>&1
-  PORT=$(free_port)
-  (exec setsid node -e '
-    const fs = require("fs");
-    require("https").createServer(
-      { key: fs.readFileSync(process.argv[2]), cert: fs.readFileSync(process.argv[3]) },
-      (req, res) => res.end("{}"),
-    ).listen(+process.argv[1], "127.0.0.1");' "$PORT" "$WORK/tls-key.pem" "$WORK/tls-cert.pem") &
-  SERVER_PID=$!
-  PIDS+=("$SERVER_PID")
-  for i in $(seq 1 50); do
-    node -e 'require("net").connect(+process.argv[1],"127.0.0.1").on("connect",()=>process.exit(0)).on("error",()=>process.exit(1))' \
-      "$PORT" 2>/dev/null && break
-    sleep 0.1
-  done
-  expect_text "self-signed https: exit 2, reason tls" 2 "unreachable \(tls\)" -- --url "https://localhost:$PORT"
-  stop_server
-else
-  log "openssl not found: the TLS failure case is not run"
-fi
 expect_text "URL without a scheme: usage error" 2 "no scheme" -- --url myapp.example
 expect_text "--project without package.json: usage error" 2 "no package.json" -- --url "$(URL)" --project tests/doctor
 
