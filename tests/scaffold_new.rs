@@ -438,3 +438,82 @@ fn next_steps_follow_the_package_manager() {
     let readme = std::fs::read_to_string(tmp.path().join("app/README.md")).unwrap();
     assert!(readme.contains("pnpm dev"));
 }
+
+/// A fake package manager on PATH: records where and how it ran, exits with `code`.
+#[cfg(unix)]
+fn fake_pm(bin: &Path, name: &str, code: i32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(bin).unwrap();
+    let script = bin.join(name);
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\necho \"{name} $*\" > \"$PWD/.pm-ran\"\nexit {code}\n"),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn install_runs_the_detected_package_manager_in_the_project() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bin = tmp.path().join("bin");
+    fake_pm(&bin, "yarn", 0);
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = authfix()
+        .current_dir(tmp.path())
+        .env("PATH", &path)
+        .env(
+            "npm_config_user_agent",
+            "yarn/1.22.22 npm/? node/v20.20.2 linux x64",
+        )
+        .args(["new", "app"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("app/.pm-ran")).unwrap(),
+        "yarn install\n"
+    );
+    assert!(stdout.contains("Running yarn install in app"), "{stdout}");
+    assert!(
+        stdout.contains("  cd app\n  yarn dev\n"),
+        "no install step left: {stdout}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn failed_install_exits_1_and_keeps_the_project() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bin = tmp.path().join("bin");
+    fake_pm(&bin, "npm", 7);
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = authfix()
+        .current_dir(tmp.path())
+        .env("PATH", &path)
+        .args(["new", "app"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`npm install` failed"));
+    assert!(tmp.path().join("app/auth.ts").is_file());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("  npm install\n  npm run dev\n"),
+        "install still listed: {stdout}"
+    );
+}
