@@ -4,14 +4,17 @@
 #  - the shared node_modules in tests/e2e/deps/{v5,v4} (npm install with the committed lockfiles;
 #    `npm ci` refuses them: the registry here serves no @next/swc-* entries for other platforms),
 #    reinstalled when missing or older than package.json / package-lock.json.
-# Concurrent callers are serialised with flock.
+# Concurrent callers are serialised with flock. `--deps-only` skips chromium (for tiers that
+# run servers but no browser).
 set -euo pipefail
+deps_only=0
+[ "${1:-}" = "--deps-only" ] && deps_only=1
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 exec 9>"$here/deps/.setup.lock"
 flock 9
 
-if [ ! -x /usr/bin/chromium ]; then
+if [ "$deps_only" -eq 0 ] && [ ! -x /usr/bin/chromium ]; then
   echo "setup: installing chromium (apt-get)"
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: /usr/bin/chromium is missing and this is not root: run 'apt-get install -y chromium' as root" >&2
