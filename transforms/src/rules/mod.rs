@@ -1,11 +1,13 @@
 //! The rule registry. Codes are stable once shipped.
 pub mod c001_secure_cookies_node_env;
+pub(crate) mod client_common;
 pub mod p001_client_root_layout;
 pub mod p002_provider_in_server_layout;
 pub mod p003_missing_session_provider;
 pub(crate) mod provider_edits;
 pub mod s001_bare_get_server_session;
 pub mod s002_auth_options_in_route;
+pub mod u001_redirect_while_loading;
 
 use crate::rule::Rule;
 
@@ -18,6 +20,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &s001_bare_get_server_session::BareGetServerSession,
         &s002_auth_options_in_route::AuthOptionsInRoute,
         &c001_secure_cookies_node_env::SecureCookiesNodeEnv,
+        &u001_redirect_while_loading::RedirectWhileLoading,
     ]
 }
 
