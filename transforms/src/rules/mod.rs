@@ -7,6 +7,7 @@ pub mod p003_missing_session_provider;
 pub(crate) mod provider_edits;
 pub mod s001_bare_get_server_session;
 pub mod s002_auth_options_in_route;
+pub mod s003_get_server_session_in_v5;
 pub mod u001_redirect_while_loading;
 
 use crate::rule::Rule;
@@ -19,6 +20,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &p003_missing_session_provider::MissingSessionProvider,
         &s001_bare_get_server_session::BareGetServerSession,
         &s002_auth_options_in_route::AuthOptionsInRoute,
+        &s003_get_server_session_in_v5::GetServerSessionInV5,
         &c001_secure_cookies_node_env::SecureCookiesNodeEnv,
         &u001_redirect_while_loading::RedirectWhileLoading,
     ]
