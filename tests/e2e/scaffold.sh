@@ -13,7 +13,9 @@ bash "$E2E_DIR/setup.sh" || { echo "setup failed"; echo "0 passed, 1 failed"; ex
 e2e_init
 
 if [ -z "${AUTHFIX:-}" ]; then
-  (cd "$E2E_REPO" && cargo build -q --bin authfix) || { echo "cargo build failed"; echo "0 passed, 1 failed"; exit 1; }
+  if ! (cd "$E2E_REPO" && cargo build -q --bin authfix) >"$E2E_WORK/cargo.log" 2>&1; then
+    tail -n 30 "$E2E_WORK/cargo.log"; echo "cargo build failed"; echo "0 passed, 1 failed"; exit 1
+  fi
   AUTHFIX="$E2E_REPO/target/debug/authfix"
 fi
 
