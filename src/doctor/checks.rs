@@ -16,6 +16,18 @@ pub struct Target {
 }
 
 impl Target {
+    /// `location` (as answered for `url`) is `url` with a trailing slash on the same origin:
+    /// Next's `trailingSlash: true` redirect, not middleware.
+    pub fn is_trailing_slash_redirect(url: &str, location: &str) -> bool {
+        let Ok(from) = Url::parse(url) else {
+            return false;
+        };
+        let Ok(to) = from.join(location) else {
+            return false;
+        };
+        same_origin(&from, &to) && to.path() == format!("{}/", from.path())
+    }
+
     pub fn parse(url: &str, base_path: &str) -> Result<Target, String> {
         let with_scheme = if url.contains("://") {
             url.to_string()
@@ -58,8 +70,14 @@ impl Target {
         if bp == "/" {
             bp.clear();
         }
-        // A path in the URL (https://example.com/app) is a Next.js basePath: prepend it.
-        let url_path = parsed.path().trim_end_matches('/');
+        // A path in the URL (https://example.com/app) is a Next.js basePath: prepend it — unless
+        // the URL already ends with the auth base path (`--url https://x.example/api/auth`).
+        let mut url_path = parsed.path().trim_end_matches('/');
+        if !bp.is_empty() {
+            if let Some(prefix) = url_path.strip_suffix(bp.as_str()) {
+                url_path = prefix;
+            }
+        }
         let base_path = format!("{url_path}{bp}");
         Ok(Target { origin, base_path })
     }

@@ -16,6 +16,8 @@ pub struct Reply {
     pub content_type: Option<String>,
     pub set_cookies: Vec<SetCookie>,
     pub body: String,
+    /// Answered at the path with a trailing slash, after Next's `trailingSlash` 308.
+    pub via_trailing_slash: bool,
 }
 
 /// A `Set-Cookie` header without its value.

@@ -100,7 +100,22 @@ fn examine(client: &http::Client, target: &Target, args: &DoctorArgs) -> (Report
     };
     let mut replies = Vec::new();
     for ep in ["session", "csrf", "providers"] {
-        match client.get(&target.url_of(ep)) {
+        let url = target.url_of(ep);
+        let mut reply = client.get(&url);
+        // The one redirect followed: Next's `trailingSlash: true` 308 to the same path with `/`.
+        if let Ok(r) = &reply {
+            let slash = r.status == 308
+                && r.location
+                    .as_deref()
+                    .is_some_and(|l| Target::is_trailing_slash_redirect(&url, l));
+            if slash {
+                reply = client.get(&format!("{url}/")).map(|mut r| {
+                    r.via_trailing_slash = true;
+                    r
+                });
+            }
+        }
+        match reply {
             Ok(r) => replies.push(r),
             Err(e) => {
                 report.error = Some(e);

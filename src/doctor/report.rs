@@ -59,6 +59,9 @@ pub struct RequestSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     pub cookies: Vec<SetCookie>,
+    /// Asked again with a trailing slash after Next's `trailingSlash: true` 308.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub trailing_slash: bool,
 }
 
 impl RequestSummary {
@@ -70,6 +73,7 @@ impl RequestSummary {
             content_type: r.content_type.clone(),
             location: r.location.clone(),
             cookies: r.set_cookies.clone(),
+            trailing_slash: r.via_trailing_slash,
         }
     }
 }
@@ -125,7 +129,12 @@ pub fn print_human(report: &Report, out: &mut dyn Write) -> std::io::Result<()> 
     writeln!(out)?;
     for r in &report.requests {
         let path = r.url.strip_prefix(&report.url).unwrap_or(&r.url);
-        let mut line = format!("  GET {path:<24} {}", r.status);
+        let shown = if r.trailing_slash {
+            format!("{path}/")
+        } else {
+            path.to_string()
+        };
+        let mut line = format!("  GET {shown:<24} {}", r.status);
         if let Some(ct) = &r.content_type {
             line.push_str(&format!(" {}", ct.split(';').next().unwrap_or(ct)));
         }

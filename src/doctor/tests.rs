@@ -390,6 +390,33 @@ fn target_parsing() {
         .unwrap_err()
         .contains("credentials"));
     assert!(Target::parse("https://myapp.example", "/a?b").is_err());
+    // The auth base path given in the URL is not doubled.
+    let t = Target::parse("https://myapp.example/api/auth/", "/api/auth").unwrap();
+    assert_eq!(
+        t.url_of("session"),
+        "https://myapp.example/api/auth/session"
+    );
+    let t = Target::parse("https://myapp.example/app/api/auth", "/api/auth").unwrap();
+    assert_eq!(
+        t.url_of("session"),
+        "https://myapp.example/app/api/auth/session"
+    );
+}
+
+#[test]
+fn trailing_slash_redirects_are_recognised() {
+    let u = "https://myapp.example/api/auth/session";
+    assert!(Target::is_trailing_slash_redirect(u, "/api/auth/session/"));
+    assert!(Target::is_trailing_slash_redirect(
+        u,
+        "https://myapp.example/api/auth/session/"
+    ));
+    assert!(!Target::is_trailing_slash_redirect(u, "/api/auth/signin"));
+    assert!(!Target::is_trailing_slash_redirect(
+        u,
+        "https://other.example/api/auth/session/"
+    ));
+    assert!(!Target::is_trailing_slash_redirect(u, "/api/auth/session"));
 }
 
 #[test]

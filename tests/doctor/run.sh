@@ -116,7 +116,7 @@ build_app() { # build_app NAME
   fi
   echo "$hash" >"$dir/.doctor-hash"
 }
-for app in v5 v5-proxy v4 v4-secure-cookies v4-cookie-domain; do build_app "$app"; done
+for app in v5 v5-proxy v5-trailing-slash v4 v4-secure-cookies v4-cookie-domain; do build_app "$app"; done
 
 # --- 4. servers ------------------------------------------------------------------------------
 free_port() {
@@ -322,6 +322,10 @@ start_server v5-proxy AUTH_SECRET=$SECRET AUTH_TRUST_HOST=true
 expect "v5 proxy.ts matching /api/auth" "D002" 1 -- --url "$(URL)"
 sample d002 -- --url "$(URL)"
 expect_text "v5 proxy, human output shows the redirect" 1 "/api/auth/session → 307 /api/auth/signin" -- --url "$(URL)"
+stop_server
+
+start_server v5-trailing-slash AUTH_SECRET=$SECRET AUTH_TRUST_HOST=true
+expect "v5 with trailingSlash: true (308 to the slash path is fine)" "" 0 -- --url "$(URL)"
 stop_server
 
 # v4 ----------------------------------------------------------------------------------------
