@@ -1,5 +1,6 @@
 //! The rule registry. Codes are stable once shipped.
 pub mod c001_secure_cookies_node_env;
+pub mod c004_debug_always_on;
 pub(crate) mod client_common;
 pub mod p001_client_root_layout;
 pub mod p002_provider_in_server_layout;
@@ -22,6 +23,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &s002_auth_options_in_route::AuthOptionsInRoute,
         &s003_get_server_session_in_v5::GetServerSessionInV5,
         &c001_secure_cookies_node_env::SecureCookiesNodeEnv,
+        &c004_debug_always_on::DebugAlwaysOn,
         &u001_redirect_while_loading::RedirectWhileLoading,
     ]
 }
