@@ -10,6 +10,7 @@ pub mod s001_bare_get_server_session;
 pub mod s002_auth_options_in_route;
 pub mod s003_get_server_session_in_v5;
 pub mod u001_redirect_while_loading;
+pub mod u002_hook_in_server_component;
 
 use crate::rule::Rule;
 
@@ -25,6 +26,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &c001_secure_cookies_node_env::SecureCookiesNodeEnv,
         &c004_debug_always_on::DebugAlwaysOn,
         &u001_redirect_while_loading::RedirectWhileLoading,
+        &u002_hook_in_server_component::HookInServerComponent,
     ]
 }
 
