@@ -1,5 +1,7 @@
 //! The rule registry. Codes are stable once shipped.
 pub mod c001_secure_cookies_node_env;
+pub mod c002_cookie_domain_override;
+pub mod c003_hardcoded_auth_url;
 pub mod c004_debug_always_on;
 pub(crate) mod client_common;
 pub mod p001_client_root_layout;
@@ -24,6 +26,8 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &s002_auth_options_in_route::AuthOptionsInRoute,
         &s003_get_server_session_in_v5::GetServerSessionInV5,
         &c001_secure_cookies_node_env::SecureCookiesNodeEnv,
+        &c002_cookie_domain_override::CookieDomainOverride,
+        &c003_hardcoded_auth_url::HardcodedAuthUrl,
         &c004_debug_always_on::DebugAlwaysOn,
         &u001_redirect_while_loading::RedirectWhileLoading,
         &u002_hook_in_server_component::HookInServerComponent,

@@ -1,0 +1,125 @@
+use crate::declare_rule;
+use crate::edit;
+use crate::parse::Parsed;
+use crate::project::Project;
+use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rules::client_common::{const_str, kv_props, mentions_auth, strip_parens};
+use swc_core::common::Spanned;
+use swc_core::ecma::ast::*;
+use swc_core::ecma::visit::{Visit, VisitWith};
+
+declare_rule! {
+    /// ## What it does
+    /// Finds a fixed `domain` (a string literal) in the `options` of a cookie in the Auth.js
+    /// `cookies` config (`cookies: { sessionToken: { name, options: { domain: "example.com" } } }`)
+    /// and removes it.
+    ///
+    /// ## Why is this bad?
+    /// Both versions merge the `cookies` config over their defaults (v4 `next-auth/src/core/init.ts`,
+    /// v5 `@auth/core/src/lib/init.ts`) and serialize `options` into the `Set-Cookie` header (v4
+    /// `next-auth/src/next/utils.ts`), `Domain` included. Browsers
+    /// reject a cookie whose `Domain` does not match the host that sets it (RFC 6265 §5.3), so on
+    /// every other host — preview deployments, `localhost`, a staging domain — the session cookie
+    /// is dropped and sign-in silently fails. A `__Host-` cookie (the CSRF token's default name)
+    /// with a `Domain` is rejected everywhere.
+    ///
+    /// ## Example
+    /// ```ts
+    /// cookies: {
+    ///   sessionToken: {
+    ///     name: "__Secure-next-auth.session-token",
+    ///     options: { httpOnly: true, sameSite: "lax", path: "/", secure: true, domain: ".example.com" },
+    ///   },
+    /// },
+    /// ```
+    /// Use instead:
+    /// ```ts
+    /// cookies: {
+    ///   sessionToken: {
+    ///     name: "__Secure-next-auth.session-token",
+    ///     options: { httpOnly: true, sameSite: "lax", path: "/", secure: true },
+    ///   },
+    /// },
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: without the override the cookie belongs to the exact host that sets it, so a
+    /// session shared across subdomains in production (`app.` and `www.`) stops being shared.
+    /// Keep the sharing by gating it on the production host instead, e.g.
+    /// `domain: process.env.VERCEL_ENV === "production" ? ".example.com" : undefined`. A `domain`
+    /// that is already computed (from an env variable, a ternary) is left alone.
+    pub struct CookieDomainOverride {
+        code: "C002",
+        name: "cookie-domain-override",
+        safety: Unsafe,
+        severity: Error,
+        summary: "a fixed cookie `domain` drops the session cookie on preview and local hosts",
+    }
+}
+
+impl Rule for CookieDomainOverride {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+        for path in project.source_files_containing("domain") {
+            let text = project.text(path).unwrap();
+            if !text.contains("cookies") || !mentions_auth(text) {
+                continue;
+            }
+            let Some(p) = project.parsed(path) else { continue };
+            let mut f = Finder { p: &p, text, hits: vec![] };
+            p.module.visit_with(&mut f);
+            for (cookie, start, end, edit) in f.hits {
+                let d = Diagnostic::new(&Self::META, path, start, end, format!(
+                    "a fixed `domain` on the `{cookie}` cookie makes browsers reject it on every other host (preview deployments, localhost), so sign-in silently fails there"
+                ))
+                .with_note("to share the cookie across subdomains in production only, gate it: `domain: process.env.VERCEL_ENV === \"production\" ? \".example.com\" : undefined`");
+                out.push(d.with_fix(Fix::new(Safety::Unsafe, format!("Remove the `domain` override from the `{cookie}` cookie"), vec![Change::edit(path, edit)])));
+            }
+        }
+    }
+}
+
+/// The cookie keys of the Auth.js `cookies` option (v4 `core/lib/cookie.ts`, v5 `lib/utils/cookie.ts`).
+const AUTH_COOKIES: &[&str] = &["sessionToken", "callbackUrl", "csrfToken", "pkceCodeVerifier", "state", "nonce", "webauthnChallenge"];
+
+struct Finder<'a> {
+    p: &'a Parsed,
+    text: &'a str,
+    hits: Vec<(String, usize, usize, edit::Edit)>,
+}
+
+impl Visit for Finder<'_> {
+    fn visit_object_lit(&mut self, o: &ObjectLit) {
+        for (_, key, kv) in kv_props(o) {
+            if key != "cookies" {
+                continue;
+            }
+            let Expr::Object(cookies) = strip_parens(&kv.value) else { continue };
+            for (_, cookie, ckv) in kv_props(cookies) {
+                if !AUTH_COOKIES.contains(&cookie.as_str()) {
+                    continue;
+                }
+                let Expr::Object(c) = strip_parens(&ckv.value) else { continue };
+                for (_, k, okv) in kv_props(c) {
+                    if k != "options" {
+                        continue;
+                    }
+                    let Expr::Object(opts) = strip_parens(&okv.value) else { continue };
+                    for (i, dk, dkv) in kv_props(opts) {
+                        if dk != "domain" || const_str(&dkv.value).is_none() {
+                            continue;
+                        }
+                        let span = dkv.span();
+                        let prev = if i > 0 { Some(self.p.hi(opts.props[i - 1].span())) } else { None };
+                        let e = edit::delete_list_element(self.text, self.p.lo(span), self.p.hi(span), prev);
+                        self.hits.push((cookie.clone(), self.p.lo(span), self.p.hi(span), e));
+                    }
+                }
+            }
+        }
+        o.visit_children_with(self);
+    }
+}
