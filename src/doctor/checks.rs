@@ -310,6 +310,7 @@ fn check_config_error(
                 .and_then(|m| m.as_str())
                 .map(str::to_string)
         })
+        .filter(|m| m.chars().count() <= 200)
         .unwrap_or_else(|| CONFIG_ERROR.to_string());
     let symptom = match major {
         Some(4) => {
