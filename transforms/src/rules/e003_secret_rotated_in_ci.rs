@@ -69,12 +69,13 @@ const DEPLOY_WORDS: &[&str] = &["deploy", "deployment", "deploys", "release", "p
 const PROD_WORDS: &[&str] = &["production", "prod"];
 const TEST_WORDS: &[&str] = &["test", "tests", "e2e", "playwright", "cypress", "jest", "vitest", "spec", "specs"];
 
-enum Kind {
+pub(crate) enum Kind {
     Deploy,
     Build,
 }
 
-fn classify(ls: &[Line], job: &Job) -> Option<Kind> {
+/// Does this job build or deploy the app (`Some`), or only test it (`None`)?
+pub(crate) fn classify(ls: &[Line], job: &Job) -> Option<Kind> {
     let text: String = ls[job.lines.clone()].iter().filter(|l| !l.is_trivia()).map(|l| l.text).collect::<Vec<_>>().join("\n");
     let all = env::words(&text);
     let lower = text.to_ascii_lowercase();

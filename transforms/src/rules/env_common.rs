@@ -403,7 +403,8 @@ pub struct SecretProp {
     pub value: SecretValue,
 }
 
-/// Source files that import from `next-auth` or `@auth/*` (the auth config, middleware, routes).
+/// Source files that import (or re-export) from `next-auth` or `@auth/*` (the auth config,
+/// middleware, routes).
 pub fn auth_sources(project: &Project) -> Vec<&str> {
     let mut files: Vec<&str> = project.source_files_containing("next-auth").collect();
     for f in project.source_files_containing("@auth/") {
@@ -415,7 +416,15 @@ pub fn auth_sources(project: &Project) -> Vec<&str> {
     files
         .into_iter()
         .filter(|f| {
-            project.parsed(f).map_or(false, |p| crate::ast::imports(&p).iter().any(|i| i.src == "next-auth" || i.src.starts_with("next-auth/") || i.src.starts_with("@auth/")))
+            project.parsed(f).map_or(false, |p| {
+                let is_auth = |s: &str| s == "next-auth" || s.starts_with("next-auth/") || s.starts_with("@auth/");
+                p.module.body.iter().any(|item| match item {
+                    ModuleItem::ModuleDecl(ModuleDecl::Import(d)) => d.src.value.as_str().map_or(false, is_auth),
+                    ModuleItem::ModuleDecl(ModuleDecl::ExportNamed(NamedExport { src: Some(s), .. })) => s.value.as_str().map_or(false, is_auth),
+                    ModuleItem::ModuleDecl(ModuleDecl::ExportAll(e)) => e.src.value.as_str().map_or(false, is_auth),
+                    _ => false,
+                })
+            })
         })
         .collect()
 }

@@ -1,0 +1,91 @@
+use crate::declare_rule;
+use crate::project::Project;
+use crate::rule::{Diagnostic, Rule, RuleMeta};
+use crate::rules::env_common as env;
+
+declare_rule! {
+    /// ## What it does
+    /// v4 only: finds `AUTH_TRUST_HOST` set (in an env file a production server loads, an
+    /// `.env.example`, or a workflow) while `NEXTAUTH_URL` is set nowhere, in a project whose
+    /// middleware or code reads the session token itself (`next-auth/middleware`'s `withAuth`,
+    /// `getToken` from `next-auth/jwt`) without choosing the cookie (`secureCookie`,
+    /// `cookieName`, a custom `sessionToken` cookie, `useSecureCookies`). Projects deployed on
+    /// Vercel are left alone (`VERCEL` makes `getToken` pick the secure cookie).
+    ///
+    /// ## Why is this bad?
+    /// With `AUTH_TRUST_HOST` the server takes its origin from the forwarded host
+    /// (`next-auth/src/utils/detect-origin.ts`) and, behind HTTPS, sets
+    /// `__Secure-next-auth.session-token` (`useSecureCookies ?? url.base.startsWith("https://")`,
+    /// `next-auth/src/core/init.ts`). But `getToken` — which `withAuth` calls — chooses the cookie
+    /// name from `NEXTAUTH_URL?.startsWith("https://") ?? !!VERCEL` only
+    /// (`next-auth/src/jwt/index.ts`), ignoring `AUTH_TRUST_HOST`: it looks for
+    /// `next-auth.session-token`, never finds the session, and the middleware sends the signed-in
+    /// user back to sign-in, a redirect loop.
+    ///
+    /// ## Example
+    /// `.env.production`:
+    /// ```sh
+    /// AUTH_TRUST_HOST=true
+    /// ```
+    /// Use instead (in the host's settings or `.env.production`):
+    /// ```sh
+    /// NEXTAUTH_URL=https://app.example.com
+    /// ```
+    ///
+    /// ## Fix safety
+    /// None: only the user knows the public URL. The note says what to set.
+    pub struct V4TrustHostWithoutUrl {
+        code: "E006",
+        name: "v4-trust-host-without-url",
+        safety: None,
+        severity: Error,
+        summary: "v4 with AUTH_TRUST_HOST but no NEXTAUTH_URL: withAuth/getToken read the wrong cookie behind HTTPS, a redirect loop",
+    }
+}
+
+impl Rule for V4TrustHostWithoutUrl {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+        if project.facts.auth_major != Some(4) {
+            return;
+        }
+        if !env::entries_with(project, &["NEXTAUTH_URL"]).is_empty() || env::workflows_mention(project, "NEXTAUTH_URL") || env::next_config_mentions(project, "NEXTAUTH_URL") {
+            return;
+        }
+        // Code that reads the token itself, without saying which cookie.
+        let sources = env::auth_sources(project);
+        let reads_token = sources.iter().any(|f| {
+            let t = project.text(f).unwrap_or("");
+            t.contains("next-auth/middleware") || t.contains("next-auth/jwt") && t.contains("getToken")
+        });
+        let chooses_cookie = sources.iter().any(|f| {
+            let t = project.text(f).unwrap_or("");
+            ["secureCookie", "cookieName", "sessionToken", "useSecureCookies"].iter().any(|k| t.contains(k))
+        });
+        if !reads_token || chooses_cookie || env::trusted_host_platform(project) {
+            return;
+        }
+        let in_env = env::entries_with(project, &["AUTH_TRUST_HOST"])
+            .into_iter()
+            .find(|(f, e)| (env::loaded_in_production(f) || env::is_example(f) || f.ends_with(".env.production")) && (!e.value.is_empty() || env::is_example(f)));
+        let site = match in_env {
+            Some((f, e)) => Some((f.to_string(), e.key_range.start, e.key_range.end)),
+            None => env::workflow_files(project).into_iter().find_map(|w| {
+                let text = project.text(w).unwrap_or("");
+                env::lines(text).into_iter().filter(|l| !l.is_trivia()).find_map(|l| {
+                    let i = l.text.find("AUTH_TRUST_HOST")?;
+                    let before = &l.text[..i];
+                    (!before.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_')).then(|| (w.to_string(), l.start + i, l.start + i + "AUTH_TRUST_HOST".len()))
+                })
+            }),
+        };
+        let Some((file, start, end)) = site else { return };
+        out.push(
+            Diagnostic::new(&Self::META, &file, start, end, "v4 with `AUTH_TRUST_HOST` but no `NEXTAUTH_URL`: behind HTTPS the server sets `__Secure-next-auth.session-token` while `withAuth`/`getToken` look for `next-auth.session-token`, so the middleware never sees the session and sends signed-in users back to sign-in, a loop")
+                .with_note("Set `NEXTAUTH_URL` to the public https URL (host settings or `.env.production`), or pass `secureCookie: true` to `getToken`."),
+        );
+    }
+}
