@@ -4,6 +4,14 @@ pub mod c002_cookie_domain_override;
 pub mod c003_hardcoded_auth_url;
 pub mod c004_debug_always_on;
 pub(crate) mod client_common;
+pub mod e001_missing_secret;
+pub mod e002_env_local_tracked;
+pub mod e003_secret_rotated_in_ci;
+pub mod e004_localhost_url_in_production_env;
+pub mod e005_v5_untrusted_host;
+pub mod e006_v4_trust_host_without_url;
+pub mod e007_v5_provider_env_names;
+pub mod e008_committed_secret;
 pub(crate) mod env_common;
 pub mod p001_client_root_layout;
 pub mod p002_provider_in_server_layout;
@@ -30,6 +38,14 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &c002_cookie_domain_override::CookieDomainOverride,
         &c003_hardcoded_auth_url::HardcodedAuthUrl,
         &c004_debug_always_on::DebugAlwaysOn,
+        &e001_missing_secret::MissingSecret,
+        &e002_env_local_tracked::EnvLocalTracked,
+        &e003_secret_rotated_in_ci::SecretRotatedInCi,
+        &e004_localhost_url_in_production_env::LocalhostUrlInProductionEnv,
+        &e005_v5_untrusted_host::V5UntrustedHost,
+        &e006_v4_trust_host_without_url::V4TrustHostWithoutUrl,
+        &e007_v5_provider_env_names::V5ProviderEnvNames,
+        &e008_committed_secret::CommittedSecret,
         &u001_redirect_while_loading::RedirectWhileLoading,
         &u002_hook_in_server_component::HookInServerComponent,
     ]
