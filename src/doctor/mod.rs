@@ -85,8 +85,10 @@ pub fn run(args: &DoctorArgs, color: ColorChoice) -> i32 {
     code
 }
 
-/// Ask the three endpoints and diagnose. Returns the report and the exit code.
-fn examine(client: &http::Client, target: &Target, args: &DoctorArgs) -> (Report, i32) {
+/// Ask the three endpoints and diagnose: the report (printable by [`report::print_human`] /
+/// [`report::print_json`]) and the exit code (0 healthy, 1 findings, 2 unreachable). The entry
+/// point for combining doctor with the static `fix` findings.
+pub fn examine(client: &http::Client, target: &Target, args: &DoctorArgs) -> (Report, i32) {
     let mut report = Report {
         schema: SCHEMA,
         url: target.origin_str(),

@@ -25,6 +25,11 @@ export NEXT_TELEMETRY_DISABLED=1
 # Loopback only: never send the test traffic through a proxy.
 unset HTTPS_PROXY https_proxy HTTP_PROXY http_proxy ALL_PROXY all_proxy
 WORK=${DOCTOR_WORK:-$ROOT/target/doctor-apps}
+mkdir -p "$WORK"
+# One run at a time per build folder (a second run waits here).
+exec 8>"$WORK/.lock"
+flock 8
+rm -f "$WORK"/*/server-*.log
 APPS=$ROOT/tests/doctor/apps
 DEPS=$ROOT/tests/e2e/deps
 START=$(date +%s)
