@@ -67,13 +67,26 @@ impl Rule for MissingSecret {
         if keys.iter().any(|k| env::workflows_mention(project, k) || env::next_config_mentions(project, k)) {
             return;
         }
+        // A template that names it, even in a comment (`# AUTH_SECRET=  # npx auth secret`).
+        if env::env_files(project).into_iter().filter(|f| env::is_example(f)).any(|f| keys.iter().any(|k| project.text(f).unwrap_or("").contains(k))) {
+            return;
+        }
         // The config sets the secret itself, or reads it from another name: not ours to judge
         // (a literal is E008's).
-        if env::secret_props(project).iter().any(|s| !matches!(&s.value, SecretValue::Env(n) if keys.contains(&n.as_str()))) {
+        let props = env::secret_props(project);
+        if props.iter().any(|s| !matches!(&s.value, SecretValue::Env(n) if keys.contains(&n.as_str()))) {
             return;
         }
         let Some((file, start, end)) = env::nextauth_call(project) else { return };
-        let key = env::secret_key(major);
+        // The name the config reads explicitly (`secret: process.env.AUTH_SECRET` in v4), else the
+        // one the version documents.
+        let key: &str = props
+            .iter()
+            .find_map(|s| match &s.value {
+                SecretValue::Env(n) => keys.iter().find(|k| *k == n).copied(),
+                _ => None,
+            })
+            .unwrap_or(env::secret_key(major));
         let message = if major >= 5 {
             format!("no `{key}` is set in any env file, so every request to /api/auth answers 500 (MissingSecret) and `auth()` returns null, in development too")
         } else {

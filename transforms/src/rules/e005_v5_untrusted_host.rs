@@ -79,7 +79,7 @@ impl Rule for V5UntrustedHost {
         }
         let changes = all.iter().map(|(f, e)| env::rename_key(f, e, "AUTH_URL")).collect();
         out.push(
-            d.with_note("Rename it in the host's settings too; on Vercel or Cloudflare Pages the platform already trusts the host.")
+            d.with_note("Rename it in the host's settings too. Not needed when a Dockerfile or the host already sets `AUTH_URL`/`AUTH_TRUST_HOST`, or on Vercel and Cloudflare Pages, which trust the host themselves.")
                 .with_fix(Fix::new(Safety::Unsafe, "Rename `NEXTAUTH_URL` to `AUTH_URL` in the env files", changes)),
         );
     }

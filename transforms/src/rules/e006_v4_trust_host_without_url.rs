@@ -85,7 +85,7 @@ impl Rule for V4TrustHostWithoutUrl {
         let Some((file, start, end)) = site else { return };
         out.push(
             Diagnostic::new(&Self::META, &file, start, end, "v4 with `AUTH_TRUST_HOST` but no `NEXTAUTH_URL`: behind HTTPS the server sets `__Secure-next-auth.session-token` while `withAuth`/`getToken` look for `next-auth.session-token`, so the middleware never sees the session and sends signed-in users back to sign-in, a loop")
-                .with_note("Set `NEXTAUTH_URL` to the public https URL (host settings or `.env.production`), or pass `secureCookie: true` to `getToken`."),
+                .with_note("Set `NEXTAUTH_URL` to the public https URL (host settings or `.env.production`), or pass `secureCookie: true` to `getToken`. Not needed when a Dockerfile or the host already sets `NEXTAUTH_URL`."),
         );
     }
 }

@@ -13,7 +13,8 @@ declare_rule! {
     /// ## What it does
     /// Finds the Auth.js secret written as a literal in a file that is committed:
     /// - a `secret: "…"` option in code that imports Auth.js (`NextAuth({ secret })`,
-    ///   `authOptions`, `withAuth({ secret })`, `getToken({ secret })`, `jwt: { secret }`);
+    ///   `authOptions`, `withAuth({ secret })`, `getToken({ secret })`, `jwt: { secret }`), except
+    ///   in test files (`__tests__/`, `*.test.ts`, `e2e/`…), which sign throwaway tokens;
     /// - `AUTH_SECRET`/`NEXTAUTH_SECRET` with a literal value in `next.config.*`;
     /// - the same keys with a literal value in a git-tracked env file (`.env`, `.env.production`,
     ///   …; templates such as `.env.example` and placeholder values are left alone);
@@ -96,7 +97,7 @@ impl Rule for CommittedSecret {
         if project.facts.auth_major.is_some() {
             for s in env::secret_props(project) {
                 let SecretValue::Literal(v) = &s.value else { continue };
-                if v.is_empty() {
+                if v.is_empty() || is_test_path(&s.file) {
                     continue;
                 }
                 let d = Diagnostic::new(&Self::META, &s.file, s.prop.start, s.prop.start + "secret".len().min(s.prop.len()), format!(
@@ -198,6 +199,13 @@ impl Rule for CommittedSecret {
             }
         }
     }
+}
+
+/// Test code signs throwaway tokens with literal secrets on purpose.
+fn is_test_path(path: &str) -> bool {
+    let p = format!("/{path}");
+    ["/__tests__/", "/__mocks__/", "/test/", "/tests/", "/e2e/", "/cypress/", "/playwright/"].iter().any(|d| p.contains(d))
+        || [".test.", ".spec.", ".e2e."].iter().any(|m| path.contains(m))
 }
 
 /// `AUTH_SECRET: value` (YAML) or `AUTH_SECRET=value` (shell) with a literal value: the key and
