@@ -22,6 +22,7 @@ pub mod s002_auth_options_in_route;
 pub mod s003_get_server_session_in_v5;
 pub mod u001_redirect_while_loading;
 pub mod u002_hook_in_server_component;
+pub mod u003_sign_in_redirect_swallowed;
 
 use crate::rule::Rule;
 
@@ -48,6 +49,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &e008_committed_secret::CommittedSecret,
         &u001_redirect_while_loading::RedirectWhileLoading,
         &u002_hook_in_server_component::HookInServerComponent,
+        &u003_sign_in_redirect_swallowed::SignInRedirectSwallowed,
     ]
 }
 
