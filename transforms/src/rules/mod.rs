@@ -13,6 +13,16 @@ pub mod e006_v4_trust_host_without_url;
 pub mod e007_v5_provider_env_names;
 pub mod e008_committed_secret;
 pub(crate) mod env_common;
+pub mod m001_matcher_catches_auth_routes;
+pub mod m002_middleware_reexport;
+pub mod m003_destructured_auth_export;
+pub mod m004_proxy_wrong_export;
+pub mod m005_middleware_to_proxy;
+pub mod m006_middleware_not_loaded;
+pub mod m007_conflicting_middleware_exports;
+pub mod m008_server_session_in_middleware;
+pub(crate) mod matcher;
+pub(crate) mod middleware_common;
 pub mod p001_client_root_layout;
 pub mod p002_provider_in_server_layout;
 pub mod p003_missing_session_provider;
@@ -39,6 +49,14 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &c002_cookie_domain_override::CookieDomainOverride,
         &c003_hardcoded_auth_url::HardcodedAuthUrl,
         &c004_debug_always_on::DebugAlwaysOn,
+        &m001_matcher_catches_auth_routes::MatcherCatchesAuthRoutes,
+        &m002_middleware_reexport::MiddlewareReexport,
+        &m003_destructured_auth_export::DestructuredAuthExport,
+        &m004_proxy_wrong_export::ProxyWrongExport,
+        &m005_middleware_to_proxy::MiddlewareToProxy,
+        &m006_middleware_not_loaded::MiddlewareNotLoaded,
+        &m007_conflicting_middleware_exports::ConflictingMiddlewareExports,
+        &m008_server_session_in_middleware::ServerSessionInMiddleware,
         &e001_missing_secret::MissingSecret,
         &e002_env_local_tracked::EnvLocalTracked,
         &e003_secret_rotated_in_ci::SecretRotatedInCi,

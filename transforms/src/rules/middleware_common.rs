@@ -1,0 +1,373 @@
+//! What the M rules share: where Next looks for `middleware`/`proxy` files, which export it runs,
+//! the `config` export, and the edits that rename an export.
+//!
+//! Locations (`next/dist/build/index.js`, `next/dist/lib/find-pages-dir.js`): Next lists the files
+//! directly inside the folder that holds `pages/` (else `app/`), looking at `./pages`/`./app` before
+//! `./src/pages`/`./src/app`, and takes `middleware.<ext>` / `proxy.<ext>` with the default page
+//! extensions `tsx`, `ts`, `jsx`, `js`. Exports (`next/dist/esm/build/templates/middleware.js`): a
+//! proxy file runs `mod.proxy || mod.default`, a middleware file `mod.middleware || mod.default`;
+//! `validateMiddlewareProxyExports` (`next/dist/esm/build/analysis/get-page-static-info.js`) fails
+//! the build when neither is visible in the AST (a destructured `export const { auth: middleware }`
+//! or a bare `export { default } from` is invisible to it).
+use crate::edit::Edit;
+use crate::parse::Parsed;
+use crate::project::Project;
+use swc_core::common::{Span, Spanned};
+use swc_core::ecma::ast::*;
+
+/// The extensions Next loads a middleware/proxy file with (default `pageExtensions`).
+pub const EXTS: &[&str] = &["ts", "tsx", "js", "jsx"];
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Middleware,
+    Proxy,
+}
+
+impl Kind {
+    /// The named export Next runs for this kind of file.
+    pub fn export_name(self) -> &'static str {
+        match self {
+            Kind::Middleware => "middleware",
+            Kind::Proxy => "proxy",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct MwFile {
+    pub path: String,
+    pub kind: Kind,
+    /// The folder, with its trailing slash (`""`, `"src/"`, `"app/"`, `"src/app/"`).
+    pub dir: String,
+    pub ext: String,
+}
+
+/// Split `dir/stem.ext` into a middleware/proxy file description.
+pub fn classify(path: &str) -> Option<MwFile> {
+    let (dir, file) = match path.rfind('/') {
+        Some(i) => (&path[..=i], &path[i + 1..]),
+        None => ("", path),
+    };
+    let (stem, ext) = file.rsplit_once('.')?;
+    if !EXTS.contains(&ext) {
+        return None;
+    }
+    let kind = match stem {
+        "middleware" => Kind::Middleware,
+        "proxy" => Kind::Proxy,
+        _ => return None,
+    };
+    Some(MwFile { path: path.to_string(), kind, dir: dir.to_string(), ext: ext.to_string() })
+}
+
+fn has_dir(project: &Project, d: &str) -> bool {
+    project.paths().any(|p| p.starts_with(d) && p[d.len()..].starts_with('/'))
+}
+
+/// The folder Next loads middleware/proxy from: `""` (the app root) or `"src/"`; `None` when the
+/// project has neither a pages nor an app folder.
+pub fn home(project: &Project) -> Option<&'static str> {
+    let pages = if has_dir(project, "pages") {
+        Some("")
+    } else if has_dir(project, "src/pages") {
+        Some("src/")
+    } else {
+        None
+    };
+    let app = if has_dir(project, "app") {
+        Some("")
+    } else if has_dir(project, "src/app") {
+        Some("src/")
+    } else {
+        None
+    };
+    pages.or(app)
+}
+
+/// Middleware/proxy files at the convention level (`./` or `./src/`).
+pub fn convention_files(project: &Project) -> Vec<MwFile> {
+    project.paths().filter_map(classify).filter(|f| f.dir.is_empty() || f.dir == "src/").collect()
+}
+
+/// The middleware/proxy files Next actually loads (those in [`home`]); when the project shows no
+/// pages/app folder, both convention levels.
+pub fn loaded_files(project: &Project) -> Vec<MwFile> {
+    let h = home(project);
+    convention_files(project).into_iter().filter(|f| h.map_or(true, |h| f.dir == h)).collect()
+}
+
+/// The Next major version, when known.
+pub fn next_major(project: &Project) -> Option<u32> {
+    project.facts.next_version.map(|v| v.0)
+}
+
+/// Whether the project runs Next >= 16. Unknown versions count as 16 only for a `proxy` file
+/// (which only Next 16 loads), so version-dependent claims are never made on a guess.
+pub fn is_next16(project: &Project, f: &MwFile) -> bool {
+    match next_major(project) {
+        Some(m) => m >= 16,
+        None => f.kind == Kind::Proxy,
+    }
+}
+
+/// What an export binds.
+#[derive(Clone, Debug)]
+pub enum ExportVal<'a> {
+    /// `export default <expr>`, `export const x = <expr>`.
+    Expr(&'a Expr),
+    /// `export function x() {}`, `export default function () {}`.
+    Fn(&'a Function),
+    /// `export { orig as x } from "src"`.
+    ReExport { src: String, orig: String },
+    /// `export { local as x }` (no source).
+    Local(String),
+    /// `export const { key: x } = init`.
+    Destructured { key: String, init: Option<&'a Expr> },
+    /// Anything else (classes, TS declarations, `let` without init…).
+    Other,
+}
+
+#[derive(Clone, Debug)]
+pub struct Export<'a> {
+    /// The exported name (`default` for the default export).
+    pub name: String,
+    /// The whole export statement.
+    pub stmt: Span,
+    /// The span of the exported name as written (the identifier to rename), if any.
+    pub name_span: Option<Span>,
+    /// For `export { a }` without `as`: the specifier's span (renaming needs `a as b`).
+    pub bare_spec: Option<Span>,
+    pub val: ExportVal<'a>,
+}
+
+fn export_name_str(n: &ModuleExportName) -> String {
+    match n {
+        ModuleExportName::Ident(i) => i.sym.to_string(),
+        ModuleExportName::Str(s) => s.value.as_str().unwrap_or("").to_string(),
+    }
+}
+
+/// The module's value exports (type-only exports left out).
+pub fn exports(p: &Parsed) -> Vec<Export<'_>> {
+    let mut out = Vec::new();
+    for item in &p.module.body {
+        let ModuleItem::ModuleDecl(decl) = item else { continue };
+        match decl {
+            ModuleDecl::ExportDefaultExpr(e) => out.push(Export { name: "default".into(), stmt: e.span, name_span: None, bare_spec: None, val: ExportVal::Expr(&e.expr) }),
+            ModuleDecl::ExportDefaultDecl(d) => {
+                let val = match &d.decl {
+                    DefaultDecl::Fn(f) => ExportVal::Fn(&f.function),
+                    _ => ExportVal::Other,
+                };
+                out.push(Export { name: "default".into(), stmt: d.span, name_span: None, bare_spec: None, val });
+            }
+            ModuleDecl::ExportDecl(e) => match &e.decl {
+                Decl::Fn(f) => out.push(Export { name: f.ident.sym.to_string(), stmt: e.span, name_span: Some(f.ident.span), bare_spec: None, val: ExportVal::Fn(&f.function) }),
+                Decl::Var(v) => {
+                    for d in &v.decls {
+                        match &d.name {
+                            Pat::Ident(i) => out.push(Export {
+                                name: i.id.sym.to_string(),
+                                stmt: e.span,
+                                name_span: Some(i.id.span),
+                                bare_spec: None,
+                                val: d.init.as_deref().map_or(ExportVal::Other, ExportVal::Expr),
+                            }),
+                            Pat::Object(o) => {
+                                for prop in &o.props {
+                                    match prop {
+                                        ObjectPatProp::KeyValue(kv) => {
+                                            if let (PropName::Ident(k), Pat::Ident(v)) = (&kv.key, &*kv.value) {
+                                                out.push(Export {
+                                                    name: v.id.sym.to_string(),
+                                                    stmt: e.span,
+                                                    name_span: Some(v.id.span),
+                                                    bare_spec: None,
+                                                    val: ExportVal::Destructured { key: k.sym.to_string(), init: d.init.as_deref() },
+                                                });
+                                            }
+                                        }
+                                        ObjectPatProp::Assign(a) => out.push(Export {
+                                            name: a.key.sym.to_string(),
+                                            stmt: e.span,
+                                            name_span: Some(a.key.span),
+                                            bare_spec: None,
+                                            val: ExportVal::Destructured { key: a.key.sym.to_string(), init: d.init.as_deref() },
+                                        }),
+                                        ObjectPatProp::Rest(_) => {}
+                                    }
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                Decl::Class(c) => out.push(Export { name: c.ident.sym.to_string(), stmt: e.span, name_span: Some(c.ident.span), bare_spec: None, val: ExportVal::Other }),
+                _ => {}
+            },
+            ModuleDecl::ExportNamed(n) => {
+                if n.type_only {
+                    continue;
+                }
+                let src = n.src.as_ref().map(|s| s.value.as_str().unwrap_or("").to_string());
+                for s in &n.specifiers {
+                    let ExportSpecifier::Named(ns) = s else { continue };
+                    if ns.is_type_only {
+                        continue;
+                    }
+                    let orig = export_name_str(&ns.orig);
+                    let (name, name_span, bare) = match &ns.exported {
+                        Some(x) => (export_name_str(x), Some(x.span()), None),
+                        None => (orig.clone(), Some(ns.orig.span()), Some(ns.span)),
+                    };
+                    let val = match &src {
+                        Some(src) => ExportVal::ReExport { src: src.clone(), orig },
+                        None => ExportVal::Local(orig),
+                    };
+                    out.push(Export { name, stmt: n.span, name_span, bare_spec: bare, val });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The export Next runs for a file of this kind (`proxy`/`middleware` first, then `default`).
+pub fn running_export<'a, 'b>(exps: &'b [Export<'a>], kind: Kind) -> Option<&'b Export<'a>> {
+    exps.iter().find(|e| e.name == kind.export_name()).or_else(|| exps.iter().find(|e| e.name == "default"))
+}
+
+/// Edits renaming the export `from` to `to` (`export function from`, `export const from`,
+/// `export { x as from }`, `export { from }`). `None` for forms it does not handle (destructured
+/// exports) or when the new name is already taken.
+pub fn rename_export(p: &Parsed, text: &str, exp: &Export, to: &str) -> Option<Vec<Edit>> {
+    let names = crate::ast::top_level_names(p);
+    match &exp.val {
+        ExportVal::Destructured { .. } => None,
+        ExportVal::ReExport { .. } | ExportVal::Local(_) => {
+            if exp.bare_spec.is_some() {
+                // `export { middleware }` -> `export { middleware as proxy }`
+                let name_span = exp.name_span?;
+                return Some(vec![Edit::insert(p.hi(name_span), format!(" as {to}"))]);
+            }
+            let span = exp.name_span?;
+            Some(vec![Edit::replace(p.lo(span), p.hi(span), to)])
+        }
+        ExportVal::Fn(_) | ExportVal::Expr(_) | ExportVal::Other => {
+            let span = exp.name_span?;
+            if names.iter().any(|n| n == to) || crate::ast::ident_refs(&p.module).iter().any(|(n, _)| n == to) {
+                return None;
+            }
+            let from = &text[p.range(span)];
+            // The declaration and every reference to the binding.
+            let mut edits: Vec<Edit> = crate::ast::ident_refs(&p.module)
+                .into_iter()
+                .filter(|(n, _)| n == from)
+                .map(|(_, s)| Edit::replace(p.lo(s), p.hi(s), to))
+                .collect();
+            if !edits.iter().any(|e| e.start == p.lo(span)) {
+                edits.push(Edit::replace(p.lo(span), p.hi(span), to));
+            }
+            // A property shorthand `{ middleware }` would change its key: leave those files alone.
+            if text.contains(&format!("{{ {from} }}")) || text.contains(&format!("{{{from}}}")) {
+                return None;
+            }
+            edits.sort_by_key(|e| e.start);
+            edits.dedup();
+            Some(edits)
+        }
+    }
+}
+
+/// `export const config = { ... }`: the statement and the object.
+pub fn config_object(p: &Parsed) -> Option<(Span, &ObjectLit)> {
+    for item in &p.module.body {
+        let ModuleItem::ModuleDecl(ModuleDecl::ExportDecl(e)) = item else { continue };
+        let Decl::Var(v) = &e.decl else { continue };
+        for d in &v.decls {
+            if let Pat::Ident(i) = &d.name {
+                if &*i.id.sym == "config" {
+                    let mut init = d.init.as_deref()?;
+                    // `{ ... } satisfies Config` / `as const`
+                    loop {
+                        match init {
+                            Expr::TsSatisfies(s) => init = &s.expr,
+                            Expr::TsAs(s) => init = &s.expr,
+                            Expr::TsConstAssertion(s) => init = &s.expr,
+                            Expr::Paren(s) => init = &s.expr,
+                            _ => break,
+                        }
+                    }
+                    if let Expr::Object(o) = init {
+                        return Some((e.span, o));
+                    }
+                    return None;
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Whether the module exports `config` in any form (so a missing `export const config = {}` really
+/// means no config).
+pub fn exports_config(exps: &[Export]) -> bool {
+    exps.iter().any(|e| e.name == "config")
+}
+
+pub fn prop_key(k: &PropName) -> Option<String> {
+    match k {
+        PropName::Ident(i) => Some(i.sym.to_string()),
+        PropName::Str(s) => s.value.as_str().map(|s| s.to_string()),
+        _ => None,
+    }
+}
+
+/// The `key: value` property of an object literal, with its index.
+pub fn find_prop<'a>(o: &'a ObjectLit, key: &str) -> Option<(usize, &'a KeyValueProp)> {
+    o.props.iter().enumerate().find_map(|(i, p)| match p {
+        PropOrSpread::Prop(p) => match &**p {
+            Prop::KeyValue(kv) if prop_key(&kv.key).as_deref() == Some(key) => Some((i, kv)),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// Whether a property (shorthand, method or key-value) with this key exists.
+pub fn has_prop(o: &ObjectLit, key: &str) -> bool {
+    o.props.iter().any(|p| match p {
+        PropOrSpread::Prop(p) => match &**p {
+            Prop::KeyValue(kv) => prop_key(&kv.key).as_deref() == Some(key),
+            Prop::Shorthand(i) => &*i.sym == key,
+            Prop::Method(m) => prop_key(&m.key).as_deref() == Some(key),
+            _ => false,
+        },
+        _ => false,
+    })
+}
+
+/// Strip TS wrappers and parentheses.
+pub fn unwrap_expr(mut e: &Expr) -> &Expr {
+    loop {
+        match e {
+            Expr::TsSatisfies(s) => e = &s.expr,
+            Expr::TsAs(s) => e = &s.expr,
+            Expr::TsConstAssertion(s) => e = &s.expr,
+            Expr::TsNonNull(s) => e = &s.expr,
+            Expr::Paren(s) => e = &s.expr,
+            _ => return e,
+        }
+    }
+}
+
+/// A string literal's value (also a template literal without expressions).
+pub fn str_value(e: &Expr) -> Option<String> {
+    match unwrap_expr(e) {
+        Expr::Lit(Lit::Str(s)) => s.value.as_str().map(String::from),
+        Expr::Tpl(t) if t.exprs.is_empty() && t.quasis.len() == 1 => t.quasis[0].cooked.as_ref().and_then(|c| c.as_str()).map(String::from),
+        _ => None,
+    }
+}
