@@ -59,9 +59,13 @@ const GENERATORS: &[(&str, &str)] = &[
     ("/dev/urandom", "/dev/urandom"),
     ("uuidgen", "uuidgen"),
     ("randomuuid", "randomUUID"),
-    ("auth secret", "npx auth secret"),
-    ("auth@latest secret", "npx auth secret"),
-    ("secrets.token_", "secrets.token_*"),
+    ("npx auth secret", "npx auth secret"),
+    ("npx auth@latest secret", "npx auth secret"),
+    ("bunx auth secret", "npx auth secret"),
+    ("dlx auth secret", "npx auth secret"),
+    ("secrets.token_hex(", "secrets.token_hex"),
+    ("secrets.token_urlsafe(", "secrets.token_urlsafe"),
+    ("secrets.token_bytes(", "secrets.token_bytes"),
     ("pwgen", "pwgen"),
 ];
 
@@ -135,7 +139,7 @@ impl Rule for SecretRotatedInCi {
                         continue;
                     }
                     let lower = l.text.to_ascii_lowercase();
-                    let Some((at, glen, label)) = GENERATORS.iter().find_map(|(g, label)| lower.find(g).map(|at| (at, g.len(), *label))) else { continue };
+                    let Some((at, glen, label)) = GENERATORS.iter().find_map(|(g, label)| lower.find(g).map(|at| (at, g.trim_end_matches('(').len(), *label))) else { continue };
                     let step = job.steps.iter().find(|s| s.contains(&i)).cloned().unwrap_or(i..i + 1);
                     let step_text: String = ls[step].iter().map(|l| l.text).collect::<Vec<_>>().join("\n");
                     let key = if label == "npx auth secret" {
