@@ -121,7 +121,7 @@ build_app() { # build_app NAME
   fi
   echo "$hash" >"$dir/.doctor-hash"
 }
-for app in v5 v5-proxy v5-trailing-slash v4 v4-secure-cookies v4-cookie-domain; do build_app "$app"; done
+for app in v5 v5-proxy v5-trailing-slash v4 v4-withauth v4-secure-cookies v4-cookie-domain; do build_app "$app"; done
 
 # --- 4. servers ------------------------------------------------------------------------------
 free_port() {
@@ -339,6 +339,10 @@ expect "v4 healthy (NEXTAUTH_SECRET, NEXTAUTH_URL)" "" 0 -- --url "$(URL)"
 expect "v4 running, --project depends on v5" "D009" 1 -- --url "$(URL)" --project tests/doctor/apps/v5
 sample d009 -- --url "$(URL)" --project tests/doctor/apps/v5
 expect_no_secret "v4 healthy: no secret or cookie value printed" -- --url "$(URL)"
+stop_server
+
+start_server v4-withauth NEXTAUTH_SECRET=$SECRET NEXTAUTH_URL=http://localhost:@PORT@
+expect "v4 withAuth on every path (it skips /api/auth itself)" "" 0 -- --url "$(URL)"
 stop_server
 
 start_server v4 NEXTAUTH_URL=http://localhost:@PORT@
