@@ -365,7 +365,7 @@ impl Guard<'_> {
     }
 
     fn project_module(&self, src: &str) -> bool {
-        !src.starts_with("next-auth") && !src.starts_with("@auth/") && (src.starts_with('.') || self.project.facts.alias.as_ref().map_or(false, |a| src.starts_with(&a.prefix)) || src.starts_with("@/") || src.starts_with("~/"))
+        mw::is_project_module(self.project, src)
     }
 
     /// Local names bound to a v5 `auth` function.
@@ -457,7 +457,8 @@ impl Guard<'_> {
     /// A hand-written function: reported when it reads the session and redirects, path-blind.
     fn custom(&self, span: Span) -> Option<(String, bool)> {
         let code = &self.text[self.p.range(span)];
-        let reads = code.contains("getToken") || code.contains("session") || code.contains("auth(") || code.contains(".auth") || code.contains("token");
+        // Session evidence only: an API-key or CSRF check is not a sign-in check.
+        let reads = ["getToken", "session", "auth(", ".auth", "next-auth", "authjs"].iter().any(|w| code.contains(w));
         (reads && blocks(code) && !path_aware(code)).then(|| ("its sign-in check".to_string(), code.contains("redirect")))
     }
 

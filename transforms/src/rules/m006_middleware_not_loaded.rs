@@ -8,14 +8,16 @@ use swc_core::ecma::ast::*;
 declare_rule! {
     /// ## What it does
     /// Finds a `middleware`/`proxy` file that Next never loads: at the app root while the app lives
-    /// in `src/app` (or under `src/` while it lives in `app/`), or inside the `app` folder itself.
+    /// in `src/app` (or under `src/` while it lives in `app/`), inside the `app` folder itself, or a
+    /// `proxy` file on Next < 16.
     ///
     /// ## Why is this bad?
     /// Next lists only the files directly inside the folder that holds `pages/` (else `app/`), and
     /// looks for those folders at the root before `src/` (`next/dist/build/index.js`: `rootDir =
     /// join(pagesDir || appDir, "..")`, `isAtConventionLevel`; `next/dist/lib/find-pages-dir.js`).
     /// A middleware anywhere else is silently ignored: no error, no warning, and every route it
-    /// was written to protect is open.
+    /// was written to protect is open. Before Next 16 the only name is `middleware`
+    /// (`MIDDLEWARE_FILENAME`; `PROXY_FILENAME` is new in 16, `next/dist/lib/constants.js`).
     ///
     /// ## Example
     /// ```text
@@ -32,7 +34,8 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// Safe: the file moves unchanged to where Next looks for it, relative imports recomputed for
-    /// the new folder (alias imports stay as written). Behaviour changes only where it was broken:
+    /// the new folder (alias imports stay as written); a `proxy` file on Next < 16 becomes
+    /// `middleware.<ext>` with its `proxy` export renamed. Behaviour changes only where it was broken:
     /// the protection the file describes starts to run. No fix when a middleware/proxy file already
     /// sits where Next looks (the diagnostic says which one runs), or when a relative import
     /// cannot be resolved.
@@ -52,6 +55,7 @@ impl Rule for MiddlewareNotLoaded {
 
     fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
         let Some(home) = mw::home(project) else { return };
+        self.proxy_before_16(project, out);
         let app_dirs = ["app/", "src/app/"];
         let misplaced: Vec<mw::MwFile> = project
             .paths()
@@ -98,6 +102,53 @@ impl Rule for MiddlewareNotLoaded {
                 ))),
                 None => out.push(d.with_note(format!("Move it to `{target}` and fix its relative imports."))),
             }
+        }
+    }
+}
+
+impl MiddlewareNotLoaded {
+    /// `proxy.ts` on Next < 16: the convention does not exist there (Next 15 looks only for
+    /// `middleware`), so the file is never loaded. It becomes `middleware.<ext>` exporting
+    /// `middleware`.
+    fn proxy_before_16(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+        let Some(major) = mw::next_major(project) else { return };
+        if major >= 16 {
+            return;
+        }
+        let loaded = mw::home_files(project);
+        for f in loaded.iter().filter(|f| f.kind == mw::Kind::Proxy) {
+            let Some(text) = project.text(&f.path) else { continue };
+            let Some(p) = project.parsed(&f.path) else { continue };
+            let target = format!("{}middleware.{}", f.dir, f.ext);
+            let d = Diagnostic::new(
+                &Self::META,
+                &f.path,
+                0,
+                first_line_end(text),
+                format!("`{}` is never loaded: Next {major} knows only `middleware` files (`proxy` arrived in Next 16), so nothing it checks runs and the routes it protects are open", f.path),
+            );
+            if let Some(m) = loaded.iter().find(|o| o.kind == mw::Kind::Middleware) {
+                out.push(d.with_note(format!("`{}` is the file Next runs: merge this one into it and delete `{}`.", m.path, f.path)));
+                continue;
+            }
+            let exps = mw::exports(&p);
+            let mut edits = Vec::new();
+            if let Some(e) = exps.iter().find(|e| e.name == "proxy") {
+                match mw::rename_export(&p, text, e, "middleware") {
+                    Some(r) if !exps.iter().any(|e| e.name == "middleware") => edits = r,
+                    _ => {
+                        out.push(d.with_note(format!("Rename it to `{target}` and its `proxy` export to `middleware`.")));
+                        continue;
+                    }
+                }
+            }
+            let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+            let content = edit::apply(text, &edits, eol);
+            out.push(d.with_fix(Fix::new(
+                Safety::Safe,
+                format!("Rename `{}` to `{target}` and export `middleware`", f.path),
+                vec![Change::Create { file: target.clone(), content }, Change::Delete { file: f.path.clone() }],
+            )));
         }
     }
 }

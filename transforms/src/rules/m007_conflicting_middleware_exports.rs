@@ -64,6 +64,9 @@ impl Rule for ConflictingMiddlewareExports {
             };
             let described = describe(default);
             if let Some(named) = exps.iter().find(|e| e.name == runs) {
+                if same_function(default, named) {
+                    continue;
+                }
                 let span = named.name_span.unwrap_or(named.stmt);
                 out.push(
                     Diagnostic::new(
@@ -116,4 +119,21 @@ fn describe(e: &mw::Export) -> String {
         },
         _ => "the default function".into(),
     }
+}
+
+/// `export default middleware` beside `export … middleware`: one function under two names.
+fn same_function(default: &mw::Export, named: &mw::Export) -> bool {
+    let default_local = match &default.val {
+        ExportVal::Expr(x) => match mw::unwrap_expr(x) {
+            swc_core::ecma::ast::Expr::Ident(i) => Some(i.sym.to_string()),
+            _ => None,
+        },
+        ExportVal::Local(l) => Some(l.clone()),
+        _ => None,
+    };
+    let named_local = match &named.val {
+        ExportVal::Local(l) => l.clone(),
+        _ => named.name.clone(),
+    };
+    default_local.as_deref() == Some(named_local.as_str())
 }

@@ -67,7 +67,7 @@ impl Rule for ServerSessionInMiddleware {
             }
             let Some(p) = project.parsed(&f.path) else { continue };
             let gss = ast::local_name(&p, &["next-auth", "next-auth/next"], "getServerSession");
-            let auth = auth_names(&p);
+            let auth = auth_names(project, &p);
             let mut v = Finder { gss: gss.as_deref(), auth: &auth, hits: vec![], awaited: vec![], tested: vec![], assigned: vec![], awaited_names: vec![] };
             p.module.visit_with(&mut v);
             let v4 = project.facts.auth_major != Some(5);
@@ -116,10 +116,10 @@ impl Rule for ServerSessionInMiddleware {
 
 /// Local names bound to a v5 `auth`: imported as `auth` from the project's own module, or
 /// destructured from `NextAuth(…)` in this file.
-fn auth_names(p: &Parsed) -> Vec<String> {
+fn auth_names(project: &Project, p: &Parsed) -> Vec<String> {
     let mut out: Vec<String> = ast::imports(p)
         .into_iter()
-        .filter(|i| i.src.starts_with('.') || i.src.starts_with('@') && !i.src.starts_with("@auth/") || i.src.starts_with('~'))
+        .filter(|i| mw::is_project_module(project, &i.src))
         .flat_map(|i| i.specs)
         .filter(|s| s.imported == "auth" && !s.type_only)
         .map(|s| s.local)

@@ -90,11 +90,18 @@ pub fn convention_files(project: &Project) -> Vec<MwFile> {
     project.paths().filter_map(classify).filter(|f| f.dir.is_empty() || f.dir == "src/").collect()
 }
 
-/// The middleware/proxy files Next actually loads (those in [`home`]); when the project shows no
-/// pages/app folder, both convention levels.
-pub fn loaded_files(project: &Project) -> Vec<MwFile> {
+/// The middleware/proxy files at the folder Next loads them from (see [`home`]); when the project
+/// shows no pages/app folder, both convention levels.
+pub fn home_files(project: &Project) -> Vec<MwFile> {
     let h = home(project);
     convention_files(project).into_iter().filter(|f| h.map_or(true, |h| f.dir == h)).collect()
+}
+
+/// The middleware/proxy files Next actually loads: [`home_files`], without `proxy` files on a
+/// Next known to be older than 16 (which has no proxy convention).
+pub fn loaded_files(project: &Project) -> Vec<MwFile> {
+    let old = next_major(project).is_some_and(|m| m < 16);
+    home_files(project).into_iter().filter(|f| !(old && f.kind == Kind::Proxy)).collect()
 }
 
 /// The Next major version, when known.
@@ -369,5 +376,17 @@ pub fn str_value(e: &Expr) -> Option<String> {
         Expr::Lit(Lit::Str(s)) => s.value.as_str().map(String::from),
         Expr::Tpl(t) if t.exprs.is_empty() && t.quasis.len() == 1 => t.quasis[0].cooked.as_ref().and_then(|c| c.as_str()).map(String::from),
         _ => None,
+    }
+}
+
+/// Whether an import source points into the project (relative, or through the path alias), not
+/// at a package such as `next-auth` or `@clerk/nextjs`.
+pub fn is_project_module(project: &Project, src: &str) -> bool {
+    if src.starts_with("./") || src.starts_with("../") {
+        return true;
+    }
+    match &project.facts.alias {
+        Some(a) => src.starts_with(a.prefix.as_str()),
+        None => src.starts_with("@/") || src.starts_with("~/"),
     }
 }
