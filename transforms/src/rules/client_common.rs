@@ -148,8 +148,3 @@ pub fn indent_at(text: &str, pos: usize) -> &str {
 pub fn within(inner: Span, outer: Span) -> bool {
     outer.lo <= inner.lo && inner.hi <= outer.hi
 }
-
-/// The span of a statement.
-pub fn stmt_span(s: &Stmt) -> Span {
-    s.span()
-}
