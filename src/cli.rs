@@ -34,6 +34,8 @@ pub enum Command {
     Init(InitArgs),
     /// Find Auth.js mistakes and rewrite them in place, showing every diff first.
     Fix(FixArgs),
+    /// Report findings only (no diffs, nothing written); exit 1 when an error-level finding remains.
+    Check(CheckArgs),
     /// List every rule: code, name, fix safety, one line.
     Rules(RulesArgs),
     /// Print the documentation of one rule (by code or name).
@@ -72,6 +74,46 @@ pub struct FixArgs {
     /// Also apply unsafe fixes (they change behaviour the user may rely on).
     #[arg(long = "unsafe")]
     pub unsafe_fixes: bool,
+    /// Report format (with --dry-run; plain runs always print for humans).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    #[command(flatten)]
+    pub selection: Selection,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// The project (or monorepo) to scan.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    #[command(flatten)]
+    pub selection: Selection,
+}
+
+/// Which rules run; overrides `authfix.toml`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct Selection {
+    /// Only these rules (codes, names, or code prefixes such as `M`), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Skip these rules (codes, names, or prefixes), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum OutputFormat {
+    /// Findings with code frames, for people.
+    #[default]
+    Human,
+    /// A stable JSON document (see docs/json-schema.md).
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…`).
+    Github,
 }
 
 #[derive(Args, Debug)]

@@ -1,92 +1,137 @@
-//! `authfix fix`: scan, report every finding with a code frame, then the review flow.
-use crate::cli::FixArgs;
-use crate::project::{self, App};
-use crate::review::{self, FileChange, BOLD, CYAN, DIM, GREEN, RED, YELLOW};
-use authfix_transforms::edit::line_col;
-use authfix_transforms::engine::{self, Decision, FixOptions, Status};
-use authfix_transforms::{rules, Project, Severity};
-use std::io::Write;
-use std::path::PathBuf;
+//! `authfix fix` and `authfix check`.
+use crate::analyze::{self, AppResult, Mode};
+use crate::cli::{CheckArgs, FixArgs, OutputFormat, Selection};
+use crate::config;
+use crate::project::{self, App, Scan};
+use crate::report::{self, Report};
+use crate::review::{self, FileChange, BOLD};
+use authfix_transforms::engine::{Decision, FixOptions, Preview};
+use authfix_transforms::{Diagnostic, Severity};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
-/// A code frame: the line before, the line, and a caret under the range.
-pub fn code_frame(text: &str, start: usize, end: usize) -> String {
-    let (line, col) = line_col(text, start);
-    let lines: Vec<&str> = text.lines().collect();
-    let width = (line + 1).to_string().len();
-    let mut out = String::new();
-    let first = line.saturating_sub(2).max(1);
-    for n in first..=line {
-        let l = lines.get(n - 1).copied().unwrap_or("");
-        out.push_str(&format!("{DIM}{n:>width$} |{DIM:#} {}\n", l.trim_end_matches('\r')));
+/// Scan PATH and resolve the rule selection; `Err(exit code)` after printing why.
+fn prepare(path: &Path, selection: &Selection) -> Result<(Scan, config::Resolved, PathBuf), i32> {
+    let (cfg, _) = config::load(path).map_err(|e| {
+        anstream::eprintln!("authfix: {e}");
+        2
+    })?;
+    let resolved = config::resolve(&cfg, selection).map_err(|e| {
+        anstream::eprintln!("authfix: {e}");
+        2
+    })?;
+    let scan = project::scan(path).map_err(|e| {
+        anstream::eprintln!("authfix: {e:#}");
+        2
+    })?;
+    if scan.apps.is_empty() {
+        anstream::eprintln!("authfix: no Next.js app under {} (no package.json that depends on next)", path.display());
+        return Err(2);
     }
-    let l = lines.get(line - 1).copied().unwrap_or("");
-    let seg_len = text[start..end.min(text.len())].lines().next().map_or(1, |s| s.chars().count()).max(1);
-    let avail = l.chars().count().saturating_sub(col - 1).max(1);
-    let lead: String = l.chars().take(col - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
-    out.push_str(&format!("{DIM}{:>width$} |{DIM:#} {lead}{RED}{}{RED:#}\n", "", "^".repeat(seg_len.min(avail))));
-    out
+    let root = path.canonicalize().unwrap_or(path.to_path_buf());
+    Ok((scan, resolved, root))
 }
 
-/// 32 bytes from the OS CSPRNG, base64: the secret a fix may write into `.env.local`.
-pub fn fresh_secret() -> String {
-    use base64::Engine;
-    let mut buf = [0u8; 32];
-    getrandom::fill(&mut buf).expect("the OS random number generator is unavailable");
-    base64::engine::general_purpose::STANDARD.encode(buf)
+/// A progress line on terminals for runs that take more than a moment; nothing when piped.
+fn progress(files: usize) -> indicatif::ProgressBar {
+    let pb = indicatif::ProgressBar::hidden();
+    if std::io::stderr().is_terminal() {
+        let shown = pb.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(1500));
+            if !shown.is_finished() {
+                shown.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                shown.set_style(indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}").unwrap());
+                shown.set_message(format!("checking {files} files"));
+                shown.enable_steady_tick(std::time::Duration::from_millis(120));
+            }
+        });
+    }
+    pb
 }
 
-fn build_project(app: &App) -> Project {
-    let mut facts = app.facts.clone();
-    facts.fresh_secret = Some(fresh_secret());
-    let mut p = Project::new(facts);
-    for (path, f) in &app.files {
-        p.set_file(path.clone(), f.text.clone());
+fn render(format: OutputFormat, r: &Report) -> String {
+    match format {
+        OutputFormat::Human => report::human::render(r),
+        OutputFormat::Json => report::json::render(r),
+        OutputFormat::Sarif => report::sarif::render(r),
+        OutputFormat::Github => report::github::render(r),
     }
-    p
+}
+
+fn print_problems(r: &Report) {
+    for (path, reason) in r.problems() {
+        anstream::eprintln!("{}skipped{} {path}: {reason}", review::YELLOW.render(), review::YELLOW.render_reset());
+    }
+}
+
+pub fn check(args: &CheckArgs) -> i32 {
+    let (scan, resolved, _) = match prepare(&args.path, &args.selection) {
+        Ok(x) => x,
+        Err(c) => return c,
+    };
+    let pb = progress(scan.apps.iter().map(|a| a.files.len()).sum());
+    let results = analyze::run(&scan, &resolved.rules, Mode::Check, &resolved.severity);
+    pb.finish_and_clear();
+    let r = Report { apps: &scan.apps, results: &results, skipped: &scan.skipped, check: true };
+    let mut out = anstream::stdout();
+    let _ = out.write_all(render(args.format, &r).as_bytes());
+    if args.format == OutputFormat::Human {
+        print_problems(&r);
+    }
+    let errors = r.items().iter().any(|i| i.diag.severity == Severity::Error);
+    if errors || !r.problems().is_empty() {
+        1
+    } else {
+        0
+    }
+}
+
+fn changes_of(apps: &[App], results: &[AppResult]) -> (Vec<FileChange>, Vec<review::FileDeletion>) {
+    let mut changes = Vec::new();
+    let mut deletions = Vec::new();
+    for (app, r) in apps.iter().zip(results) {
+        for (path, _) in &r.outcome.deleted {
+            let loaded = &app.files[path];
+            deletions.push(review::FileDeletion { rel: PathBuf::from(format!("{}{}", app.prefix, path)), old: loaded.original(), secrets: r.secrets.clone() });
+        }
+        for (path, fr) in &r.outcome.changed {
+            let loaded = app.files.get(path);
+            let bom = if loaded.map_or(false, |f| f.bom) { "\u{feff}" } else { "" };
+            changes.push(FileChange {
+                rel: PathBuf::from(format!("{}{}", app.prefix, path)),
+                old: loaded.map(|f| f.original()),
+                new: format!("{bom}{}", fr.new),
+                secrets: r.secrets.clone(),
+            });
+        }
+    }
+    (changes, deletions)
 }
 
 pub fn run(args: &FixArgs) -> i32 {
-    let scan = match project::scan(&args.path) {
-        Ok(s) => s,
-        Err(e) => {
-            anstream::eprintln!("authfix: {e:#}");
-            return 2;
-        }
-    };
-    if scan.apps.is_empty() {
-        anstream::eprintln!("authfix: no Next.js app under {} (no package.json that depends on next)", args.path.display());
+    if args.format != OutputFormat::Human && !args.review.dry_run {
+        anstream::eprintln!("authfix: --format {:?} goes with --dry-run (or use `authfix check --format …`)", args.format);
         return 2;
     }
-    let root = args.path.canonicalize().unwrap_or(args.path.clone());
-    let diff_only = args.review.diff;
-    let mut out = anstream::stdout();
-    let mut err = anstream::stderr();
-    let rules = rules::all();
+    let (scan, resolved, root) = match prepare(&args.path, &args.selection) {
+        Ok(x) => x,
+        Err(c) => return c,
+    };
     let opts = FixOptions { unsafe_fixes: args.unsafe_fixes };
-    let mut changes: Vec<FileChange> = Vec::new();
-    let mut deletions: Vec<review::FileDeletion> = Vec::new();
-    let mut problems = 0usize;
-    let (mut n_err, mut n_warn, mut n_fixable, mut n_unsafe) = (0, 0, 0, 0);
-    let mut apply_all = !args.review.interactive;
-    let mut quit = false;
-    for s in &scan.skipped {
-        let _ = writeln!(err, "{YELLOW}skipped{YELLOW:#} {}: {}", s.path, s.reason);
-        problems += 1;
-    }
-    for app in &scan.apps {
-        if quit {
-            break;
-        }
-        let project = build_project(app);
-        let secrets = authfix_transforms::secrets::collect(&project);
-        let m = |s: &str| authfix_transforms::secrets::mask(s, &secrets);
-        let mut decide = |d: &authfix_transforms::Diagnostic, previews: &[engine::Preview]| -> Decision {
+    let results = if args.review.interactive {
+        let mut apply_all = false;
+        let mut decide = |app: &App, d: &Diagnostic, previews: &[Preview]| -> Decision {
             if apply_all {
                 return Decision::Apply;
             }
             let mut o = anstream::stdout();
             let fx = d.fix.as_ref().unwrap();
             let _ = writeln!(o, "\n{BOLD}{} {}{}{BOLD:#}: {}", d.code, app.prefix, d.file, fx.title);
+            let secrets = {
+                let p = analyze::build_project(app);
+                authfix_transforms::secrets::collect(&p)
+            };
             for p in previews {
                 let c = FileChange { rel: PathBuf::from(format!("{}{}", app.prefix, p.file)), old: p.old.clone(), new: p.new.clone(), secrets: secrets.clone() };
                 let _ = write!(o, "{}", review::coloured_diff(&c));
@@ -102,84 +147,37 @@ pub fn run(args: &FixArgs) -> i32 {
                 _ => Decision::Quit,
             }
         };
-        let (outcome, _) = engine::run(project, &rules, &opts, &mut decide);
-        quit = outcome.quit;
-        for (path, e) in &outcome.unparsable {
-            let text = &app.files[path].text;
-            let (l, c) = line_col(text, e.offset);
-            let _ = writeln!(err, "{YELLOW}skipped{YELLOW:#} {}{path}: does not parse ({} at {l}:{c}); left untouched", app.prefix, e.message);
-            problems += 1;
+        analyze::run(&scan, &resolved.rules, Mode::Interactive(opts, &mut decide), &resolved.severity)
+    } else {
+        let pb = progress(scan.apps.iter().map(|a| a.files.len()).sum());
+        let r = analyze::run(&scan, &resolved.rules, Mode::FixAll(opts), &resolved.severity);
+        pb.finish_and_clear();
+        r
+    };
+    let r = Report { apps: &scan.apps[..results.len()], results: &results, skipped: &scan.skipped, check: false };
+    let (changes, deletions) = changes_of(&scan.apps, &results);
+    let mut out = anstream::stdout();
+    for (app, res) in scan.apps.iter().zip(&results) {
+        for dr in &res.outcome.dropped {
+            anstream::eprintln!("{}dropped{} {} fix in {}{}: {}", review::RED.render(), review::RED.render_reset(), dr.code, app.prefix, dr.file, dr.reason);
         }
-        for f in &outcome.findings {
-            let d = &f.diagnostic;
-            match d.severity {
-                Severity::Error => n_err += 1,
-                Severity::Warning => n_warn += 1,
-            }
-            if diff_only {
-                continue;
-            }
-            let text = &app.files[&d.file].text;
-            let (l, c) = line_col(text, d.start);
-            let sev = match d.severity {
-                Severity::Error => format!("{RED}error{RED:#}"),
-                Severity::Warning => format!("{YELLOW}warning{YELLOW:#}"),
-            };
-            let _ = writeln!(out, "{BOLD}{}{}:{l}:{c}{BOLD:#} {sev}[{BOLD}{}{BOLD:#}] {}", app.prefix, d.file, d.code, m(&d.message));
-            let _ = write!(out, "{}", m(&code_frame(text, d.start, d.end)));
-            let status = match &f.status {
-                Status::Fixed => {
-                    n_fixable += 1;
-                    format!("{GREEN}fix{GREEN:#}: {}", d.fix.as_ref().map_or("applied with another fix".into(), |x| x.title.clone()))
-                }
-                Status::NeedsUnsafe => {
-                    n_unsafe += 1;
-                    format!("{YELLOW}unsafe fix{YELLOW:#} (run with --unsafe): {}", d.fix.as_ref().unwrap().title)
-                }
-                Status::NoFix => "no automatic fix".to_string(),
-                Status::Skipped => "fix skipped".to_string(),
-                Status::Dropped(r) => format!("{RED}fix dropped{RED:#}: {r}"),
-                Status::Remaining => "not fixed".to_string(),
-            };
-            let _ = writeln!(out, "  {CYAN}={CYAN:#} {status}");
-            if let Some(n) = &d.note {
-                let _ = writeln!(out, "  {CYAN}={CYAN:#} note: {}", m(n));
-            }
-            let _ = writeln!(out);
-        }
-        for dr in &outcome.dropped {
-            let _ = writeln!(err, "{RED}dropped{RED:#} {} fix in {}{}: {}", dr.code, app.prefix, dr.file, dr.reason);
-        }
-        if !outcome.converged {
-            let _ = writeln!(err, "{RED}warning{RED:#}: fixes in {} did not settle after {} passes; please report this", app.prefix, engine::MAX_PASSES);
-        }
-        for (path, _) in outcome.deleted {
-            let loaded = &app.files[&path];
-            deletions.push(review::FileDeletion { rel: PathBuf::from(format!("{}{}", app.prefix, path)), old: String::from_utf8_lossy(&loaded.raw).into_owned(), secrets: secrets.clone() });
-        }
-        for (path, fr) in outcome.changed {
-            let loaded = app.files.get(&path);
-            let bom = if loaded.map_or(false, |f| f.bom) { "\u{feff}" } else { "" };
-            changes.push(FileChange {
-                rel: PathBuf::from(format!("{}{}", app.prefix, path)),
-                old: loaded.map(|f| String::from_utf8_lossy(&f.raw).into_owned()),
-                new: format!("{bom}{}", fr.new),
-                secrets: secrets.clone(),
-            });
+        if !res.outcome.converged {
+            anstream::eprintln!("warning: fixes in {} did not settle; please report this", if app.prefix.is_empty() { "." } else { &app.prefix });
         }
     }
-    if !diff_only {
-        let files: usize = scan.apps.iter().map(|a| a.files.len()).sum();
-        let _ = writeln!(
-            out,
-            "{BOLD}Scanned {files} files in {} app(s): {n_err} error(s), {n_warn} warning(s); {n_fixable} fixable{}{BOLD:#}",
-            scan.apps.len(),
-            if n_unsafe > 0 { format!(", {n_unsafe} more with --unsafe") } else { String::new() }
-        );
-    }
-    let code = review::review_and_apply_all(&root, changes, deletions, &args.review, "authfix fix");
+    let code = if args.review.diff {
+        review::review_and_apply_all(&root, changes, deletions, &args.review, "authfix fix")
+    } else if args.format != OutputFormat::Human {
+        // Machine output with --dry-run: the document only; the exit code still says whether changes are pending.
+        let _ = out.write_all(render(args.format, &r).as_bytes());
+        if changes.is_empty() && deletions.is_empty() { 0 } else { 1 }
+    } else {
+        let _ = out.write_all(report::human::render(&r).as_bytes());
+        print_problems(&r);
+        review::review_and_apply_all(&root, changes, deletions, &args.review, "authfix fix")
+    };
+    let problems = r.problems().len();
     if problems > 0 {
-        let _ = writeln!(err, "{problems} file(s) could not be read or parsed (see above)");
         return code.max(1);
     }
     code

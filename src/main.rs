@@ -1,13 +1,19 @@
 //! authfix: find and fix Auth.js mistakes in Next.js apps.
+mod analyze;
 mod cli;
+mod config;
 mod doctor;
 mod fix;
 mod project;
+mod report;
 mod review;
 mod rules_cmd;
 mod scaffold;
 
 use clap::Parser;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let cli = cli::Cli::parse();
@@ -22,6 +28,7 @@ fn main() {
         cli::Command::Init(a) => scaffold::run_init(a, cli.color),
         cli::Command::Doctor(a) => doctor::run(a, cli.color),
         cli::Command::Fix(a) => run_big_stack(|| fix::run(a)),
+        cli::Command::Check(a) => run_big_stack(|| fix::check(a)),
         cli::Command::Rules(a) => rules_cmd::list(a.markdown),
         cli::Command::Explain(a) => rules_cmd::explain(&a.rule),
     };

@@ -19,11 +19,30 @@ pub struct App {
 }
 
 pub struct LoadedFile {
-    /// The exact bytes read, to check nothing changed on disk before writing.
-    pub raw: Vec<u8>,
     /// The text without BOM.
     pub text: String,
     pub bom: bool,
+}
+
+impl LoadedFile {
+    /// The exact content read (BOM included), to check nothing changed on disk before writing.
+    pub fn original(&self) -> String {
+        if self.bom {
+            format!("\u{feff}{}", self.text)
+        } else {
+            self.text.clone()
+        }
+    }
+}
+
+/// Read a file as UTF-8 text, splitting off a BOM.
+fn read_text(path: &Path) -> Result<LoadedFile, String> {
+    let raw = std::fs::read(path).map_err(|e| e.to_string())?;
+    let s = String::from_utf8(raw).map_err(|_| "not UTF-8 text".to_string())?;
+    Ok(match s.strip_prefix('\u{feff}') {
+        Some(t) => LoadedFile { text: t.to_string(), bom: true },
+        None => LoadedFile { text: s, bom: false },
+    })
 }
 
 /// A file that could not be read, with the reason.
@@ -167,22 +186,22 @@ pub fn scan(path: &Path) -> Result<Scan> {
             }
         })
         .collect();
-    for src in sources {
-        // The deepest app containing the file (apps are sorted deepest first).
-        let Some(app) = apps.iter_mut().find(|a| src.starts_with(&a.root)) else { continue };
-        let relp = rel(&app.root, &src);
-        match std::fs::read(&src) {
-            Ok(raw) => match String::from_utf8(raw.clone()) {
-                Ok(s) => {
-                    let (bom, text) = match s.strip_prefix('\u{feff}') {
-                        Some(t) => (true, t.to_string()),
-                        None => (false, s),
-                    };
-                    app.files.insert(relp, LoadedFile { raw, text, bom });
-                }
-                Err(_) => skipped.push(Skipped { path: format!("{}{}", app.prefix, relp), reason: "not UTF-8 text".into() }),
-            },
-            Err(e) => skipped.push(Skipped { path: format!("{}{}", app.prefix, relp), reason: e.to_string() }),
+    // Read in parallel; each file goes to the deepest app containing it (apps sorted deepest first).
+    use rayon::prelude::*;
+    let owners: Vec<Option<usize>> = sources.iter().map(|src| apps.iter().position(|a| src.starts_with(&a.root))).collect();
+    let loaded: Vec<(usize, String, Result<LoadedFile, String>)> = sources
+        .par_iter()
+        .zip(owners.par_iter())
+        .filter_map(|(src, owner)| owner.map(|o| (o, src)))
+        .map(|(o, src)| (o, rel(&apps[o].root, src), read_text(src)))
+        .collect();
+    for (o, relp, r) in loaded {
+        let app = &mut apps[o];
+        match r {
+            Ok(f) => {
+                app.files.insert(relp, f);
+            }
+            Err(reason) => skipped.push(Skipped { path: format!("{}{}", app.prefix, relp), reason }),
         }
     }
     for app in &mut apps {
@@ -198,18 +217,11 @@ fn load_one(app: &mut App, relp: String, skipped: &mut Vec<Skipped>) {
         Ok(m) if m.file_type().is_file() => {}
         _ => return,
     }
-    match std::fs::read(&path) {
-        Ok(raw) => match String::from_utf8(raw.clone()) {
-            Ok(s) => {
-                let (bom, text) = match s.strip_prefix('\u{feff}') {
-                    Some(t) => (true, t.to_string()),
-                    None => (false, s),
-                };
-                app.files.insert(relp, LoadedFile { raw, text, bom });
-            }
-            Err(_) => skipped.push(Skipped { path: format!("{}{}", app.prefix, relp), reason: "not UTF-8 text".into() }),
-        },
-        Err(e) => skipped.push(Skipped { path: format!("{}{}", app.prefix, relp), reason: e.to_string() }),
+    match read_text(&path) {
+        Ok(f) => {
+            app.files.insert(relp, f);
+        }
+        Err(reason) => skipped.push(Skipped { path: format!("{}{}", app.prefix, relp), reason }),
     }
 }
 

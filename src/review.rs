@@ -122,9 +122,19 @@ pub fn write_atomic(root: &Path, c: &FileChange) -> Result<(), String> {
     tmp.write_all(c.new.as_bytes()).map_err(|e| e.to_string())?;
     tmp.as_file().sync_all().map_err(|e| e.to_string())?;
     if let Ok(meta) = std::fs::metadata(&path) {
-        let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
         if meta.permissions().readonly() {
             return Err("is read-only; not written".into());
+        }
+        std::fs::set_permissions(tmp.path(), meta.permissions()).map_err(|e| e.to_string())?;
+    } else {
+        // A new file: readable by the group and others like any source file (tempfile makes it
+        // 0600), except a file holding a secret, which stays 0600.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let secret = mask(&c.new, &c.secrets) != c.new;
+            let mode = if secret { 0o600 } else { 0o644 };
+            std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode)).map_err(|e| e.to_string())?;
         }
     }
     if c.old.is_none() {
@@ -174,6 +184,12 @@ pub fn review_and_apply_all(root: &Path, changes: Vec<FileChange>, deletions: Ve
             let _ = write!(out, "{}", d.diff());
         }
         for c in &changes {
+            // A file that would hold a secret cannot go into a patch: it would be shown (or, masked,
+            // applied as `***`). It is left out with a note; `--yes` writes it.
+            if mask(&c.new, &c.secrets) != c.new {
+                anstream::eprintln!("note: {} is left out of the diff because it holds a secret; apply it with --yes", c.rel.display());
+                continue;
+            }
             let _ = write!(out, "{}", unified_diff(c));
         }
         return if changes.is_empty() && deletions.is_empty() { 0 } else { 1 };

@@ -68,7 +68,9 @@ fn diff_applied_by_git_equals_yes_and_second_run_is_clean() {
     let diff = authfix().args(["fix", "--diff"]).arg(&a).output().unwrap();
     assert_eq!(diff.status.code(), Some(1));
     let patch = String::from_utf8(diff.stdout).unwrap();
-    assert!(patch.starts_with("--- a/"), "plain diff only:\n{patch}");
+    assert!(patch.starts_with("--- "), "plain diff only:\n{patch}");
+    assert!(!patch.contains("+++ b/.env.local"), "a file holding a secret is never in the patch");
+    assert!(String::from_utf8_lossy(&diff.stderr).contains(".env.local is left out of the diff"));
     assert!(!patch.contains("error["), "no report in --diff mode");
     fs::write(a.join("fix.patch"), &patch).unwrap();
     git(&a, &["init", "-q"]);
@@ -78,7 +80,19 @@ fn diff_applied_by_git_equals_yes_and_second_run_is_clean() {
 
     let yes = authfix().args(["fix", "--yes"]).arg(&b).output().unwrap();
     assert_eq!(yes.status.code(), Some(0), "{}", String::from_utf8_lossy(&yes.stderr));
+    // --yes also wrote the fresh secret, which the patch leaves out.
+    let env = fs::read_to_string(b.join(".env.local")).unwrap();
+    assert!(env.starts_with("NEXTAUTH_SECRET=") && env.trim_end().len() > "NEXTAUTH_SECRET=".len() + 40, "{env}");
+    assert!(!String::from_utf8_lossy(&yes.stdout).contains(env.trim_end().trim_start_matches("NEXTAUTH_SECRET=")), "the secret was printed");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(fs::metadata(b.join(".env.local")).unwrap().permissions().mode() & 0o777, 0o600, "a file holding a secret is private");
+        assert_eq!(fs::metadata(b.join("lib/auth.ts")).unwrap().permissions().mode() & 0o777, 0o644, "new source files are not");
+    }
+    fs::remove_file(b.join(".env.local")).unwrap();
     assert_eq!(snapshot_tree(&a), snapshot_tree(&b), "git apply of --diff differs from --yes");
+    fs::write(b.join(".env.local"), env).unwrap();
 
     let again = authfix().args(["fix", "--dry-run"]).arg(&b).output().unwrap();
     assert_eq!(again.status.code(), Some(0), "second run must find nothing:\n{}", String::from_utf8_lossy(&again.stdout));

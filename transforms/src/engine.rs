@@ -35,6 +35,8 @@ pub struct Preview {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Status {
     Fixed,
+    /// `check` only: a fix is available (`authfix fix` applies it).
+    Fixable,
     /// The rule offers no automatic fix (see the diagnostic's note).
     NoFix,
     /// The fix is unsafe and `--unsafe` was not given.
@@ -90,9 +92,26 @@ pub fn check(project: &Project, rules: &[&dyn Rule]) -> Vec<Diagnostic> {
     for r in rules {
         r.check(project, &mut out);
     }
+    let mut out = crate::suppress::apply(project, out);
     out.sort_by(|a, b| (&a.file, a.start, a.code).cmp(&(&b.file, b.start, b.code)));
     out.dedup_by(|a, b| a.file == b.file && a.start == b.start && a.code == b.code && a.message == b.message);
     out
+}
+
+/// Findings without fixing (`authfix check`): each marked fixable, unsafe-fixable or not.
+pub fn findings(project: &Project, rules: &[&dyn Rule]) -> Outcome {
+    let findings = check(project, rules)
+        .into_iter()
+        .map(|d| {
+            let status = match &d.fix {
+                Some(f) if f.safety == Safety::Safe => Status::Fixable,
+                Some(f) if f.safety == Safety::Unsafe => Status::NeedsUnsafe,
+                _ => Status::NoFix,
+            };
+            Finding { diagnostic: d, status }
+        })
+        .collect();
+    Outcome { findings, unparsable: unparsable(project), converged: true, ..Default::default() }
 }
 
 /// Files that fail to parse (among source files).
@@ -188,7 +207,8 @@ pub fn run(
     opts: &FixOptions,
     decide: &mut dyn FnMut(&Diagnostic, &[Preview]) -> Decision,
 ) -> (Outcome, Project) {
-    let originals: HashMap<String, String> = project.paths().map(|p| (p.to_string(), project.text(p).unwrap().to_string())).collect();
+    // The original text of each file a fix touches, taken just before its first change.
+    let mut originals: HashMap<String, Option<String>> = HashMap::new();
     let mut outcome = Outcome { unparsable: unparsable(&project), ..Default::default() };
     let first = check(&project, rules);
     let mut declined: HashSet<(String, &'static str, String)> = HashSet::new();
@@ -243,7 +263,7 @@ pub fn run(
                 Decision::Quit => {
                     outcome.quit = true;
                     if !accepted.is_empty() {
-                        commit(&mut project, &accepted, &mut outcome);
+                        commit(&mut project, &accepted, &mut outcome, &mut originals);
                     }
                     converged = true;
                     break 'passes;
@@ -256,26 +276,23 @@ pub fn run(
             converged = true;
             break;
         }
-        commit(&mut project, &accepted, &mut outcome);
+        commit(&mut project, &accepted, &mut outcome, &mut originals);
         current = check(&project, rules);
     }
     outcome.converged = converged;
 
     // Findings: the first pass's diagnostics, each marked fixed when it is gone at the end.
-    let last = check(&project, rules);
+    // `current` already describes the final text unless the user quit mid-pass.
+    let last = if outcome.quit { check(&project, rules) } else { current };
     let mut remaining: HashMap<(String, &'static str, String), usize> = HashMap::new();
     for d in &last {
         *remaining.entry(key(&project, d)).or_default() += 1;
     }
-    let orig_project = {
-        let mut p = Project::new(project.facts.clone());
-        for (path, text) in &originals {
-            p.set_file(path.clone(), text.clone());
-        }
-        p
-    };
     for d in first {
-        let k = key(&orig_project, &d);
+        let k = match originals.get(&d.file) {
+            Some(Some(orig)) => (d.file.clone(), d.code, orig.get(d.start..d.end).unwrap_or("").to_string()),
+            _ => key(&project, &d),
+        };
         let still = remaining.get_mut(&k).filter(|n| **n > 0);
         let status = match still {
             None => Status::Fixed,
@@ -298,27 +315,26 @@ pub fn run(
     }
 
     for (path, old) in &originals {
-        if !project.exists(path) {
-            outcome.deleted.insert(path.clone(), old.clone());
-        }
-    }
-    for path in project.paths() {
-        let new = project.text(path).unwrap();
-        match originals.get(path) {
-            Some(old) if old == new => {}
-            old => {
-                outcome.changed.insert(path.to_string(), FileResult { original: old.cloned(), new: new.to_string() });
+        match (old, project.text(path)) {
+            (Some(old), None) => {
+                outcome.deleted.insert(path.clone(), old.clone());
             }
+            (Some(old), Some(new)) if old == new => {}
+            (old, Some(new)) => {
+                outcome.changed.insert(path.clone(), FileResult { original: old.clone(), new: new.to_string() });
+            }
+            (None, None) => {}
         }
     }
     (outcome, project)
 }
 
-fn commit(project: &mut Project, changes: &[Change], outcome: &mut Outcome) {
+fn commit(project: &mut Project, changes: &[Change], outcome: &mut Outcome, originals: &mut HashMap<String, Option<String>>) {
     let fix = Fix::new(Safety::Safe, "", changes.to_vec());
     match apply_fix(project, &fix) {
         Ok(previews) => {
             for p in previews {
+                originals.entry(p.file.clone()).or_insert_with(|| project.text(&p.file).map(String::from));
                 if p.deleted {
                     project.remove_file(&p.file);
                 } else {

@@ -12,6 +12,7 @@ pub mod rule;
 pub mod rules;
 pub mod secrets;
 pub mod style;
+pub mod suppress;
 
 pub use project::{Alias, Project, ProjectFacts};
 pub use rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety, Severity};

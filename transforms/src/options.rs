@@ -55,6 +55,28 @@ pub fn options_in(project: &Project, path: &str) -> Vec<OptionsDecl> {
     out
 }
 
+/// A cheap textual test: can this file declare an options object at all? (`authOptions =`,
+/// `authOptions:`, `: NextAuthOptions`, `satisfies AuthOptions`, or a `NextAuth(` call.)
+pub fn may_declare_options(text: &str) -> bool {
+    if text.contains("NextAuth(") {
+        return true;
+    }
+    for (i, _) in text.match_indices("AuthOptions") {
+        let before = text[..i].trim_end();
+        if before.ends_with(':') || before.ends_with("satisfies") || before.ends_with(':') {
+            return true;
+        }
+    }
+    for (i, m) in text.match_indices("uthOptions") {
+        let after = text[i + m.len()..].trim_start();
+        if after.starts_with('=') || after.starts_with(':') {
+            return true;
+        }
+    }
+    // Any other exported const whose type ends with AuthOptions is caught by the first test.
+    false
+}
+
 /// Every exported options object in the project (outside the App Router auth route).
 pub fn exported_options(project: &Project) -> Vec<OptionsDecl> {
     let mut files: Vec<&str> = project.source_files_containing("AuthOptions").collect();
@@ -66,7 +88,7 @@ pub fn exported_options(project: &Project) -> Vec<OptionsDecl> {
     files.sort();
     files
         .into_iter()
-        .filter(|f| !is_app_auth_route(project, f))
+        .filter(|f| !is_app_auth_route(project, f) && may_declare_options(project.text(f).unwrap_or("")))
         .flat_map(|f| options_in(project, f))
         .filter(|o| o.exported)
         .collect()

@@ -45,19 +45,23 @@ pub struct SourceFile {
 pub struct Project {
     pub facts: ProjectFacts,
     files: BTreeMap<String, SourceFile>,
+    /// `app_dir()`, computed once per set of paths.
+    app_dir: std::cell::Cell<Option<Option<&'static str>>>,
 }
 
 impl Project {
     pub fn new(facts: ProjectFacts) -> Project {
-        Project { facts, files: BTreeMap::new() }
+        Project { facts, files: BTreeMap::new(), app_dir: std::cell::Cell::new(None) }
     }
 
     /// Add or replace a file (text without BOM).
     pub fn set_file(&mut self, path: impl Into<String>, text: impl Into<String>) {
+        self.app_dir.set(None);
         self.files.insert(path.into(), SourceFile { text: text.into(), parsed: RefCell::new(None) });
     }
 
     pub fn remove_file(&mut self, path: &str) {
+        self.app_dir.set(None);
         self.files.remove(path);
     }
 
@@ -116,6 +120,15 @@ impl Project {
 
     /// `app` or `src/app` when the project has an App Router folder.
     pub fn app_dir(&self) -> Option<&'static str> {
+        if let Some(d) = self.app_dir.get() {
+            return d;
+        }
+        let d = self.compute_app_dir();
+        self.app_dir.set(Some(d));
+        d
+    }
+
+    fn compute_app_dir(&self) -> Option<&'static str> {
         let has = |d: &str| self.files.keys().any(|p| p.starts_with(d) && p[d.len()..].starts_with('/'));
         if has("src/app") {
             Some("src/app")

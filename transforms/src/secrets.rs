@@ -21,7 +21,9 @@ pub fn collect(project: &Project) -> Vec<String> {
                     out.push(e.value);
                 }
             }
-        } else if path.ends_with(".yml") || path.ends_with(".yaml") || crate::parse::is_source_path(path) {
+        } else if (path.ends_with(".yml") || path.ends_with(".yaml") || crate::parse::is_source_path(path))
+            && (text.contains("ecret") || text.contains("ECRET") || text.contains("assword") || text.contains("ASSWORD"))
+        {
             for line in text.lines() {
                 let l = line.trim_start();
                 let lower = l.to_ascii_lowercase();

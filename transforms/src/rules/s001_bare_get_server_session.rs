@@ -54,7 +54,7 @@ impl Rule for BareGetServerSession {
         }
         let mut candidates: Option<Vec<options::OptionsDecl>> = None;
         for path in project.source_files_containing("getServerSession") {
-            if project.in_pages_dir(path) {
+            if project.in_pages_dir(path) || !may_have_bare_call(project.text(path).unwrap_or("")) {
                 continue;
             }
             let Some(p) = project.parsed(path) else { continue };
@@ -86,6 +86,23 @@ impl Rule for BareGetServerSession {
             }
         }
     }
+}
+
+/// A cheap textual test before parsing: a `getServerSession` followed by `()` (or type
+/// arguments), or imported under another name. Files with only `getServerSession(x)` are skipped.
+fn may_have_bare_call(text: &str) -> bool {
+    for (i, m) in text.match_indices("getServerSession") {
+        let rest = text[i + m.len()..].trim_start();
+        if rest.starts_with("as ") || rest.starts_with('<') {
+            return true;
+        }
+        if let Some(args) = rest.strip_prefix('(') {
+            if args.trim_start().starts_with(')') {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 fn fix(project: &Project, path: &str, text: &str, p: &crate::parse::Parsed, call: &ast::CallInfo, opts: &options::OptionsDecl) -> Result<Fix, String> {

@@ -1,0 +1,177 @@
+//! `authfix check`, the output formats, inline suppressions and `authfix.toml`.
+use assert_cmd::Command;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn example(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dst = tmp.path().join(name);
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(name), &dst);
+    (tmp, dst)
+}
+
+fn copy_dir(src: &Path, dst: &Path) {
+    fs::create_dir_all(dst).unwrap();
+    for e in fs::read_dir(src).unwrap() {
+        let e = e.unwrap();
+        let to = dst.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to);
+        } else {
+            fs::copy(e.path(), &to).unwrap();
+        }
+    }
+}
+
+fn authfix(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("authfix").unwrap().env("NO_COLOR", "1").args(args).arg(dir).output().unwrap();
+    (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+/// The same fixture and rule selection for every format, so the snapshots line up.
+const SEL: &[&str] = &["--select", "P001,S001,S002,C001"];
+
+fn check(format: &str) -> (i32, String) {
+    let (_t, dir) = example("broken-v4");
+    let mut args = vec!["check", "--format", format];
+    args.extend_from_slice(SEL);
+    let (code, out, _) = authfix(&dir, &args);
+    (code, out)
+}
+
+#[test]
+fn human_format() {
+    let (code, out) = check("human");
+    assert_eq!(code, 1, "error-level findings remain");
+    assert!(!out.contains("@@"), "check shows no diffs");
+    insta::assert_snapshot!("check_human", out);
+}
+
+#[test]
+fn json_format_follows_the_documented_schema() {
+    let (code, out) = check("json");
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    let findings = v["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 4);
+    for f in findings {
+        for key in ["code", "name", "severity", "file", "range", "message", "status", "fix"] {
+            assert!(f.get(key).is_some(), "finding lacks {key}: {f}");
+        }
+        assert!(f["range"]["start"]["line"].as_u64().unwrap() >= 1);
+    }
+    let s001 = findings.iter().find(|f| f["code"] == "S001").unwrap();
+    assert_eq!(s001["file"], "app/dashboard/page.tsx");
+    assert_eq!(s001["range"]["start"], serde_json::json!({"line": 5, "column": 25}));
+    let c001 = findings.iter().find(|f| f["code"] == "C001").unwrap();
+    assert_eq!(c001["fix"]["safety"], "safe");
+    assert_eq!(c001["fix"]["edits"][0]["kind"], "edit");
+    insta::assert_snapshot!("check_json", out);
+}
+
+#[test]
+fn sarif_has_every_required_field() {
+    let (_, out) = check("sarif");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // Required by the SARIF 2.1.0 schema: version, runs[].tool.driver.name, results[].message.
+    assert_eq!(v["version"], "2.1.0");
+    assert!(v["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
+    let run = &v["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "authfix");
+    let rules: Vec<&str> = run["tool"]["driver"]["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 4);
+    for r in results {
+        let id = r["ruleId"].as_str().unwrap();
+        assert!(rules.contains(&id));
+        assert_eq!(rules[r["ruleIndex"].as_u64().unwrap() as usize], id);
+        assert!(["error", "warning", "note", "none"].contains(&r["level"].as_str().unwrap()));
+        assert!(!r["message"]["text"].as_str().unwrap().is_empty());
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert!(!loc["artifactLocation"]["uri"].as_str().unwrap().starts_with('/'), "relative URIs for code scanning");
+        assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
+        assert!(loc["region"]["startColumn"].as_u64().unwrap() >= 1);
+    }
+    for rule in run["tool"]["driver"]["rules"].as_array().unwrap() {
+        assert!(rule["shortDescription"]["text"].is_string());
+    }
+}
+
+#[test]
+fn github_workflow_commands() {
+    let (_, out) = check("github");
+    assert_eq!(out.lines().count(), 4);
+    assert!(out.lines().all(|l| l.starts_with("::error file=")));
+    assert!(out.contains("::error file=app/dashboard/page.tsx,line=5,col=25,"));
+    insta::assert_snapshot!("check_github", out);
+}
+
+#[test]
+fn fix_dry_run_json_includes_statuses_and_exit_code() {
+    let (_t, dir) = example("broken-v4");
+    let mut args = vec!["fix", "--dry-run", "--format", "json"];
+    args.extend_from_slice(SEL);
+    let (code, out, _) = authfix(&dir, &args);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v["findings"].as_array().unwrap().iter().all(|f| f["status"] == "fixed"), "{out}");
+    let (code, _, err) = authfix(&dir, &["fix", "--format", "json"]);
+    assert_eq!(code, 2, "--format needs --dry-run: {err}");
+}
+
+#[test]
+fn clean_project_exits_0() {
+    let (_t, dir) = example("broken-v4");
+    let (code, out, _) = authfix(&dir, &["check", "--select", "P002"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("0 error(s)"));
+}
+
+#[test]
+fn suppression_comments() {
+    let (_t, dir) = example("broken-v4");
+    let route = dir.join("app/api/auth/[...nextauth]/route.ts");
+    let text = fs::read_to_string(&route).unwrap();
+    fs::write(&route, text.replace("  // Use secure cookies in production\n", "  // authfix-ignore C001: TLS is terminated by our proxy\n")).unwrap();
+    let (_, out, _) = authfix(&dir, &["check", "--format", "json", "--select", "C001"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["findings"].as_array().unwrap().len(), 0, "suppressed: {out}");
+    // A suppression that suppresses nothing is reported.
+    let page = dir.join("app/dashboard/page.tsx");
+    let text = fs::read_to_string(&page).unwrap();
+    fs::write(&page, format!("// authfix-ignore C001: stale\n{text}")).unwrap();
+    let (_, out, _) = authfix(&dir, &["check", "--format", "json", "--select", "C001"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let codes: Vec<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, vec!["A001"], "{out}");
+}
+
+#[test]
+fn config_file_selects_ignores_and_sets_severity() {
+    let (_t, dir) = example("broken-v4");
+    fs::write(dir.join("authfix.toml"), "[rules]\nselect = [\"S\", \"C001\"]\nignore = [\"S002\"]\n[rules.severity]\nC001 = \"warning\"\n").unwrap();
+    let (_, out, _) = authfix(&dir, &["check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let got: Vec<(String, String)> = v["findings"].as_array().unwrap().iter().map(|f| (f["code"].as_str().unwrap().to_string(), f["severity"].as_str().unwrap().to_string())).collect();
+    assert_eq!(got, vec![("C001".to_string(), "warning".to_string()), ("S001".to_string(), "error".to_string())]);
+    // The command line replaces the file's selection.
+    let (_, out, _) = authfix(&dir, &["check", "--format", "json", "--select", "P001"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(v["findings"][0]["code"], "P001");
+    // Only warnings left: exit 0.
+    let (code, _, _) = authfix(&dir, &["check", "--select", "C001"]);
+    assert_eq!(code, 0);
+    // A config found upward from PATH (at the monorepo root, PATH one app).
+    fs::rename(dir.join("authfix.toml"), dir.parent().unwrap().join("authfix.toml")).unwrap();
+    let (_, out, _) = authfix(&dir, &["check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["findings"].as_array().unwrap().len(), 2, "{out}");
+    fs::remove_file(dir.parent().unwrap().join("authfix.toml")).unwrap();
+    // Mistakes in the file are usage errors.
+    fs::write(dir.join("authfix.toml"), "[rules]\nselect = [\"Z9\"]\n").unwrap();
+    let (code, _, err) = authfix(&dir, &["check"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown rule"), "{err}");
+}
