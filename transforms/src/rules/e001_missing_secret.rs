@@ -88,9 +88,9 @@ impl Rule for MissingSecret {
             })
             .unwrap_or(env::secret_key(major));
         let message = if major >= 5 {
-            format!("no `{key}` is set in any env file, so every request to /api/auth answers 500 (MissingSecret) and `auth()` returns null, in development too")
+            format!("no `{key}` is set in any env file, so /api/auth answers 500 (MissingSecret) and `auth()` returns null, in development too and on any host that does not set it")
         } else {
-            format!("no `{key}` is set in any env file, so `next start` and every deployment answer 500 (NO_SECRET) on /api/auth; only `next dev` works")
+            format!("no `{key}` is set in any env file, so `next start` answers 500 (NO_SECRET) on /api/auth, as does any deployment whose host does not set it; only `next dev` works")
         };
         let mut d = Diagnostic::new(&Self::META, &file, start, end, message);
         let Some(fresh) = project.facts.fresh_secret.as_deref() else {

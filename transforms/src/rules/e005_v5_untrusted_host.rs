@@ -5,9 +5,10 @@ use crate::rules::env_common as env;
 
 declare_rule! {
     /// ## What it does
-    /// v5 only: finds `NEXTAUTH_URL` in an env file that a production server loads (`.env`,
-    /// `.env.local`, `.env.production`, `.env.production.local`) or that documents the
-    /// deployment (`.env.example`), while nothing makes the host trusted: no `AUTH_URL` or
+    /// v5 only: finds `NEXTAUTH_URL` set to a non-localhost URL in an env file that a production
+    /// server loads (`.env`, `.env.local`, `.env.production`, `.env.production.local`), or named
+    /// in the template that documents the deployment (`.env.example`), while nothing makes the
+    /// host trusted: no `AUTH_URL` or
     /// `AUTH_TRUST_HOST` in any env file, workflow or `next.config.*`, no `trustHost` option in the
     /// code, and no sign of a platform that sets `VERCEL`/`CF_PAGES` (the `vercel` CLI or
     /// `@cloudflare/next-on-pages` in package.json or a workflow).
@@ -54,11 +55,13 @@ impl Rule for V5UntrustedHost {
             return;
         }
         let all = env::entries_with(project, &["NEXTAUTH_URL"]);
-        // Where a production server reads it first; else where the deployment is documented.
+        // Where a production server reads a real URL from it; else where the deployment is
+        // documented. A localhost value in `.env`/`.env.local` is a development setting: the
+        // deployment's URL comes from the host, which we cannot see.
         let rank = |f: &str| [".env.production", ".env.production.local", ".env", ".env.local"].iter().position(|n| *n == f).unwrap_or(9);
         let site = all
             .iter()
-            .filter(|(f, e)| env::loaded_in_production(f) && !e.value.is_empty())
+            .filter(|(f, e)| env::loaded_in_production(f) && !e.value.is_empty() && !crate::rules::e004_localhost_url_in_production_env::is_local_url(&e.value))
             .min_by_key(|(f, _)| rank(f))
             .or_else(|| all.iter().find(|(f, _)| env::is_example(f)));
         let Some((file, first)) = site else { return };
