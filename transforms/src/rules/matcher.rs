@@ -510,6 +510,25 @@ mod tests {
     }
 
     #[test]
+    fn clerk_style_matchers() {
+        let s = "/((?!_next|[^?]*\\.(?:html?|css|js(?!on)|jpe?g|webp|png|gif|svg|ttf|woff2?|ico|csv|docx?|xlsx?|zip|webmanifest)).*)";
+        assert!(!m(s, "/_next/static/chunks/main.js"));
+        assert!(!m(s, "/favicon.ico"));
+        assert!(m(s, "/api/auth/session"));
+        assert!(m(s, "/data.json"));
+        assert!(m("/(api|trpc)(.*)", "/api/auth/session"));
+        assert!(!m("/(api|trpc)(.*)", "/dashboard"));
+    }
+
+    #[test]
+    fn named_param_with_pattern() {
+        let s = "/:path((?!api/auth|_next).*)";
+        assert!(!m(s, "/api/auth/signin"));
+        assert!(!m(s, "/_next/image"));
+        assert!(m(s, "/dashboard"));
+    }
+
+    #[test]
     fn unsupported_gives_none() {
         assert!(source_matches("/{a}?", "/").is_none());
         assert!(source_matches("/.*", "/").is_none());
