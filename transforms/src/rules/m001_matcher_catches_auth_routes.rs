@@ -38,7 +38,9 @@ declare_rule! {
     ///   reported when they redirect (or answer 401/403) without looking at the path.
     ///
     /// Code that looks at the path (`pathname`, `startsWith`, a regex `.test`…) decides for itself
-    /// and is left alone, as is a matcher listing only protected paths (`"/dashboard/:path*"`).
+    /// and is left alone, as is a matcher listing only protected paths (`"/dashboard/:path*"`),
+    /// and a project serving Auth.js from another base path (`basePath`, or a path in
+    /// `AUTH_URL`/`NEXTAUTH_URL`).
     /// `favicon.ico` alone is not reported (a missing icon), but the fix excludes it too.
     ///
     /// ## Example
@@ -104,6 +106,9 @@ impl Rule for MatcherCatchesAuthRoutes {
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+        if custom_auth_base(project) {
+            return; // the auth routes are not under /api/auth: the probes and the fix would be wrong
+        }
         for f in mw::loaded_files(project) {
             let Some(text) = project.text(&f.path) else { continue };
             if text.contains("next-auth/middleware") {
@@ -161,6 +166,24 @@ impl Rule for MatcherCatchesAuthRoutes {
             }
         }
     }
+}
+
+/// Whether Auth.js is served from another base path than `/api/auth`: a `basePath` option beside
+/// `NextAuth(…)`, or an `AUTH_URL`/`NEXTAUTH_URL` with a path (both versions take the base path
+/// from it: v4 `parseUrl`, v5 `@auth/core` `createActionURL`).
+fn custom_auth_base(project: &Project) -> bool {
+    let in_code = project.source_files_containing("basePath").any(|p| project.text(p).map_or(false, |t| t.contains("NextAuth")));
+    let in_env = project.data_files().filter(|p| crate::dotenv::is_env_file(p)).any(|p| {
+        let text = project.text(p).unwrap_or("");
+        crate::dotenv::parse(text).iter().any(|e| {
+            (e.key == "AUTH_URL" || e.key == "NEXTAUTH_URL") && {
+                let after_scheme = e.value.split_once("://").map_or(e.value.as_str(), |(_, r)| r);
+                let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]).trim_end_matches('/');
+                !(path.is_empty() || path == "/api/auth")
+            }
+        })
+    });
+    in_code || in_env
 }
 
 /// Which categories the matcher lets in; `None` when it cannot be told.
