@@ -4,7 +4,7 @@ use crate::ast;
 use crate::edit;
 use crate::parse::Parsed;
 use crate::project::Project;
-use swc_core::common::{Span, Spanned};
+use swc_core::common::Span;
 use swc_core::ecma::ast::*;
 
 /// The name of a plain property key (`a`, `"a"`).

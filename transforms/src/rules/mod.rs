@@ -26,6 +26,7 @@ pub(crate) mod middleware_common;
 pub mod p001_client_root_layout;
 pub mod p002_provider_in_server_layout;
 pub mod p003_missing_session_provider;
+pub mod p004_nested_session_provider;
 pub(crate) mod provider_edits;
 pub mod s001_bare_get_server_session;
 pub mod s002_auth_options_in_route;
@@ -43,6 +44,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &p001_client_root_layout::ClientRootLayout,
         &p002_provider_in_server_layout::ProviderInServerLayout,
         &p003_missing_session_provider::MissingSessionProvider,
+        &p004_nested_session_provider::NestedSessionProvider,
         &s001_bare_get_server_session::BareGetServerSession,
         &s002_auth_options_in_route::AuthOptionsInRoute,
         &s003_get_server_session_in_v5::GetServerSessionInV5,

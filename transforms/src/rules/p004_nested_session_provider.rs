@@ -1,0 +1,238 @@
+use crate::ast;
+use crate::declare_rule;
+use crate::edit::Edit;
+use crate::parse::Parsed;
+use crate::project::Project;
+use crate::provider::{self, REACT_MODULE};
+use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety, Severity};
+use crate::rules::client_common::indent_at;
+use swc_core::common::{Span, Spanned};
+use swc_core::ecma::ast::*;
+use swc_core::ecma::visit::{Visit, VisitWith};
+
+declare_rule! {
+    /// ## What it does
+    /// Finds `SessionProvider` (from `next-auth/react`) rendered below the root layout: in a
+    /// `page`, in a component that wraps its own content with it, or in a nested `layout`. For a
+    /// page it unwraps the provider and makes sure the root layout provides the session (through
+    /// the `"use client"` AuthProvider wrapper, created when the project has none).
+    ///
+    /// ## Why is this bad?
+    /// `SessionProvider` keeps the session in React state and fetches `/api/auth/session` when it
+    /// mounts (`next-auth/src/react.tsx` in v5, `src/react/index.tsx` in v4: `useState`,
+    /// `_getSession` in a `useEffect`). Rendered in a page, it unmounts on every navigation away,
+    /// so the session is fetched again and `useSession()` starts in `"loading"` on each visit; any
+    /// `useSession()` outside that subtree (a header in the layout) sees no provider at all.
+    /// In a nested layout it survives navigation inside that segment only — fine when that
+    /// segment alone uses the client session, which is why that case is a warning.
+    ///
+    /// ## Example
+    /// ```tsx
+    /// // app/dashboard/page.tsx
+    /// export default function Dashboard() {
+    ///   return <SessionProvider><Stats /></SessionProvider>;
+    /// }
+    /// ```
+    /// Use instead:
+    /// ```tsx
+    /// // app/dashboard/page.tsx
+    /// export default function Dashboard() {
+    ///   return <Stats />;
+    /// }
+    /// // app/layout.tsx: <body><AuthProvider>{children}</AuthProvider></body>
+    /// ```
+    ///
+    /// ## Fix safety
+    /// Unsafe: the provider now lives for the whole app, so hooks elsewhere start seeing a session
+    /// and the page's subtree keeps its session state across navigations. Only a page's
+    /// provider without props is moved: with props (`session`, `basePath`, `refetchInterval`…)
+    /// the root layout would have to receive them, which authfix cannot write faithfully, and a
+    /// component that wraps its own content may be rendered from several pages — both get a
+    /// diagnostic naming the move. A provider in a nested layout is a warning without a fix; a
+    /// wrapper component that renders `SessionProvider` around `children` and the Pages Router's
+    /// `_app` are left alone.
+    pub struct NestedSessionProvider {
+        code: "P004",
+        name: "nested-session-provider",
+        safety: Unsafe,
+        severity: Error,
+        summary: "SessionProvider rendered in a page or component instead of the root layout: session refetched and reset on navigation",
+    }
+}
+
+fn stem(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path).split('.').next().unwrap_or("")
+}
+
+/// A `<SessionProvider>` element: its spans and what it wraps.
+struct El {
+    span: Span,
+    has_attrs: bool,
+    self_closing: bool,
+    /// Meaningful children (whitespace-only text skipped): span and whether it is a JSX element.
+    children: Vec<(Span, bool)>,
+    /// Wraps `{children}` / `{props.children}` or spreads props: a reusable wrapper.
+    passes_children: bool,
+}
+
+struct Els<'a> {
+    name: &'a str,
+    out: Vec<El>,
+}
+
+impl Visit for Els<'_> {
+    fn visit_jsx_element(&mut self, n: &JSXElement) {
+        if matches!(&n.opening.name, JSXElementName::Ident(i) if i.sym == self.name) {
+            let has_spread = n.opening.attrs.iter().any(|a| matches!(a, JSXAttrOrSpread::SpreadElement(_)));
+            let mut children = Vec::new();
+            let mut passes_children = has_spread;
+            for c in &n.children {
+                match c {
+                    JSXElementChild::JSXText(t) if t.raw.trim().is_empty() => {}
+                    JSXElementChild::JSXElement(e) => children.push((e.span, true)),
+                    JSXElementChild::JSXExprContainer(ec) => {
+                        if let JSXExpr::Expr(e) = &ec.expr {
+                            let is_children = match &**e {
+                                Expr::Ident(i) => i.sym == "children",
+                                Expr::Member(m) => matches!(&m.prop, MemberProp::Ident(p) if p.sym == "children"),
+                                _ => false,
+                            };
+                            passes_children |= is_children;
+                        }
+                        children.push((ec.span, false));
+                    }
+                    other => children.push((other.span(), false)),
+                }
+            }
+            self.out.push(El { span: n.span, has_attrs: !n.opening.attrs.is_empty(), self_closing: n.closing.is_none(), children, passes_children });
+        }
+        n.visit_children_with(self);
+    }
+}
+
+fn elements(p: &Parsed, name: &str) -> Vec<El> {
+    let mut v = Els { name, out: vec![] };
+    p.module.visit_with(&mut v);
+    v.out
+}
+
+impl Rule for NestedSessionProvider {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+        let root = project.root_layout();
+        for path in project.source_files_containing("SessionProvider") {
+            if Some(path) == root || project.in_pages_dir(path) || path.contains("node_modules") {
+                continue;
+            }
+            let Some(p) = project.parsed(path) else { continue };
+            let Some(sp) = ast::local_name(&p, &[REACT_MODULE], "SessionProvider") else { continue };
+            let els = elements(&p, &sp);
+            let s = stem(path);
+            let in_app = project.in_app_dir(path);
+            for el in &els {
+                let (lo, hi) = (p.lo(el.span), p.hi(el.span));
+                let end = lo + project.text(path).unwrap()[lo..hi].find('>').map_or(hi - lo, |i| i + 1);
+                if in_app && s == "layout" {
+                    let mut d = Diagnostic::new(&Self::META, path, lo, end,
+                        "SessionProvider in a nested layout keeps the session only inside this segment: it is fetched again each time the user enters it, and `useSession()` outside it sees no provider")
+                        .with_note("fine when only this segment uses the client session; otherwise render it once in the root layout (through a \"use client\" wrapper)");
+                    d.severity = Severity::Warning;
+                    out.push(d);
+                } else if in_app && s == "page" {
+                    let d = Diagnostic::new(&Self::META, path, lo, end,
+                        "SessionProvider in a page unmounts on every navigation away: the session is fetched again and starts \"loading\" on each visit, and `useSession()` outside this page sees no provider");
+                    out.push(match page_fix(project, path, &p, &sp, el, root, els.len()) {
+                        Ok(f) => d.with_fix(f),
+                        Err(why) => d.with_note(why),
+                    });
+                } else if !el.passes_children && !ROUTE_STEMS.contains(&s) {
+                    out.push(Diagnostic::new(&Self::META, path, lo, end,
+                        "this component wraps its own content in SessionProvider, so every place that renders it mounts a separate provider that refetches the session and resets on navigation")
+                        .with_note("render SessionProvider once in the root layout (through a \"use client\" wrapper around `{children}`) and remove it here"));
+                }
+            }
+        }
+    }
+}
+
+const ROUTE_STEMS: &[&str] = &["layout", "template", "page", "route", "default", "loading", "error", "not-found", "global-error"];
+
+fn page_fix(project: &Project, path: &str, p: &Parsed, sp: &str, el: &El, root: Option<&str>, count: usize) -> Result<Fix, String> {
+    let text = project.text(path).unwrap();
+    let move_hint = "render SessionProvider once in the root layout (through a \"use client\" wrapper around `{children}`) and remove it here";
+    if el.has_attrs {
+        return Err(format!("its props would have to move to the root layout; {move_hint}"));
+    }
+    if el.self_closing || el.children.is_empty() || count > 1 {
+        return Err(move_hint.into());
+    }
+    let root = root.ok_or_else(|| format!("the app has no root layout; {move_hint}"))?;
+    let mut changes = Vec::new();
+    // The root layout provides the session (adding the wrapper when it does not yet).
+    if !provider::provides_session(project, root, 4) {
+        let rp = project.parsed(root).ok_or_else(|| format!("{root} does not parse"))?;
+        let rtext = project.text(root).unwrap();
+        let (wrapper, create) = provider::ensure_wrapper(project).ok_or_else(|| format!("{} exists and is not a SessionProvider wrapper; {move_hint}", provider::new_wrapper_path(project)))?;
+        let name = wrapper.local_name();
+        if ast::top_level_names(&rp).contains(&name) {
+            return Err(format!("`{name}` is already a name in {root}; {move_hint}"));
+        }
+        let spec = project.import_specifier(root, &wrapper.file);
+        let edits = provider::wrap_children_edits(&rp, rtext, &project.file_style(root), &name, &wrapper.import_clause(), &spec)
+            .ok_or_else(|| format!("{root} renders no `{{children}}` to wrap; {move_hint}"))?;
+        changes.extend(create);
+        changes.extend(edits.into_iter().map(|e| Change::edit(root, e)));
+    }
+    // Unwrap: a single element child takes the provider's place (dedented); several children
+    // keep a fragment.
+    let (lo, hi) = (p.lo(el.span), p.hi(el.span));
+    let mut edits = Vec::new();
+    match el.children.as_slice() {
+        [(child, true)] => {
+            let (cl, ch) = (p.lo(*child), p.hi(*child));
+            let child_text = &text[cl..ch];
+            let same_line = !text[lo..cl].contains('\n');
+            let replacement = if same_line {
+                child_text.to_string()
+            } else {
+                let outer = indent_at(text, lo).len();
+                let inner = indent_at(text, cl).len();
+                let delta = inner.saturating_sub(outer);
+                // Re-indent the child's lines after the first by the provider's extra level.
+                let child_col = cl - crate::edit::line_start(text, cl);
+                let first_col = lo - crate::edit::line_start(text, lo);
+                let delta = if child_col == inner && first_col == outer { delta } else { 0 };
+                child_text
+                    .split('\n')
+                    .enumerate()
+                    .map(|(i, l)| {
+                        if i == 0 {
+                            return l.to_string();
+                        }
+                        let ws = l.len() - l.trim_start_matches([' ', '\t']).len();
+                        l[ws.min(delta)..].to_string()
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            edits.push(Edit::replace(lo, hi, replacement));
+        }
+        _ => {
+            let open_end = lo + text[lo..hi].find('>').ok_or("unexpected element")? + 1;
+            let close_start = lo + text[lo..hi].rfind("</").ok_or("unexpected element")?;
+            edits.push(Edit::replace(lo, open_end, "<>"));
+            edits.push(Edit::replace(close_start, hi, "</>"));
+        }
+    }
+    // The import goes when nothing else uses it.
+    if !ast::referenced_outside(p, sp, &[el.span]) {
+        if let Some(imp) = ast::imports(p).into_iter().find(|i| i.src == REACT_MODULE && i.specs.iter().any(|s| s.local == sp)) {
+            edits.extend(ast::remove_import_spec(p, text, &imp, sp));
+        }
+    }
+    changes.extend(edits.into_iter().map(|e| Change::edit(path, e)));
+    Ok(Fix::new(Safety::Unsafe, format!("Provide the session from {root} and unwrap the page's SessionProvider"), changes))
+}
