@@ -85,6 +85,7 @@ impl Rule for RedirectWhileLoading {
                 redirect_fns: &redirect_fns,
                 use_router: &use_router,
                 top_names: ast::top_level_names(&p),
+                name: None,
                 out: Vec::new(),
             };
             p.module.visit_with(&mut v);
@@ -102,19 +103,49 @@ struct Components<'a> {
     redirect_fns: &'a [String],
     use_router: &'a [String],
     top_names: Vec<String>,
+    /// The name the next function visited is bound to (declaration, `const X = () =>`, default export).
+    name: Option<String>,
     out: Vec<Diagnostic>,
 }
 
+/// A React component: a function named with a capital letter, or a default export. A hook
+/// (`useRequireAuth`) must not get a `return null` guard.
+fn is_component_name(n: &str) -> bool {
+    n.chars().next().map_or(false, |c| c.is_ascii_uppercase())
+}
+
 impl Visit for Components<'_> {
+    fn visit_fn_decl(&mut self, f: &FnDecl) {
+        self.name = Some(f.ident.sym.to_string());
+        f.visit_children_with(self);
+    }
+    fn visit_var_declarator(&mut self, d: &VarDeclarator) {
+        if let Pat::Ident(i) = &d.name {
+            if matches!(d.init.as_deref().map(strip_parens), Some(Expr::Arrow(_) | Expr::Fn(_))) {
+                self.name = Some(i.id.sym.to_string());
+            }
+        }
+        d.visit_children_with(self);
+    }
+    fn visit_export_default_decl(&mut self, d: &ExportDefaultDecl) {
+        self.name = Some("Default".into());
+        d.visit_children_with(self);
+    }
+    fn visit_export_default_expr(&mut self, d: &ExportDefaultExpr) {
+        self.name = Some("Default".into());
+        d.visit_children_with(self);
+    }
     fn visit_function(&mut self, f: &Function) {
+        let is_component = self.name.take().map_or(false, |n| is_component_name(&n));
         if let Some(b) = &f.body {
-            self.component(&b.stmts);
+            self.component(&b.stmts, is_component);
         }
         f.visit_children_with(self);
     }
     fn visit_arrow_expr(&mut self, a: &ArrowExpr) {
+        let is_component = self.name.take().map_or(false, |n| is_component_name(&n));
         if let ArrowFunctionBody::FunctionBody(b) = &*a.body {
-            self.component(&b.stmts);
+            self.component(&b.stmts, is_component);
         }
         a.visit_children_with(self);
     }
@@ -352,7 +383,7 @@ fn is_hook_call(c: &ast::CallInfo) -> bool {
 }
 
 impl Components<'_> {
-    fn component(&mut self, stmts: &[Stmt]) {
+    fn component(&mut self, stmts: &[Stmt], is_component: bool) {
         let Some(Ok(decl)) = session_decl(self.p, stmts, self.use_session) else { return };
         // Every identifier in the component, minus the destructuring's own bindings.
         let refs: Vec<(String, Span)> = stmts.iter().flat_map(|s| ast::ident_refs(s)).filter(|(_, s)| !within(*s, decl.pat)).collect();
@@ -382,14 +413,14 @@ impl Components<'_> {
                 continue;
             }
             let d = Diagnostic::new(&RedirectWhileLoading::META, self.path, self.p.lo(hit.test), self.p.hi(hit.test), MESSAGE);
-            self.out.push(match self.fix(stmts, &decl, &refs, &hit) {
+            self.out.push(match self.fix(stmts, &decl, &refs, &hit, is_component) {
                 Ok(fix) => d.with_fix(fix),
                 Err(why) => d.with_note(why),
             });
         }
     }
 
-    fn fix(&self, stmts: &[Stmt], decl: &SessionDecl, refs: &[(String, Span)], hit: &Hit) -> Result<Fix, String> {
+    fn fix(&self, stmts: &[Stmt], decl: &SessionDecl, refs: &[(String, Span)], hit: &Hit, is_component: bool) -> Result<Fix, String> {
         let style = self.project.file_style(self.path);
         let (p, text) = (self.p, self.text);
         let generic = "test `status` first: `const { data: session, status } = useSession()`, then redirect only when `status === \"unauthenticated\"`".to_string();
@@ -420,6 +451,9 @@ impl Components<'_> {
                 }
             }
             Ctx::Render => {
+                if !is_component {
+                    return Err(format!("the check runs in a hook, where an early return would change what it returns; {generic}"));
+                }
                 let idx = stmts.iter().position(|s| s.span() == hit.if_span).ok_or_else(|| format!("the check is nested inside other code; {generic}"))?;
                 let later_hooks = stmts[idx + 1..].iter().any(|s| {
                     let mut c = Vec::new();
