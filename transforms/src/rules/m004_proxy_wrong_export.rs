@@ -52,7 +52,7 @@ impl Rule for ProxyWrongExport {
                 continue;
             }
             let Some(text) = project.text(&f.path) else { continue };
-            if !text.contains("middleware") {
+            if !text.contains("middleware") || !mw::looks_like_next_middleware(text) {
                 continue;
             }
             let Some(p) = project.parsed(&f.path) else { continue };

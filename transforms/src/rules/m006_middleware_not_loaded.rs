@@ -61,6 +61,7 @@ impl Rule for MiddlewareNotLoaded {
             .paths()
             .filter_map(mw::classify)
             .filter(|f| (f.dir.is_empty() || f.dir == "src/" || app_dirs.contains(&f.dir.as_str())) && f.dir != home)
+            .filter(|f| project.text(&f.path).map_or(false, mw::looks_like_next_middleware))
             .collect();
         if misplaced.is_empty() {
             return;
@@ -69,6 +70,9 @@ impl Rule for MiddlewareNotLoaded {
         let where_ = if home.is_empty() { "the project root".to_string() } else { format!("`{home}`") };
         for f in &misplaced {
             let Some(text) = project.text(&f.path) else { continue };
+            if !mw::looks_like_next_middleware(text) {
+                continue;
+            }
             let stem = match f.kind {
                 mw::Kind::Middleware => "middleware",
                 mw::Kind::Proxy => "proxy",
@@ -118,6 +122,9 @@ impl MiddlewareNotLoaded {
         let loaded = mw::home_files(project);
         for f in loaded.iter().filter(|f| f.kind == mw::Kind::Proxy) {
             let Some(text) = project.text(&f.path) else { continue };
+            if !mw::looks_like_next_middleware(text) {
+                continue;
+            }
             let Some(p) = project.parsed(&f.path) else { continue };
             let target = format!("{}middleware.{}", f.dir, f.ext);
             let d = Diagnostic::new(

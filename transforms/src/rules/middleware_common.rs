@@ -390,3 +390,10 @@ pub fn is_project_module(project: &Project, src: &str) -> bool {
         None => src.starts_with("@/") || src.starts_with("~/"),
     }
 }
+
+/// Whether a `middleware`/`proxy` file reads like Next middleware (and not, say, a dev-server
+/// proxy script that happens to be called `proxy.js`): it uses `next/server` or Auth.js, exports a
+/// matcher config, or re-exports an `auth` function.
+pub fn looks_like_next_middleware(text: &str) -> bool {
+    ["next/server", "next-auth", "@auth/", "matcher", "{ auth", "auth as ", "auth }", "NextRequest", "NextResponse"].iter().any(|w| text.contains(w))
+}
