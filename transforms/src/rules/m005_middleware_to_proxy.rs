@@ -36,8 +36,8 @@ declare_rule! {
     ///
     /// ## Fix safety
     /// Unsafe: a middleware without `runtime: "nodejs"` runs on the Edge runtime, a proxy always on
-    /// Node.js, so the same code runs in another runtime (different globals, different hosting
-    /// limits). The fix moves the file to `proxy.<ext>` beside it, renames a `middleware` export
+    /// Node.js (`runDependingOnPageType` in `next/dist/build/entries.js`), so the same code runs in
+    /// another runtime (different globals, different hosting limits). The fix moves the file to `proxy.<ext>` beside it, renames a `middleware` export
     /// (and its references) to `proxy`, and drops `runtime` from `config` or a top-level
     /// `export const runtime`. Files M002/M003 still have to fix are left for the next pass.
     pub struct MiddlewareToProxy {
