@@ -140,7 +140,13 @@ impl Rule for MatcherCatchesAuthRoutes {
                         None => (0, 0),
                     }
                 }
-                MState::NoMatcher(o) => (p.lo(o.span), p.lo(o.span) + 1),
+                MState::NoMatcher(o) => {
+                    // `export const config = {` up to the end of its first line.
+                    let start = mw::config_object(&p).map_or(p.lo(o.span), |(stmt, _)| p.lo(stmt));
+                    let end = text[start..].find('\n').map_or(p.hi(o.span), |i| (start + i).min(p.hi(o.span)));
+                    let end = if text[..end].ends_with('\r') { end - 1 } else { end };
+                    (start, end.max(start))
+                }
                 MState::NoConfig => {
                     let s = run.name_span.unwrap_or(run.stmt);
                     (p.lo(s), p.hi(s))
