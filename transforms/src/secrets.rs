@@ -8,36 +8,27 @@ pub fn is_secret_key(key: &str) -> bool {
     ["SECRET", "PASSWORD", "TOKEN", "PRIVATE_KEY", "API_KEY", "DATABASE_URL"].iter().any(|s| k.contains(s))
 }
 
-/// Secret values found in the project: env-file values under secret-looking keys, string
-/// literals assigned to `secret`/`clientSecret`/`password`, and the fresh secret the fixes may
-/// write. Values shorter than 4 characters are not masked (they would mask ordinary text).
+/// Secret values found in the project: env-file values under secret-looking keys, and every
+/// value assigned to a key containing `secret` or `password` (`secret: "…"`, `AUTH_SECRET: …`,
+/// `AUTH_SECRET=…` in shell lines and YAML), plus the fresh secret the fixes may write. In JS/TS
+/// only quoted literals count (`secret: authSecret` names a variable, not a value).
 pub fn collect(project: &Project) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for path in project.paths() {
         let text = project.text(path).unwrap_or("");
         if dotenv::is_env_file(path) {
             for e in dotenv::parse(text) {
-                if is_secret_key(&e.key) && e.value.len() >= 4 {
+                if is_secret_key(&e.key) && e.value.len() >= MIN_LEN {
                     out.push(e.value);
                 }
             }
-        } else if (path.ends_with(".yml") || path.ends_with(".yaml") || crate::parse::is_source_path(path))
-            && (text.contains("ecret") || text.contains("ECRET") || text.contains("assword") || text.contains("ASSWORD"))
-        {
-            for line in text.lines() {
-                let l = line.trim_start();
-                let lower = l.to_ascii_lowercase();
-                if !(lower.contains("secret") || lower.contains("password")) {
-                    continue;
-                }
-                // `secret: "value"`, `AUTH_SECRET: value`, `AUTH_SECRET="value"`
-                let Some(i) = l.find([':', '=']) else { continue };
-                let v = l[i + 1..].trim().trim_end_matches([',', ';']).trim();
-                let v = v.trim_matches(|c| c == '"' || c == '\'' || c == '`');
-                if v.len() >= 8 && !v.contains("process.env") && !v.contains("${{") && !v.contains(' ') && !v.contains('(') {
-                    out.push(v.to_string());
-                }
-            }
+        }
+        let code = crate::parse::is_source_path(path);
+        if !(text.contains("ecret") || text.contains("ECRET") || text.contains("assword") || text.contains("ASSWORD")) {
+            continue;
+        }
+        for line in text.lines() {
+            scan_line(line, code, &mut out);
         }
     }
     if let Some(s) = &project.facts.fresh_secret {
@@ -46,6 +37,92 @@ pub fn collect(project: &Project) -> Vec<String> {
     out.sort_by_key(|s| std::cmp::Reverse(s.len()));
     out.dedup();
     out
+}
+
+/// Shorter values are not masked: they would mask ordinary words.
+const MIN_LEN: usize = 6;
+
+/// Values assigned to secret-looking keys on one line.
+fn scan_line(line: &str, code: bool, out: &mut Vec<String>) {
+    let lower = line.to_ascii_lowercase();
+    let b = line.as_bytes();
+    for word in ["secret", "password"] {
+        for (idx, _) in lower.match_indices(word) {
+            let mut j = idx + word.len();
+            while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
+                j += 1;
+            }
+            if j < b.len() && (b[j] == b'"' || b[j] == b'\'') {
+                j += 1; // the closing quote of a quoted key
+            }
+            while j < b.len() && b[j] == b' ' {
+                j += 1;
+            }
+            if j >= b.len() || !(b[j] == b':' || b[j] == b'=') {
+                continue;
+            }
+            if j + 1 < b.len() && (b[j + 1] == b'=' || b[j + 1] == b'>') {
+                continue; // `==`, `=>`
+            }
+            j += 1;
+            while j < b.len() && (b[j] == b' ' || b[j] == b'\t') {
+                j += 1;
+            }
+            if j >= b.len() {
+                continue;
+            }
+            let value = if matches!(b[j], b'"' | b'\'' | b'`') {
+                let q = b[j] as char;
+                match line[j + 1..].find(q) {
+                    Some(end) => &line[j + 1..j + 1 + end],
+                    None => continue,
+                }
+            } else if code {
+                continue;
+            } else {
+                let end = line[j..].find(|c: char| c.is_whitespace() || ",;)}\"'`#".contains(c)).map_or(line.len(), |e| j + e);
+                &line[j..end]
+            };
+            let v = value.trim();
+            let is_reference = v.contains("process.env") || v.starts_with("${") || v.starts_with("$(") || v.starts_with('$') || v.starts_with("secrets.") || v.contains("${{");
+            if v.len() >= MIN_LEN && !is_reference && !v.contains(' ') {
+                out.push(v.to_string());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(line: &str, code: bool) -> Vec<String> {
+        let mut v = Vec::new();
+        scan_line(line, code, &mut v);
+        v
+    }
+
+    #[test]
+    fn finds_every_shape() {
+        assert_eq!(found(r#"export const { auth } = NextAuth({ providers: [], secret: "s3cr3t-value" });"#, true), vec!["s3cr3t-value"]);
+        assert_eq!(found(r#"  secret: "s3cr3t-value", // comment"#, true), vec!["s3cr3t-value"]);
+        assert_eq!(found(r#"export default withAuth({ secret: 'abc123xyz' });"#, true), vec!["abc123xyz"]);
+        assert_eq!(found(r#"  env: { AUTH_SECRET: "abc123xyz", NEXTAUTH_URL: "http://x" },"#, true), vec!["abc123xyz"]);
+        assert_eq!(found("        run: AUTH_SECRET=abc123xyz npm run build", false), vec!["abc123xyz"]);
+        assert_eq!(found(r#"        run: echo "AUTH_SECRET=abc123xyz" >> .env"#, false), vec!["abc123xyz"]);
+        assert_eq!(found("      AUTH_SECRET: abc123xyz", false), vec!["abc123xyz"]);
+        assert_eq!(found(r#"  secret: "short6","#, true), vec!["short6"]);
+    }
+
+    #[test]
+    fn leaves_references_alone() {
+        assert!(found("  secret: process.env.AUTH_SECRET,", true).is_empty());
+        assert!(found("  secret: authSecret,", true).is_empty());
+        assert!(found("      AUTH_SECRET: ${{ secrets.AUTH_SECRET }}", false).is_empty());
+        assert!(found("        run: AUTH_SECRET=$(openssl rand -base64 32) npm run build", false).is_empty());
+        assert!(found("  if (secret === x) {}", true).is_empty());
+        assert!(found(r#"  secret: "abc","#, true).is_empty());
+    }
 }
 
 /// Replace every secret in `text` with `***`.

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Benchmark authfix against ripgrep on the same synthetic monorepo, at 1x and 10x size.
+#
+#   bash bench/run.sh            # 10 apps (~4,300 files) and 100 apps (~43,000 files)
+#   APPS=5 bash bench/run.sh     # a smaller base
+#
+# Prints wall times (hyperfine, mean of several runs), authfix/ripgrep ratios measured in the
+# same run, authfix's peak memory, and how time grows from 1x to 10x. Trees are generated into
+# target/bench/ (deterministic) and reused.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+APPS=${APPS:-10}
+RUNS=${RUNS:-10}
+need=()
+command -v hyperfine >/dev/null || need+=(hyperfine)
+command -v rg >/dev/null || need+=(ripgrep)
+if [ ${#need[@]} -gt 0 ]; then apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null; fi
+cargo build --release -q --bin authfix
+BIN=$PWD/target/release/authfix
+mkdir -p target/bench
+# The literals the rules' prefilters look for: what ripgrep searches.
+LITS=(-e getServerSession -e useSecureCookies -e SessionProvider -e useSession -e NextAuth -e NODE_ENV -e next-auth -e authOptions -e NEXTAUTH_URL -e AUTH_SECRET)
+declare -A MEAN MEM
+for scale in 1 10; do
+  n=$((APPS * scale))
+  dir=target/bench/mono-$n
+  [ -d "$dir" ] || python3 bench/gen_monorepo.py "$n" "$dir"
+  files=$(find "$dir" -name '*.ts*' | wc -l)
+  bytes=$(find "$dir" -name '*.ts*' -print0 | xargs -0 cat | wc -c)
+  echo "== ${scale}x: $n apps, $files source files, $((bytes / 1024 / 1024)) MB"
+  hyperfine -N -i --warmup 2 --runs "$RUNS" --style basic --export-json "target/bench/$n.json" \
+    -n ripgrep "rg -l -F ${LITS[*]} $dir" \
+    -n "authfix check" "$BIN check $dir" \
+    -n "authfix fix --dry-run" "$BIN fix --dry-run $dir" >/dev/null
+  for cmd in ripgrep "authfix check" "authfix fix --dry-run"; do
+    MEAN["$scale/$cmd"]=$(python3 -c "import json,sys; d=json.load(open('target/bench/$n.json')); print([r['mean'] for r in d['results'] if r['command']==sys.argv[1]][0])" "$cmd")
+  done
+  MEM[$scale]=$( (/usr/bin/time -f %M "$BIN" fix --dry-run "$dir" >/dev/null) 2>&1 | tail -1)
+  python3 - "$scale" "${MEAN[$scale/ripgrep]}" "${MEAN[$scale/authfix check]}" "${MEAN[$scale/authfix fix --dry-run]}" "${MEM[$scale]}" <<'PY'
+import sys
+scale, rg, check, fix, mem = sys.argv[1], *map(float, sys.argv[2:5]), int(sys.argv[5])
+print(f"ripgrep               {rg*1000:8.1f} ms")
+print(f"authfix check         {check*1000:8.1f} ms   {check/rg:5.2f}x ripgrep")
+print(f"authfix fix --dry-run {fix*1000:8.1f} ms   {fix/rg:5.2f}x ripgrep   peak memory {mem/1024:.1f} MB")
+PY
+done
+python3 - "${MEAN[1/authfix fix --dry-run]}" "${MEAN[10/authfix fix --dry-run]}" "${MEAN[1/ripgrep]}" "${MEAN[10/ripgrep]}" <<'PY'
+import sys
+a1, a10, r1, r10 = map(float, sys.argv[1:5])
+print(f"== growth 1x -> 10x: authfix {a10/a1:.1f}x time, ripgrep {r10/r1:.1f}x time (linear: at most 10x)")
+PY
