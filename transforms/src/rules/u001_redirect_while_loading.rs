@@ -218,9 +218,13 @@ enum Ctx {
     Other,
 }
 
+/// An effect's dependency array: where `status` would go and the names it lists.
+#[derive(Clone)]
 struct Deps {
-    span: Span,
-    last_elem: Option<Span>,
+    /// Offset just after `[`.
+    open: usize,
+    /// End of the last element, if any.
+    last_end: Option<usize>,
     names: Vec<String>,
 }
 
@@ -229,17 +233,16 @@ struct Hit {
     test: Span,
     ctx: Ctx,
     has_else: bool,
-    deps: Option<(usize, usize, Option<usize>, Vec<String>)>,
+    deps: Option<Deps>,
 }
 
 struct IfFinder<'a> {
-    text: &'a str,
     p: &'a Parsed,
     session: &'a str,
     redirect_fns: &'a [String],
     routers: &'a [String],
     ctx: Ctx,
-    deps: Option<(usize, usize, Option<usize>, Vec<String>)>,
+    deps: Option<Deps>,
     hits: Vec<Hit>,
 }
 
@@ -327,13 +330,13 @@ impl Visit for IfFinder<'_> {
                             Expr::Ident(i) => Some(i.sym.to_string()),
                             _ => None,
                         }).collect();
-                        Some(Deps { span: a.span, last_elem: a.elems.iter().flatten().last().map(|e| e.span()), names })
+                        Some(Deps { open: self.p.lo(a.span) + 1, last_end: a.elems.iter().flatten().last().map(|e| self.p.hi(e.span())), names })
                     }
                     _ => None,
                 });
                 let saved = (self.ctx, self.deps.take());
                 self.ctx = Ctx::Effect;
-                self.deps = deps.map(|d| (self.p.lo(d.span), self.p.hi(d.span), d.last_elem.map(|s| self.p.hi(s)), d.names));
+                self.deps = deps;
                 match strip_parens(&cb.expr) {
                     Expr::Arrow(a) => a.body.visit_with(self),
                     Expr::Fn(f) => {
@@ -372,7 +375,6 @@ impl Visit for IfFinder<'_> {
                 self.hits.push(Hit { if_span: s.span, test: s.test.span(), ctx: self.ctx, has_else: s.alt.is_some(), deps: self.deps.clone() });
             }
         }
-        let _ = self.text;
         s.visit_children_with(self);
     }
 }
@@ -404,7 +406,7 @@ impl Components<'_> {
                 }
             }
         }
-        let mut f = IfFinder { text: self.text, p: self.p, session: &decl.session, redirect_fns: self.redirect_fns, routers: &routers, ctx: Ctx::Render, deps: None, hits: vec![] };
+        let mut f = IfFinder { p: self.p, session: &decl.session, redirect_fns: self.redirect_fns, routers: &routers, ctx: Ctx::Render, deps: None, hits: vec![] };
         for s in stmts {
             s.visit_with(&mut f);
         }
@@ -441,11 +443,11 @@ impl Components<'_> {
         match hit.ctx {
             Ctx::Effect => {
                 edits.push(Edit::replace(p.lo(hit.test), p.hi(hit.test), format!("{status} === {}", style.quote("unauthenticated"))));
-                if let Some((lo, _hi, last, names)) = &hit.deps {
-                    if !names.contains(&status) {
-                        edits.push(match last {
-                            Some(end) => Edit::insert(*end, format!(", {status}")),
-                            None => Edit::insert(lo + 1, status.clone()),
+                if let Some(deps) = &hit.deps {
+                    if !deps.names.contains(&status) {
+                        edits.push(match deps.last_end {
+                            Some(end) => Edit::insert(end, format!(", {status}")),
+                            None => Edit::insert(deps.open, status.clone()),
                         });
                     }
                 }
