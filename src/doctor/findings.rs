@@ -19,7 +19,9 @@ pub enum Code {
     /// redirect to a path on the same site.
     /// User sees: `useSession()` never leaves "loading"/"unauthenticated", `ClientFetchError`,
     /// sign-in loops back to the sign-in page.
-    /// Cause: middleware / `proxy.ts` runs on the auth routes and redirects signed-out requests.
+    /// Cause: middleware / `proxy.ts` runs on the auth routes and redirects signed-out requests
+    /// (v4's `withAuth` skips them by itself; v5's `auth` as proxy with `authorized` does not).
+    /// Next's `trailingSlash` 308 to the same path with `/` is not this: doctor follows it.
     /// Fix: exclude `api/auth` from the matcher (or let those paths through in `authorized`).
     D002,
     /// **D003 url-redirects-elsewhere.** The auth endpoints answer a redirect to the same path on
@@ -41,8 +43,11 @@ pub enum Code {
     /// User sees: after signing in the browser lands on `http://localhost:3000` or on another
     /// deployment; OAuth providers answer `redirect_uri_mismatch`; CSRF errors.
     /// Cause: `NEXTAUTH_URL` (v4) / `AUTH_URL` (v5) is wrong for this deployment or hard-coded
-    /// (v4 without `NEXTAUTH_URL` falls back to `http://localhost:3000`).
-    /// Fix: set it to this deployment's origin, or (v5) unset it and set `AUTH_TRUST_HOST=true`.
+    /// (v4 without `NEXTAUTH_URL` falls back to `http://localhost:3000`); over https, http URLs
+    /// mean the proxy drops `X-Forwarded-Proto`; loopback URLs on a public host mean Auth.js
+    /// used `next start`'s own address (v5 without `AUTH_URL`).
+    /// Fix: set `NEXTAUTH_URL` / `AUTH_URL` to this deployment's origin (or make the proxy send
+    /// `X-Forwarded-Proto: https`).
     D005,
     /// **D006 cookies-not-secure-over-https.** Over https, an auth cookie is set without `Secure`
     /// or without the `__Host-`/`__Secure-` prefix.
@@ -67,6 +72,8 @@ pub enum Code {
     /// Cause: `cookies.*.options.domain` in the auth config set for another host (production
     /// domain on a preview, `.example.com` on `example.net`).
     /// Fix: remove the `domain` override or set it from the environment per deployment.
+    /// Only cookies named like Auth.js's (`next-auth.*`, `authjs.*`, `*session-token`,
+    /// `*csrf-token`, `*callback-url`) are judged, not a CDN's.
     D008,
     /// **D009 version-mismatch.** The running Auth.js major (from its cookie names and answers)
     /// differs from the one the repository given with `--project` depends on.
