@@ -14,7 +14,8 @@ declare_rule! {
     /// a `middleware` export there is ignored. Next 16's export check
     /// (`validateMiddlewareProxyExports`, `next/dist/esm/build/analysis/get-page-static-info.js`)
     /// then fails `next build` with "must export a function, either as a default export or as a
-    /// named "proxy" export", and `next dev` logs that error on every request while nothing runs.
+    /// named "proxy" export"; `next dev` logs the same error and the proxy module throws
+    /// `ProxyMissingExportError` when loaded, so nothing in it runs.
     ///
     /// ## Example
     /// ```ts
