@@ -47,8 +47,9 @@ declare_rule! {
     /// and `if (status === "loading") return null;` goes before it. `status` is added to the
     /// `useSession()` destructuring when missing. A name clash, an `else` branch, a check nested
     /// deeper in the render, or hooks called after it get a diagnostic only. Components that
-    /// already read `status`, `session === null` checks (only true once loaded) and
-    /// `useSession({ required: true })` are left alone.
+    /// already read `status`, `session === null` checks (only true once loaded),
+    /// `useSession({ required: true })`, and projects whose root layout passes the server's
+    /// `session` to the provider (no loading phase then) are left alone.
     pub struct RedirectWhileLoading {
         code: "U001",
         name: "redirect-while-loading",
@@ -66,6 +67,9 @@ impl Rule for RedirectWhileLoading {
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+        if root_passes_session(project) {
+            return;
+        }
         for path in project.source_files_containing("useSession") {
             let Some(p) = project.parsed(path) else { continue };
             let Some(use_session) = ast::local_name(&p, &[REACT_MODULE], "useSession") else { continue };
@@ -92,6 +96,25 @@ impl Rule for RedirectWhileLoading {
             out.extend(v.out);
         }
     }
+}
+
+/// Whether the root layout hands the server's session to the provider (`<SessionProvider
+/// session={session}>` or a wrapper given `session=`): then `SessionProvider` starts with that
+/// session and never shows `"loading"` first (`hasInitialSession` in `next-auth/src/react.tsx`),
+/// so `!session` already means "signed out".
+fn root_passes_session(project: &Project) -> bool {
+    let Some(root) = project.root_layout() else { return false };
+    let Some(p) = project.parsed(root) else { return false };
+    let sp = ast::local_name(&p, &[REACT_MODULE], "SessionProvider");
+    let imports = ast::imports(&p);
+    ast::jsx_elements(&p).iter().filter(|e| e.attr_names.iter().any(|a| a == "session")).any(|e| {
+        if Some(&e.name) == sp.as_ref() {
+            return true;
+        }
+        imports.iter().filter(|i| i.specs.iter().any(|s| s.local == e.name)).any(|i| {
+            project.resolve_import(root, &i.src).map_or(false, |t| t != root && crate::provider::provides_session(project, &t, 2))
+        })
+    })
 }
 
 struct Components<'a> {
