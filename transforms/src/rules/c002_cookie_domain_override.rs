@@ -10,9 +10,10 @@ use swc_core::ecma::visit::{Visit, VisitWith};
 
 declare_rule! {
     /// ## What it does
-    /// Finds a fixed `domain` (a string literal) in the `options` of a cookie in the Auth.js
-    /// `cookies` config (`cookies: { sessionToken: { name, options: { domain: "example.com" } } }`)
-    /// and removes it.
+    /// Finds a fixed `domain` in the `options` of a cookie in the Auth.js `cookies` config
+    /// (`cookies: { sessionToken: { name, options: { domain: "example.com" } } }`) — a string
+    /// literal, or a literal gated on `NODE_ENV` (`NODE_ENV === "production" ? ".example.com" :
+    /// undefined`, which is just as fixed on every production build) — and removes it.
     ///
     /// ## Why is this bad?
     /// Both versions merge the `cookies` config over their defaults (v4 `next-auth/src/core/init.ts`,
@@ -47,7 +48,8 @@ declare_rule! {
     /// session shared across subdomains in production (`app.` and `www.`) stops being shared.
     /// Keep the sharing by gating it on the production host instead, e.g.
     /// `domain: process.env.VERCEL_ENV === "production" ? ".example.com" : undefined`. A `domain`
-    /// that is already computed (from an env variable, a ternary) is left alone.
+    /// computed otherwise (read from an env variable, gated on `VERCEL_ENV` or the host) is left
+    /// alone.
     pub struct CookieDomainOverride {
         code: "C002",
         name: "cookie-domain-override",
@@ -69,12 +71,15 @@ impl Rule for CookieDomainOverride {
                 continue;
             }
             let Some(p) = project.parsed(path) else { continue };
-            let mut f = Finder { p: &p, text, hits: vec![] };
+            let mut f = Finder { p: &p, text, env_consts: node_env_consts(&p, text), hits: vec![] };
             p.module.visit_with(&mut f);
-            for (cookie, start, end, edit) in f.hits {
-                let d = Diagnostic::new(&Self::META, path, start, end, format!(
-                    "a fixed `domain` on the `{cookie}` cookie makes browsers reject it on every other host (preview deployments, localhost), so sign-in silently fails there"
-                ))
+            for Hit { cookie, start, end, edit, node_env } in f.hits {
+                let message = if node_env {
+                    format!("the `{cookie}` cookie's `domain` is gated on NODE_ENV, which is \"production\" in every production build (previews, staging, self-hosted copies), so browsers reject the cookie there and sign-in silently fails")
+                } else {
+                    format!("a fixed `domain` on the `{cookie}` cookie makes browsers reject it on every other host (preview deployments, localhost), so sign-in silently fails there")
+                };
+                let d = Diagnostic::new(&Self::META, path, start, end, message)
                 .with_note("to share the cookie across subdomains in production only, gate it: `domain: process.env.VERCEL_ENV === \"production\" ? \".example.com\" : undefined`");
                 out.push(d.with_fix(Fix::new(Safety::Unsafe, format!("Remove the `domain` override from the `{cookie}` cookie"), vec![Change::edit(path, edit)])));
             }
@@ -85,10 +90,53 @@ impl Rule for CookieDomainOverride {
 /// The cookie keys of the Auth.js `cookies` option (v4 `core/lib/cookie.ts`, v5 `lib/utils/cookie.ts`).
 const AUTH_COOKIES: &[&str] = &["sessionToken", "callbackUrl", "csrfToken", "pkceCodeVerifier", "state", "nonce", "webauthnChallenge"];
 
+struct Hit {
+    cookie: String,
+    start: usize,
+    end: usize,
+    edit: edit::Edit,
+    /// `NODE_ENV === "production" ? ".example.com" : undefined` rather than a plain literal.
+    node_env: bool,
+}
+
 struct Finder<'a> {
     p: &'a Parsed,
     text: &'a str,
-    hits: Vec<(String, usize, usize, edit::Edit)>,
+    /// Top-level constants computed from `NODE_ENV` (`const isProd = …`).
+    env_consts: Vec<String>,
+    hits: Vec<Hit>,
+}
+
+impl Finder<'_> {
+    /// `cond ? "literal" : undefined` (either way round) where `cond` reads `NODE_ENV`, directly
+    /// or through a top-level constant: still a fixed domain on every production build.
+    fn node_env_gated(&self, e: &Expr) -> bool {
+        let Expr::Cond(c) = strip_parens(e) else { return false };
+        let empty = |e: &Expr| matches!(strip_parens(e), Expr::Ident(i) if i.sym == "undefined") || matches!(strip_parens(e), Expr::Lit(Lit::Null(_))) || const_str(e).as_deref() == Some("");
+        let literal_branch = (const_str(&c.cons).map_or(false, |s| !s.is_empty()) && empty(&c.alt)) || (const_str(&c.alt).map_or(false, |s| !s.is_empty()) && empty(&c.cons));
+        let test = &self.text[self.p.range(c.test.span())];
+        literal_branch && (test.contains("NODE_ENV") || crate::ast::ident_refs(&*c.test).iter().any(|(n, _)| self.env_consts.contains(n)))
+    }
+}
+
+/// Top-level `const isProd = process.env.NODE_ENV === "production"` and the like.
+fn node_env_consts(p: &Parsed, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for item in &p.module.body {
+        let var = match item {
+            ModuleItem::Stmt(Stmt::Decl(Decl::Var(v))) => v,
+            ModuleItem::ModuleDecl(ModuleDecl::ExportDecl(ExportDecl { decl: Decl::Var(v), .. })) => v,
+            _ => continue,
+        };
+        for d in &var.decls {
+            if let (Pat::Ident(i), Some(init)) = (&d.name, &d.init) {
+                if text[p.range(init.span())].contains("NODE_ENV") {
+                    out.push(i.id.sym.to_string());
+                }
+            }
+        }
+    }
+    out
 }
 
 impl Visit for Finder<'_> {
@@ -109,13 +157,17 @@ impl Visit for Finder<'_> {
                     }
                     let Expr::Object(opts) = strip_parens(&okv.value) else { continue };
                     for (i, dk, dkv) in kv_props(opts) {
-                        if dk != "domain" || const_str(&dkv.value).is_none() {
+                        if dk != "domain" {
+                            continue;
+                        }
+                        let node_env = self.node_env_gated(&dkv.value);
+                        if const_str(&dkv.value).is_none() && !node_env {
                             continue;
                         }
                         let span = dkv.span();
                         let prev = if i > 0 { Some(self.p.hi(opts.props[i - 1].span())) } else { None };
                         let e = edit::delete_list_element(self.text, self.p.lo(span), self.p.hi(span), prev);
-                        self.hits.push((cookie.clone(), self.p.lo(span), self.p.hi(span), e));
+                        self.hits.push(Hit { cookie: cookie.clone(), start: self.p.lo(span), end: self.p.hi(span), edit: e, node_env });
                     }
                 }
             }
