@@ -35,7 +35,7 @@ for scale in 1 10; do
   for cmd in ripgrep "authfix check" "authfix fix --dry-run"; do
     MEAN["$scale/$cmd"]=$(python3 -c "import json,sys; d=json.load(open('target/bench/$n.json')); print([r['mean'] for r in d['results'] if r['command']==sys.argv[1]][0])" "$cmd")
   done
-  MEM[$scale]=$( (/usr/bin/time -f %M "$BIN" fix --dry-run "$dir" >/dev/null) 2>&1 | tail -1)
+  MEM[$scale]=$( (/usr/bin/time -f %M "$BIN" fix --dry-run "$dir" >/dev/null || true) 2>&1 | tail -1)
   python3 - "$scale" "${MEAN[$scale/ripgrep]}" "${MEAN[$scale/authfix check]}" "${MEAN[$scale/authfix fix --dry-run]}" "${MEM[$scale]}" <<'PY'
 import sys
 scale, rg, check, fix, mem = sys.argv[1], *map(float, sys.argv[2:5]), int(sys.argv[5])

@@ -18,7 +18,7 @@ pub fn list(markdown: bool) -> i32 {
     }
     for r in rules::all() {
         let m = r.meta();
-        println!("{:<5} {:<28} {:<7} {}", m.code, m.name, m.safety.as_str(), m.summary);
+        println!("{:<5} {:<32} {:<7} {}", m.code, m.name, m.safety.as_str(), m.summary);
     }
     0
 }

@@ -162,7 +162,9 @@ fn apply_fix(project: &Project, fix: &Fix) -> Result<Vec<Preview>, String> {
     }
     for (file, (edits, create)) in by_file {
         if let Some(content) = create {
-            out.push(Preview { file: file.into(), old: None, new: edit::convert_eol(content, style.eol()), deleted: false });
+            // A moved file brings its own line endings; new code follows the project's.
+            let eol = if content.contains("\r\n") { "\r\n" } else { style.eol() };
+            out.push(Preview { file: file.into(), old: None, new: edit::convert_eol(content, eol), deleted: false });
             continue;
         }
         let Some(old) = project.text(file) else {

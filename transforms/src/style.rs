@@ -43,10 +43,11 @@ impl Style {
                 if let Some(q) = trimmed.chars().rev().find(|c| *c == '"' || *c == '\'') {
                     if q == '"' { dq += 1 } else { sq += 1 }
                 }
-                if trimmed.starts_with("import ") && (trimmed.ends_with('"') || trimmed.ends_with('\'')) {
+                let module_line = trimmed.starts_with("import ") || trimmed.starts_with("export ");
+                if module_line && (trimmed.ends_with('"') || trimmed.ends_with('\'')) {
                     nosemi += 1;
                 }
-                if trimmed.starts_with("import ") && (trimmed.ends_with("\";") || trimmed.ends_with("';")) {
+                if module_line && (trimmed.ends_with("\";") || trimmed.ends_with("';")) {
                     semi += 1;
                 }
             } else if trimmed.starts_with("return ") || trimmed.starts_with("const ") || trimmed.starts_with("let ") {
@@ -160,6 +161,13 @@ mod tests {
         assert!(!s.semicolons);
         assert_eq!(s.indent, "\t");
         assert!(s.crlf);
+    }
+
+    #[test]
+    fn export_from_lines_count_for_semicolons() {
+        let s = Style::detect("export { default } from 'next-auth/middleware'\nexport const config = { matcher: ['/x'] }\n");
+        assert!(!s.semicolons);
+        assert!(!s.double_quotes);
     }
 
     #[test]

@@ -189,11 +189,6 @@ pub fn gitignore_match(gitignore: &str, path: &str) -> Option<(bool, usize)> {
     result
 }
 
-/// Is `path` ignored by the root `.gitignore` (absent file: no)?
-pub fn is_ignored(project: &Project, path: &str) -> bool {
-    project.text(".gitignore").and_then(|g| gitignore_match(g, path)).map_or(false, |(ign, _)| ign)
-}
-
 fn trim_unescaped_trailing_spaces(s: &str) -> &str {
     let mut end = s.len();
     while end > 0 && s.as_bytes()[end - 1] == b' ' && !(end >= 2 && s.as_bytes()[end - 2] == b'\\') {
@@ -306,7 +301,6 @@ pub struct Job {
     pub name: Option<String>,
     /// Index range into [`lines`] (header line included).
     pub lines: std::ops::Range<usize>,
-    pub body_indent: usize,
     pub steps: Vec<std::ops::Range<usize>>,
     /// Has an `environment:` key (a GitHub deployment environment).
     pub environment: bool,
@@ -340,7 +334,7 @@ pub fn jobs(ls: &[Line]) -> Vec<Job> {
         let Some(id) = yaml_key(ls[h].trimmed()) else { continue };
         let jend = headers.get(n + 1).copied().unwrap_or(end);
         let body_indent = (h + 1..jend).find(|&i| !ls[i].is_trivia()).map_or(job_indent + 2, |i| ls[i].indent);
-        let mut job = Job { id: id.to_string(), name: None, lines: h..jend, body_indent, steps: vec![], environment: false };
+        let mut job = Job { id: id.to_string(), name: None, lines: h..jend, steps: vec![], environment: false };
         let mut i = h + 1;
         while i < jend {
             let l = &ls[i];
