@@ -155,7 +155,13 @@ pub fn scan(path: &Path) -> Result<Scan> {
         let Some(ft) = entry.file_type() else { continue };
         let p = entry.path();
         if ft.is_symlink() {
-            continue; // never follow a link (it may lead out of the project)
+            // Never follow a link: it may lead out of the project, or in a loop. Say so.
+            let reason = match std::fs::metadata(p) {
+                Err(_) => "broken symbolic link (or a link loop); not followed",
+                Ok(_) => "symbolic link; not followed (authfix never leaves the project through a link)",
+            };
+            skipped.push(Skipped { path: rel(&root, p), reason: reason.into() });
+            continue;
         }
         if !ft.is_file() {
             continue;

@@ -264,3 +264,40 @@ pub fn review_and_apply_all(root: &Path, changes: Vec<FileChange>, deletions: Ve
     let _ = writeln!(out, "{GREEN}{what}: wrote {written} of {files}{GREEN:#}");
     if failed > 0 { 1 } else { 0 }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(old: Option<&str>, new: &str) -> FileChange {
+        FileChange { rel: PathBuf::from("a.ts"), old: old.map(String::from), new: new.into(), secrets: vec![] }
+    }
+
+    #[test]
+    fn writes_only_what_was_read() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("a.ts"), "edited by someone else").unwrap();
+        let err = write_atomic(d.path(), &change(Some("what authfix read"), "fixed")).unwrap_err();
+        assert!(err.contains("changed on disk"));
+        assert_eq!(std::fs::read_to_string(d.path().join("a.ts")).unwrap(), "edited by someone else");
+        write_atomic(d.path(), &change(Some("edited by someone else"), "fixed")).unwrap();
+        assert_eq!(std::fs::read_to_string(d.path().join("a.ts")).unwrap(), "fixed");
+        // A new file never replaces one that appeared meanwhile.
+        assert!(write_atomic(d.path(), &change(None, "x")).unwrap_err().contains("already exists"));
+        // No temporary file is left behind.
+        let left: Vec<_> = std::fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left.len(), 1, "{left:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn keeps_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("a.ts");
+        std::fs::write(&p, "old").unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o751)).unwrap();
+        write_atomic(d.path(), &change(Some("old"), "new")).unwrap();
+        assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o751);
+    }
+}
