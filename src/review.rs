@@ -109,6 +109,10 @@ pub fn dirty_files(root: &Path, paths: &[PathBuf]) -> Option<Vec<PathBuf>> {
 /// Write atomically: a temporary file in the same folder, the old permissions, then a rename.
 /// Refuses when the file changed on disk since it was read.
 pub fn write_atomic(root: &Path, c: &FileChange) -> Result<(), String> {
+    // Everything authfix writes stays inside the folder it runs on.
+    if c.rel.components().any(|x| !matches!(x, std::path::Component::Normal(_))) {
+        return Err("path leaves the project; not written".into());
+    }
     let path = root.join(&c.rel);
     let dir = path.parent().ok_or("no parent folder")?;
     match (&c.old, std::fs::read(&path)) {
@@ -287,6 +291,18 @@ mod tests {
         // No temporary file is left behind.
         let left: Vec<_> = std::fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(left.len(), 1, "{left:?}");
+    }
+
+    #[test]
+    fn never_writes_outside_the_root() {
+        let d = tempfile::tempdir().unwrap();
+        let inner = d.path().join("project");
+        std::fs::create_dir(&inner).unwrap();
+        for rel in ["../escape.ts", "/tmp/escape.ts", "a/../../escape.ts"] {
+            let c = FileChange { rel: PathBuf::from(rel), old: None, new: "x".into(), secrets: vec![] };
+            assert!(write_atomic(&inner, &c).unwrap_err().contains("leaves the project"), "{rel}");
+        }
+        assert!(!d.path().join("escape.ts").exists());
     }
 
     #[cfg(unix)]
