@@ -54,6 +54,8 @@ async function sessionState() {
   try {
     return await page.evaluate(async () => {
       const r = await fetch("/api/auth/session", { redirect: "manual" });
+      // A redirect answered to a "manual" fetch is opaque: status 0, no Location.
+      if (r.type === "opaqueredirect") return "a redirect";
       return `${r.status} ${(await r.text()).slice(0, 160)}`;
     });
   } catch (e) {
@@ -87,7 +89,7 @@ try {
   const ok1 = await step("signed-out /dashboard leads to the sign-in page", async () => {
     const res = await page.goto(`${base}/dashboard`, { waitUntil: "load" });
     const status = res?.status();
-    if (!path().startsWith("/api/auth/signin")) {
+    if (!path().startsWith("/api/auth/signin") || !status || status >= 400) {
       const body = ((await page.textContent("body").catch(() => "")) ?? "").replace(/\s+/g, " ").slice(0, 160);
       throw new Error(`HTTP ${status} at ${page.url()}: ${body}`);
     }
