@@ -19,8 +19,8 @@ pub struct App {
 }
 
 pub struct LoadedFile {
-    /// The text without BOM.
-    pub text: String,
+    /// The text without BOM (shared with the rules' project: never copied).
+    pub text: std::sync::Arc<str>,
     pub bom: bool,
 }
 
@@ -30,7 +30,7 @@ impl LoadedFile {
         if self.bom {
             format!("\u{feff}{}", self.text)
         } else {
-            self.text.clone()
+            self.text.to_string()
         }
     }
 }
@@ -40,8 +40,8 @@ fn read_text(path: &Path) -> Result<LoadedFile, String> {
     let raw = std::fs::read(path).map_err(|e| e.to_string())?;
     let s = String::from_utf8(raw).map_err(|_| "not UTF-8 text".to_string())?;
     Ok(match s.strip_prefix('\u{feff}') {
-        Some(t) => LoadedFile { text: t.to_string(), bom: true },
-        None => LoadedFile { text: s, bom: false },
+        Some(t) => LoadedFile { text: t.into(), bom: true },
+        None => LoadedFile { text: s.into(), bom: false },
     })
 }
 

@@ -139,7 +139,8 @@ fn crlf_bom_and_unparsable_files() {
     let layout = dir.join("app/layout.tsx");
     let crlf = format!("\u{feff}{}", fs::read_to_string(&layout).unwrap().replace('\n', "\r\n"));
     fs::write(&layout, &crlf).unwrap();
-    fs::write(dir.join("app/broken.tsx"), "export default function ( {\n").unwrap();
+    let broken = "\"use client\";\nimport { useSession } from \"next-auth/react\";\nexport default function ( {\n";
+    fs::write(dir.join("app/broken.tsx"), broken).unwrap();
     let out = authfix().args(["fix", "--yes"]).arg(&dir).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "a skipped file makes the exit code 1");
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -148,7 +149,7 @@ fn crlf_bom_and_unparsable_files() {
     assert!(fixed.starts_with('\u{feff}'), "BOM kept");
     assert!(!fixed.starts_with("\u{feff}\"use client\""), "layout fixed");
     assert_eq!(fixed.matches('\n').count(), fixed.matches("\r\n").count(), "CRLF kept:\n{fixed:?}");
-    assert_eq!(fs::read_to_string(dir.join("app/broken.tsx")).unwrap(), "export default function ( {\n");
+    assert_eq!(fs::read_to_string(dir.join("app/broken.tsx")).unwrap(), broken);
 }
 
 #[test]

@@ -39,7 +39,10 @@ fn every_bad_file_gets_a_reason_and_the_rest_is_fixed() {
     fs::write(dir.join("src/app/empty.tsx"), "").unwrap();
     fs::create_dir_all(dir.join("src/app/weird.tsx")).unwrap();
     fs::write(dir.join("src/app/weird.tsx/page.tsx"), "export default function P() { return null; }\n").unwrap();
-    fs::write(dir.join("src/app/broken.tsx"), "export default function ( {\n").unwrap();
+    // A syntax error in a file the rules need (it uses useSession) is reported; one in a file no
+    // rule looks at is never parsed, never edited, and not reported.
+    fs::write(dir.join("src/app/broken.tsx"), "import { useSession } from \"next-auth/react\";\nexport default function ( {\n").unwrap();
+    fs::write(dir.join("src/app/unrelated.tsx"), "export const x = ;\n").unwrap();
     let mut bundle = String::from("var useSecureCookies=process.env.NODE_ENV,cookies=1;");
     while bundle.len() < 10 << 20 {
         bundle.push_str("function a(b){return b&&b.c?b.c(1,2,3):[1,2,3].map(function(x){return x*2})};");
@@ -77,7 +80,8 @@ fn every_bad_file_gets_a_reason_and_the_rest_is_fixed() {
     // Nothing outside the project, nothing skipped was written.
     assert_eq!(fs::read_to_string(&outside).unwrap(), GATED);
     assert_eq!(fs::read(dir.join("src/app/latin1.tsx")).unwrap(), b"export const s = \"caf\xe9\";\n");
-    assert_eq!(fs::read_to_string(dir.join("src/app/broken.tsx")).unwrap(), "export default function ( {\n");
+    assert_eq!(fs::read_to_string(dir.join("src/app/broken.tsx")).unwrap(), "import { useSession } from \"next-auth/react\";\nexport default function ( {\n");
+    assert!(!err.contains("unrelated.tsx"), "{err}");
     // The minified bundle was read, found gated in an expression (not an object property), left alone.
     assert_eq!(fs::read_to_string(dir.join("public/bundle.min.js")).unwrap().len(), bundle.len());
 }

@@ -34,7 +34,7 @@ pub fn item(it: &Item, check: bool) -> String {
     };
     let (l, c) = it.start;
     let _ = writeln!(out, "{BOLD}{}:{l}:{c}{BOLD:#} {sev}[{BOLD}{}{BOLD:#}] {}", it.path, d.code, mask(&d.message, it.secrets));
-    let text = it.app.files.get(&d.file).map(|f| f.text.as_str()).unwrap_or("");
+    let text = it.app.files.get(&d.file).map(|f| &*f.text).unwrap_or("");
     out.push_str(&mask(&code_frame(text, d.start, d.end), it.secrets));
     let title = d.fix.as_ref().map(|f| f.title.clone());
     let status = match it.status {

@@ -36,7 +36,7 @@ impl<'a> Report<'a> {
         let mut out = Vec::new();
         for (app, r) in self.apps.iter().zip(self.results) {
             for f in &r.outcome.findings {
-                let text = app.files.get(&f.diagnostic.file).map(|f| f.text.as_str()).unwrap_or("");
+                let text = app.files.get(&f.diagnostic.file).map(|f| &*f.text).unwrap_or("");
                 out.push(Item {
                     app,
                     diag: &f.diagnostic,
@@ -56,7 +56,7 @@ impl<'a> Report<'a> {
         let mut out: Vec<(String, String)> = self.skipped.iter().map(|s| (s.path.clone(), s.reason.clone())).collect();
         for (app, r) in self.apps.iter().zip(self.results) {
             for (path, e) in &r.outcome.unparsable {
-                let text = app.files.get(path).map(|f| f.text.as_str()).unwrap_or("");
+                let text = app.files.get(path).map(|f| &*f.text).unwrap_or("");
                 let (l, c) = line_col(text, e.offset);
                 out.push((format!("{}{path}", app.prefix), format!("does not parse ({} at {l}:{c}); left untouched", e.message)));
             }

@@ -111,20 +111,9 @@ pub fn findings(project: &Project, rules: &[&dyn Rule]) -> Outcome {
             Finding { diagnostic: d, status }
         })
         .collect();
-    Outcome { findings, unparsable: unparsable(project), converged: true, ..Default::default() }
+    Outcome { findings, unparsable: project.parse_failures(), converged: true, ..Default::default() }
 }
 
-/// Files that fail to parse (among source files).
-pub fn unparsable(project: &Project) -> Vec<(String, ParseError)> {
-    project
-        .paths()
-        .filter(|p| parse::is_source_path(p))
-        .filter_map(|p| match project.parse_result(p).as_deref() {
-            Some(Err(e)) => Some((p.to_string(), e.clone())),
-            _ => None,
-        })
-        .collect()
-}
 
 fn key(project: &Project, d: &Diagnostic) -> (String, &'static str, String) {
     let snippet = project.text(&d.file).and_then(|t| t.get(d.start..d.end)).unwrap_or("").to_string();
@@ -211,7 +200,7 @@ pub fn run(
 ) -> (Outcome, Project) {
     // The original text of each file a fix touches, taken just before its first change.
     let mut originals: HashMap<String, Option<String>> = HashMap::new();
-    let mut outcome = Outcome { unparsable: unparsable(&project), ..Default::default() };
+    let mut outcome = Outcome::default();
     let first = check(&project, rules);
     let mut declined: HashSet<(String, &'static str, String)> = HashSet::new();
     let mut dropped_keys: HashMap<(String, &'static str, String), String> = HashMap::new();
@@ -282,6 +271,7 @@ pub fn run(
         current = check(&project, rules);
     }
     outcome.converged = converged;
+    outcome.unparsable = project.parse_failures();
 
     // Findings: the first pass's diagnostics, each marked fixed when it is gone at the end.
     // `current` already describes the final text unless the user quit mid-pass.

@@ -36,7 +36,8 @@ pub struct ProjectFacts {
 }
 
 pub struct SourceFile {
-    pub text: String,
+    /// Shared with the caller (no copy of the project's text is made).
+    pub text: std::sync::Arc<str>,
     parsed: RefCell<Option<Rc<Result<Parsed, ParseError>>>>,
 }
 
@@ -55,9 +56,21 @@ impl Project {
     }
 
     /// Add or replace a file (text without BOM).
-    pub fn set_file(&mut self, path: impl Into<String>, text: impl Into<String>) {
+    pub fn set_file(&mut self, path: impl Into<String>, text: impl Into<std::sync::Arc<str>>) {
         self.app_dir.set(None);
         self.files.insert(path.into(), SourceFile { text: text.into(), parsed: RefCell::new(None) });
+    }
+
+    /// Files that were parsed (because some rule needed them) and failed. Files no rule looks at
+    /// are never parsed: authfix neither edits them nor reports on them.
+    pub fn parse_failures(&self) -> Vec<(String, ParseError)> {
+        self.files
+            .iter()
+            .filter_map(|(p, f)| match f.parsed.borrow().as_deref() {
+                Some(Err(e)) => Some((p.clone(), e.clone())),
+                _ => None,
+            })
+            .collect()
     }
 
     pub fn remove_file(&mut self, path: &str) {
@@ -74,7 +87,7 @@ impl Project {
     }
 
     pub fn text(&self, path: &str) -> Option<&str> {
-        self.files.get(path).map(|f| f.text.as_str())
+        self.files.get(path).map(|f| &*f.text)
     }
 
     /// The parsed module, or the parse error. `None` when the file is unknown or not a source file.

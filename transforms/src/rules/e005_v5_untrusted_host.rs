@@ -69,7 +69,7 @@ impl Rule for V5UntrustedHost {
         if !env::entries_with(project, &trusts).is_empty() || trusts.iter().any(|k| env::workflows_mention(project, k) || env::next_config_mentions(project, k)) {
             return;
         }
-        if env::auth_sources(project).iter().any(|f| project.text(f).unwrap_or("").contains("trustHost")) || env::trusted_host_platform(project) {
+        if !env::auth_sources_with(project, "trustHost").is_empty() || env::trusted_host_platform(project) {
             return;
         }
         let d = Diagnostic::new(&Self::META, file, first.key_range.start, first.key_range.end, format!(

@@ -55,19 +55,6 @@ impl Rule for V4TrustHostWithoutUrl {
         if !env::entries_with(project, &["NEXTAUTH_URL"]).is_empty() || env::workflows_mention(project, "NEXTAUTH_URL") || env::next_config_mentions(project, "NEXTAUTH_URL") {
             return;
         }
-        // Code that reads the token itself, without saying which cookie.
-        let sources = env::auth_sources(project);
-        let reads_token = sources.iter().any(|f| {
-            let t = project.text(f).unwrap_or("");
-            t.contains("next-auth/middleware") || t.contains("next-auth/jwt") && t.contains("getToken")
-        });
-        let chooses_cookie = sources.iter().any(|f| {
-            let t = project.text(f).unwrap_or("");
-            ["secureCookie", "cookieName", "sessionToken", "useSecureCookies"].iter().any(|k| t.contains(k))
-        });
-        if !reads_token || chooses_cookie || env::trusted_host_platform(project) {
-            return;
-        }
         let in_env = env::entries_with(project, &["AUTH_TRUST_HOST"])
             .into_iter()
             .find(|(f, e)| (env::loaded_in_production(f) || env::is_example(f) || f.ends_with(".env.production")) && (!e.value.is_empty() || env::is_example(f)));
@@ -83,6 +70,12 @@ impl Rule for V4TrustHostWithoutUrl {
             }),
         };
         let Some((file, start, end)) = site else { return };
+        // Code that reads the token itself, without saying which cookie.
+        let reads_token = !env::auth_sources_where(project, |t| t.contains("next-auth/middleware") || t.contains("next-auth/jwt") && t.contains("getToken")).is_empty();
+        let chooses_cookie = !env::auth_sources_where(project, |t| ["secureCookie", "cookieName", "sessionToken", "useSecureCookies"].iter().any(|k| t.contains(k))).is_empty();
+        if !reads_token || chooses_cookie || env::trusted_host_platform(project) {
+            return;
+        }
         out.push(
             Diagnostic::new(&Self::META, &file, start, end, "v4 with `AUTH_TRUST_HOST` but no `NEXTAUTH_URL`: behind HTTPS the server sets `__Secure-next-auth.session-token` while `withAuth`/`getToken` look for `next-auth.session-token`, so the middleware never sees the session and sends signed-in users back to sign-in, a loop")
                 .with_note("Set `NEXTAUTH_URL` to the public https URL (host settings or `.env.production`), or pass `secureCookie: true` to `getToken`. Not needed when a Dockerfile or the host already sets `NEXTAUTH_URL`."),

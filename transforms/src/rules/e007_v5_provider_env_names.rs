@@ -117,7 +117,7 @@ impl Rule for V5ProviderEnvNames {
         if project.facts.auth_major != Some(5) {
             return;
         }
-        for f in env::auth_sources(project) {
+        for f in env::auth_sources_with(project, "providers/") {
             let Some(p) = project.parsed(f) else { continue };
             for imp in crate::ast::imports(&p) {
                 let Some(module) = imp.src.strip_prefix("next-auth/providers/").or_else(|| imp.src.strip_prefix("@auth/core/providers/")) else { continue };

@@ -399,14 +399,20 @@ pub struct SecretProp {
 
 /// Source files that import (or re-export) from `next-auth` or `@auth/*` (the auth config,
 /// middleware, routes).
-pub fn auth_sources(project: &Project) -> Vec<&str> {
-    let mut files: Vec<&str> = project.source_files_containing("next-auth").collect();
-    for f in project.source_files_containing("@auth/") {
-        if !files.contains(&f) {
-            files.push(f);
-        }
-    }
+pub fn auth_sources_with<'a>(project: &'a Project, needle: &str) -> Vec<&'a str> {
+    auth_sources_where(project, |t| t.contains(needle))
+}
+
+/// [`auth_sources`] restricted to files whose text passes `pred` (checked before parsing, so only
+/// the files a rule can care about are parsed).
+pub fn auth_sources_where<'a>(project: &'a Project, pred: impl Fn(&str) -> bool) -> Vec<&'a str> {
+    let mut files: Vec<&str> = project
+        .source_files_containing("next-auth")
+        .chain(project.source_files_containing("@auth/"))
+        .filter(|f| project.text(f).map_or(false, |t| pred(t)))
+        .collect();
     files.sort();
+    files.dedup();
     files
         .into_iter()
         .filter(|f| {
@@ -423,14 +429,26 @@ pub fn auth_sources(project: &Project) -> Vec<&str> {
         .collect()
 }
 
+/// Textual test: does the file have a default import from `next-auth` (`import NextAuth from
+/// "next-auth"`, `import NextAuth, { … } from 'next-auth'`)? Used before parsing.
+pub fn may_import_nextauth_default(text: &str) -> bool {
+    for q in ["\"next-auth\"", "'next-auth'"] {
+        for (i, _) in text.match_indices(q) {
+            let stmt_start = text[..i].rfind("import").unwrap_or(0);
+            let clause = text[stmt_start..i].trim_start_matches("import").trim_start();
+            if clause.starts_with(|c: char| c.is_alphabetic() || c == '_' || c == '$') && !clause.starts_with("type ") {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 /// Every `secret` property in the files that import Auth.js (`NextAuth({ secret })`,
 /// `authOptions.secret`, `withAuth({ secret })`, `getToken({ secret })`, `jwt: { secret }`).
 pub fn secret_props(project: &Project) -> Vec<SecretProp> {
     let mut out = Vec::new();
-    for f in auth_sources(project) {
-        if !project.text(f).unwrap_or("").contains("secret") {
-            continue;
-        }
+    for f in auth_sources_with(project, "secret") {
         let Some(p) = project.parsed(f) else { continue };
         let mut v = SecretFinder { p: &p, file: f, out: &mut out };
         p.module.visit_with(&mut v);
@@ -516,7 +534,7 @@ fn classify(e: &Expr) -> SecretValue {
 /// `NextAuth(…)` call (v5 `auth.ts`, v4 route handler), as `(file, start, end)` of its callee.
 pub fn nextauth_call(project: &Project) -> Option<(String, usize, usize)> {
     let mut best: Option<(String, usize, usize)> = None;
-    for f in auth_sources(project) {
+    for f in auth_sources_where(project, may_import_nextauth_default) {
         let Some(p) = project.parsed(f) else { continue };
         let Some(local) = crate::ast::local_name(&p, &["next-auth"], "default") else { continue };
         if let Some(c) = crate::ast::calls(&p).into_iter().find(|c| c.callee == local) {

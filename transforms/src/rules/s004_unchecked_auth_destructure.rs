@@ -69,14 +69,13 @@ impl Rule for UncheckedAuthDestructure {
 
     fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
         let mut auth_files: Option<Vec<String>> = None;
-        let mut files: Vec<&str> = project.source_files_containing("auth(").collect();
-        for f in project.source_files_containing("getServerSession(") {
-            if !files.contains(&f) {
-                files.push(f);
-            }
-        }
+        let mut files: Vec<&str> = project.source_files_containing("auth(").chain(project.source_files_containing("getServerSession(")).collect();
         files.sort();
+        files.dedup();
         for path in files {
+            if !may_destructure_await(project.text(path).unwrap_or("")) {
+                continue;
+            }
             let Some(p) = project.parsed(path) else { continue };
             let auth_files = auth_files.get_or_insert_with(|| auth_export_files(project));
             let readers: Vec<String> = auth_files.iter().filter_map(|f| import_of(project, &p, path, f, "auth")).collect();
@@ -223,6 +222,28 @@ impl Visit for Finder<'_> {
     }
 }
 
+/// A cheap textual test before parsing, for the two shapes this rule reads: a destructuring
+/// declaration initialised by an `await` (`const { user } = await auth()`, over several lines or
+/// with a type annotation too), and a parenthesised `await` (`(await auth()).user`).
+fn may_destructure_await(text: &str) -> bool {
+    for (i, _) in text.match_indices("await") {
+        let before = text[..i].trim_end();
+        if before.ends_with('(') {
+            return true;
+        }
+        if let Some(b) = before.strip_suffix('=') {
+            if b.ends_with(['=', '!', '<', '>']) {
+                continue;
+            }
+            let seg = &b[b.rfind([';', '\n']).map_or(0, |x| x + 1)..];
+            if seg.contains('}') || seg.contains('{') {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 /// The sign-in path to redirect to: one the file already redirects to, else the config's
 /// `pages.signIn`, else the library's own page.
 fn sign_in_path(project: &Project, p: &Parsed, text: &str, redirect: Option<&str>) -> String {
@@ -356,4 +377,19 @@ fn make_fix(project: &Project, path: &str, text: &str, p: &Parsed, hit: &Hit) ->
     edits.push(Edit::replace(lo, hi, new));
     let title = if is_component { "Check the session and redirect to sign-in when there is none" } else { "Check the session and answer 401 when there is none" };
     Ok(Fix::new(Safety::Unsafe, title, edits.into_iter().map(|e| Change::edit(path, e)).collect()))
+}
+
+#[cfg(test)]
+mod prefilter_tests {
+    use super::may_destructure_await;
+
+    #[test]
+    fn prefilter_keeps_every_shape_the_rule_reads() {
+        for yes in ["const { user } = await auth();", "const {\n  user,\n} = await auth()", "const { user }: { user: U } = await auth()", "const n = (await auth()).user", "x = ( await getServerSession(o) )?.user"] {
+            assert!(may_destructure_await(yes), "{yes}");
+        }
+        for no in ["const session = await auth();", "if (a == await b()) {}", "const s = await getServerSession(authOptions);\nif (!s) redirect('/')"] {
+            assert!(!may_destructure_await(no), "{no}");
+        }
+    }
 }
