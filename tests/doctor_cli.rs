@@ -177,3 +177,28 @@ fn usage_errors_and_refused_exit_2() {
     assert_eq!(v["status"], "unreachable");
     assert_eq!(v["error"]["kind"], "refused");
 }
+
+#[test]
+fn project_static_findings_are_combined_without_changing_the_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("package.json"), r#"{"dependencies":{"next":"16.4.6","next-auth":"5.0.0-beta.32"}}"#).unwrap();
+    std::fs::write(dir.path().join(".env.example"), "AUTH_SECRET=\n").unwrap();
+    std::fs::write(
+        dir.path().join("auth.ts"),
+        "import NextAuth from \"next-auth\";\nexport const { handlers, auth } = NextAuth({\n  providers: [],\n  useSecureCookies: process.env.NODE_ENV === \"production\",\n});\n",
+    )
+    .unwrap();
+    let port = replay("v5-healthy");
+    let url = format!("http://127.0.0.1:{port}");
+    let out = doctor(&["--url", &url, "--format", "json", "--project", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "the deployment is healthy");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = v["static_findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, vec!["C001"]);
+    assert_eq!(v["static_findings"][0]["file"], "auth.ts");
+    let port = replay("v5-healthy");
+    let url = format!("http://127.0.0.1:{port}");
+    let out = doctor(&["--url", &url, "--project", dir.path().to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("auth.ts:4:3 error[C001]"), "{text}");
+}

@@ -57,7 +57,10 @@ pub fn run(args: &DoctorArgs, color: ColorChoice) -> i32 {
             return 2;
         }
     };
-    let (report, code) = examine(&client, &target, args);
+    let (mut report, code) = examine(&client, &target, args);
+    if let (Some(p), None) = (&args.project, &report.error) {
+        report.static_findings = Some(static_findings(p));
+    }
 
     let choice = match color {
         ColorChoice::Auto => anstream::ColorChoice::Auto,
@@ -76,13 +79,36 @@ pub fn run(args: &DoctorArgs, color: ColorChoice) -> i32 {
     }
     let printed = match (args.format, &report.error) {
         (Format::Json, _) => report::print_json(&report, &mut out),
-        (Format::Human, None) => report::print_human(&report, &mut out),
+        (Format::Human, None) => report::print_human(&report, &mut out).and_then(|_| match &report.static_findings {
+            Some(f) => report::print_static(f, &mut out),
+            None => Ok(()),
+        }),
         (Format::Human, Some(_)) => Ok(()),
     };
     if printed.is_err() {
         return 2;
     }
     code
+}
+
+/// `authfix check` on the `--project` repository, secrets masked; empty when it cannot be read.
+fn static_findings(path: &std::path::Path) -> Vec<report::StaticFinding> {
+    let Ok(scan) = crate::project::scan(path) else { return Vec::new() };
+    let rules = authfix_transforms::rules::all();
+    let results = crate::analyze::run(&scan, &rules, crate::analyze::Mode::Check, &Default::default());
+    let r = crate::report::Report { apps: &scan.apps, results: &results, skipped: &scan.skipped, check: true };
+    r.items()
+        .into_iter()
+        .map(|it| report::StaticFinding {
+            code: it.diag.code,
+            name: it.diag.name,
+            severity: it.diag.severity.as_str(),
+            file: it.path.clone(),
+            line: it.start.0,
+            column: it.start.1,
+            message: crate::report::mask(&it.diag.message, it.secrets),
+        })
+        .collect()
 }
 
 /// Ask the three endpoints and diagnose: the report (printable by [`report::print_human`] /
@@ -99,6 +125,7 @@ pub fn examine(client: &http::Client, target: &Target, args: &DoctorArgs) -> (Re
         requests: Vec::new(),
         findings: Vec::new(),
         error: None,
+        static_findings: None,
     };
     let mut replies = Vec::new();
     for ep in ["session", "csrf", "providers"] {

@@ -102,6 +102,38 @@ pub struct Report {
     pub findings: Vec<Finding>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<Unreachable>,
+    /// With `--project`: what `authfix check` finds in the repository (context; it does not
+    /// change doctor's exit code, which is about the deployment).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub static_findings: Option<Vec<StaticFinding>>,
+}
+
+/// One finding of the static rules in the `--project` repository.
+#[derive(Debug, Clone, Serialize)]
+pub struct StaticFinding {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: &'static str,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// The static findings as a human section (printed after doctor's own).
+pub fn print_static(findings: &[StaticFinding], out: &mut dyn Write) -> std::io::Result<()> {
+    let bold = Style::new().bold();
+    writeln!(out)?;
+    if findings.is_empty() {
+        writeln!(out, "{bold}The repository (--project):{bold:#} `authfix check` finds nothing.")?;
+        return Ok(());
+    }
+    writeln!(out, "{bold}The repository (--project): `authfix check` also finds{bold:#}")?;
+    for f in findings {
+        writeln!(out, "  {}:{}:{} {}[{}] {}", f.file, f.line, f.column, f.severity, f.code, f.message)?;
+    }
+    writeln!(out, "  Run `authfix fix` in the repository to see and apply the fixes.")?;
+    Ok(())
 }
 
 pub fn print_json(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {

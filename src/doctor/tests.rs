@@ -450,6 +450,7 @@ fn reports_never_contain_cookie_values_or_tokens() {
             .collect(),
         findings: d.findings,
         error: None,
+        static_findings: None,
     };
     let mut human = Vec::new();
     report::print_human(&rep, &mut human).unwrap();
@@ -483,6 +484,7 @@ fn json_report_schema() {
             .collect(),
         findings: d.findings,
         error: None,
+        static_findings: None,
     };
     let mut buf = Vec::new();
     report::print_json(&rep, &mut buf).unwrap();
