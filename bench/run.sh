@@ -49,3 +49,26 @@ import sys
 a1, a10, r1, r10 = map(float, sys.argv[1:5])
 print(f"== growth 1x -> 10x: authfix {a10/a1:.1f}x time, ripgrep {r10/r1:.1f}x time (linear: at most 10x)")
 PY
+
+# Against the tools people would otherwise write these rules in (three equivalent rules each:
+# bench/tools/ast-grep/rules/*.yml and bench/tools/jscodeshift-transform.js), at 1x.
+# COMPARE=0 skips this part.
+if [ "${COMPARE:-1}" = 1 ]; then
+  TOOLS=bench/tools/node_modules/.bin
+  [ -x "$TOOLS/ast-grep" ] && [ -x "$TOOLS/jscodeshift" ] || (cd bench/tools && npm install --no-audit --no-fund >/dev/null 2>&1)
+  dir=target/bench/mono-$APPS
+  hyperfine -N -i --warmup 1 --runs 3 --style basic --export-json target/bench/astgrep.json \
+    -n "authfix check" "$BIN check $dir" \
+    -n ast-grep "$TOOLS/ast-grep scan -c bench/tools/ast-grep/sgconfig.yml $dir" >/dev/null
+  hyperfine -N -i --runs 1 --style basic --export-json target/bench/jscodeshift.json \
+    -n jscodeshift "$TOOLS/jscodeshift -t bench/tools/jscodeshift-transform.js --dry --silent --parser tsx --extensions ts,tsx,js,jsx $dir" >/dev/null
+  python3 - <<'PY'
+import json
+a = {r["command"]: r["mean"] for r in json.load(open("target/bench/astgrep.json"))["results"]}
+j = json.load(open("target/bench/jscodeshift.json"))["results"][0]["mean"]
+af = a["authfix check"]
+print(f"== 1x, three equivalent rules in other tools (authfix runs all its rules)")
+print(f"ast-grep scan         {a['ast-grep']*1000:8.1f} ms   authfix is {a['ast-grep']/af:6.1f}x faster")
+print(f"jscodeshift --dry     {j*1000:8.1f} ms   authfix is {j/af:6.1f}x faster")
+PY
+fi
