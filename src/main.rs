@@ -16,6 +16,11 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    // Piped into `head`, exit quietly as Unix tools do instead of panicking on a closed pipe.
+    #[cfg(unix)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = cli::Cli::parse();
     let choice = match cli.color {
         cli::ColorChoice::Always => anstream::ColorChoice::Always,

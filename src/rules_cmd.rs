@@ -23,7 +23,29 @@ pub fn list(markdown: bool) -> i32 {
     0
 }
 
+/// The section of docs/doctor.md for a doctor finding (`D001` or its name), embedded at build time.
+fn doctor_doc(code_or_name: &str) -> Option<String> {
+    const DOC: &str = include_str!("../docs/doctor.md");
+    let code = crate::doctor::findings::Code::ALL.into_iter().find(|c| c.as_str().eq_ignore_ascii_case(code_or_name) || c.name() == code_or_name)?;
+    let head = format!("### {} ", code.as_str());
+    let start = DOC.find(&head)?;
+    let rest = &DOC[start + 4..];
+    let end = rest.find("\n### ").or_else(|| rest.find("\n## ")).unwrap_or(rest.len());
+    Some(format!("# {} (authfix doctor)\n{}", rest[..end].lines().next().unwrap_or(""), rest[..end].split_once('\n').map_or("", |x| x.1).trim_end()))
+}
+
 pub fn explain(rule: &str) -> i32 {
+    if rule.to_ascii_uppercase().starts_with('D') || crate::doctor::findings::Code::ALL.iter().any(|c| c.name() == rule) {
+        if let Some(doc) = doctor_doc(rule) {
+            println!("{doc}");
+            return 0;
+        }
+    }
+    let unused = &authfix_transforms::suppress::UNUSED_SUPPRESSION;
+    if rule.eq_ignore_ascii_case(unused.code) || rule == unused.name {
+        println!("# {} {}\n\nFix: {}. Severity: {}.\n\n{}", unused.code, unused.name, unused.safety.as_str(), unused.severity.as_str(), unused.doc_text());
+        return 0;
+    }
     match rules::find(rule) {
         Some(r) => {
             let m = r.meta();

@@ -197,3 +197,22 @@ fn monorepo_apps_are_found_and_fixed_separately() {
     assert!(stdout.contains("in 2 app(s)"));
     assert!(!stdout.contains(".next/server") && !stdout.contains("generated/x.ts"), "{stdout}");
 }
+
+#[test]
+fn explain_covers_doctor_codes_and_a_closed_pipe_is_not_a_crash() {
+    let out = authfix().args(["explain", "D007"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("# D007 secure-cookies-over-http (authfix doctor)"));
+    let out = authfix().args(["explain", "unused-suppression"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("# A001 unused-suppression"));
+    // Like `authfix fix --dry-run … | head -1`: the reader goes away after one line.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("authfix"))
+        .args(["fix", "--dry-run"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/broken-v4"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{}", String::from_utf8_lossy(&out.stderr));
+}
