@@ -5,6 +5,8 @@
 //   5. a client-side link to /client shows the email from useSession();
 //   6. a reload of /client keeps the user there, still signed in;
 //   7. a reload of /dashboard still shows the server session.
+// With `--protected PATH` (a page only the proxy or a client-side redirect guards), a first step
+// asserts that signed out, PATH leads to the sign-in page too: the fix kept the guard working.
 // Prints "ok - STEP" or "not ok - STEP: what happened" per step; run.sh greps these lines for
 // the symptom each broken app must show. Exit 0 only when every step passed.
 //   node tests/proof/check.mjs --base-url http://localhost:3000 --email E --password P
@@ -85,16 +87,23 @@ async function stayAndRead(stayOn, testid) {
   throw new Error(`${testid} never showed on ${page.url()} (/api/auth/session: ${await sessionState()})`);
 }
 
+async function expectSignInPage(what) {
+  const res = await page.goto(`${base}${what}`, { waitUntil: "load" });
+  const status = res?.status();
+  // A client-side redirect happens after load: give it a moment.
+  await page.waitForURL((u) => new URL(u).pathname.startsWith("/api/auth/signin"), { timeout: 5_000 }).catch(() => {});
+  if (!path().startsWith("/api/auth/signin") || !status || status >= 400) {
+    const body = ((await page.textContent("body").catch(() => "")) ?? "").replace(/\s+/g, " ").slice(0, 160);
+    throw new Error(`HTTP ${status} at ${page.url()}: ${body}`);
+  }
+  await page.locator('input[name="password"]').waitFor({ state: "visible" });
+}
+
 try {
-  const ok1 = await step("signed-out /dashboard leads to the sign-in page", async () => {
-    const res = await page.goto(`${base}/dashboard`, { waitUntil: "load" });
-    const status = res?.status();
-    if (!path().startsWith("/api/auth/signin") || !status || status >= 400) {
-      const body = ((await page.textContent("body").catch(() => "")) ?? "").replace(/\s+/g, " ").slice(0, 160);
-      throw new Error(`HTTP ${status} at ${page.url()}: ${body}`);
-    }
-    await page.locator('input[name="password"]').waitFor({ state: "visible" });
-  });
+  if (args.protected) {
+    await step(`signed-out ${args.protected} leads to the sign-in page`, () => expectSignInPage(args.protected));
+  }
+  const ok1 = await step("signed-out /dashboard leads to the sign-in page", () => expectSignInPage("/dashboard"));
 
   const ok2 = ok1 && (await step("demo-user sign-in reaches /dashboard", async () => {
     const form = page.locator('form:has(input[name="password"])');

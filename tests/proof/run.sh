@@ -74,6 +74,15 @@ declare -A SYMPTOM2=(
   [s001-bare-get-server-session]='^ok - server page shows session.user.email'
 )
 
+# Pages guarded only by the proxy or a client-side redirect: the check also asserts that, signed
+# out, they lead to the sign-in page (before and after), so a fix cannot "pass" by dropping a guard.
+declare -A PROTECTED=(
+  [m001-matcher-catches-auth-routes]=/client
+  [m002-middleware-reexport]=/client
+  [m003-destructured-auth-export]=/client
+  [u001-redirect-while-loading]=/client
+)
+
 log_of() { echo "$W/$(echo "$1" | tr -c 'a-zA-Z0-9._-' '_').log"; }
 
 # app_env NAME VERSION BASE: the environment of `next build` / `next start`, one VAR=VALUE a line.
@@ -107,9 +116,11 @@ serve() {
   e2e_wait_http "http://127.0.0.1:$port/" 60
 }
 
-# check BASE LOG: the browser check; its exit status.
+# check NAME BASE LOG: the browser check; its exit status.
 check() {
-  node "$PROOF_DIR/check.mjs" --base-url "$1" --email "$DEMO_EMAIL" --password "$DEMO_PASSWORD" >"$2" 2>&1
+  local extra=()
+  [ -n "${PROTECTED[$1]:-}" ] && extra=(--protected "${PROTECTED[$1]}")
+  node "$PROOF_DIR/check.mjs" --base-url "$2" --email "$DEMO_EMAIL" --password "$DEMO_PASSWORD" "${extra[@]}" >"$3" 2>&1
 }
 
 # expect_in LABEL LOG REGEX...: PASS when LOG has a line matching every REGEX (printed), else FAIL.
@@ -141,8 +152,8 @@ after() {
     e2e_fail "$name after: next start did not answer"; e2e_stop_all; return 1
   fi
   logf="$(log_of "$name-after-check")"
-  if check "$base" "$logf"; then
-    e2e_pass "$name after: browser check passes on $base (sign in, server page email+id, useSession() page, reloads)"
+  if check "$name" "$base" "$logf"; then
+    e2e_pass "$name after: browser check passes on $base (sign in, server page email+id, useSession() page, reloads${PROTECTED[$name]:+, signed-out ${PROTECTED[$name]} guarded})"
   else
     e2e_fail "$name after: browser check on $base:"
     sed 's/^/    /' "$logf"
@@ -198,7 +209,7 @@ for spec in "${APPS[@]}"; do
         expect_in "$name before: the server log says UntrustedHost" "$slog" '\[auth\]\[error\].* UntrustedHost: Host must be trusted'
       fi
       clog="$(log_of "$name-before-check")"
-      if check "$base" "$clog"; then
+      if check "$name" "$base" "$clog"; then
         e2e_fail "$name before: the browser check passed on the broken app"
         sed 's/^/    /' "$clog"
       elif [ "$kind" = untrusted ]; then
@@ -224,6 +235,14 @@ for spec in "${APPS[@]}"; do
     e2e_fail "$name: authfix fix ${flags[*]} exit $frc; output:"
     sed 's/^/    /' "$flog" | tail -n 40
     continue
+  fi
+
+  clog2="$(log_of "$name-check-after-fix")"
+  if "$AUTHFIX" --color never check "$app" >"$clog2" 2>&1; then
+    e2e_pass "$name: authfix check on the fixed app finds nothing"
+  else
+    e2e_fail "$name: authfix check on the fixed app still reports:"
+    sed 's/^/    /' "$clog2" | tail -n 20
   fi
 
   # ---- after: the same check passes

@@ -4,8 +4,10 @@ import type { NextAuthConfig } from "next-auth";
 export default {
   providers: [],
   callbacks: {
+    // Runs in proxy.ts: /dashboard and /client need a signed-in user.
     authorized({ auth, request }) {
-      if (request.nextUrl.pathname.startsWith("/dashboard")) return !!auth?.user;
+      const { pathname } = request.nextUrl;
+      if (pathname.startsWith("/dashboard") || pathname === "/client") return !!auth?.user;
       return true;
     },
   },

@@ -3,4 +3,4 @@ import authConfig from "./auth.config";
 
 export const { auth: proxy } = NextAuth(authConfig);
 
-export const config = { matcher: ["/dashboard/:path*"] };
+export const config = { matcher: ["/dashboard/:path*", "/client"] };
