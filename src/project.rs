@@ -194,7 +194,8 @@ pub fn scan(path: &Path) -> Result<Scan> {
         .collect();
     // Read in parallel; each file goes to the deepest app containing it (apps sorted deepest first).
     use rayon::prelude::*;
-    let owners: Vec<Option<usize>> = sources.iter().map(|src| apps.iter().position(|a| src.starts_with(&a.root))).collect();
+    let by_root: std::collections::HashMap<&Path, usize> = apps.iter().enumerate().map(|(i, a)| (a.root.as_path(), i)).collect();
+    let owners: Vec<Option<usize>> = sources.iter().map(|src| src.ancestors().skip(1).find_map(|d| by_root.get(d).copied())).collect();
     let loaded: Vec<(usize, String, Result<LoadedFile, String>)> = sources
         .par_iter()
         .zip(owners.par_iter())
@@ -213,6 +214,7 @@ pub fn scan(path: &Path) -> Result<Scan> {
     for app in &mut apps {
         load_data_files(app, &mut skipped);
     }
+    mark_tracked(&root, &mut apps);
     apps.sort_by(|a, b| a.prefix.cmp(&b.prefix));
     Ok(Scan { apps, skipped })
 }
@@ -255,12 +257,30 @@ fn load_data_files(app: &mut App, skipped: &mut Vec<Skipped>) {
     for n in &names {
         load_one(app, n.clone(), skipped);
     }
-    // Which of them git tracks.
-    let out = std::process::Command::new("git").arg("-C").arg(&app.root).args(["ls-files", "--"]).args(&names).output();
-    app.facts.git_tracked = match out {
-        Ok(o) if o.status.success() => Some(String::from_utf8_lossy(&o.stdout).lines().map(String::from).collect()),
-        _ => None,
+}
+
+/// Which env files and workflows git tracks (the rules that read them care), asked once for the
+/// whole scan, and only when some app has such files.
+fn mark_tracked(root: &Path, apps: &mut [App]) {
+    let ask: Vec<String> = apps
+        .iter()
+        .flat_map(|a| a.files.keys().filter(|k| k.starts_with(".env") || k.starts_with(".github/")).map(move |k| format!("{}{k}", a.prefix)))
+        .collect();
+    let tracked: Option<Vec<String>> = if ask.is_empty() {
+        // Nothing to ask about; still say whether this is a git work tree.
+        match std::process::Command::new("git").arg("-C").arg(root).args(["rev-parse", "--is-inside-work-tree"]).output() {
+            Ok(o) if o.status.success() => Some(Vec::new()),
+            _ => None,
+        }
+    } else {
+        match std::process::Command::new("git").arg("-C").arg(root).args(["ls-files", "--"]).args(&ask).output() {
+            Ok(o) if o.status.success() => Some(String::from_utf8_lossy(&o.stdout).lines().map(String::from).collect()),
+            _ => None,
+        }
     };
+    for app in apps {
+        app.facts.git_tracked = tracked.as_ref().map(|t| t.iter().filter_map(|p| p.strip_prefix(app.prefix.as_str()).map(String::from)).collect());
+    }
 }
 
 #[cfg(test)]

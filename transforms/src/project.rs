@@ -48,17 +48,29 @@ pub struct Project {
     files: BTreeMap<String, SourceFile>,
     /// `app_dir()`, computed once per set of paths.
     app_dir: std::cell::Cell<Option<Option<&'static str>>>,
+    /// `source_files_containing(needle)`, per needle, kept up to date as files change (rules ask
+    /// for the same literals on every pass).
+    needles: RefCell<HashMap<String, std::collections::BTreeSet<String>>>,
 }
 
 impl Project {
     pub fn new(facts: ProjectFacts) -> Project {
-        Project { facts, files: BTreeMap::new(), app_dir: std::cell::Cell::new(None) }
+        Project { facts, files: BTreeMap::new(), app_dir: std::cell::Cell::new(None), needles: RefCell::new(HashMap::new()) }
     }
 
     /// Add or replace a file (text without BOM).
     pub fn set_file(&mut self, path: impl Into<String>, text: impl Into<std::sync::Arc<str>>) {
         self.app_dir.set(None);
-        self.files.insert(path.into(), SourceFile { text: text.into(), parsed: RefCell::new(None) });
+        let path = path.into();
+        let text: std::sync::Arc<str> = text.into();
+        for (needle, set) in self.needles.get_mut().iter_mut() {
+            if parse::is_source_path(&path) && memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some() {
+                set.insert(path.clone());
+            } else {
+                set.remove(&path);
+            }
+        }
+        self.files.insert(path, SourceFile { text, parsed: RefCell::new(None) });
     }
 
     /// Files that were parsed (because some rule needed them) and failed. Files no rule looks at
@@ -75,6 +87,9 @@ impl Project {
 
     pub fn remove_file(&mut self, path: &str) {
         self.app_dir.set(None);
+        for set in self.needles.get_mut().values_mut() {
+            set.remove(path);
+        }
         self.files.remove(path);
     }
 
@@ -114,11 +129,18 @@ impl Project {
     }
 
     /// Source files whose text contains `needle` (a cheap literal prefilter before parsing).
-    pub fn source_files_containing<'a>(&'a self, needle: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.files
-            .iter()
-            .filter(move |(p, f)| parse::is_source_path(p) && f.text.contains(needle))
-            .map(|(p, _)| p.as_str())
+    pub fn source_files_containing<'a>(&'a self, needle: &str) -> impl Iterator<Item = &'a str> + 'a {
+        let mut cache = self.needles.borrow_mut();
+        let set = cache.entry(needle.to_string()).or_insert_with(|| {
+            let finder = memchr::memmem::Finder::new(needle.as_bytes());
+            self.files
+                .iter()
+                .filter(|(p, f)| parse::is_source_path(p) && finder.find(f.text.as_bytes()).is_some())
+                .map(|(p, _)| p.clone())
+                .collect()
+        });
+        let hits: Vec<&'a str> = set.iter().filter_map(|p| self.files.get_key_value(p).map(|(k, _)| k.as_str())).collect();
+        hits.into_iter()
     }
 
     /// Files that are not JS/TS sources (env files, `.gitignore`, `package.json`, workflows).
@@ -338,6 +360,20 @@ mod tests {
         assert_eq!(p.resolve_import("src/app/page.tsx", "@/components/A").as_deref(), Some("src/components/A/index.tsx"));
         assert_eq!(p.resolve_import("src/app/page.tsx", "next-auth"), None);
         assert_eq!(p.resolve_import("src/app/page.tsx", "../../../x"), None);
+    }
+
+    #[test]
+    fn literal_prefilter_follows_changes() {
+        let mut p = project(None, &["a.ts", "b.ts"]);
+        p.set_file("a.ts", "useSession()");
+        assert_eq!(p.source_files_containing("useSession").collect::<Vec<_>>(), vec!["a.ts"]);
+        p.set_file("b.ts", "useSession()");
+        p.set_file("a.ts", "nothing");
+        assert_eq!(p.source_files_containing("useSession").collect::<Vec<_>>(), vec!["b.ts"]);
+        p.remove_file("b.ts");
+        assert!(p.source_files_containing("useSession").next().is_none());
+        p.set_file(".env", "useSession");
+        assert!(p.source_files_containing("useSession").next().is_none(), "only source files");
     }
 
     #[test]
