@@ -60,28 +60,77 @@ fn depends_on_next(pkg: &serde_json::Value) -> bool {
     ["dependencies", "devDependencies", "peerDependencies"].iter().any(|k| pkg.get(k).and_then(|d| d.get("next")).is_some())
 }
 
-fn dep_range(pkg: &serde_json::Value, name: &str) -> Option<String> {
+pub fn dep_range(pkg: &serde_json::Value, name: &str) -> Option<String> {
     ["dependencies", "devDependencies", "peerDependencies"].iter().find_map(|k| pkg.get(k)?.get(name)?.as_str().map(String::from))
 }
 
-/// The version a lockfile pins for a package (npm's package-lock, else None).
-fn locked_version(root: &Path, name: &str) -> Option<String> {
-    let text = std::fs::read_to_string(root.join("package-lock.json")).ok()?;
-    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
-    v.get("packages")?.get(format!("node_modules/{name}"))?.get("version")?.as_str().map(String::from)
+/// The version a lockfile resolves for a package: package-lock.json, pnpm-lock.yaml, yarn.lock or
+/// bun.lock in `root`; `None` when none names it.
+pub fn locked_version(root: &Path, name: &str) -> Option<String> {
+    if let Ok(s) = std::fs::read_to_string(root.join("package-lock.json")) {
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&s) {
+            let key = name.replace('/', "~1");
+            if let Some(ver) = v
+                .pointer(&format!("/packages/node_modules~1{key}/version"))
+                .or_else(|| v.pointer(&format!("/dependencies/{key}/version")))
+                .and_then(|v| v.as_str())
+            {
+                return Some(ver.to_string());
+            }
+        }
+    }
+    let at = format!("{name}@");
+    if let Ok(s) = std::fs::read_to_string(root.join("pnpm-lock.yaml")) {
+        // `/next-auth@4.24.5(...)`, `next-auth@5.0.0-beta.32(...)` (keys of `packages:`).
+        for line in s.lines() {
+            let t = line.trim().trim_start_matches('\'').trim_start_matches('/');
+            if let Some(rest) = t.strip_prefix(at.as_str()) {
+                let ver: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-').collect();
+                if ver.starts_with(|c: char| c.is_ascii_digit()) {
+                    return Some(ver);
+                }
+            }
+        }
+    }
+    if let Ok(s) = std::fs::read_to_string(root.join("yarn.lock")) {
+        let mut in_block = false;
+        for line in s.lines() {
+            if !line.starts_with(' ') {
+                in_block = line.trim_start_matches('"').starts_with(at.as_str());
+            } else if in_block {
+                if let Some(v) = line.trim().strip_prefix("version") {
+                    return Some(v.trim().trim_start_matches(':').trim().trim_matches('"').to_string());
+                }
+            }
+        }
+    }
+    if let Ok(s) = std::fs::read_to_string(root.join("bun.lock")) {
+        // "next-auth": ["next-auth@5.0.0-beta.32", ...]
+        let needle = format!("\"{at}");
+        if let Some(i) = s.find(&needle) {
+            let ver: String = s[i + needle.len()..].chars().take_while(|c| *c != '"').collect();
+            if ver.starts_with(|c: char| c.is_ascii_digit()) {
+                return Some(ver);
+            }
+        }
+    }
+    None
+}
+
+/// The first number of a version or range: `^4.24.5` → 4, `5.0.0-beta.32` → 5, `>=14` → 14;
+/// next-auth's `beta` dist-tag is 5.
+pub fn major_of(range: &str) -> Option<u32> {
+    let r = range.trim();
+    if r == "beta" {
+        return Some(5);
+    }
+    parse_version(r).map(|(m, _, _)| m)
 }
 
 pub fn parse_version(s: &str) -> Option<(u32, u32, u32)> {
     let s = s.trim().trim_start_matches(|c: char| !c.is_ascii_digit());
     let mut it = s.split(|c: char| c == '.' || c == '-' || c == ' ').map(|p| p.parse::<u32>().ok());
     Some((it.next()??, it.next().flatten().unwrap_or(0), it.next().flatten().unwrap_or(0)))
-}
-
-fn auth_major(range: &str) -> Option<u8> {
-    if range.contains("beta") {
-        return Some(5);
-    }
-    parse_version(range).map(|(m, _, _)| m as u8)
 }
 
 /// tsconfig/jsconfig `paths`: the first `X/*` → `Y/*` mapping, relative to the app root.
@@ -109,7 +158,7 @@ pub fn read_alias(root: &Path) -> Option<Alias> {
 
 fn facts_for(root: &Path, pkg: &serde_json::Value) -> ProjectFacts {
     let next_version = locked_version(root, "next").and_then(|v| parse_version(&v)).or_else(|| dep_range(pkg, "next").and_then(|r| parse_version(&r)));
-    let auth_major = locked_version(root, "next-auth").and_then(|v| auth_major(&v)).or_else(|| dep_range(pkg, "next-auth").and_then(|r| auth_major(&r)));
+    let auth_major = locked_version(root, "next-auth").or_else(|| dep_range(pkg, "next-auth")).and_then(|v| major_of(&v)).map(|m| m as u8);
     ProjectFacts {
         next_version,
         auth_major,
@@ -291,9 +340,11 @@ mod tests {
     fn versions() {
         assert_eq!(parse_version("^16.0.1"), Some((16, 0, 1)));
         assert_eq!(parse_version("5.0.0-beta.32"), Some((5, 0, 0)));
-        assert_eq!(auth_major("^4.24.11"), Some(4));
-        assert_eq!(auth_major("5.0.0-beta.32"), Some(5));
-        assert_eq!(auth_major("beta"), Some(5));
+        assert_eq!(major_of("^4.24.11"), Some(4));
+        assert_eq!(major_of("5.0.0-beta.32"), Some(5));
+        assert_eq!(major_of("beta"), Some(5));
+        assert_eq!(major_of(">=14"), Some(14));
+        assert_eq!(major_of("latest"), None);
     }
 
     #[test]

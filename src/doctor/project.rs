@@ -6,90 +6,18 @@ use std::path::{Path, PathBuf};
 /// range in package.json (`dependencies` or `devDependencies`). `None` when neither names
 /// next-auth.
 pub fn project_auth_major(path: &Path) -> Option<u8> {
-    if let Some(v) = locked_version(path) {
+    if let Some(v) = crate::project::locked_version(path, "next-auth") {
         return major_of(&v);
     }
     let pkg = std::fs::read_to_string(path.join("package.json")).ok()?;
     let json: serde_json::Value = serde_json::from_str(&pkg).ok()?;
-    for field in ["dependencies", "devDependencies"] {
-        if let Some(range) = json
-            .get(field)
-            .and_then(|d| d.get("next-auth"))
-            .and_then(|v| v.as_str())
-        {
-            return major_of(range);
-        }
-    }
-    None
+    major_of(&crate::project::dep_range(&json, "next-auth")?)
 }
 
 /// The first number in a version or range: `^4.24.5` → 4, `5.0.0-beta.32` → 5; the `beta`
 /// dist-tag is v5.
 pub fn major_of(range: &str) -> Option<u8> {
-    let r = range.trim();
-    if r == "beta" {
-        return Some(5);
-    }
-    let digits: String = r
-        .chars()
-        .skip_while(|c| !c.is_ascii_digit())
-        .take_while(|c| c.is_ascii_digit())
-        .collect();
-    digits.parse().ok()
-}
-
-fn locked_version(path: &Path) -> Option<String> {
-    if let Ok(s) = std::fs::read_to_string(path.join("package-lock.json")) {
-        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&s) {
-            if let Some(ver) = v
-                .pointer("/packages/node_modules~1next-auth/version")
-                .or_else(|| v.pointer("/dependencies/next-auth/version"))
-                .and_then(|v| v.as_str())
-            {
-                return Some(ver.to_string());
-            }
-        }
-    }
-    if let Ok(s) = std::fs::read_to_string(path.join("pnpm-lock.yaml")) {
-        // `/next-auth@4.24.5(...)`, `next-auth@5.0.0-beta.32(...)` (keys of `packages:`).
-        for line in s.lines() {
-            let t = line.trim().trim_start_matches('\'').trim_start_matches('/');
-            if let Some(rest) = t.strip_prefix("next-auth@") {
-                let ver: String = rest
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
-                    .collect();
-                if ver.starts_with(|c: char| c.is_ascii_digit()) {
-                    return Some(ver);
-                }
-            }
-        }
-    }
-    if let Ok(s) = std::fs::read_to_string(path.join("yarn.lock")) {
-        let mut in_block = false;
-        for line in s.lines() {
-            if !line.starts_with(' ') {
-                in_block = line.trim_start_matches('"').starts_with("next-auth@");
-            } else if in_block {
-                let t = line.trim();
-                if let Some(v) = t.strip_prefix("version") {
-                    let v = v.trim().trim_start_matches(':').trim().trim_matches('"');
-                    return Some(v.to_string());
-                }
-            }
-        }
-    }
-    if let Ok(s) = std::fs::read_to_string(path.join("bun.lock")) {
-        // "next-auth": ["next-auth@5.0.0-beta.32", ...]
-        if let Some(i) = s.find("\"next-auth@") {
-            let rest = &s[i + "\"next-auth@".len()..];
-            let ver: String = rest.chars().take_while(|c| *c != '"').collect();
-            if ver.starts_with(|c: char| c.is_ascii_digit()) {
-                return Some(ver);
-            }
-        }
-    }
-    None
+    crate::project::major_of(range).map(|m| m as u8)
 }
 
 /// Route handlers named `[...nextauth]` under `app/` or `src/app/`, relative to the project

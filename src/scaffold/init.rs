@@ -44,14 +44,7 @@ fn read(root: &Path, rel: &str) -> Option<String> {
     std::fs::read_to_string(root.join(rel)).ok()
 }
 
-fn major_of(spec: &str) -> Option<u32> {
-    let digits: String = spec
-        .trim_start_matches(|c: char| !c.is_ascii_digit())
-        .chars()
-        .take_while(|c| c.is_ascii_digit())
-        .collect();
-    digits.parse().ok()
-}
+use crate::project::major_of;
 
 fn dep<'a>(pkg: &'a Value, name: &str) -> Option<&'a str> {
     ["dependencies", "devDependencies"].iter().find_map(|k| {
@@ -63,40 +56,8 @@ fn dep<'a>(pkg: &'a Value, name: &str) -> Option<&'a str> {
 
 /// The tsconfig alias that points at the project root or at `src/` (`@/*`, `~/*`, …).
 fn detect_alias(root: &Path) -> Option<Alias> {
-    let text = read(root, "tsconfig.json").or_else(|| read(root, "jsconfig.json"))?;
-    let cfg: Option<Value> = jsonc_parser::parse_to_serde_value(&text, &Default::default()).ok()?;
-    let opts = cfg?.get("compilerOptions")?.clone();
-    let base = opts.get("baseUrl").and_then(|b| b.as_str()).unwrap_or(".");
-    let base = base.trim_start_matches("./").trim_end_matches('/');
-    let paths = opts.get("paths")?.as_object()?.clone();
-    let mut found: Vec<Alias> = Vec::new();
-    for (key, targets) in &paths {
-        let Some(prefix) = key.strip_suffix('*') else {
-            continue;
-        };
-        let Some(target) = targets.get(0).and_then(|t| t.as_str()) else {
-            continue;
-        };
-        let Some(target) = target.strip_suffix('*') else {
-            continue;
-        };
-        let target = target.trim_start_matches("./");
-        let joined = if base.is_empty() || base == "." {
-            target.to_string()
-        } else {
-            format!("{base}/{target}")
-        };
-        let dir = joined.trim_start_matches("./").to_string();
-        if dir.is_empty() || dir == "src/" {
-            found.push(Alias {
-                prefix: prefix.to_string(),
-                dir,
-            });
-        }
-    }
-    // Prefer `@/`, then the shortest prefix.
-    found.sort_by_key(|a| (a.prefix != "@/", a.prefix.len()));
-    found.into_iter().next()
+    let a = crate::project::read_alias(root)?;
+    (a.target.is_empty() || a.target == "src/").then(|| Alias { prefix: a.prefix, dir: a.target })
 }
 
 const SOURCE_EXTS: &[&str] = &["ts", "tsx", "js", "jsx", "mjs", "cjs", "mts"];

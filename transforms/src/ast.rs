@@ -303,3 +303,24 @@ pub fn insert_import_avoiding(p: &Parsed, text: &str, line: &str, removed: &[Spa
     }
     insert_import(p, text, line)
 }
+
+/// Top-level constants whose initializer mentions `needle`, e.g. `const isProd =
+/// process.env.NODE_ENV === "production"` for `NODE_ENV`.
+pub fn consts_mentioning(p: &Parsed, text: &str, needle: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for item in &p.module.body {
+        let var = match item {
+            ModuleItem::Stmt(Stmt::Decl(Decl::Var(v))) => v,
+            ModuleItem::ModuleDecl(ModuleDecl::ExportDecl(ExportDecl { decl: Decl::Var(v), .. })) => v,
+            _ => continue,
+        };
+        for d in &var.decls {
+            if let (Pat::Ident(i), Some(init)) = (&d.name, &d.init) {
+                if text[p.range(init.span())].contains(needle) {
+                    out.push(i.id.sym.to_string());
+                }
+            }
+        }
+    }
+    out
+}

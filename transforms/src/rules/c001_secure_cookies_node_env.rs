@@ -64,7 +64,7 @@ impl Rule for SecureCookiesNodeEnv {
                 continue;
             }
             let Some(parsed) = project.parsed(path) else { continue };
-            let env_consts = node_env_consts(&parsed, text);
+            let env_consts = crate::ast::consts_mentioning(&parsed, text, "NODE_ENV");
             let mut v = Finder { parsed: &parsed, text, env_consts: &env_consts, hits: vec![], in_cookies: 0 };
             parsed.module.visit_with(&mut v);
             for hit in v.hits {
@@ -93,25 +93,6 @@ struct Finder<'a> {
     in_cookies: u32,
 }
 
-/// Top-level `const isProd = process.env.NODE_ENV === "production"` and the like.
-fn node_env_consts(p: &Parsed, text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for item in &p.module.body {
-        let var = match item {
-            ModuleItem::Stmt(Stmt::Decl(Decl::Var(v))) => v,
-            ModuleItem::ModuleDecl(ModuleDecl::ExportDecl(ExportDecl { decl: Decl::Var(v), .. })) => v,
-            _ => continue,
-        };
-        for d in &var.decls {
-            if let (Pat::Ident(i), Some(init)) = (&d.name, &d.init) {
-                if text[p.range(init.span())].contains("NODE_ENV") {
-                    out.push(i.id.sym.to_string());
-                }
-            }
-        }
-    }
-    out
-}
 
 fn key_name(k: &PropName) -> Option<String> {
     match k {

@@ -71,7 +71,7 @@ impl Rule for CookieDomainOverride {
                 continue;
             }
             let Some(p) = project.parsed(path) else { continue };
-            let mut f = Finder { p: &p, text, env_consts: node_env_consts(&p, text), hits: vec![] };
+            let mut f = Finder { p: &p, text, env_consts: crate::ast::consts_mentioning(&p, text, "NODE_ENV"), hits: vec![] };
             p.module.visit_with(&mut f);
             for Hit { cookie, start, end, edit, node_env } in f.hits {
                 let message = if node_env {
@@ -119,25 +119,6 @@ impl Finder<'_> {
     }
 }
 
-/// Top-level `const isProd = process.env.NODE_ENV === "production"` and the like.
-fn node_env_consts(p: &Parsed, text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for item in &p.module.body {
-        let var = match item {
-            ModuleItem::Stmt(Stmt::Decl(Decl::Var(v))) => v,
-            ModuleItem::ModuleDecl(ModuleDecl::ExportDecl(ExportDecl { decl: Decl::Var(v), .. })) => v,
-            _ => continue,
-        };
-        for d in &var.decls {
-            if let (Pat::Ident(i), Some(init)) = (&d.name, &d.init) {
-                if text[p.range(init.span())].contains("NODE_ENV") {
-                    out.push(i.id.sym.to_string());
-                }
-            }
-        }
-    }
-    out
-}
 
 impl Visit for Finder<'_> {
     fn visit_object_lit(&mut self, o: &ObjectLit) {
