@@ -180,9 +180,14 @@ pub fn scan(path: &Path) -> Result<Scan> {
     if !root.is_dir() {
         bail!("{} is not a folder", path.display());
     }
-    let mut app_roots: Vec<(PathBuf, serde_json::Value)> = Vec::new();
-    let mut sources: Vec<PathBuf> = Vec::new();
-    let mut skipped = Vec::new();
+    // One parallel walk (as ripgrep does): what each thread finds is merged at the end.
+    #[derive(Default)]
+    struct Found {
+        app_roots: Vec<(PathBuf, serde_json::Value)>,
+        sources: Vec<PathBuf>,
+        skipped: Vec<Skipped>,
+    }
+    let found = std::sync::Mutex::new(Found::default());
     let walker = ignore::WalkBuilder::new(&root)
         .hidden(false)
         .git_ignore(true)
@@ -192,42 +197,60 @@ pub fn scan(path: &Path) -> Result<Scan> {
         .parents(true)
         .follow_links(false)
         .filter_entry(|e| !(e.file_type().map_or(false, |t| t.is_dir()) && SKIP_DIRS.contains(&e.file_name().to_str().unwrap_or(""))))
-        .build();
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(err) => {
-                skipped.push(Skipped { path: String::new(), reason: err.to_string() });
-                continue;
+        .build_parallel();
+    walker.run(|| {
+        let root = &root;
+        let found = &found;
+        struct Flush<'a>(&'a std::sync::Mutex<Found>, Found);
+        impl Drop for Flush<'_> {
+            fn drop(&mut self) {
+                let mut g = self.0.lock().unwrap_or_else(|e| e.into_inner());
+                g.app_roots.append(&mut self.1.app_roots);
+                g.sources.append(&mut self.1.sources);
+                g.skipped.append(&mut self.1.skipped);
             }
-        };
-        let Some(ft) = entry.file_type() else { continue };
-        let p = entry.path();
-        if ft.is_symlink() {
-            // Never follow a link: it may lead out of the project, or in a loop. Say so.
-            let reason = match std::fs::metadata(p) {
-                Err(_) => "broken symbolic link (or a link loop); not followed",
-                Ok(_) => "symbolic link; not followed (authfix never leaves the project through a link)",
+        }
+        let mut flush = Flush(found, Found::default());
+        Box::new(move |entry| {
+            let local = &mut flush.1;
+            let entry = match entry {
+                Ok(e) => e,
+                Err(err) => {
+                    local.skipped.push(Skipped { path: String::new(), reason: err.to_string() });
+                    return ignore::WalkState::Continue;
+                }
             };
-            skipped.push(Skipped { path: rel(&root, p), reason: reason.into() });
-            continue;
-        }
-        if !ft.is_file() {
-            continue;
-        }
-        let name = entry.file_name().to_string_lossy();
-        if name == "package.json" {
-            if let Ok(text) = std::fs::read_to_string(p) {
-                if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
-                    if depends_on_next(&v) {
-                        app_roots.push((p.parent().unwrap().to_path_buf(), v));
+            let Some(ft) = entry.file_type() else { return ignore::WalkState::Continue };
+            let p = entry.path();
+            if ft.is_symlink() {
+                // Never follow a link: it may lead out of the project, or in a loop. Say so.
+                let reason = match std::fs::metadata(p) {
+                    Err(_) => "broken symbolic link (or a link loop); not followed",
+                    Ok(_) => "symbolic link; not followed (authfix never leaves the project through a link)",
+                };
+                local.skipped.push(Skipped { path: rel(root, p), reason: reason.into() });
+                return ignore::WalkState::Continue;
+            }
+            if !ft.is_file() {
+                return ignore::WalkState::Continue;
+            }
+            let name = entry.file_name().to_string_lossy();
+            if name == "package.json" {
+                if let Ok(text) = std::fs::read_to_string(p) {
+                    if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
+                        if depends_on_next(&v) {
+                            local.app_roots.push((p.parent().unwrap().to_path_buf(), v));
+                        }
                     }
                 }
+            } else if is_source_path(&name) {
+                local.sources.push(p.to_path_buf());
             }
-        } else if is_source_path(&name) || is_source_path(&rel(&root, p)) {
-            sources.push(p.to_path_buf());
-        }
-    }
+            ignore::WalkState::Continue
+        })
+    });
+    let Found { mut app_roots, sources, mut skipped } = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
     app_roots.sort_by(|a, b| b.0.components().count().cmp(&a.0.components().count()));
     let mut apps: Vec<App> = app_roots
         .iter()
@@ -316,11 +339,8 @@ fn mark_tracked(root: &Path, apps: &mut [App]) {
         .flat_map(|a| a.files.keys().filter(|k| k.starts_with(".env") || k.starts_with(".github/")).map(move |k| format!("{}{k}", a.prefix)))
         .collect();
     let tracked: Option<Vec<String>> = if ask.is_empty() {
-        // Nothing to ask about; still say whether this is a git work tree.
-        match std::process::Command::new("git").arg("-C").arg(root).args(["rev-parse", "--is-inside-work-tree"]).output() {
-            Ok(o) if o.status.success() => Some(Vec::new()),
-            _ => None,
-        }
+        // No env file or workflow: nothing for the rules to ask about, no git process.
+        None
     } else {
         match std::process::Command::new("git").arg("-C").arg(root).args(["ls-files", "--"]).args(&ask).output() {
             Ok(o) if o.status.success() => Some(String::from_utf8_lossy(&o.stdout).lines().map(String::from).collect()),
