@@ -347,8 +347,21 @@ fn mark_tracked(root: &Path, apps: &mut [App]) {
             _ => None,
         }
     };
+    // Which env files git ignores (through any .gitignore, the repository root's included).
+    let env_files: Vec<&String> = ask.iter().filter(|p| p.rsplit('/').next().map_or(false, |n| n.starts_with(".env"))).collect();
+    let ignored: Option<Vec<String>> = if tracked.is_none() || env_files.is_empty() {
+        None
+    } else {
+        // check-ignore exits 0 when some path is ignored, 1 when none is, 128 on errors.
+        match std::process::Command::new("git").arg("-C").arg(root).args(["check-ignore", "--no-index", "--"]).args(&env_files).output() {
+            Ok(o) if o.status.code() == Some(0) || o.status.code() == Some(1) => Some(String::from_utf8_lossy(&o.stdout).lines().map(String::from).collect()),
+            _ => None,
+        }
+    };
     for app in apps {
-        app.facts.git_tracked = tracked.as_ref().map(|t| t.iter().filter_map(|p| p.strip_prefix(app.prefix.as_str()).map(String::from)).collect());
+        let strip = |list: &Option<Vec<String>>| list.as_ref().map(|t| t.iter().filter_map(|p| p.strip_prefix(app.prefix.as_str()).map(String::from)).collect());
+        app.facts.git_tracked = strip(&tracked);
+        app.facts.git_ignored = strip(&ignored);
     }
 }
 

@@ -175,3 +175,25 @@ fn config_file_selects_ignores_and_sets_severity() {
     assert_eq!(code, 2);
     assert!(err.contains("unknown rule"), "{err}");
 }
+
+#[test]
+fn e002_trusts_gits_answer_about_a_monorepo_root_gitignore() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let app = root.join("apps/web");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/broken-v5-src"), &app);
+    fs::write(app.join(".env.local"), "AUTH_SECRET=local-secret-value-123\n").unwrap();
+    fs::write(root.join(".gitignore"), "node_modules/\n.env*.local\n").unwrap();
+    // Outside a git work tree only the app's own .gitignore counts: reported.
+    let (_, out, _) = authfix(&app, &["check", "--format", "json", "--select", "E002"]);
+    assert!(out.contains("\"E002\""), "{out}");
+    // In a git work tree, git says the root .gitignore covers it: nothing to report.
+    let git = |args: &[&str]| assert!(std::process::Command::new("git").arg("-C").arg(root).args(args).output().unwrap().status.success());
+    git(&["init", "-q"]);
+    let (_, out, _) = authfix(&app, &["check", "--format", "json", "--select", "E002"]);
+    assert!(!out.contains("\"E002\""), "{out}");
+    // And when nothing ignores it, it is reported in a work tree too.
+    fs::write(root.join(".gitignore"), "node_modules/\n").unwrap();
+    let (_, out, _) = authfix(&app, &["check", "--format", "json", "--select", "E002"]);
+    assert!(out.contains("\"E002\""), "{out}");
+}

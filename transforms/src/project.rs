@@ -33,6 +33,9 @@ pub struct ProjectFacts {
     /// Files git tracks, among the non-source files the CLI loaded (`.env*`, workflows…);
     /// `None` outside a git work tree.
     pub git_tracked: Option<Vec<String>>,
+    /// Env files git ignores, by any `.gitignore` (a monorepo root's too) or exclude file;
+    /// `None` outside a git work tree (the rules then read the app's own `.gitignore`).
+    pub git_ignored: Option<Vec<String>>,
 }
 
 pub struct SourceFile {
@@ -146,6 +149,11 @@ impl Project {
     /// Files that are not JS/TS sources (env files, `.gitignore`, `package.json`, workflows).
     pub fn data_files(&self) -> impl Iterator<Item = &str> {
         self.files.keys().map(|s| s.as_str()).filter(|p| !parse::is_source_path(p))
+    }
+
+    /// Whether git says it ignores `path` (`None` outside a work tree: unknown).
+    pub fn is_git_ignored(&self, path: &str) -> Option<bool> {
+        self.facts.git_ignored.as_ref().map(|t| t.iter().any(|x| x == path))
     }
 
     /// Whether git tracks `path` (`false` outside a work tree or when untracked).

@@ -56,6 +56,10 @@ impl Rule for EnvLocalTracked {
             if !env::is_local(f) {
                 continue;
             }
+            // Git's own answer covers every .gitignore above the app too (a monorepo root's).
+            if project.is_git_ignored(f) == Some(true) {
+                continue;
+            }
             let verdict = gitignore.and_then(|g| env::gitignore_match(g, f));
             if matches!(verdict, Some((true, _))) {
                 continue;
