@@ -121,6 +121,8 @@ pub fn run(args: &FixArgs) -> i32 {
     let opts = FixOptions { unsafe_fixes: args.unsafe_fixes };
     let results = if args.review.interactive {
         let mut apply_all = false;
+        // Each app's secrets, collected once (not at every prompt).
+        let mut secrets_of: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
         let mut decide = |app: &App, d: &Diagnostic, previews: &[Preview]| -> Decision {
             if apply_all {
                 return Decision::Apply;
@@ -128,10 +130,7 @@ pub fn run(args: &FixArgs) -> i32 {
             let mut o = anstream::stdout();
             let fx = d.fix.as_ref().unwrap();
             let _ = writeln!(o, "\n{BOLD}{} {}{}{BOLD:#}: {}", d.code, app.prefix, d.file, fx.title);
-            let secrets = {
-                let p = analyze::build_project(app);
-                authfix_transforms::secrets::collect(&p)
-            };
+            let secrets = secrets_of.entry(app.prefix.clone()).or_insert_with(|| authfix_transforms::secrets::collect(&analyze::build_project(app))).clone();
             for p in previews {
                 let c = FileChange { rel: PathBuf::from(format!("{}{}", app.prefix, p.file)), old: p.old.clone(), new: p.new.clone(), secrets: secrets.clone() };
                 let _ = write!(o, "{}", review::coloured_diff(&c));

@@ -44,11 +44,7 @@ pub const YELLOW: Style = AnsiColor::Yellow.on_default();
 
 /// Replace every secret value with `***`.
 pub fn mask(text: &str, secrets: &[String]) -> String {
-    let mut out = text.to_string();
-    for s in secrets.iter().filter(|s| s.len() >= 4) {
-        out = out.replace(s.as_str(), "***");
-    }
-    out
+    authfix_transforms::secrets::mask(text, secrets)
 }
 
 /// A plain unified diff (`a/` `b/` prefixes, new files from `/dev/null`) that `git apply`
