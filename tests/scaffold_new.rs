@@ -440,6 +440,18 @@ fn next_steps_follow_the_package_manager() {
 }
 
 /// A fake package manager on PATH: records where and how it ran, exits with `code`.
+/// `authfix` run in `dir` with a fake package manager `name` (exiting `code`) first on PATH;
+/// the caller adds its arguments.
+#[cfg(unix)]
+fn new_with_fake_pm(dir: &Path, name: &str, code: i32) -> Command {
+    let bin = dir.join("bin");
+    fake_pm(&bin, name, code);
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let mut cmd = authfix();
+    cmd.current_dir(dir).env("PATH", path);
+    cmd
+}
+
 #[cfg(unix)]
 fn fake_pm(bin: &Path, name: &str, code: i32) {
     use std::os::unix::fs::PermissionsExt;
@@ -457,16 +469,7 @@ fn fake_pm(bin: &Path, name: &str, code: i32) {
 #[test]
 fn install_runs_the_detected_package_manager_in_the_project() {
     let tmp = tempfile::tempdir().unwrap();
-    let bin = tmp.path().join("bin");
-    fake_pm(&bin, "yarn", 0);
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let out = authfix()
-        .current_dir(tmp.path())
-        .env("PATH", &path)
+    let out = new_with_fake_pm(tmp.path(), "yarn", 0)
         .env(
             "npm_config_user_agent",
             "yarn/1.22.22 npm/? node/v20.20.2 linux x64",
@@ -495,16 +498,7 @@ fn install_runs_the_detected_package_manager_in_the_project() {
 #[test]
 fn failed_install_exits_1_and_keeps_the_project() {
     let tmp = tempfile::tempdir().unwrap();
-    let bin = tmp.path().join("bin");
-    fake_pm(&bin, "npm", 7);
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let out = authfix()
-        .current_dir(tmp.path())
-        .env("PATH", &path)
+    let out = new_with_fake_pm(tmp.path(), "npm", 7)
         .args(["new", "app"])
         .output()
         .unwrap();

@@ -436,22 +436,7 @@ fn reports_never_contain_cookie_values_or_tokens() {
     };
     let d = diagnose(&t, &o, Some(5));
     assert!(d.findings.len() >= 3, "{:?}", d.findings);
-    let rep = Report {
-        schema: report::SCHEMA,
-        url: t.origin_str(),
-        base_path: t.base_path.clone(),
-        status: "problems",
-        running: d.running,
-        project: None,
-        requests: o
-            .each()
-            .into_iter()
-            .map(|(ep, r)| RequestSummary::new(ep, &t, r))
-            .collect(),
-        findings: d.findings,
-        error: None,
-        static_findings: None,
-    };
+    let rep = problems_report(&t, &o, d);
     let mut human = Vec::new();
     report::print_human(&rep, &mut human).unwrap();
     let mut json = Vec::new();
@@ -470,22 +455,7 @@ fn json_report_schema() {
     let t = loopback();
     let o = case("v4-secure-cookies");
     let d = diagnose(&t, &o, None);
-    let rep = Report {
-        schema: report::SCHEMA,
-        url: t.origin_str(),
-        base_path: t.base_path.clone(),
-        status: "problems",
-        running: d.running,
-        project: None,
-        requests: o
-            .each()
-            .into_iter()
-            .map(|(ep, r)| RequestSummary::new(ep, &t, r))
-            .collect(),
-        findings: d.findings,
-        error: None,
-        static_findings: None,
-    };
+    let rep = problems_report(&t, &o, d);
     let mut buf = Vec::new();
     report::print_json(&rep, &mut buf).unwrap();
     let v: serde_json::Value = serde_json::from_slice(&buf).unwrap();
@@ -505,5 +475,21 @@ fn json_report_schema() {
         .is_some_and(|s| s.contains("csrf-token")));
     for k in ["title", "symptom", "cause", "fix"] {
         assert!(f[k].as_str().is_some_and(|s| !s.is_empty()), "{k}");
+    }
+}
+
+/// The report `examine` would print for these observations (status "problems").
+fn problems_report(t: &Target, o: &Observed, d: super::checks::Diagnosis) -> Report {
+    Report {
+        schema: report::SCHEMA,
+        url: t.origin_str(),
+        base_path: t.base_path.clone(),
+        status: "problems",
+        running: d.running,
+        project: None,
+        requests: o.each().into_iter().map(|(ep, r)| RequestSummary::new(ep, t, r)).collect(),
+        findings: d.findings,
+        error: None,
+        static_findings: None,
     }
 }
