@@ -91,13 +91,13 @@ fn changes_of(apps: &[App], results: &[AppResult]) -> (Vec<FileChange>, Vec<revi
     let mut changes = Vec::new();
     let mut deletions = Vec::new();
     for (app, r) in apps.iter().zip(results) {
-        for (path, _) in &r.outcome.deleted {
+        for path in r.outcome.deleted.keys() {
             let loaded = &app.files[path];
             deletions.push(review::FileDeletion { rel: PathBuf::from(format!("{}{}", app.prefix, path)), old: loaded.original(), secrets: r.secrets.clone() });
         }
         for (path, fr) in &r.outcome.changed {
             let loaded = app.files.get(path);
-            let bom = if loaded.map_or(false, |f| f.bom) { "\u{feff}" } else { "" };
+            let bom = if loaded.is_some_and(|f| f.bom) { "\u{feff}" } else { "" };
             changes.push(FileChange {
                 rel: PathBuf::from(format!("{}{}", app.prefix, path)),
                 old: loaded.map(|f| f.original()),
@@ -132,10 +132,11 @@ pub fn run(args: &FixArgs) -> i32 {
             let _ = writeln!(o, "\n{BOLD}{} {}{}{BOLD:#}: {}", d.code, app.prefix, d.file, fx.title);
             let secrets = secrets_of.entry(app.prefix.clone()).or_insert_with(|| authfix_transforms::secrets::collect(&analyze::build_project(app))).clone();
             for p in previews {
-                let c = FileChange { rel: PathBuf::from(format!("{}{}", app.prefix, p.file)), old: p.old.clone(), new: p.new.clone(), secrets: secrets.clone() };
+                let c =
+                    FileChange { rel: PathBuf::from(format!("{}{}", app.prefix, p.file)), old: p.old.clone(), new: p.new.clone(), secrets: secrets.clone() };
                 let _ = write!(o, "{}", review::coloured_diff(&c));
             }
-            let choice = dialoguer::Select::new().with_prompt("Apply this fix?").items(&["yes", "no", "all", "quit"]).default(0).interact().unwrap_or(3);
+            let choice = dialoguer::Select::new().with_prompt("Apply this fix?").items(["yes", "no", "all", "quit"]).default(0).interact().unwrap_or(3);
             match choice {
                 0 => Decision::Apply,
                 1 => Decision::Skip,
@@ -169,7 +170,11 @@ pub fn run(args: &FixArgs) -> i32 {
     } else if args.format != OutputFormat::Human {
         // Machine output with --dry-run: the document only; the exit code still says whether changes are pending.
         let _ = out.write_all(render(args.format, &r).as_bytes());
-        if changes.is_empty() && deletions.is_empty() { 0 } else { 1 }
+        if changes.is_empty() && deletions.is_empty() {
+            0
+        } else {
+            1
+        }
     } else {
         let _ = out.write_all(report::human::render(&r).as_bytes());
         print_problems(&r);

@@ -43,12 +43,5 @@ fn main() {
 /// Deeply nested code overflows swc's recursive parser on the main thread's 8 MB stack: parse on a
 /// thread with a large one.
 fn run_big_stack<F: FnOnce() -> i32 + Send>(f: F) -> i32 {
-    std::thread::scope(|s| {
-        std::thread::Builder::new()
-            .stack_size(256 << 20)
-            .spawn_scoped(s, f)
-            .expect("spawn worker thread")
-            .join()
-            .unwrap_or(70)
-    })
+    std::thread::scope(|s| std::thread::Builder::new().stack_size(256 << 20).spawn_scoped(s, f).expect("spawn worker thread").join().unwrap_or(70))
 }

@@ -129,7 +129,7 @@ pub fn major_of(range: &str) -> Option<u32> {
 
 pub fn parse_version(s: &str) -> Option<(u32, u32, u32)> {
     let s = s.trim().trim_start_matches(|c: char| !c.is_ascii_digit());
-    let mut it = s.split(|c: char| c == '.' || c == '-' || c == ' ').map(|p| p.parse::<u32>().ok());
+    let mut it = s.split(['.', '-', ' ']).map(|p| p.parse::<u32>().ok());
     Some((it.next()??, it.next().flatten().unwrap_or(0), it.next().flatten().unwrap_or(0)))
 }
 
@@ -196,7 +196,7 @@ pub fn scan(path: &Path) -> Result<Scan> {
         .require_git(false)
         .parents(true)
         .follow_links(false)
-        .filter_entry(|e| !(e.file_type().map_or(false, |t| t.is_dir()) && SKIP_DIRS.contains(&e.file_name().to_str().unwrap_or(""))))
+        .filter_entry(|e| !(e.file_type().is_some_and(|t| t.is_dir()) && SKIP_DIRS.contains(&e.file_name().to_str().unwrap_or(""))))
         .build_parallel();
     walker.run(|| {
         let root = &root;
@@ -251,7 +251,7 @@ pub fn scan(path: &Path) -> Result<Scan> {
     });
     let Found { mut app_roots, sources, mut skipped } = found.into_inner().unwrap_or_else(|e| e.into_inner());
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
-    app_roots.sort_by(|a, b| b.0.components().count().cmp(&a.0.components().count()));
+    app_roots.sort_by_key(|a| std::cmp::Reverse(a.0.components().count()));
     let mut apps: Vec<App> = app_roots
         .iter()
         .map(|(r, pkg)| {
@@ -348,7 +348,7 @@ fn mark_tracked(root: &Path, apps: &mut [App]) {
         }
     };
     // Which env files git ignores (through any .gitignore, the repository root's included).
-    let env_files: Vec<&String> = ask.iter().filter(|p| p.rsplit('/').next().map_or(false, |n| n.starts_with(".env"))).collect();
+    let env_files: Vec<&String> = ask.iter().filter(|p| p.rsplit('/').next().is_some_and(|n| n.starts_with(".env"))).collect();
     let ignored: Option<Vec<String>> = if tracked.is_none() || env_files.is_empty() {
         None
     } else {
@@ -359,7 +359,8 @@ fn mark_tracked(root: &Path, apps: &mut [App]) {
         }
     };
     for app in apps {
-        let strip = |list: &Option<Vec<String>>| list.as_ref().map(|t| t.iter().filter_map(|p| p.strip_prefix(app.prefix.as_str()).map(String::from)).collect());
+        let strip =
+            |list: &Option<Vec<String>>| list.as_ref().map(|t| t.iter().filter_map(|p| p.strip_prefix(app.prefix.as_str()).map(String::from)).collect());
         app.facts.git_tracked = strip(&tracked);
         app.facts.git_ignored = strip(&ignored);
     }

@@ -89,7 +89,13 @@ pub fn dirty_files(root: &Path, paths: &[PathBuf]) -> Option<Vec<PathBuf>> {
     if existing.is_empty() {
         return Some(vec![]);
     }
-    let out = std::process::Command::new("git").arg("-C").arg(root).args(["status", "--porcelain", "--untracked-files=all", "--"]).args(existing.iter().map(|p| p.as_os_str())).output().ok()?;
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["status", "--porcelain", "--untracked-files=all", "--"])
+        .args(existing.iter().map(|p| p.as_os_str()))
+        .output()
+        .ok()?;
     let text = String::from_utf8_lossy(&out.stdout);
     let dirty: Vec<PathBuf> = existing
         .into_iter()
@@ -221,7 +227,9 @@ pub fn review_and_apply_all(root: &Path, changes: Vec<FileChange>, deletions: Ve
     // The git guard.
     let paths: Vec<PathBuf> = changes.iter().map(|c| c.rel.clone()).chain(deletions.iter().map(|d| d.rel.clone())).collect();
     match dirty_files(root, &paths) {
-        None => anstream::eprintln!("{YELLOW}note:{YELLOW:#} {} is not inside a git work tree: there is no version control to undo these changes", root.display()),
+        None => {
+            anstream::eprintln!("{YELLOW}note:{YELLOW:#} {} is not inside a git work tree: there is no version control to undo these changes", root.display())
+        }
         Some(dirty) if !dirty.is_empty() && !args.allow_dirty => {
             anstream::eprintln!(
                 "{RED}refusing to write:{RED:#} uncommitted changes in {}\ncommit or stash them first, or pass --allow-dirty",
@@ -262,7 +270,11 @@ pub fn review_and_apply_all(root: &Path, changes: Vec<FileChange>, deletions: Ve
     }
     let written = n - failed;
     let _ = writeln!(out, "{GREEN}{what}: wrote {written} of {files}{GREEN:#}");
-    if failed > 0 { 1 } else { 0 }
+    if failed > 0 {
+        1
+    } else {
+        0
+    }
 }
 
 #[cfg(test)]

@@ -153,7 +153,8 @@ fn config_file_selects_ignores_and_sets_severity() {
     fs::write(dir.join("authfix.toml"), "[rules]\nselect = [\"S\", \"C001\"]\nignore = [\"S002\"]\n[rules.severity]\nC001 = \"warning\"\n").unwrap();
     let (_, out, _) = authfix(&dir, &["check", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let got: Vec<(String, String)> = v["findings"].as_array().unwrap().iter().map(|f| (f["code"].as_str().unwrap().to_string(), f["severity"].as_str().unwrap().to_string())).collect();
+    let got: Vec<(String, String)> =
+        v["findings"].as_array().unwrap().iter().map(|f| (f["code"].as_str().unwrap().to_string(), f["severity"].as_str().unwrap().to_string())).collect();
     assert_eq!(got, vec![("C001".to_string(), "warning".to_string()), ("S001".to_string(), "error".to_string())]);
     // The command line replaces the file's selection.
     let (_, out, _) = authfix(&dir, &["check", "--format", "json", "--select", "P001"]);

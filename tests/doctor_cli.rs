@@ -8,19 +8,10 @@ use std::process::Output;
 
 use assert_cmd::Command;
 
-const PROXY_VARS: [&str; 6] = [
-    "HTTPS_PROXY",
-    "https_proxy",
-    "HTTP_PROXY",
-    "http_proxy",
-    "ALL_PROXY",
-    "all_proxy",
-];
+const PROXY_VARS: [&str; 6] = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"];
 
 fn recorded_dir(case: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/doctor/recorded")
-        .join(case)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/doctor/recorded").join(case)
 }
 
 /// Serve `case`'s recorded answers on 127.0.0.1 (one connection at a time, `Connection:
@@ -62,10 +53,7 @@ fn answer(mut stream: TcpStream, case: &str, port: u16) {
         out.push_str(line);
         out.push_str("\r\n");
     }
-    out.push_str(&format!(
-        "content-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    ));
+    out.push_str(&format!("content-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()));
     let _ = stream.write_all(out.as_bytes());
     let _ = stream.flush();
     let mut rest = [0u8; 64];
@@ -84,14 +72,8 @@ fn doctor(args: &[&str]) -> Output {
 }
 
 fn json_codes(out: &Output) -> Vec<String> {
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
-    v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap().to_string())
-        .collect()
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    v["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap().to_string()).collect()
 }
 
 #[test]
@@ -106,19 +88,11 @@ fn healthy_v5_replay_exits_0() {
 
 #[test]
 fn broken_replays_give_their_codes_and_exit_1() {
-    for (case, want) in [
-        ("v4-secure-cookies", vec!["D007"]),
-        ("v5-proxy", vec!["D002"]),
-        ("v4-no-secret", vec!["D001"]),
-        ("v4-https-url", vec!["D005", "D007"]),
-    ] {
+    for (case, want) in
+        [("v4-secure-cookies", vec!["D007"]), ("v5-proxy", vec!["D002"]), ("v4-no-secret", vec!["D001"]), ("v4-https-url", vec!["D005", "D007"])]
+    {
         let port = replay(case);
-        let out = doctor(&[
-            "--url",
-            &format!("http://127.0.0.1:{port}"),
-            "--format",
-            "json",
-        ]);
+        let out = doctor(&["--url", &format!("http://127.0.0.1:{port}"), "--format", "json"]);
         assert_eq!(json_codes(&out), want, "{case}");
         assert_eq!(out.status.code(), Some(1), "{case}");
     }
@@ -127,20 +101,9 @@ fn broken_replays_give_their_codes_and_exit_1() {
 #[test]
 fn project_of_another_major_is_d009() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("package.json"),
-        r#"{"dependencies":{"next-auth":"^4.24.15"}}"#,
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("package.json"), r#"{"dependencies":{"next-auth":"^4.24.15"}}"#).unwrap();
     let port = replay("v5-healthy");
-    let out = doctor(&[
-        "--url",
-        &format!("http://127.0.0.1:{port}"),
-        "--format",
-        "json",
-        "--project",
-        dir.path().to_str().unwrap(),
-    ]);
+    let out = doctor(&["--url", &format!("http://127.0.0.1:{port}"), "--format", "json", "--project", dir.path().to_str().unwrap()]);
     assert_eq!(json_codes(&out), vec!["D009"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["project"]["major"], 4);
@@ -161,17 +124,9 @@ fn usage_errors_and_refused_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("unreachable (refused)"), "{stderr}");
-    assert!(
-        out.stdout.is_empty(),
-        "human output of an unreachable URL goes to stderr only"
-    );
+    assert!(out.stdout.is_empty(), "human output of an unreachable URL goes to stderr only");
 
-    let out = doctor(&[
-        "--url",
-        &format!("http://127.0.0.1:{port}"),
-        "--format",
-        "json",
-    ]);
+    let out = doctor(&["--url", &format!("http://127.0.0.1:{port}"), "--format", "json"]);
     assert_eq!(out.status.code(), Some(2));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["status"], "unreachable");

@@ -76,7 +76,11 @@ fn every_bad_file_gets_a_reason_and_the_rest_is_fixed() {
     }
     // The rest of the run went on: the app's fixes were written.
     assert!(fs::read_to_string(dir.join("src/app/layout.tsx")).unwrap().contains("<AuthProvider>"));
-    assert_eq!(fs::read_to_string(dir.join("src/mixed.ts")).unwrap(), "export const authOptions = {\r\n  providers: [],\n};\r\n", "untouched lines keep their own endings");
+    assert_eq!(
+        fs::read_to_string(dir.join("src/mixed.ts")).unwrap(),
+        "export const authOptions = {\r\n  providers: [],\n};\r\n",
+        "untouched lines keep their own endings"
+    );
     // Nothing outside the project, nothing skipped was written.
     assert_eq!(fs::read_to_string(&outside).unwrap(), GATED);
     assert_eq!(fs::read(dir.join("src/app/latin1.tsx")).unwrap(), b"export const s = \"caf\xe9\";\n");
@@ -120,7 +124,14 @@ fn unreadable_file_is_named() {
             }
         }
         let bin = assert_cmd::cargo::cargo_bin("authfix");
-        let Ok(o) = std::process::Command::new("setpriv").args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(&bin).args(["check"]).arg(&dir).env("NO_COLOR", "1").output() else {
+        let Ok(o) = std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&bin)
+            .args(["check"])
+            .arg(&dir)
+            .env("NO_COLOR", "1")
+            .output()
+        else {
             eprintln!("setpriv unavailable: skipping the unreadable-file check as root");
             return;
         };
@@ -159,7 +170,7 @@ fn killing_a_run_leaves_every_file_old_or_new() {
     let started = std::time::Instant::now();
     'wait: loop {
         for i in (0..n).step_by(97) {
-            if fs::read_to_string(dir.join(format!("lib/auth-{i}.ts"))).map_or(false, |t| !t.contains("useSecureCookies")) {
+            if fs::read_to_string(dir.join(format!("lib/auth-{i}.ts"))).is_ok_and(|t| !t.contains("useSecureCookies")) {
                 std::thread::sleep(std::time::Duration::from_millis(40));
                 break 'wait;
             }

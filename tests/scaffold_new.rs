@@ -18,12 +18,7 @@ fn tree(root: &Path) -> Vec<(String, String)> {
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(root)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
+            let rel = e.path().strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
             (rel, std::fs::read_to_string(e.path()).unwrap())
         })
         .collect();
@@ -32,9 +27,7 @@ fn tree(root: &Path) -> Vec<(String, String)> {
 }
 
 fn env_value(env: &str, key: &str) -> Option<String> {
-    env.lines()
-        .find_map(|l| l.strip_prefix(&format!("{key}=")))
-        .map(|v| v.trim_matches('"').to_string())
+    env.lines().find_map(|l| l.strip_prefix(&format!("{key}="))).map(|v| v.trim_matches('"').to_string())
 }
 
 struct Generated {
@@ -47,31 +40,14 @@ struct Generated {
 
 fn generate(args: &[&str]) -> Generated {
     let tmp = tempfile::tempdir().unwrap();
-    let out = authfix()
-        .current_dir(tmp.path())
-        .args(["new", "--no-install", "my-app"])
-        .args(args)
-        .output()
-        .unwrap();
+    let out = authfix().current_dir(tmp.path()).args(["new", "--no-install", "my-app"]).args(args).output().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        out.status.success(),
-        "stdout:\n{stdout}\nstderr:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "stdout:\n{stdout}\nstderr:\n{}", String::from_utf8_lossy(&out.stderr));
     let root = tmp.path().join("my-app");
     let env = std::fs::read_to_string(root.join(".env.local")).unwrap();
-    let secret = env_value(&env, "AUTH_SECRET")
-        .or_else(|| env_value(&env, "NEXTAUTH_SECRET"))
-        .expect("a secret in .env.local");
+    let secret = env_value(&env, "AUTH_SECRET").or_else(|| env_value(&env, "NEXTAUTH_SECRET")).expect("a secret in .env.local");
     let password = env_value(&env, "AUTH_DEMO_PASSWORD");
-    Generated {
-        _tmp: tmp,
-        root,
-        stdout,
-        secret,
-        password,
-    }
+    Generated { _tmp: tmp, root, stdout, secret, password }
 }
 
 impl Generated {
@@ -86,10 +62,7 @@ impl Generated {
     fn snapshot_text(&self) -> String {
         let mut s = format!("$ authfix new my-app ...\n{}\n", self.redact(&self.stdout));
         for (rel, content) in tree(&self.root) {
-            s.push_str(&format!(
-                "==================== {rel}\n{}",
-                self.redact(&content)
-            ));
+            s.push_str(&format!("==================== {rel}\n{}", self.redact(&content)));
             if !content.ends_with('\n') {
                 s.push('\n');
             }
@@ -104,11 +77,7 @@ impl Generated {
 
 /// Checks every generated project must pass, whatever the options.
 fn common_checks(g: &Generated, v5: bool, src: &str) {
-    let fix = authfix()
-        .args(["--color", "never", "fix", "--dry-run"])
-        .arg(&g.root)
-        .output()
-        .unwrap();
+    let fix = authfix().args(["--color", "never", "fix", "--dry-run"]).arg(&g.root).output().unwrap();
     assert_eq!(
         fix.status.code(),
         Some(0),
@@ -116,80 +85,47 @@ fn common_checks(g: &Generated, v5: bool, src: &str) {
         String::from_utf8_lossy(&fix.stdout),
         String::from_utf8_lossy(&fix.stderr)
     );
-    let raw = base64::engine::general_purpose::STANDARD
-        .decode(&g.secret)
-        .unwrap();
+    let raw = base64::engine::general_purpose::STANDARD.decode(&g.secret).unwrap();
     assert_eq!(raw.len(), 32, "secret is 32 bytes");
     assert!(!g.stdout.contains(&g.secret), "the secret is never printed");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(g.root.join(".env.local"))
-            .unwrap()
-            .permissions()
-            .mode();
+        let mode = std::fs::metadata(g.root.join(".env.local")).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600, ".env.local is private");
     }
     assert!(g.file(".gitignore").lines().any(|l| l == ".env*.local"));
     let example = g.file(".env.example");
     assert!(!example.contains(&g.secret));
-    for line in example
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-    {
+    for line in example.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
         assert!(line.ends_with('='), ".env.example holds names only: {line}");
     }
     let env = g.file(".env.local");
     if v5 {
         assert!(env_value(&env, "AUTH_SECRET").is_some());
-        assert!(g
-            .file(&format!("{src}auth.ts"))
-            .contains("export const { handlers, auth, signIn, signOut }"));
-        assert!(g
-            .file(&format!("{src}app/api/auth/[...nextauth]/route.ts"))
-            .contains("export const { GET, POST } = handlers;"));
+        assert!(g.file(&format!("{src}auth.ts")).contains("export const { handlers, auth, signIn, signOut }"));
+        assert!(g.file(&format!("{src}app/api/auth/[...nextauth]/route.ts")).contains("export const { GET, POST } = handlers;"));
     } else {
-        assert!(
-            env_value(&env, "NEXTAUTH_SECRET").is_some()
-                && env_value(&env, "NEXTAUTH_URL").is_some()
-        );
-        assert!(g
-            .file(&format!("{src}lib/auth.ts"))
-            .contains("export const authOptions: NextAuthOptions"));
-        assert!(g
-            .file(&format!("{src}app/api/auth/[...nextauth]/route.ts"))
-            .contains("export { handler as GET, handler as POST };"));
-        assert!(g
-            .file(&format!("{src}app/dashboard/page.tsx"))
-            .contains("getServerSession(authOptions)"));
+        assert!(env_value(&env, "NEXTAUTH_SECRET").is_some() && env_value(&env, "NEXTAUTH_URL").is_some());
+        assert!(g.file(&format!("{src}lib/auth.ts")).contains("export const authOptions: NextAuthOptions"));
+        assert!(g.file(&format!("{src}app/api/auth/[...nextauth]/route.ts")).contains("export { handler as GET, handler as POST };"));
+        assert!(g.file(&format!("{src}app/dashboard/page.tsx")).contains("getServerSession(authOptions)"));
     }
     let proxy = g.file(&format!("{src}proxy.ts"));
     assert!(proxy.contains("(?!api/auth|_next/static|_next/image|favicon.ico)"));
     assert!(!g.root.join(format!("{src}middleware.ts")).exists());
-    assert!(g
-        .file(&format!("{src}components/AuthProvider.tsx"))
-        .starts_with("\"use client\";"));
+    assert!(g.file(&format!("{src}components/AuthProvider.tsx")).starts_with("\"use client\";"));
     let layout = g.file(&format!("{src}app/layout.tsx"));
-    assert!(
-        !layout.contains("use client")
-            && layout.contains("<AuthProvider>{children}</AuthProvider>")
-    );
+    assert!(!layout.contains("use client") && layout.contains("<AuthProvider>{children}</AuthProvider>"));
     assert!(!layout.contains("next/font/google"), "builds offline");
     let status = g.file(&format!("{src}components/SessionStatus.tsx"));
     assert!(status.contains("status === \"loading\""));
-    assert!(
-        !status.contains("redirect(")
-            && !status.contains("router.push")
-            && !status.contains("signIn(")
-    );
+    assert!(!status.contains("redirect(") && !status.contains("router.push") && !status.contains("signIn("));
     let pkg: serde_json::Value = serde_json::from_str(&g.file("package.json")).unwrap();
     assert_eq!(pkg["name"], "my-app");
     let next_auth = pkg["dependencies"]["next-auth"].as_str().unwrap();
     assert_eq!(next_auth, if v5 { "5.0.0-beta.32" } else { "^4.24.15" });
-    assert!(pkg["dependencies"]["next"]
-        .as_str()
-        .unwrap()
-        .starts_with("^16."));
+    assert!(pkg["dependencies"]["next"].as_str().unwrap().starts_with("^16."));
     let ts: serde_json::Value = serde_json::from_str(&g.file("tsconfig.json")).unwrap();
     let alias = ts["compilerOptions"]["paths"]["@/*"][0].as_str().unwrap();
     assert_eq!(alias, if src.is_empty() { "./*" } else { "./src/*" });
@@ -201,24 +137,14 @@ fn v5_root_github_credentials() {
     common_checks(&g, true, "");
     let password = g.password.clone().expect("a demo password");
     assert_eq!(password.len(), 24);
-    assert_eq!(
-        g.stdout.matches(&password).count(),
-        1,
-        "the demo password is printed once"
-    );
+    assert_eq!(g.stdout.matches(&password).count(), 1, "the demo password is printed once");
     assert!(g.file(".env.local").contains("AUTH_GITHUB_ID="));
     insta::assert_snapshot!("new_v5_root_github_credentials", g.snapshot_text());
 }
 
 #[test]
 fn v5_src_google_credentials() {
-    let g = generate(&[
-        "--src-dir",
-        "--provider",
-        "google",
-        "--provider",
-        "credentials",
-    ]);
+    let g = generate(&["--src-dir", "--provider", "google", "--provider", "credentials"]);
     common_checks(&g, true, "src/");
     assert!(!g.root.join("auth.ts").exists() && !g.root.join("app").exists());
     insta::assert_snapshot!("new_v5_src_google_credentials", g.snapshot_text());
@@ -228,29 +154,16 @@ fn v5_src_google_credentials() {
 fn v4_root_github_google() {
     let g = generate(&["--auth", "v4", "--provider", "github,google"]);
     common_checks(&g, false, "");
-    assert!(
-        g.password.is_none(),
-        "no demo user without the credentials provider"
-    );
+    assert!(g.password.is_none(), "no demo user without the credentials provider");
     assert!(!g.root.join("lib/demo-user.ts").exists());
     let env = g.file(".env.local");
-    assert!(
-        env.contains("GITHUB_ID=")
-            && env.contains("GOOGLE_CLIENT_ID=")
-            && !env.contains("AUTH_GITHUB_ID")
-    );
+    assert!(env.contains("GITHUB_ID=") && env.contains("GOOGLE_CLIENT_ID=") && !env.contains("AUTH_GITHUB_ID"));
     insta::assert_snapshot!("new_v4_root_github_google", g.snapshot_text());
 }
 
 #[test]
 fn v4_src_all_providers() {
-    let g = generate(&[
-        "--auth",
-        "v4",
-        "--src-dir",
-        "--provider",
-        "credentials,github,google,discord,gitlab",
-    ]);
+    let g = generate(&["--auth", "v4", "--src-dir", "--provider", "credentials,github,google,discord,gitlab"]);
     common_checks(&g, false, "src/");
     assert!(g.password.is_some());
     insta::assert_snapshot!("new_v4_src_all_providers", g.snapshot_text());
@@ -279,19 +192,12 @@ fn refuses_a_non_empty_folder_and_touches_nothing() {
     let dir = tmp.path().join("app");
     std::fs::create_dir(&dir).unwrap();
     std::fs::write(dir.join("notes.txt"), "mine").unwrap();
-    let out = authfix()
-        .current_dir(tmp.path())
-        .args(["new", "--no-install", "app"])
-        .output()
-        .unwrap();
+    let out = authfix().current_dir(tmp.path()).args(["new", "--no-install", "app"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("not empty"), "{err}");
-    assert_eq!(
-        tree(&dir),
-        vec![("notes.txt".to_string(), "mine".to_string())]
-    );
+    assert_eq!(tree(&dir), vec![("notes.txt".to_string(), "mine".to_string())]);
 }
 
 #[test]
@@ -301,79 +207,35 @@ fn force_adds_missing_files_and_never_overwrites() {
     std::fs::create_dir(&dir).unwrap();
     std::fs::write(dir.join("package.json"), "{\"name\":\"mine\"}").unwrap();
     std::fs::write(dir.join(".env.local"), "AUTH_SECRET=keep\n").unwrap();
-    let out = authfix()
-        .current_dir(tmp.path())
-        .args([
-            "new",
-            "--no-install",
-            "--force",
-            "--provider",
-            "credentials",
-            "app",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = authfix().current_dir(tmp.path()).args(["new", "--no-install", "--force", "--provider", "credentials", "app"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(
-        std::fs::read_to_string(dir.join("package.json")).unwrap(),
-        "{\"name\":\"mine\"}"
-    );
-    assert_eq!(
-        std::fs::read_to_string(dir.join(".env.local")).unwrap(),
-        "AUTH_SECRET=keep\n"
-    );
+    assert_eq!(std::fs::read_to_string(dir.join("package.json")).unwrap(), "{\"name\":\"mine\"}");
+    assert_eq!(std::fs::read_to_string(dir.join(".env.local")).unwrap(), "AUTH_SECRET=keep\n");
     assert!(dir.join("auth.ts").is_file());
-    assert!(
-        stdout.contains("= package.json") && stdout.contains("= .env.local"),
-        "{stdout}"
-    );
-    assert!(
-        !stdout.contains("password:"),
-        "no demo password printed when .env.local was kept: {stdout}"
-    );
+    assert!(stdout.contains("= package.json") && stdout.contains("= .env.local"), "{stdout}");
+    assert!(!stdout.contains("password:"), "no demo password printed when .env.local was kept: {stdout}");
 }
 
 fn fails_with_one_line(args: &[&str], expect: &str) {
     let tmp = tempfile::tempdir().unwrap();
-    let out = authfix()
-        .current_dir(tmp.path())
-        .args(args)
-        .output()
-        .unwrap();
+    let out = authfix().current_dir(tmp.path()).args(args).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "{args:?}");
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     assert!(err.contains(expect), "{err}");
-    assert_eq!(
-        std::fs::read_dir(tmp.path()).unwrap().count(),
-        0,
-        "nothing written"
-    );
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0, "nothing written");
 }
 
 #[test]
 fn unknown_provider() {
-    fails_with_one_line(
-        &["new", "--no-install", "--provider", "github,myspace", "app"],
-        "unknown provider \"myspace\"",
-    );
+    fails_with_one_line(&["new", "--no-install", "--provider", "github,myspace", "app"], "unknown provider \"myspace\"");
 }
 
 #[test]
 fn names_npm_would_reject() {
-    fails_with_one_line(
-        &["new", "--no-install", "My App"],
-        "invalid project name \"My App\"",
-    );
-    fails_with_one_line(
-        &["new", "--no-install", ".hidden"],
-        "must not start with a period",
-    );
+    fails_with_one_line(&["new", "--no-install", "My App"], "invalid project name \"My App\"");
+    fails_with_one_line(&["new", "--no-install", ".hidden"], "must not start with a period");
     fails_with_one_line(&["new", "--no-install", "http"], "built-in");
 }
 
@@ -382,27 +244,12 @@ fn templates_override_one_file() {
     let tmp = tempfile::tempdir().unwrap();
     let tpl = tmp.path().join("tpl/new");
     std::fs::create_dir_all(&tpl).unwrap();
-    std::fs::write(
-        tpl.join("next.config.ts.hbs"),
-        "// {{name}}: custom config\nexport default {};\n",
-    )
-    .unwrap();
-    let out = authfix()
-        .current_dir(tmp.path())
-        .args(["new", "--no-install", "--templates", "tpl", "app"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    std::fs::write(tpl.join("next.config.ts.hbs"), "// {{name}}: custom config\nexport default {};\n").unwrap();
+    let out = authfix().current_dir(tmp.path()).args(["new", "--no-install", "--templates", "tpl", "app"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let cfg = std::fs::read_to_string(tmp.path().join("app/next.config.ts")).unwrap();
     assert_eq!(cfg, "// app: custom config\nexport default {};\n");
-    assert!(
-        tmp.path().join("app/auth.ts").is_file(),
-        "the other templates stay embedded"
-    );
+    assert!(tmp.path().join("app/auth.ts").is_file(), "the other templates stay embedded");
 }
 
 #[test]
@@ -411,11 +258,7 @@ fn templates_override_with_a_broken_template_fails_cleanly() {
     let tpl = tmp.path().join("tpl/v5/src");
     std::fs::create_dir_all(&tpl).unwrap();
     std::fs::write(tpl.join("auth.ts.hbs"), "{{no_such_variable}}\n").unwrap();
-    let out = authfix()
-        .current_dir(tmp.path())
-        .args(["new", "--no-install", "--templates", "tpl", "app"])
-        .output()
-        .unwrap();
+    let out = authfix().current_dir(tmp.path()).args(["new", "--no-install", "--templates", "tpl", "app"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("template v5/src/auth.ts.hbs"));
     assert!(!tmp.path().join("app").exists(), "nothing written");
@@ -426,10 +269,7 @@ fn next_steps_follow_the_package_manager() {
     let tmp = tempfile::tempdir().unwrap();
     let out = authfix()
         .current_dir(tmp.path())
-        .env(
-            "npm_config_user_agent",
-            "pnpm/9.12.0 npm/? node/v20.20.2 linux x64",
-        )
+        .env("npm_config_user_agent", "pnpm/9.12.0 npm/? node/v20.20.2 linux x64")
         .args(["new", "--no-install", "app"])
         .output()
         .unwrap();
@@ -457,11 +297,7 @@ fn fake_pm(bin: &Path, name: &str, code: i32) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::create_dir_all(bin).unwrap();
     let script = bin.join(name);
-    std::fs::write(
-        &script,
-        format!("#!/bin/sh\necho \"{name} $*\" > \"$PWD/.pm-ran\"\nexit {code}\n"),
-    )
-    .unwrap();
+    std::fs::write(&script, format!("#!/bin/sh\necho \"{name} $*\" > \"$PWD/.pm-ran\"\nexit {code}\n")).unwrap();
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
@@ -470,44 +306,25 @@ fn fake_pm(bin: &Path, name: &str, code: i32) {
 fn install_runs_the_detected_package_manager_in_the_project() {
     let tmp = tempfile::tempdir().unwrap();
     let out = new_with_fake_pm(tmp.path(), "yarn", 0)
-        .env(
-            "npm_config_user_agent",
-            "yarn/1.22.22 npm/? node/v20.20.2 linux x64",
-        )
+        .env("npm_config_user_agent", "yarn/1.22.22 npm/? node/v20.20.2 linux x64")
         .args(["new", "app"])
         .output()
         .unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(
-        std::fs::read_to_string(tmp.path().join("app/.pm-ran")).unwrap(),
-        "yarn install\n"
-    );
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(std::fs::read_to_string(tmp.path().join("app/.pm-ran")).unwrap(), "yarn install\n");
     assert!(stdout.contains("Running yarn install in app"), "{stdout}");
-    assert!(
-        stdout.contains("  cd app\n  yarn dev\n"),
-        "no install step left: {stdout}"
-    );
+    assert!(stdout.contains("  cd app\n  yarn dev\n"), "no install step left: {stdout}");
 }
 
 #[cfg(unix)]
 #[test]
 fn failed_install_exits_1_and_keeps_the_project() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = new_with_fake_pm(tmp.path(), "npm", 7)
-        .args(["new", "app"])
-        .output()
-        .unwrap();
+    let out = new_with_fake_pm(tmp.path(), "npm", 7).args(["new", "app"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("`npm install` failed"));
     assert!(tmp.path().join("app/auth.ts").is_file());
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        stdout.contains("  npm install\n  npm run dev\n"),
-        "install still listed: {stdout}"
-    );
+    assert!(stdout.contains("  npm install\n  npm run dev\n"), "install still listed: {stdout}");
 }

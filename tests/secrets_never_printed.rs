@@ -17,7 +17,11 @@ fn project(dir: &Path) {
     )
     .unwrap();
     fs::write(dir.join(".env"), "NEXTAUTH_URL=http://localhost:3000\nNEXTAUTH_SECRET=env-file-secret-value-42\n").unwrap();
-    fs::write(dir.join(".github/workflows/deploy.yml"), "name: deploy\non: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: NEXTAUTH_SECRET=workflow-secret-xyz789 npm run build\n").unwrap();
+    fs::write(
+        dir.join(".github/workflows/deploy.yml"),
+        "name: deploy\non: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - run: NEXTAUTH_SECRET=workflow-secret-xyz789 npm run build\n",
+    )
+    .unwrap();
 }
 
 fn run(dir: &Path, args: &[&str]) -> String {

@@ -32,12 +32,9 @@ impl Target {
         let with_scheme = if url.contains("://") {
             url.to_string()
         } else {
-            return Err(format!(
-                "`{url}` has no scheme: give the full URL, e.g. https://{url}"
-            ));
+            return Err(format!("`{url}` has no scheme: give the full URL, e.g. https://{url}"));
         };
-        let parsed =
-            Url::parse(&with_scheme).map_err(|e| format!("`{url}` is not a valid URL: {e}"))?;
+        let parsed = Url::parse(&with_scheme).map_err(|e| format!("`{url}` is not a valid URL: {e}"))?;
         if parsed.scheme() != "http" && parsed.scheme() != "https" {
             return Err(format!("`{url}`: only http and https URLs can be asked"));
         }
@@ -45,10 +42,7 @@ impl Target {
             return Err(format!("`{url}` has no host"));
         }
         if !parsed.username().is_empty() || parsed.password().is_some() {
-            return Err(format!(
-                "`{}`: credentials in the URL are not supported",
-                parsed.host_str().unwrap_or_default()
-            ));
+            return Err(format!("`{}`: credentials in the URL are not supported", parsed.host_str().unwrap_or_default()));
         }
         let mut origin = parsed.clone();
         origin.set_path("/");
@@ -63,9 +57,7 @@ impl Target {
             bp.pop();
         }
         if bp.contains('?') || bp.contains('#') || bp.contains("://") {
-            return Err(format!(
-                "--base-path `{base_path}` must be a path such as /api/auth"
-            ));
+            return Err(format!("--base-path `{base_path}` must be a path such as /api/auth"));
         }
         if bp == "/" {
             bp.clear();
@@ -110,11 +102,7 @@ pub struct Observed {
 
 impl Observed {
     pub fn each(&self) -> [(&'static str, &Reply); 3] {
-        [
-            ("session", &self.session),
-            ("csrf", &self.csrf),
-            ("providers", &self.providers),
-        ]
+        [("session", &self.session), ("csrf", &self.csrf), ("providers", &self.providers)]
     }
 }
 
@@ -136,9 +124,7 @@ const CONFIG_ERROR: &str = "problem with the server configuration";
 
 /// The cookie name without a `__Secure-` / `__Host-` prefix.
 fn unprefixed(name: &str) -> &str {
-    name.strip_prefix("__Secure-")
-        .or_else(|| name.strip_prefix("__Host-"))
-        .unwrap_or(name)
+    name.strip_prefix("__Secure-").or_else(|| name.strip_prefix("__Host-")).unwrap_or(name)
 }
 
 fn is_prefixed(name: &str) -> bool {
@@ -148,11 +134,7 @@ fn is_prefixed(name: &str) -> bool {
 /// Cookies Auth.js sets: `next-auth.*` (v4), `authjs.*` (v5), or a custom name ending like one.
 pub fn is_auth_cookie(name: &str) -> bool {
     let n = unprefixed(name);
-    n.starts_with("next-auth.")
-        || n.starts_with("authjs.")
-        || n.ends_with("session-token")
-        || n.ends_with("csrf-token")
-        || n.ends_with("callback-url")
+    n.starts_with("next-auth.") || n.starts_with("authjs.") || n.ends_with("session-token") || n.ends_with("csrf-token") || n.ends_with("callback-url")
 }
 
 /// `localhost`, `*.localhost`, `127.x.x.x` and `::1` are one host: Next rewrites `127.x.x.x`
@@ -199,58 +181,28 @@ pub fn detect_running(obs: &Observed) -> Option<Running> {
             }
         }
     }
-    let v5: Vec<&str> = names
-        .iter()
-        .copied()
-        .filter(|n| unprefixed(n).starts_with("authjs."))
-        .collect();
-    let v4: Vec<&str> = names
-        .iter()
-        .copied()
-        .filter(|n| unprefixed(n).starts_with("next-auth."))
-        .collect();
+    let v5: Vec<&str> = names.iter().copied().filter(|n| unprefixed(n).starts_with("authjs.")).collect();
+    let v4: Vec<&str> = names.iter().copied().filter(|n| unprefixed(n).starts_with("next-auth.")).collect();
     if !v5.is_empty() && v4.is_empty() {
-        return Some(Running {
-            major: 5,
-            evidence: format!("cookie names {}", v5.join(", ")),
-        });
+        return Some(Running { major: 5, evidence: format!("cookie names {}", v5.join(", ")) });
     }
     if !v4.is_empty() && v5.is_empty() {
-        return Some(Running {
-            major: 4,
-            evidence: format!("cookie names {}", v4.join(", ")),
-        });
+        return Some(Running { major: 4, evidence: format!("cookie names {}", v4.join(", ")) });
     }
     for (ep, r) in obs.each() {
         if r.status == 500 && r.body.contains(CONFIG_ERROR) {
             if r.body.contains("There is a problem") {
-                return Some(Running {
-                    major: 4,
-                    evidence: format!("\"There is a problem…\" on /{ep}, v4's wording"),
-                });
+                return Some(Running { major: 4, evidence: format!("\"There is a problem…\" on /{ep}, v4's wording") });
             }
             if r.body.contains("There was a problem") {
-                return Some(Running {
-                    major: 5,
-                    evidence: format!("\"There was a problem…\" on /{ep}, v5's wording"),
-                });
+                return Some(Running { major: 5, evidence: format!("\"There was a problem…\" on /{ep}, v5's wording") });
             }
         }
     }
     if obs.session.status == 200 && obs.session.is_json() {
         match obs.session.body.trim() {
-            "{}" => {
-                return Some(Running {
-                    major: 4,
-                    evidence: "signed-out /session answers {} (v4)".into(),
-                })
-            }
-            "null" => {
-                return Some(Running {
-                    major: 5,
-                    evidence: "signed-out /session answers null (v5)".into(),
-                })
-            }
+            "{}" => return Some(Running { major: 4, evidence: "signed-out /session answers {} (v4)".into() }),
+            "null" => return Some(Running { major: 5, evidence: "signed-out /session answers null (v5)".into() }),
             _ => {}
         }
     }
@@ -280,36 +232,17 @@ pub fn diagnose(target: &Target, obs: &Observed, project_major: Option<u8>) -> D
     Diagnosis { running, findings }
 }
 
-fn check_config_error(
-    target: &Target,
-    obs: &Observed,
-    major: Option<u8>,
-    findings: &mut Vec<Finding>,
-    explained: &mut Vec<&'static str>,
-) {
-    let hit: Vec<&'static str> = obs
-        .each()
-        .into_iter()
-        .filter(|(_, r)| r.status == 500 && r.body.contains(CONFIG_ERROR))
-        .map(|(ep, _)| ep)
-        .collect();
+fn check_config_error(target: &Target, obs: &Observed, major: Option<u8>, findings: &mut Vec<Finding>, explained: &mut Vec<&'static str>) {
+    let hit: Vec<&'static str> = obs.each().into_iter().filter(|(_, r)| r.status == 500 && r.body.contains(CONFIG_ERROR)).map(|(ep, _)| ep).collect();
     if !hit.contains(&"session") {
         return;
     }
     explained.extend(&hit);
-    let paths = hit
-        .iter()
-        .map(|e| target.path_of(e))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let paths = hit.iter().map(|e| target.path_of(e)).collect::<Vec<_>>().join(", ");
     let origin = target.origin_str();
     let message = serde_json::from_str::<serde_json::Value>(&obs.session.body)
         .ok()
-        .and_then(|v| {
-            v.get("message")
-                .and_then(|m| m.as_str())
-                .map(str::to_string)
-        })
+        .and_then(|v| v.get("message").and_then(|m| m.as_str()).map(str::to_string))
         .filter(|m| m.chars().count() <= 200)
         .unwrap_or_else(|| CONFIG_ERROR.to_string());
     let symptom = match major {
@@ -356,21 +289,10 @@ fn check_config_error(
             ),
         ),
     };
-    findings.push(Finding::new(
-        Code::D001,
-        vec![format!("{paths} answered 500 {message:?}")],
-        symptom,
-        cause,
-        fix,
-    ));
+    findings.push(Finding::new(Code::D001, vec![format!("{paths} answered 500 {message:?}")], symptom, cause, fix));
 }
 
-fn check_redirects(
-    target: &Target,
-    obs: &Observed,
-    findings: &mut Vec<Finding>,
-    explained: &mut Vec<&'static str>,
-) {
+fn check_redirects(target: &Target, obs: &Observed, findings: &mut Vec<Finding>, explained: &mut Vec<&'static str>) {
     let mut same_site: Vec<String> = Vec::new();
     let mut elsewhere: Vec<String> = Vec::new();
     let mut foreign: Vec<String> = Vec::new();
@@ -427,10 +349,7 @@ fn check_redirects(
             elsewhere,
             "Sign-in and its callback bounce between two hosts; cookies set on one are missing \
              on the other, so the user looks signed out.",
-            format!(
-                "{} is not the deployment's canonical URL: it redirects to {o}.",
-                target.origin_str()
-            ),
+            format!("{} is not the deployment's canonical URL: it redirects to {o}.", target.origin_str()),
             format!(
                 "Run `authfix doctor --url {o}`, and make `AUTH_URL` (v5) / `NEXTAUTH_URL` (v4), \
                  OAuth callback URLs and links use {o}."
@@ -447,28 +366,14 @@ fn check_redirects(
     }
 }
 
-fn check_not_found(
-    target: &Target,
-    obs: &Observed,
-    findings: &mut Vec<Finding>,
-    explained: &mut Vec<&'static str>,
-) {
-    let hit: Vec<&'static str> = obs
-        .each()
-        .into_iter()
-        .filter(|(_, r)| r.status == 404)
-        .map(|(ep, _)| ep)
-        .collect();
+fn check_not_found(target: &Target, obs: &Observed, findings: &mut Vec<Finding>, explained: &mut Vec<&'static str>) {
+    let hit: Vec<&'static str> = obs.each().into_iter().filter(|(_, r)| r.status == 404).map(|(ep, _)| ep).collect();
     if !(hit.contains(&"session") || hit.contains(&"providers")) {
         return;
     }
     explained.extend(&hit);
     let base = &target.base_path;
-    let paths = hit
-        .iter()
-        .map(|e| target.path_of(e))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let paths = hit.iter().map(|e| target.path_of(e)).collect::<Vec<_>>().join(", ");
     findings.push(Finding::new(
         Code::D004,
         vec![format!("{paths} answered 404")],
@@ -503,12 +408,7 @@ fn unexpected(evidence: Vec<String>, cause: &str, base: &str) -> Finding {
     )
 }
 
-fn check_unexpected(
-    target: &Target,
-    obs: &Observed,
-    explained: &[&'static str],
-    findings: &mut Vec<Finding>,
-) {
+fn check_unexpected(target: &Target, obs: &Observed, explained: &[&'static str], findings: &mut Vec<Finding>) {
     let mut seen = Vec::new();
     let mut protected = false;
     for (ep, r) in obs.each() {
@@ -543,12 +443,7 @@ fn check_unexpected(
 }
 
 /// Returns the (first) origin the providers' URLs use, when they were readable.
-fn check_provider_origin(
-    target: &Target,
-    obs: &Observed,
-    major: Option<u8>,
-    findings: &mut Vec<Finding>,
-) -> Option<Url> {
+fn check_provider_origin(target: &Target, obs: &Observed, major: Option<u8>, findings: &mut Vec<Finding>) -> Option<Url> {
     let r = &obs.providers;
     if r.status != 200 {
         return None;
@@ -591,9 +486,7 @@ fn check_provider_origin(
         };
         let w_loopback = w.host().is_some_and(|h| is_loopback(&h));
         let t_loopback = target.origin.host().is_some_and(|h| is_loopback(&h));
-        let same_host = w_loopback && t_loopback
-            || w.host_str().map(str::to_ascii_lowercase)
-                == target.origin.host_str().map(str::to_ascii_lowercase);
+        let same_host = w_loopback && t_loopback || w.host_str().map(str::to_ascii_lowercase) == target.origin.host_str().map(str::to_ascii_lowercase);
         // Auth.js saw plain http behind a TLS-terminating proxy.
         let proto_lost = target.is_https() && w.scheme() == "http" && (same_host || w_loopback);
         let cause = if major == Some(4) && v4_fallback {
@@ -632,11 +525,7 @@ fn check_provider_origin(
         };
         findings.push(Finding::new(
             Code::D005,
-            vec![format!(
-                "{}: {} (asked {asked})",
-                target.path_of("providers"),
-                wrong.join(", ")
-            )],
+            vec![format!("{}: {} (asked {asked})", target.path_of("providers"), wrong.join(", "))],
             format!(
                 "Sign-in forms post to, and OAuth providers call back to, {wo}: the user lands on \
                  another site (or \"This site can't be reached\"), OAuth answers \
@@ -649,46 +538,26 @@ fn check_provider_origin(
     first
 }
 
-fn check_cookies(
-    target: &Target,
-    obs: &Observed,
-    major: Option<u8>,
-    providers_origin: Option<&Url>,
-    findings: &mut Vec<Finding>,
-) {
+fn check_cookies(target: &Target, obs: &Observed, major: Option<u8>, providers_origin: Option<&Url>, findings: &mut Vec<Finding>) {
     // Each auth cookie once (first answer that set it), in the order seen.
     let mut cookies: Vec<(&'static str, &SetCookie)> = Vec::new();
-    for (ep, r) in [
-        ("csrf", &obs.csrf),
-        ("session", &obs.session),
-        ("providers", &obs.providers),
-    ] {
+    for (ep, r) in [("csrf", &obs.csrf), ("session", &obs.session), ("providers", &obs.providers)] {
         for c in &r.set_cookies {
             if is_auth_cookie(&c.name) && !cookies.iter().any(|(_, x)| x.name == c.name) {
                 cookies.push((ep, c));
             }
         }
     }
-    let describe = |ep: &str, c: &SetCookie| {
-        format!("{}: {} ({})", target.path_of(ep), c.name, c.attributes())
-    };
+    let describe = |ep: &str, c: &SetCookie| format!("{}: {} ({})", target.path_of(ep), c.name, c.attributes());
     let url_var = match major {
         Some(4) => "`NEXTAUTH_URL`",
         Some(5) => "`AUTH_URL`",
         _ => "`NEXTAUTH_URL` (v4) / `AUTH_URL` (v5)",
     };
-    let host = target
-        .origin
-        .host_str()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
+    let host = target.origin.host_str().unwrap_or_default().to_ascii_lowercase();
 
     if target.is_https() {
-        let bad: Vec<String> = cookies
-            .iter()
-            .filter(|(_, c)| !c.secure || !is_prefixed(&c.name))
-            .map(|(ep, c)| describe(ep, c))
-            .collect();
+        let bad: Vec<String> = cookies.iter().filter(|(_, c)| !c.secure || !is_prefixed(&c.name)).map(|(ep, c)| describe(ep, c)).collect();
         if !bad.is_empty() {
             let url_is_http = providers_origin.is_some_and(|u| u.scheme() == "http");
             let cause = if url_is_http {
@@ -719,11 +588,7 @@ fn check_cookies(
             ));
         }
     } else {
-        let bad: Vec<String> = cookies
-            .iter()
-            .filter(|(_, c)| c.secure || is_prefixed(&c.name))
-            .map(|(ep, c)| describe(ep, c))
-            .collect();
+        let bad: Vec<String> = cookies.iter().filter(|(_, c)| c.secure || is_prefixed(&c.name)).map(|(ep, c)| describe(ep, c)).collect();
         if !bad.is_empty() {
             let url_is_https = providers_origin.is_some_and(|u| u.scheme() == "https");
             let (cause, fix) = if url_is_https {
@@ -732,10 +597,7 @@ fn check_cookies(
                         "{url_var} says https (see the providers' URLs) while this site is \
                          served over plain http, so Auth.js marks its cookies Secure."
                     ),
-                    format!(
-                        "Serve the site over https, or set {url_var} to {} for this deployment.",
-                        target.origin_str()
-                    ),
+                    format!("Serve the site over https, or set {url_var} to {} for this deployment.", target.origin_str()),
                 )
             } else {
                 (
@@ -768,10 +630,7 @@ fn check_cookies(
         }
     }
 
-    let is_ip = matches!(
-        target.origin.host(),
-        Some(Host::Ipv4(_)) | Some(Host::Ipv6(_))
-    );
+    let is_ip = matches!(target.origin.host(), Some(Host::Ipv4(_)) | Some(Host::Ipv6(_)));
     let bad_domain: Vec<String> = cookies
         .iter()
         .filter(|(_, c)| match &c.domain {
@@ -791,10 +650,7 @@ fn check_cookies(
     if !bad_domain.is_empty() {
         findings.push(Finding::new(
             Code::D008,
-            bad_domain
-                .into_iter()
-                .map(|d| format!("{d}, asked host {host}"))
-                .collect(),
+            bad_domain.into_iter().map(|d| format!("{d}, asked host {host}")).collect(),
             "Signed in, then signed out on reload: the browser rejects a cookie whose Domain \
              does not cover the page's host (and any `__Host-` cookie with a Domain).",
             "The auth config sets `cookies.<name>.options.domain` for another host — typically \
@@ -809,10 +665,7 @@ fn check_cookies(
 fn version_mismatch(project: u8, running: &Running) -> Finding {
     Finding::new(
         Code::D009,
-        vec![format!(
-            "the deployment runs next-auth v{} ({}), the repository depends on v{project}",
-            running.major, running.evidence
-        )],
+        vec![format!("the deployment runs next-auth v{} ({}), the repository depends on v{project}", running.major, running.evidence)],
         "Fixes made in the repository have no effect on the deployment; cookies and env \
          variable names differ between majors, so users are signed out after the next deploy.",
         "The deployment was built from another commit or branch, was not redeployed, or \
@@ -821,11 +674,7 @@ fn version_mismatch(project: u8, running: &Running) -> Finding {
             "Redeploy from the repository with its lockfile committed; when migrating v4 → v5, \
              rename `NEXTAUTH_SECRET`/`NEXTAUTH_URL` to `AUTH_SECRET`/`AUTH_URL` in the \
              deployment (v{project} reads {}).",
-            if project == 5 {
-                "`AUTH_*` first"
-            } else {
-                "only `NEXTAUTH_*`"
-            }
+            if project == 5 { "`AUTH_*` first" } else { "only `NEXTAUTH_*`" }
         ),
     )
 }

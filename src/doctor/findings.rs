@@ -93,18 +93,7 @@ pub enum Code {
 
 impl Code {
     #[allow(dead_code)] // for the lead's `rules`/`explain` listing and the docs test
-    pub const ALL: [Code; 10] = [
-        Code::D001,
-        Code::D002,
-        Code::D003,
-        Code::D004,
-        Code::D005,
-        Code::D006,
-        Code::D007,
-        Code::D008,
-        Code::D009,
-        Code::D010,
-    ];
+    pub const ALL: [Code; 10] = [Code::D001, Code::D002, Code::D003, Code::D004, Code::D005, Code::D006, Code::D007, Code::D008, Code::D009, Code::D010];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -177,22 +166,8 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(
-        code: Code,
-        evidence: Vec<String>,
-        symptom: impl Into<String>,
-        cause: impl Into<String>,
-        fix: impl Into<String>,
-    ) -> Self {
-        Finding {
-            code,
-            name: code.name(),
-            title: code.title(),
-            evidence,
-            symptom: symptom.into(),
-            cause: cause.into(),
-            fix: fix.into(),
-        }
+    pub fn new(code: Code, evidence: Vec<String>, symptom: impl Into<String>, cause: impl Into<String>, fix: impl Into<String>) -> Self {
+        Finding { code, name: code.name(), title: code.title(), evidence, symptom: symptom.into(), cause: cause.into(), fix: fix.into() }
     }
 }
 

@@ -44,10 +44,7 @@ impl SetCookie {
         if name.is_empty() {
             return None;
         }
-        let mut c = SetCookie {
-            name: name.to_string(),
-            ..Default::default()
-        };
+        let mut c = SetCookie { name: name.to_string(), ..Default::default() };
         for attr in parts {
             let (k, v) = match attr.split_once('=') {
                 Some((k, v)) => (k.trim(), Some(v.trim())),
@@ -90,11 +87,7 @@ impl SetCookie {
 impl Reply {
     /// Build a reply from a status and raw headers (name, value).
     pub fn from_parts(status: u16, headers: &[(String, String)], body: String) -> Reply {
-        let mut r = Reply {
-            status,
-            body,
-            ..Default::default()
-        };
+        let mut r = Reply { status, body, ..Default::default() };
         for (k, v) in headers {
             match k.to_ascii_lowercase().as_str() {
                 "location" => r.location = Some(v.clone()),
@@ -113,22 +106,13 @@ impl Reply {
         let (head, body) = raw.split_once("\n\n").unwrap_or((&raw, ""));
         let mut lines = head.lines();
         let status_line = lines.next().unwrap_or_default();
-        let status = status_line
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        let headers: Vec<(String, String)> = lines
-            .filter_map(|l| l.split_once(':'))
-            .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-            .collect();
+        let status = status_line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        let headers: Vec<(String, String)> = lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_string(), v.trim().to_string())).collect();
         Reply::from_parts(status, &headers, body.to_string())
     }
 
     pub fn is_json(&self) -> bool {
-        self.content_type
-            .as_deref()
-            .is_some_and(|c| c.to_ascii_lowercase().contains("json"))
+        self.content_type.as_deref().is_some_and(|c| c.to_ascii_lowercase().contains("json"))
     }
 
     pub fn is_redirect(&self) -> bool {
@@ -163,46 +147,19 @@ impl Client {
             .user_agent(concat!("authfix-doctor/", env!("CARGO_PKG_VERSION")));
         if let Some(path) = ca_file {
             let certs = read_ca_file(path)?;
-            builder = builder.tls_config(
-                ureq::tls::TlsConfig::builder()
-                    .root_certs(ureq::tls::RootCerts::new_with_certs(&certs))
-                    .build(),
-            );
+            builder = builder.tls_config(ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::new_with_certs(&certs)).build());
         }
-        Ok(Client {
-            agent: builder.build().into(),
-        })
+        Ok(Client { agent: builder.build().into() })
     }
 
     pub fn get(&self, url: &str) -> Result<Reply, Unreachable> {
-        let mut resp = self
-            .agent
-            .get(url)
-            .header("Accept", "application/json")
-            .call()
-            .map_err(|e| classify_error(&e))?;
+        let mut resp = self.agent.get(url).header("Accept", "application/json").call().map_err(|e| classify_error(&e))?;
         let status = resp.status().as_u16();
-        let headers: Vec<(String, String)> = resp
-            .headers()
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
+        let headers: Vec<(String, String)> =
+            resp.headers().iter().map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect();
         let mut bytes = Vec::new();
-        resp.body_mut()
-            .as_reader()
-            .take(BODY_LIMIT)
-            .read_to_end(&mut bytes)
-            .map_err(|e| classify_error(&ureq::Error::from(e)))?;
-        Ok(Reply::from_parts(
-            status,
-            &headers,
-            String::from_utf8_lossy(&bytes).into_owned(),
-        ))
+        resp.body_mut().as_reader().take(BODY_LIMIT).read_to_end(&mut bytes).map_err(|e| classify_error(&ureq::Error::from(e)))?;
+        Ok(Reply::from_parts(status, &headers, String::from_utf8_lossy(&bytes).into_owned()))
     }
 }
 
@@ -215,10 +172,7 @@ fn read_ca_file(path: &std::path::Path) -> Result<Vec<ureq::tls::Certificate<'st
         })
         .collect();
     if certs.is_empty() {
-        return Err(format!(
-            "SSL_CERT_FILE {}: no PEM certificate in it",
-            path.display()
-        ));
+        return Err(format!("SSL_CERT_FILE {}: no PEM certificate in it", path.display()));
     }
     Ok(certs)
 }
@@ -229,32 +183,18 @@ fn classify_error(e: &ureq::Error) -> Unreachable {
         E::HostNotFound => ("dns", "the host name does not resolve (DNS)".to_string()),
         E::Timeout(t) => ("timeout", format!("no answer in time ({t})")),
         // std's getaddrinfo failure is an io::Error "failed to lookup address information: …".
-        E::Io(io) if io.to_string().contains("failed to lookup address") => {
-            ("dns", format!("the host name does not resolve (DNS): {io}"))
-        }
+        E::Io(io) if io.to_string().contains("failed to lookup address") => ("dns", format!("the host name does not resolve (DNS): {io}")),
         E::Io(io) => match io.kind() {
-            std::io::ErrorKind::ConnectionRefused => (
-                "refused",
-                "connection refused: nothing listens on that port".to_string(),
-            ),
-            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => {
-                ("timeout", format!("no answer in time ({io})"))
-            }
-            std::io::ErrorKind::InvalidData
-                if io.to_string().to_lowercase().contains("certificate") =>
-            {
-                ("tls", format!("TLS: {io}"))
-            }
+            std::io::ErrorKind::ConnectionRefused => ("refused", "connection refused: nothing listens on that port".to_string()),
+            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => ("timeout", format!("no answer in time ({io})")),
+            std::io::ErrorKind::InvalidData if io.to_string().to_lowercase().contains("certificate") => ("tls", format!("TLS: {io}")),
             _ => ("connection", io.to_string()),
         },
         E::Tls(m) => ("tls", format!("TLS: {m}")),
         E::Rustls(r) => ("tls", format!("TLS: {r}")),
         E::Pem(p) => ("tls", format!("TLS: {p}")),
         E::TlsRequired => ("tls", "TLS required".to_string()),
-        E::InvalidProxyUrl => (
-            "proxy",
-            "the proxy URL in the environment is invalid".to_string(),
-        ),
+        E::InvalidProxyUrl => ("proxy", "the proxy URL in the environment is invalid".to_string()),
         E::ConnectProxyFailed(m) => ("proxy", format!("the proxy refused the connection: {m}")),
         E::ConnectionFailed => ("connection", "the connection failed".to_string()),
         E::BadUri(m) => ("invalid-url", m.clone()),
@@ -269,10 +209,7 @@ mod tests {
 
     #[test]
     fn set_cookie_parsing_keeps_attributes_not_values() {
-        let c = SetCookie::parse(
-            "__Host-authjs.csrf-token=abc%7Cdef; Path=/; HttpOnly; Secure; SameSite=Lax",
-        )
-        .unwrap();
+        let c = SetCookie::parse("__Host-authjs.csrf-token=abc%7Cdef; Path=/; HttpOnly; Secure; SameSite=Lax").unwrap();
         assert_eq!(c.name, "__Host-authjs.csrf-token");
         assert!(c.secure && c.http_only);
         assert_eq!(c.path.as_deref(), Some("/"));
@@ -290,29 +227,16 @@ mod tests {
         use std::io::{Error as IoError, ErrorKind};
         let kind = |e: ureq::Error| classify_error(&e).kind;
         assert_eq!(kind(ureq::Error::HostNotFound), "dns");
-        assert_eq!(
-            kind(ureq::Error::Io(IoError::other(
-                "failed to lookup address information: Name or service not known"
-            ))),
-            "dns"
-        );
-        assert_eq!(
-            kind(ureq::Error::Io(IoError::from(ErrorKind::ConnectionRefused))),
-            "refused"
-        );
-        assert_eq!(
-            kind(ureq::Error::Timeout(ureq::Timeout::Connect)),
-            "timeout"
-        );
+        assert_eq!(kind(ureq::Error::Io(IoError::other("failed to lookup address information: Name or service not known"))), "dns");
+        assert_eq!(kind(ureq::Error::Io(IoError::from(ErrorKind::ConnectionRefused))), "refused");
+        assert_eq!(kind(ureq::Error::Timeout(ureq::Timeout::Connect)), "timeout");
         assert_eq!(kind(ureq::Error::Tls("bad certificate")), "tls");
         assert_eq!(kind(ureq::Error::ConnectProxyFailed("403".into())), "proxy");
     }
 
     #[test]
     fn raw_reply_parsing() {
-        let r = Reply::from_raw(
-            "HTTP/1.1 307 Temporary Redirect\nlocation: /api/auth/signin\nset-cookie: a=b; Path=/\n\n/api/auth/signin",
-        );
+        let r = Reply::from_raw("HTTP/1.1 307 Temporary Redirect\nlocation: /api/auth/signin\nset-cookie: a=b; Path=/\n\n/api/auth/signin");
         assert_eq!(r.status, 307);
         assert!(r.is_redirect());
         assert_eq!(r.location.as_deref(), Some("/api/auth/signin"));

@@ -34,10 +34,7 @@ pub fn run(args: &DoctorArgs, color: ColorChoice) -> i32 {
     };
     if let Some(p) = &args.project {
         if !p.join("package.json").is_file() {
-            eprintln!(
-                "authfix doctor: --project {}: no package.json there",
-                p.display()
-            );
+            eprintln!("authfix doctor: --project {}: no package.json there", p.display());
             return 2;
         }
     }
@@ -47,9 +44,7 @@ pub fn run(args: &DoctorArgs, color: ColorChoice) -> i32 {
         .filter(|s| *s > 0)
         .map(Duration::from_secs)
         .unwrap_or(REQUEST_TIMEOUT);
-    let ca_file = std::env::var_os("SSL_CERT_FILE")
-        .filter(|v| !v.is_empty())
-        .map(std::path::PathBuf::from);
+    let ca_file = std::env::var_os("SSL_CERT_FILE").filter(|v| !v.is_empty()).map(std::path::PathBuf::from);
     let client = match http::Client::new(timeout, ca_file.as_deref()) {
         Ok(c) => c,
         Err(e) => {
@@ -70,12 +65,7 @@ pub fn run(args: &DoctorArgs, color: ColorChoice) -> i32 {
     let mut out = anstream::AutoStream::new(std::io::stdout(), choice);
     // Unreachable: the reason goes to stderr; JSON output still gets its document.
     if let Some(e) = &report.error {
-        eprintln!(
-            "authfix doctor: {} unreachable ({}): {}",
-            target.url_of("session"),
-            e.kind,
-            e.message
-        );
+        eprintln!("authfix doctor: {} unreachable ({}): {}", target.url_of("session"), e.kind, e.message);
     }
     let printed = match (args.format, &report.error) {
         (Format::Json, _) => report::print_json(&report, &mut out),
@@ -133,10 +123,7 @@ pub fn examine(client: &http::Client, target: &Target, args: &DoctorArgs) -> (Re
         let mut reply = client.get(&url);
         // The one redirect followed: Next's `trailingSlash: true` 308 to the same path with `/`.
         if let Ok(r) = &reply {
-            let slash = r.status == 308
-                && r.location
-                    .as_deref()
-                    .is_some_and(|l| Target::is_trailing_slash_redirect(&url, l));
+            let slash = r.status == 308 && r.location.as_deref().is_some_and(|l| Target::is_trailing_slash_redirect(&url, l));
             if slash {
                 reply = client.get(&format!("{url}/")).map(|mut r| {
                     r.via_trailing_slash = true;
@@ -152,24 +139,13 @@ pub fn examine(client: &http::Client, target: &Target, args: &DoctorArgs) -> (Re
             }
         }
     }
-    let obs = Observed {
-        providers: replies.pop().unwrap_or_default(),
-        csrf: replies.pop().unwrap_or_default(),
-        session: replies.pop().unwrap_or_default(),
-    };
-    report.requests = obs
-        .each()
-        .into_iter()
-        .map(|(ep, r)| RequestSummary::new(ep, target, r))
-        .collect();
+    let obs = Observed { providers: replies.pop().unwrap_or_default(), csrf: replies.pop().unwrap_or_default(), session: replies.pop().unwrap_or_default() };
+    report.requests = obs.each().into_iter().map(|(ep, r)| RequestSummary::new(ep, target, r)).collect();
 
     let project = args.project.as_ref().map(|p| ProjectSummary {
         path: p.display().to_string(),
         major: project_auth_major(p),
-        route_handlers: project::auth_route_dirs(p)
-            .iter()
-            .map(|d| d.display().to_string())
-            .collect(),
+        route_handlers: project::auth_route_dirs(p).iter().map(|d| d.display().to_string()).collect(),
     });
     let diagnosis = checks::diagnose(target, &obs, project.as_ref().and_then(|p| p.major));
     let mut findings = diagnosis.findings;
@@ -178,11 +154,7 @@ pub fn examine(client: &http::Client, target: &Target, args: &DoctorArgs) -> (Re
     }
     report.running = diagnosis.running;
     report.project = project;
-    report.status = if findings.is_empty() {
-        "healthy"
-    } else {
-        "problems"
-    };
+    report.status = if findings.is_empty() { "healthy" } else { "problems" };
     report.findings = findings;
     let code = if report.findings.is_empty() { 0 } else { 1 };
     (report, code)
@@ -194,10 +166,7 @@ fn add_route_hint(findings: &mut [findings::Finding], p: &ProjectSummary, target
         return;
     };
     if p.route_handlers.is_empty() {
-        f.fix.push_str(&format!(
-            " The repository at {} has no `[...nextauth]` route under app/ or src/app/.",
-            p.path
-        ));
+        f.fix.push_str(&format!(" The repository at {} has no `[...nextauth]` route under app/ or src/app/.", p.path));
         return;
     }
     let mut elsewhere = Vec::new();
@@ -213,11 +182,7 @@ fn add_route_hint(findings: &mut [findings::Finding], p: &ProjectSummary, target
         }
     }
     if !elsewhere.is_empty() {
-        f.fix = format!(
-            "The repository's route handler {}. Otherwise: {}",
-            elsewhere.join("; "),
-            f.fix
-        );
+        f.fix = format!("The repository's route handler {}. Otherwise: {}", elsewhere.join("; "), f.fix);
     }
 }
 

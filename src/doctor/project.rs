@@ -52,21 +52,10 @@ pub fn auth_route_dirs(path: &Path) -> Vec<PathBuf> {
 /// The URL path a `[...nextauth]` directory serves: `app/api/auth/[...nextauth]` → `/api/auth`
 /// (route groups `(name)` do not count).
 pub fn base_path_of(dir: &Path) -> String {
-    let mut parts: Vec<String> = dir
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
+    let mut parts: Vec<String> = dir.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
     parts.pop(); // [...nextauth]
-    let start = if parts.first().map(String::as_str) == Some("src") {
-        2
-    } else {
-        1
-    };
-    let segs: Vec<&String> = parts
-        .iter()
-        .skip(start)
-        .filter(|p| !(p.starts_with('(') && p.ends_with(')')))
-        .collect();
+    let start = if parts.first().map(String::as_str) == Some("src") { 2 } else { 1 };
+    let segs: Vec<&String> = parts.iter().skip(start).filter(|p| !(p.starts_with('(') && p.ends_with(')'))).collect();
     let mut s = String::new();
     for p in segs {
         s.push('/');
@@ -98,62 +87,34 @@ mod tests {
     #[test]
     fn package_json_range_without_lockfile() {
         let d = tempfile::tempdir().unwrap();
-        write(
-            d.path(),
-            "package.json",
-            r#"{"dependencies":{"next":"16.4.6","next-auth":"^4.24.15"}}"#,
-        );
+        write(d.path(), "package.json", r#"{"dependencies":{"next":"16.4.6","next-auth":"^4.24.15"}}"#);
         assert_eq!(project_auth_major(d.path()), Some(4));
     }
 
     #[test]
     fn lockfile_wins_over_range() {
         let d = tempfile::tempdir().unwrap();
-        write(
-            d.path(),
-            "package.json",
-            r#"{"dependencies":{"next-auth":"latest"}}"#,
-        );
+        write(d.path(), "package.json", r#"{"dependencies":{"next-auth":"latest"}}"#);
         assert_eq!(project_auth_major(d.path()), None);
-        write(
-            d.path(),
-            "package-lock.json",
-            r#"{"packages":{"":{},"node_modules/next-auth":{"version":"5.0.0-beta.32"}}}"#,
-        );
+        write(d.path(), "package-lock.json", r#"{"packages":{"":{},"node_modules/next-auth":{"version":"5.0.0-beta.32"}}}"#);
         assert_eq!(project_auth_major(d.path()), Some(5));
     }
 
     #[test]
     fn pnpm_and_yarn_locks() {
         let d = tempfile::tempdir().unwrap();
-        write(
-            d.path(),
-            "package.json",
-            r#"{"dependencies":{"next-auth":"*"}}"#,
-        );
-        write(
-            d.path(),
-            "pnpm-lock.yaml",
-            "packages:\n\n  next-auth@4.24.15(next@16.4.6)(react@19.3.1):\n    resolution: {}\n",
-        );
+        write(d.path(), "package.json", r#"{"dependencies":{"next-auth":"*"}}"#);
+        write(d.path(), "pnpm-lock.yaml", "packages:\n\n  next-auth@4.24.15(next@16.4.6)(react@19.3.1):\n    resolution: {}\n");
         assert_eq!(project_auth_major(d.path()), Some(4));
         let e = tempfile::tempdir().unwrap();
-        write(
-            e.path(),
-            "yarn.lock",
-            "\"next-auth@^5.0.0-beta.32\":\n  version \"5.0.0-beta.32\"\n  resolved \"x\"\n",
-        );
+        write(e.path(), "yarn.lock", "\"next-auth@^5.0.0-beta.32\":\n  version \"5.0.0-beta.32\"\n  resolved \"x\"\n");
         assert_eq!(project_auth_major(e.path()), Some(5));
     }
 
     #[test]
     fn no_next_auth_is_none() {
         let d = tempfile::tempdir().unwrap();
-        write(
-            d.path(),
-            "package.json",
-            r#"{"dependencies":{"next":"16.4.6"}}"#,
-        );
+        write(d.path(), "package.json", r#"{"dependencies":{"next":"16.4.6"}}"#);
         assert_eq!(project_auth_major(d.path()), None);
         assert_eq!(project_auth_major(&d.path().join("missing")), None);
     }
@@ -162,17 +123,10 @@ mod tests {
     fn route_dirs_and_their_base_paths() {
         let d = tempfile::tempdir().unwrap();
         write(d.path(), "src/app/(auth)/auth/[...nextauth]/route.ts", "");
-        write(
-            d.path(),
-            "node_modules/x/app/api/auth/[...nextauth]/route.ts",
-            "",
-        );
+        write(d.path(), "node_modules/x/app/api/auth/[...nextauth]/route.ts", "");
         let dirs = auth_route_dirs(d.path());
         assert_eq!(dirs.len(), 1, "{dirs:?}");
         assert_eq!(base_path_of(&dirs[0]), "/auth");
-        assert_eq!(
-            base_path_of(Path::new("app/api/auth/[...nextauth]")),
-            "/api/auth"
-        );
+        assert_eq!(base_path_of(Path::new("app/api/auth/[...nextauth]")), "/api/auth");
     }
 }

@@ -148,11 +148,7 @@ pub fn print_human(report: &Report, out: &mut dyn Write) -> std::io::Result<()> 
     let green = Style::new().fg_color(Some(AnsiColor::Green.into())).bold();
     let yellow = Style::new().fg_color(Some(AnsiColor::Yellow.into()));
 
-    writeln!(
-        out,
-        "{bold}authfix doctor{bold:#} {} {dim}(auth base path {}){dim:#}",
-        report.url, report.base_path
-    )?;
+    writeln!(out, "{bold}authfix doctor{bold:#} {} {dim}(auth base path {}){dim:#}", report.url, report.base_path)?;
     if let Some(e) = &report.error {
         writeln!(out)?;
         writeln!(out, "{red}unreachable ({}){red:#}: {}", e.kind, e.message)?;
@@ -161,11 +157,7 @@ pub fn print_human(report: &Report, out: &mut dyn Write) -> std::io::Result<()> 
     writeln!(out)?;
     for r in &report.requests {
         let path = r.url.strip_prefix(&report.url).unwrap_or(&r.url);
-        let shown = if r.trailing_slash {
-            format!("{path}/")
-        } else {
-            path.to_string()
-        };
+        let shown = if r.trailing_slash { format!("{path}/") } else { path.to_string() };
         let mut line = format!("  GET {shown:<24} {}", r.status);
         if let Some(ct) = &r.content_type {
             line.push_str(&format!(" {}", ct.split(';').next().unwrap_or(ct)));
@@ -175,57 +167,27 @@ pub fn print_human(report: &Report, out: &mut dyn Write) -> std::io::Result<()> 
         }
         writeln!(out, "{line}")?;
         for c in &r.cookies {
-            writeln!(
-                out,
-                "      {dim}Set-Cookie {} ({}){dim:#}",
-                c.name,
-                c.attributes()
-            )?;
+            writeln!(out, "      {dim}Set-Cookie {} ({}){dim:#}", c.name, c.attributes())?;
         }
     }
     writeln!(out)?;
     match &report.running {
-        Some(r) => writeln!(
-            out,
-            "Running: next-auth v{} {dim}({}){dim:#}",
-            r.major, r.evidence
-        )?,
-        None => writeln!(
-            out,
-            "Running: {yellow}Auth.js version not recognised{yellow:#}"
-        )?,
+        Some(r) => writeln!(out, "Running: next-auth v{} {dim}({}){dim:#}", r.major, r.evidence)?,
+        None => writeln!(out, "Running: {yellow}Auth.js version not recognised{yellow:#}")?,
     }
     if let Some(p) = &report.project {
         match p.major {
             Some(m) => writeln!(out, "Project: next-auth v{m} {dim}({}){dim:#}", p.path)?,
-            None => writeln!(
-                out,
-                "Project: {yellow}no next-auth dependency found{yellow:#} {dim}({}){dim:#}",
-                p.path
-            )?,
+            None => writeln!(out, "Project: {yellow}no next-auth dependency found{yellow:#} {dim}({}){dim:#}", p.path)?,
         }
     }
     for f in &report.findings {
         writeln!(out)?;
-        writeln!(
-            out,
-            "{red}{}{red:#} {bold}{}{bold:#} {dim}[{}]{dim:#}",
-            f.code.as_str(),
-            f.title,
-            f.name
-        )?;
+        writeln!(out, "{red}{}{red:#} {bold}{}{bold:#} {dim}[{}]{dim:#}", f.code.as_str(), f.title, f.name)?;
         let seen = f.evidence.join("\n");
-        for (label, text) in [
-            ("seen", &seen),
-            ("symptom", &f.symptom),
-            ("cause", &f.cause),
-            ("fix", &f.fix),
-        ] {
+        for (label, text) in [("seen", &seen), ("symptom", &f.symptom), ("cause", &f.cause), ("fix", &f.fix)] {
             // Each evidence item starts a line.
-            let lines: Vec<String> = text
-                .lines()
-                .flat_map(|item| wrap(item, WIDTH - 11))
-                .collect();
+            let lines: Vec<String> = text.lines().flat_map(|item| wrap(item, WIDTH - 11)).collect();
             for (i, l) in lines.iter().enumerate() {
                 if i == 0 {
                     writeln!(out, "  {dim}{label:<8}{dim:#} {l}")?;
@@ -254,14 +216,8 @@ mod tests {
         let lines = wrap(text, 15);
         assert!(lines.iter().all(|l| l.chars().count() <= 15), "{lines:?}");
         assert_eq!(lines.join(" "), text);
-        assert_eq!(
-            wrap("averyveryverylongword x", 5),
-            vec!["averyveryverylongword", "x"]
-        );
+        assert_eq!(wrap("averyveryverylongword x", 5), vec!["averyveryverylongword", "x"]);
         assert_eq!(wrap("", 5), vec![""]);
-        assert_eq!(
-            wrap("run `openssl rand -base64 32` now", 12),
-            vec!["run", "`openssl rand -base64 32`", "now"]
-        );
+        assert_eq!(wrap("run `openssl rand -base64 32` now", 12), vec!["run", "`openssl rand -base64 32`", "now"]);
     }
 }

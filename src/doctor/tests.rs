@@ -11,20 +11,13 @@ use url::Url;
 const PORT: &str = "41234";
 
 fn recorded(case: &str, endpoint: &str) -> Reply {
-    let path = format!(
-        "{}/tests/doctor/recorded/{case}/{endpoint}.http",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/tests/doctor/recorded/{case}/{endpoint}.http", env!("CARGO_MANIFEST_DIR"));
     let raw = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     Reply::from_raw(&raw.replace("PORT", PORT))
 }
 
 fn case(name: &str) -> Observed {
-    Observed {
-        session: recorded(name, "session"),
-        csrf: recorded(name, "csrf"),
-        providers: recorded(name, "providers"),
-    }
+    Observed { session: recorded(name, "session"), csrf: recorded(name, "csrf"), providers: recorded(name, "providers") }
 }
 
 fn loopback() -> Target {
@@ -32,19 +25,11 @@ fn loopback() -> Target {
 }
 
 fn codes(t: &Target, o: &Observed, project: Option<u8>) -> Vec<&'static str> {
-    diagnose(t, o, project)
-        .findings
-        .iter()
-        .map(|f| f.code.as_str())
-        .collect()
+    diagnose(t, o, project).findings.iter().map(|f| f.code.as_str()).collect()
 }
 
 fn finding(t: &Target, o: &Observed, code: Code) -> super::findings::Finding {
-    diagnose(t, o, None)
-        .findings
-        .into_iter()
-        .find(|f| f.code == code)
-        .unwrap_or_else(|| panic!("no {code:?}"))
+    diagnose(t, o, None).findings.into_iter().find(|f| f.code == code).unwrap_or_else(|| panic!("no {code:?}"))
 }
 
 fn running(o: &Observed) -> Option<u8> {
@@ -95,13 +80,7 @@ fn proxy_on_auth_routes_is_d002() {
     assert_eq!(codes(&t, &o, None), vec!["D002"]);
     assert_eq!(running(&o), Some(5));
     let f = finding(&t, &o, Code::D002);
-    assert!(
-        f.evidence
-            .join("\n")
-            .contains("/api/auth/session → 307 /api/auth/signin"),
-        "{:?}",
-        f.evidence
-    );
+    assert!(f.evidence.join("\n").contains("/api/auth/session → 307 /api/auth/signin"), "{:?}", f.evidence);
     assert!(f.fix.contains("(?!api/auth|"), "{}", f.fix);
 }
 
@@ -111,48 +90,23 @@ fn url_setting_on_another_origin_is_d005() {
     let o = case("v4-no-url");
     assert_eq!(codes(&t, &o, None), vec!["D005"]);
     let f = finding(&t, &o, Code::D005);
-    assert!(
-        f.cause.contains("falls back to http://localhost:3000"),
-        "{}",
-        f.cause
-    );
-    assert!(
-        f.fix
-            .contains(&format!("NEXTAUTH_URL=http://127.0.0.1:{PORT}")),
-        "{}",
-        f.fix
-    );
+    assert!(f.cause.contains("falls back to http://localhost:3000"), "{}", f.cause);
+    assert!(f.fix.contains(&format!("NEXTAUTH_URL=http://127.0.0.1:{PORT}")), "{}", f.fix);
 
     let o = case("v5-auth-url-localhost-3000");
     assert_eq!(codes(&t, &o, None), vec!["D005"]);
     let f = finding(&t, &o, Code::D005);
-    assert!(
-        f.fix
-            .contains(&format!("`AUTH_URL=http://127.0.0.1:{PORT}`")),
-        "{}",
-        f.fix
-    );
+    assert!(f.fix.contains(&format!("`AUTH_URL=http://127.0.0.1:{PORT}`")), "{}", f.fix);
     assert!(f.cause.contains("is http://localhost:3000"), "{}", f.cause);
-    assert!(f
-        .evidence
-        .join("\n")
-        .contains("credentials.signinUrl on http://localhost:3000"));
+    assert!(f.evidence.join("\n").contains("credentials.signinUrl on http://localhost:3000"));
 
     // Asked on the public origin, the URLs are on next start's own loopback address.
     let public = Target::parse("https://myapp.example", "/api/auth").unwrap();
     let mut o = case("v5-https-url");
-    o.providers.body = o
-        .providers
-        .body
-        .replace("https://myapp.example", "https://localhost:3000");
+    o.providers.body = o.providers.body.replace("https://myapp.example", "https://localhost:3000");
     assert_eq!(codes(&public, &o, None), vec!["D005"]);
     let f = finding(&public, &o, Code::D005);
-    assert!(
-        f.cause
-            .contains("`next start`'s own https://localhost:3000"),
-        "{}",
-        f.cause
-    );
+    assert!(f.cause.contains("`next start`'s own https://localhost:3000"), "{}", f.cause);
 }
 
 #[test]
@@ -173,10 +127,7 @@ fn forced_secure_cookies_over_http_is_d007() {
     assert_eq!(codes(&t, &o, None), vec!["D007"]);
     let f = finding(&t, &o, Code::D007);
     assert!(f.cause.contains("useSecureCookies"));
-    assert!(f
-        .evidence
-        .join("\n")
-        .contains("__Host-next-auth.csrf-token (HttpOnly; Secure; SameSite=Lax; Path=/)"));
+    assert!(f.evidence.join("\n").contains("__Host-next-auth.csrf-token (HttpOnly; Secure; SameSite=Lax; Path=/)"));
     assert!(f.symptom.contains("signed out on reload"));
     assert!(f.symptom.contains("localhost"), "loopback note");
     // Same answers from a non-loopback http host: no localhost note.
@@ -192,25 +143,15 @@ fn https_deployment_with_http_url_setting_is_d006() {
     // A v4 app behind TLS whose NEXTAUTH_URL says http://: cookies unprefixed, not Secure.
     let t = Target::parse("https://myapp.example", "/api/auth").unwrap();
     let mut o = case("v4-healthy");
-    o.providers.body = o
-        .providers
-        .body
-        .replace(&format!("http://localhost:{PORT}"), "http://myapp.example");
+    o.providers.body = o.providers.body.replace(&format!("http://localhost:{PORT}"), "http://myapp.example");
     assert_eq!(codes(&t, &o, None), vec!["D005", "D006"]);
     let f = finding(&t, &o, Code::D006);
-    assert!(
-        f.cause.contains("believes it is served over http"),
-        "{}",
-        f.cause
-    );
+    assert!(f.cause.contains("believes it is served over http"), "{}", f.cause);
     assert!(f.evidence.join("\n").contains("next-auth.csrf-token"));
     let f = finding(&t, &o, Code::D005);
     assert!(f.cause.contains("X-Forwarded-Proto: https"), "{}", f.cause);
     // Proxy drops X-Forwarded-Proto but the URL setting is right: D006 alone.
-    o.providers.body = o
-        .providers
-        .body
-        .replace("http://myapp.example", "https://myapp.example");
+    o.providers.body = o.providers.body.replace("http://myapp.example", "https://myapp.example");
     assert_eq!(codes(&t, &o, None), vec!["D006"]);
     // Secure prefixed cookies on https with the right URL: healthy.
     let mut ok = case("v5-https-url");
@@ -221,19 +162,14 @@ fn https_deployment_with_http_url_setting_is_d006() {
 #[test]
 fn cookie_domain_must_cover_the_host() {
     let t = Target::parse("https://app.example.com", "/api/auth").unwrap();
-    let with_cookie = |c: &str| {
-        Observed {
+    let with_cookie = |c: &str| Observed {
         session: raw("HTTP/1.1 200 OK\ncontent-type: application/json\n\nnull"),
-        csrf: raw(&format!(
-            "HTTP/1.1 200 OK\ncontent-type: application/json\nset-cookie: {c}\n\n{{\"csrfToken\":\"x\"}}"
-        )),
+        csrf: raw(&format!("HTTP/1.1 200 OK\ncontent-type: application/json\nset-cookie: {c}\n\n{{\"csrfToken\":\"x\"}}")),
         providers: raw("HTTP/1.1 200 OK\ncontent-type: application/json\n\n{}"),
-    }
     };
     let ok = with_cookie("__Secure-authjs.callback-url=x; Path=/; Secure; Domain=.example.com");
     assert_eq!(codes(&t, &ok, None), Vec::<&str>::new());
-    let exact =
-        with_cookie("__Secure-authjs.callback-url=x; Path=/; Secure; Domain=app.example.com");
+    let exact = with_cookie("__Secure-authjs.callback-url=x; Path=/; Secure; Domain=app.example.com");
     assert_eq!(codes(&t, &exact, None), Vec::<&str>::new());
     let other = with_cookie("__Secure-authjs.callback-url=x; Path=/; Secure; Domain=.example.net");
     assert_eq!(codes(&t, &other, None), vec!["D008"]);
@@ -243,8 +179,7 @@ fn cookie_domain_must_cover_the_host() {
     );
     let suffix_trap = with_cookie("__Secure-authjs.callback-url=x; Secure; Domain=le.com");
     assert_eq!(codes(&t, &suffix_trap, None), vec!["D008"]);
-    let host_prefix =
-        with_cookie("__Host-authjs.csrf-token=x; Path=/; Secure; Domain=app.example.com");
+    let host_prefix = with_cookie("__Host-authjs.csrf-token=x; Path=/; Secure; Domain=app.example.com");
     assert_eq!(codes(&t, &host_prefix, None), vec!["D008"]);
     // Third-party cookies (a CDN's) on the auth routes are not judged.
     let cdn = with_cookie("__cf_bm=x; Domain=.cdn.example; Secure");
@@ -255,11 +190,7 @@ fn cookie_domain_must_cover_the_host() {
 fn not_found_is_d004_and_only_d004() {
     let t = loopback();
     let nf = "HTTP/1.1 404 Not Found\ncontent-type: text/html; charset=utf-8\n\n<!DOCTYPE html><html>404</html>";
-    let o = Observed {
-        session: raw(nf),
-        csrf: raw(nf),
-        providers: raw(nf),
-    };
+    let o = Observed { session: raw(nf), csrf: raw(nf), providers: raw(nf) };
     assert_eq!(codes(&t, &o, None), vec!["D004"]);
     assert_eq!(running(&o), None);
 }
@@ -268,25 +199,16 @@ fn not_found_is_d004_and_only_d004() {
 fn protection_layers_and_html_are_d010() {
     let t = Target::parse("https://preview.example", "/api/auth").unwrap();
     let p = "HTTP/1.1 401 Unauthorized\ncontent-type: text/html\n\n<html>Authentication Required</html>";
-    let o = Observed {
-        session: raw(p),
-        csrf: raw(p),
-        providers: raw(p),
-    };
+    let o = Observed { session: raw(p), csrf: raw(p), providers: raw(p) };
     assert_eq!(codes(&t, &o, None), vec!["D010"]);
     assert!(finding(&t, &o, Code::D010).cause.contains("protection"));
 
     let html = "HTTP/1.1 200 OK\ncontent-type: text/html\n\n<!doctype html><div id=root></div>";
-    let o = Observed {
-        session: raw(html),
-        csrf: raw(html),
-        providers: raw(html),
-    };
+    let o = Observed { session: raw(html), csrf: raw(html), providers: raw(html) };
     assert_eq!(codes(&t, &o, None), vec!["D010"]);
 
     // A 500 without Auth.js's configuration body is a crash, not D001.
-    let crash =
-        "HTTP/1.1 500 Internal Server Error\ncontent-type: text/plain\n\nInternal Server Error";
+    let crash = "HTTP/1.1 500 Internal Server Error\ncontent-type: text/plain\n\nInternal Server Error";
     let mut o = case("v5-https-url");
     o.session = raw(crash);
     let c = codes(&t, &o, None);
@@ -294,34 +216,18 @@ fn protection_layers_and_html_are_d010() {
 
     // Redirected to another site's login page.
     let sso = "HTTP/1.1 302 Found\nlocation: https://sso.example/login?next=x\n\n";
-    let o = Observed {
-        session: raw(sso),
-        csrf: raw(sso),
-        providers: raw(sso),
-    };
+    let o = Observed { session: raw(sso), csrf: raw(sso), providers: raw(sso) };
     assert_eq!(codes(&t, &o, None), vec!["D010"]);
 }
 
 #[test]
 fn redirect_to_the_same_path_elsewhere_is_d003() {
     let t = Target::parse("http://myapp.example", "/api/auth").unwrap();
-    let r = |ep: &str| {
-        raw(&format!(
-            "HTTP/1.1 308 Permanent Redirect\nlocation: https://myapp.example/api/auth/{ep}\n\n"
-        ))
-    };
-    let o = Observed {
-        session: r("session"),
-        csrf: r("csrf"),
-        providers: r("providers"),
-    };
+    let r = |ep: &str| raw(&format!("HTTP/1.1 308 Permanent Redirect\nlocation: https://myapp.example/api/auth/{ep}\n\n"));
+    let o = Observed { session: r("session"), csrf: r("csrf"), providers: r("providers") };
     assert_eq!(codes(&t, &o, None), vec!["D003"]);
     let f = finding(&t, &o, Code::D003);
-    assert!(
-        f.fix.contains("authfix doctor --url https://myapp.example"),
-        "{}",
-        f.fix
-    );
+    assert!(f.fix.contains("authfix doctor --url https://myapp.example"), "{}", f.fix);
 }
 
 #[test]
@@ -334,41 +240,19 @@ fn version_mismatch_needs_a_project_major() {
     assert_eq!(codes(&t, &o4, Some(5)), vec!["D009"]);
     // Unknown running version: no claim.
     let nf = "HTTP/1.1 404 Not Found\n\n";
-    let o = Observed {
-        session: raw(nf),
-        csrf: raw(nf),
-        providers: raw(nf),
-    };
+    let o = Observed { session: raw(nf), csrf: raw(nf), providers: raw(nf) };
     assert_eq!(codes(&t, &o, Some(5)), vec!["D004"]);
 }
 
 #[test]
 fn loopback_names_are_one_host_but_ports_and_schemes_count() {
     let u = |s: &str| Url::parse(s).unwrap();
-    assert!(same_origin(
-        &u("http://127.0.0.1:3000"),
-        &u("http://localhost:3000/x")
-    ));
-    assert!(same_origin(
-        &u("http://127.8.9.10:3000"),
-        &u("http://[::1]:3000")
-    ));
-    assert!(!same_origin(
-        &u("http://127.0.0.1:3001"),
-        &u("http://localhost:3000")
-    ));
-    assert!(!same_origin(
-        &u("https://localhost:3000"),
-        &u("http://localhost:3000")
-    ));
-    assert!(same_origin(
-        &u("https://A.example"),
-        &u("https://a.example:443")
-    ));
-    assert!(!same_origin(
-        &u("https://a.example"),
-        &u("https://b.a.example")
-    ));
+    assert!(same_origin(&u("http://127.0.0.1:3000"), &u("http://localhost:3000/x")));
+    assert!(same_origin(&u("http://127.8.9.10:3000"), &u("http://[::1]:3000")));
+    assert!(!same_origin(&u("http://127.0.0.1:3001"), &u("http://localhost:3000")));
+    assert!(!same_origin(&u("https://localhost:3000"), &u("http://localhost:3000")));
+    assert!(same_origin(&u("https://A.example"), &u("https://a.example:443")));
+    assert!(!same_origin(&u("https://a.example"), &u("https://b.a.example")));
     assert!(is_loopback(&u("http://app.localhost").host().unwrap()));
     assert!(!is_loopback(&u("http://10.0.0.1").host().unwrap()));
 }
@@ -376,46 +260,27 @@ fn loopback_names_are_one_host_but_ports_and_schemes_count() {
 #[test]
 fn target_parsing() {
     let t = Target::parse("https://myapp.example/", "api/auth/").unwrap();
-    assert_eq!(
-        t.url_of("session"),
-        "https://myapp.example/api/auth/session"
-    );
+    assert_eq!(t.url_of("session"), "https://myapp.example/api/auth/session");
     let t = Target::parse("https://myapp.example/docs?x=1", "/api/auth").unwrap();
     assert_eq!(t.url_of("csrf"), "https://myapp.example/docs/api/auth/csrf");
-    assert!(Target::parse("myapp.example", "/api/auth")
-        .unwrap_err()
-        .contains("no scheme"));
+    assert!(Target::parse("myapp.example", "/api/auth").unwrap_err().contains("no scheme"));
     assert!(Target::parse("ftp://myapp.example", "/api/auth").is_err());
-    assert!(Target::parse("https://u:p@myapp.example", "/api/auth")
-        .unwrap_err()
-        .contains("credentials"));
+    assert!(Target::parse("https://u:p@myapp.example", "/api/auth").unwrap_err().contains("credentials"));
     assert!(Target::parse("https://myapp.example", "/a?b").is_err());
     // The auth base path given in the URL is not doubled.
     let t = Target::parse("https://myapp.example/api/auth/", "/api/auth").unwrap();
-    assert_eq!(
-        t.url_of("session"),
-        "https://myapp.example/api/auth/session"
-    );
+    assert_eq!(t.url_of("session"), "https://myapp.example/api/auth/session");
     let t = Target::parse("https://myapp.example/app/api/auth", "/api/auth").unwrap();
-    assert_eq!(
-        t.url_of("session"),
-        "https://myapp.example/app/api/auth/session"
-    );
+    assert_eq!(t.url_of("session"), "https://myapp.example/app/api/auth/session");
 }
 
 #[test]
 fn trailing_slash_redirects_are_recognised() {
     let u = "https://myapp.example/api/auth/session";
     assert!(Target::is_trailing_slash_redirect(u, "/api/auth/session/"));
-    assert!(Target::is_trailing_slash_redirect(
-        u,
-        "https://myapp.example/api/auth/session/"
-    ));
+    assert!(Target::is_trailing_slash_redirect(u, "https://myapp.example/api/auth/session/"));
     assert!(!Target::is_trailing_slash_redirect(u, "/api/auth/signin"));
-    assert!(!Target::is_trailing_slash_redirect(
-        u,
-        "https://other.example/api/auth/session/"
-    ));
+    assert!(!Target::is_trailing_slash_redirect(u, "https://other.example/api/auth/session/"));
     assert!(!Target::is_trailing_slash_redirect(u, "/api/auth/session"));
 }
 
@@ -441,10 +306,7 @@ fn reports_never_contain_cookie_values_or_tokens() {
     report::print_human(&rep, &mut human).unwrap();
     let mut json = Vec::new();
     report::print_json(&rep, &mut json).unwrap();
-    for out in [
-        String::from_utf8(human).unwrap(),
-        String::from_utf8(json).unwrap(),
-    ] {
+    for out in [String::from_utf8(human).unwrap(), String::from_utf8(json).unwrap()] {
         assert!(!out.contains(secret), "{out}");
         assert!(out.contains("__Host-next-auth.csrf-token"));
     }
@@ -462,17 +324,12 @@ fn json_report_schema() {
     assert_eq!(v["schema"], "authfix-doctor/1");
     assert_eq!(v["running"]["major"], 4);
     assert_eq!(v["requests"][1]["endpoint"], "csrf");
-    assert_eq!(
-        v["requests"][1]["cookies"][0]["name"],
-        "__Host-next-auth.csrf-token"
-    );
+    assert_eq!(v["requests"][1]["cookies"][0]["name"], "__Host-next-auth.csrf-token");
     assert_eq!(v["requests"][1]["cookies"][0]["secure"], true);
     let f = &v["findings"][0];
     assert_eq!(f["code"], "D007");
     assert_eq!(f["name"], "secure-cookies-over-http");
-    assert!(f["evidence"][0]
-        .as_str()
-        .is_some_and(|s| s.contains("csrf-token")));
+    assert!(f["evidence"][0].as_str().is_some_and(|s| s.contains("csrf-token")));
     for k in ["title", "symptom", "cause", "fix"] {
         assert!(f[k].as_str().is_some_and(|s| !s.is_empty()), "{k}");
     }

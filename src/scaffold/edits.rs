@@ -4,8 +4,7 @@
 /// indentation and line endings). `Ok(None)` when it is already listed in `dependencies` or
 /// `devDependencies`. The result is re-parsed before it is returned.
 pub fn add_dependency(text: &str, name: &str, version: &str) -> Result<Option<String>, String> {
-    let parsed: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("package.json does not parse: {e}"))?;
+    let parsed: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("package.json does not parse: {e}"))?;
     for key in ["dependencies", "devDependencies"] {
         if parsed.get(key).and_then(|d| d.get(name)).is_some() {
             return Ok(None);
@@ -16,22 +15,12 @@ pub fn add_dependency(text: &str, name: &str, version: &str) -> Result<Option<St
     let entry = format!("\"{name}\": \"{version}\"");
     let out = match find_top_level_key(text, "dependencies") {
         Some(key_end) => {
-            let open = key_end
-                + text[key_end..]
-                    .find('{')
-                    .ok_or("package.json: dependencies is not an object")?;
-            let close = open
-                + text[open..]
-                    .find('}')
-                    .ok_or("package.json: unterminated dependencies")?;
+            let open = key_end + text[key_end..].find('{').ok_or("package.json: dependencies is not an object")?;
+            let close = open + text[open..].find('}').ok_or("package.json: unterminated dependencies")?;
             let body = &text[open + 1..close];
             if body.trim().is_empty() {
                 let outer = line_indent(text, open);
-                format!(
-                    "{}{{{eol}{outer}{indent}{entry}{eol}{outer}}}{}",
-                    &text[..open],
-                    &text[close + 1..]
-                )
+                format!("{}{{{eol}{outer}{indent}{entry}{eol}{outer}}}{}", &text[..open], &text[close + 1..])
             } else {
                 // Entries are `"x": "y"` separated by commas; insert before the first name that
                 // sorts after ours, or after the last one.
@@ -39,23 +28,11 @@ pub fn add_dependency(text: &str, name: &str, version: &str) -> Result<Option<St
                 let mut pos = open + 1;
                 while let Some(q) = text[pos..close].find('"') {
                     let start = pos + q;
-                    let end = start
-                        + 1
-                        + text[start + 1..close]
-                            .find('"')
-                            .ok_or("package.json: bad key")?;
+                    let end = start + 1 + text[start + 1..close].find('"').ok_or("package.json: bad key")?;
                     entries.push((start, text[start + 1..end].to_string()));
                     // skip the value string
-                    let vq = end
-                        + 1
-                        + text[end + 1..close]
-                            .find('"')
-                            .ok_or("package.json: bad value")?;
-                    let vend = vq
-                        + 1
-                        + text[vq + 1..close]
-                            .find('"')
-                            .ok_or("package.json: bad value")?;
+                    let vq = end + 1 + text[end + 1..close].find('"').ok_or("package.json: bad value")?;
+                    let vend = vq + 1 + text[vq + 1..close].find('"').ok_or("package.json: bad value")?;
                     pos = vend + 1;
                 }
                 match entries.iter().find(|(_, k)| k.as_str() > name) {
@@ -63,11 +40,7 @@ pub fn add_dependency(text: &str, name: &str, version: &str) -> Result<Option<St
                         let line_start = text[..*start].rfind('\n').map(|i| i + 1).unwrap_or(0);
                         let ind = &text[line_start..*start];
                         if ind.trim().is_empty() {
-                            format!(
-                                "{}{ind}{entry},{eol}{}",
-                                &text[..line_start],
-                                &text[line_start..]
-                            )
+                            format!("{}{ind}{entry},{eol}{}", &text[..line_start], &text[line_start..])
                         } else {
                             format!("{}{entry}, {}", &text[..*start], &text[*start..])
                         }
@@ -77,11 +50,7 @@ pub fn add_dependency(text: &str, name: &str, version: &str) -> Result<Option<St
                         let (s, _) = entries.last().ok_or("package.json: no entries")?;
                         let line_start = text[..*s].rfind('\n').map(|i| i + 1).unwrap_or(0);
                         let ind = &text[line_start..*s];
-                        let sep = if ind.trim().is_empty() {
-                            format!("{eol}{ind}")
-                        } else {
-                            " ".to_string()
-                        };
+                        let sep = if ind.trim().is_empty() { format!("{eol}{ind}") } else { " ".to_string() };
                         format!("{},{sep}{entry}{}", &text[..last_end], &text[last_end..])
                     }
                 }
@@ -91,24 +60,13 @@ pub fn add_dependency(text: &str, name: &str, version: &str) -> Result<Option<St
             // No dependencies yet: add the object as the last top-level key.
             let close = text.rfind('}').ok_or("package.json is not an object")?;
             let body_end = text[..close].trim_end().len();
-            let comma = if text[..body_end].trim_end().ends_with('{') {
-                ""
-            } else {
-                ","
-            };
-            format!(
-                "{}{comma}{eol}{indent}\"dependencies\": {{{eol}{indent}{indent}{entry}{eol}{indent}}}{eol}{}",
-                &text[..body_end],
-                &text[close..]
-            )
+            let comma = if text[..body_end].trim_end().ends_with('{') { "" } else { "," };
+            format!("{}{comma}{eol}{indent}\"dependencies\": {{{eol}{indent}{indent}{entry}{eol}{indent}}}{eol}{}", &text[..body_end], &text[close..])
         }
     };
-    let check: serde_json::Value = serde_json::from_str(&out)
-        .map_err(|e| format!("could not add {name} to package.json ({e}); add it by hand"))?;
+    let check: serde_json::Value = serde_json::from_str(&out).map_err(|e| format!("could not add {name} to package.json ({e}); add it by hand"))?;
     if check["dependencies"][name] != version {
-        return Err(format!(
-            "could not add {name} to package.json; add it by hand"
-        ));
+        return Err(format!("could not add {name} to package.json; add it by hand"));
     }
     Ok(Some(out))
 }
@@ -145,12 +103,7 @@ fn find_top_level_key(text: &str, key: &str) -> Option<usize> {
 }
 
 fn detect_indent(text: &str) -> String {
-    text.lines()
-        .skip(1)
-        .map(|l| &l[..l.len() - l.trim_start().len()])
-        .find(|ind| !ind.is_empty())
-        .unwrap_or("  ")
-        .to_string()
+    text.lines().skip(1).map(|l| &l[..l.len() - l.trim_start().len()]).find(|ind| !ind.is_empty()).unwrap_or("  ").to_string()
 }
 
 fn line_indent(text: &str, at: usize) -> &str {
@@ -178,11 +131,7 @@ pub fn append_lines(old: &str, lines: &[String]) -> String {
 
 /// True when a .gitignore already ignores `.env.local` and `.env.production.local`.
 pub fn gitignore_covers_env_local(text: &str) -> bool {
-    let pats: Vec<&str> = text
-        .lines()
-        .map(|l| l.trim())
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect();
+    let pats: Vec<&str> = text.lines().map(|l| l.trim()).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
     let covers = |file: &str| {
         let mut ignored = false;
         for p in &pats {
@@ -235,20 +184,9 @@ mod tests {
     #[test]
     fn adds_dependency_in_sorted_position() {
         let src = "{\n  \"name\": \"x\",\n  \"dependencies\": {\n    \"next\": \"16.0.0\",\n    \"react\": \"19.0.0\"\n  },\n  \"devDependencies\": {\n    \"typescript\": \"5\"\n  }\n}\n";
-        let out = add_dependency(src, "next-auth", "5.0.0-beta.32")
-            .unwrap()
-            .unwrap();
-        assert_eq!(
-            out,
-            src.replace(
-                "    \"react\"",
-                "    \"next-auth\": \"5.0.0-beta.32\",\n    \"react\""
-            )
-        );
-        assert_eq!(
-            add_dependency(&out, "next-auth", "5.0.0-beta.32").unwrap(),
-            None
-        );
+        let out = add_dependency(src, "next-auth", "5.0.0-beta.32").unwrap().unwrap();
+        assert_eq!(out, src.replace("    \"react\"", "    \"next-auth\": \"5.0.0-beta.32\",\n    \"react\""));
+        assert_eq!(add_dependency(&out, "next-auth", "5.0.0-beta.32").unwrap(), None);
     }
 
     #[test]
@@ -260,26 +198,15 @@ mod tests {
 
     #[test]
     fn adds_dependencies_object_when_missing_or_empty() {
-        let out = add_dependency("{\n  \"name\": \"x\"\n}\n", "next-auth", "4")
-            .unwrap()
-            .unwrap();
-        assert_eq!(
-            out,
-            "{\n  \"name\": \"x\",\n  \"dependencies\": {\n    \"next-auth\": \"4\"\n  }\n}\n"
-        );
-        let out = add_dependency("{\n  \"dependencies\": {}\n}\n", "next-auth", "4")
-            .unwrap()
-            .unwrap();
-        assert_eq!(
-            out,
-            "{\n  \"dependencies\": {\n    \"next-auth\": \"4\"\n  }\n}\n"
-        );
+        let out = add_dependency("{\n  \"name\": \"x\"\n}\n", "next-auth", "4").unwrap().unwrap();
+        assert_eq!(out, "{\n  \"name\": \"x\",\n  \"dependencies\": {\n    \"next-auth\": \"4\"\n  }\n}\n");
+        let out = add_dependency("{\n  \"dependencies\": {}\n}\n", "next-auth", "4").unwrap().unwrap();
+        assert_eq!(out, "{\n  \"dependencies\": {\n    \"next-auth\": \"4\"\n  }\n}\n");
     }
 
     #[test]
     fn nested_dependencies_key_is_not_top_level() {
-        let src =
-            "{\n  \"x\": { \"dependencies\": {} },\n  \"dependencies\": { \"next\": \"16\" }\n}\n";
+        let src = "{\n  \"x\": { \"dependencies\": {} },\n  \"dependencies\": { \"next\": \"16\" }\n}\n";
         let out = add_dependency(src, "next-auth", "4").unwrap().unwrap();
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(v["dependencies"]["next-auth"], "4");
@@ -289,33 +216,22 @@ mod tests {
     #[test]
     fn gitignore_coverage() {
         assert!(gitignore_covers_env_local("node_modules\n.env*.local\n"));
-        assert!(gitignore_covers_env_local(
-            "# env files (can opt-in for committing if needed)\n.env*\n"
-        ));
+        assert!(gitignore_covers_env_local("# env files (can opt-in for committing if needed)\n.env*\n"));
         assert!(gitignore_covers_env_local("/.env*\n"));
         assert!(!gitignore_covers_env_local("node_modules\n.env\n"));
-        assert!(
-            !gitignore_covers_env_local(".env.local\n"),
-            ".env.production.local stays tracked"
-        );
+        assert!(!gitignore_covers_env_local(".env.local\n"), ".env.production.local stays tracked");
         assert!(!gitignore_covers_env_local(".env*\n!.env.local\n"));
     }
 
     #[test]
     fn append_keeps_content() {
-        assert_eq!(
-            append_lines("a\nb", &[".env*.local".into()]),
-            "a\nb\n\n.env*.local\n"
-        );
+        assert_eq!(append_lines("a\nb", &[".env*.local".into()]), "a\nb\n\n.env*.local\n");
         assert_eq!(append_lines("", &["X=".into()]), "X=\n");
         assert_eq!(append_lines("a\r\n", &["X=".into()]), "a\r\n\r\nX=\r\n");
     }
 
     #[test]
     fn env_keys_parses_names() {
-        assert_eq!(
-            env_keys("# c\nA=1\nexport B=\"x\"\n\nC=\n"),
-            ["A", "B", "C"]
-        );
+        assert_eq!(env_keys("# c\nA=1\nexport B=\"x\"\n\nC=\n"), ["A", "B", "C"]);
     }
 }

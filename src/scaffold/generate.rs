@@ -66,11 +66,7 @@ impl Plan {
     }
 
     pub fn proxy_file(&self) -> String {
-        let base = if self.next_major >= 16 {
-            "proxy.ts"
-        } else {
-            "middleware.ts"
-        };
+        let base = if self.next_major >= 16 { "proxy.ts" } else { "middleware.ts" };
         self.with_ext(base)
     }
 
@@ -108,15 +104,7 @@ impl Plan {
             None => rel.to_string(),
         };
         let rel = if rel == format!("{}proxy.ts", self.source_prefix()) {
-            format!(
-                "{}{}",
-                self.source_prefix(),
-                if self.next_major >= 16 {
-                    "proxy.ts"
-                } else {
-                    "middleware.ts"
-                }
-            )
+            format!("{}{}", self.source_prefix(), if self.next_major >= 16 { "proxy.ts" } else { "middleware.ts" })
         } else {
             rel
         };
@@ -140,11 +128,7 @@ impl Plan {
             .map(|p| {
                 let (import, env_id, env_secret) = match self.auth {
                     AuthVersion::V5 => (p.v5_import, p.v5_env_id(), p.v5_env_secret()),
-                    AuthVersion::V4 => (
-                        p.v4_import,
-                        p.v4_env_id.to_string(),
-                        p.v4_env_secret.to_string(),
-                    ),
+                    AuthVersion::V4 => (p.v4_import, p.v4_env_id.to_string(), p.v4_env_secret.to_string()),
                 };
                 json!({
                     "id": p.id,
@@ -169,11 +153,7 @@ impl Plan {
         };
         let imp = |t: &str| self.import_path(file, t);
         let providers = self.providers_json();
-        let oauth: Vec<Value> = providers
-            .iter()
-            .filter(|p| p["oauth"] == true)
-            .cloned()
-            .collect();
+        let oauth: Vec<Value> = providers.iter().filter(|p| p["oauth"] == true).cloned().collect();
         json!({
             "name": self.name,
             "v5": self.auth == AuthVersion::V5,
@@ -230,9 +210,7 @@ impl Plan {
         for set in sets {
             for (rel, text) in templates.set(set) {
                 let path = self.output_path(rel);
-                let content = hb
-                    .render_template(text, &self.context(&path))
-                    .map_err(|e| format!("template {set}/{rel}: {e}"))?;
+                let content = hb.render_template(text, &self.context(&path)).map_err(|e| format!("template {set}/{rel}: {e}"))?;
                 if content.trim().is_empty() {
                     continue;
                 }
@@ -275,14 +253,10 @@ mod tests {
         Plan {
             auth,
             src_dir,
-            providers: providers::resolve(&names.iter().map(|s| s.to_string()).collect::<Vec<_>>())
-                .unwrap(),
+            providers: providers::resolve(&names.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap(),
             name: "demo".into(),
             next_major: 16,
-            alias: alias.then(|| Alias {
-                prefix: "@/".into(),
-                dir: if src_dir { "src/".into() } else { "".into() },
-            }),
+            alias: alias.then(|| Alias { prefix: "@/".into(), dir: if src_dir { "src/".into() } else { "".into() } }),
             pm: PackageManager::Npm,
             with_project: true,
             typescript: true,
@@ -294,35 +268,17 @@ mod tests {
 
     #[test]
     fn relative_imports() {
-        assert_eq!(
-            relative_import("app/dashboard/page.tsx", "auth"),
-            "../../auth"
-        );
-        assert_eq!(
-            relative_import("src/app/layout.tsx", "src/components/AuthProvider"),
-            "../components/AuthProvider"
-        );
+        assert_eq!(relative_import("app/dashboard/page.tsx", "auth"), "../../auth");
+        assert_eq!(relative_import("src/app/layout.tsx", "src/components/AuthProvider"), "../components/AuthProvider");
         assert_eq!(relative_import("proxy.ts", "auth"), "./auth");
-        assert_eq!(
-            relative_import("lib/auth.ts", "lib/demo-user"),
-            "./demo-user"
-        );
+        assert_eq!(relative_import("lib/auth.ts", "lib/demo-user"), "./demo-user");
     }
 
     #[test]
     fn without_alias_imports_are_relative() {
-        let files = plan(AuthVersion::V5, true, false, &["github"])
-            .render(&Templates::load(None).unwrap())
-            .unwrap();
-        let page = files
-            .iter()
-            .find(|f| f.rel == "src/app/dashboard/page.tsx")
-            .unwrap();
-        assert!(
-            page.content.contains("from \"../../auth\""),
-            "{}",
-            page.content
-        );
+        let files = plan(AuthVersion::V5, true, false, &["github"]).render(&Templates::load(None).unwrap()).unwrap();
+        let page = files.iter().find(|f| f.rel == "src/app/dashboard/page.tsx").unwrap();
+        assert!(page.content.contains("from \"../../auth\""), "{}", page.content);
     }
 
     #[test]
@@ -330,67 +286,41 @@ mod tests {
         let mut p = plan(AuthVersion::V4, false, true, &["github"]);
         p.next_major = 15;
         let files = p.render(&Templates::load(None).unwrap()).unwrap();
-        let mw = files
-            .iter()
-            .find(|f| f.rel == "middleware.ts")
-            .expect("middleware.ts");
+        let mw = files.iter().find(|f| f.rel == "middleware.ts").expect("middleware.ts");
         assert!(mw.content.contains("withAuth"));
         assert!(!files.iter().any(|f| f.rel == "proxy.ts"));
         let mut p = plan(AuthVersion::V5, true, true, &["github"]);
         p.next_major = 15;
         let files = p.render(&Templates::load(None).unwrap()).unwrap();
-        let mw = files
-            .iter()
-            .find(|f| f.rel == "src/middleware.ts")
-            .expect("src/middleware.ts");
-        assert!(
-            mw.content.contains("export { auth as middleware }"),
-            "{}",
-            mw.content
-        );
+        let mw = files.iter().find(|f| f.rel == "src/middleware.ts").expect("src/middleware.ts");
+        assert!(mw.content.contains("export { auth as middleware }"), "{}", mw.content);
     }
 
     #[test]
     fn demo_user_file_only_with_credentials() {
         let t = Templates::load(None).unwrap();
-        let without = plan(AuthVersion::V5, false, true, &["github"])
-            .render(&t)
-            .unwrap();
+        let without = plan(AuthVersion::V5, false, true, &["github"]).render(&t).unwrap();
         assert!(!without.iter().any(|f| f.rel.ends_with("demo-user.ts")));
-        assert!(!without
-            .iter()
-            .any(|f| f.content.contains("AUTH_DEMO_PASSWORD")));
-        let with = plan(AuthVersion::V5, false, true, &["credentials"])
-            .render(&t)
-            .unwrap();
+        assert!(!without.iter().any(|f| f.content.contains("AUTH_DEMO_PASSWORD")));
+        let with = plan(AuthVersion::V5, false, true, &["credentials"]).render(&t).unwrap();
         assert!(with.iter().any(|f| f.rel == "lib/demo-user.ts"));
     }
 
     #[test]
     fn env_names_per_version() {
         let t = Templates::load(None).unwrap();
-        let v5 = plan(AuthVersion::V5, false, true, &["github", "google"])
-            .render(&t)
-            .unwrap();
+        let v5 = plan(AuthVersion::V5, false, true, &["github", "google"]).render(&t).unwrap();
         let env = &v5.iter().find(|f| f.rel == ".env.local").unwrap().content;
         assert!(env.contains("AUTH_SECRET=\"SECRET\""));
         assert!(env.contains("AUTH_GITHUB_ID=") && env.contains("AUTH_GOOGLE_SECRET="));
         assert!(!env.contains("NEXTAUTH"));
-        let v4 = plan(AuthVersion::V4, false, true, &["github", "google"])
-            .render(&t)
-            .unwrap();
+        let v4 = plan(AuthVersion::V4, false, true, &["github", "google"]).render(&t).unwrap();
         let env = &v4.iter().find(|f| f.rel == ".env.local").unwrap().content;
         assert!(env.contains("NEXTAUTH_SECRET=\"SECRET\"") && env.contains("NEXTAUTH_URL="));
         assert!(env.contains("GITHUB_ID=") && env.contains("GOOGLE_CLIENT_SECRET="));
-        assert!(
-            !env.lines().any(|l| l.starts_with("AUTH_SECRET=")),
-            "v4 reads NEXTAUTH_SECRET"
-        );
+        assert!(!env.lines().any(|l| l.starts_with("AUTH_SECRET=")), "v4 reads NEXTAUTH_SECRET");
         let example = &v4.iter().find(|f| f.rel == ".env.example").unwrap().content;
-        assert!(
-            !example.contains("SECRET\""),
-            "the example holds names only"
-        );
+        assert!(!example.contains("SECRET\""), "the example holds names only");
     }
 }
 
@@ -405,8 +335,7 @@ mod js_tests {
             let plan = Plan {
                 auth,
                 src_dir: false,
-                providers: providers::resolve(&["credentials".to_string(), "github".to_string()])
-                    .unwrap(),
+                providers: providers::resolve(&["credentials".to_string(), "github".to_string()]).unwrap(),
                 name: "demo".into(),
                 next_major: 16,
                 alias: None,
@@ -419,25 +348,9 @@ mod js_tests {
             };
             let files = plan.render(&Templates::load(None).unwrap()).unwrap();
             for f in &files {
-                assert!(
-                    !f.rel.ends_with(".ts") && !f.rel.ends_with(".tsx"),
-                    "{}",
-                    f.rel
-                );
-                for bad in [
-                    "import type",
-                    "declare module",
-                    ": string",
-                    "React.ReactNode",
-                    ": NextAuthOptions",
-                    "Promise<",
-                ] {
-                    assert!(
-                        !f.content.contains(bad),
-                        "{} contains {bad}:\n{}",
-                        f.rel,
-                        f.content
-                    );
+                assert!(!f.rel.ends_with(".ts") && !f.rel.ends_with(".tsx"), "{}", f.rel);
+                for bad in ["import type", "declare module", ": string", "React.ReactNode", ": NextAuthOptions", "Promise<"] {
+                    assert!(!f.content.contains(bad), "{} contains {bad}:\n{}", f.rel, f.content);
                 }
             }
             assert!(files.iter().any(|f| f.rel == "proxy.js"));

@@ -47,17 +47,13 @@ fn read(root: &Path, rel: &str) -> Option<String> {
 use crate::project::major_of;
 
 fn dep<'a>(pkg: &'a Value, name: &str) -> Option<&'a str> {
-    ["dependencies", "devDependencies"].iter().find_map(|k| {
-        pkg.get(k)
-            .and_then(|d| d.get(name))
-            .and_then(|v| v.as_str())
-    })
+    ["dependencies", "devDependencies"].iter().find_map(|k| pkg.get(k).and_then(|d| d.get(name)).and_then(|v| v.as_str()))
 }
 
 /// The tsconfig alias that points at the project root or at `src/` (`@/*`, `~/*`, …).
 fn detect_alias(root: &Path) -> Option<Alias> {
     let a = crate::project::read_alias(root)?;
-    (a.target.is_empty() || a.target == "src/").then(|| Alias { prefix: a.prefix, dir: a.target })
+    (a.target.is_empty() || a.target == "src/").then_some(Alias { prefix: a.prefix, dir: a.target })
 }
 
 const SOURCE_EXTS: &[&str] = &["ts", "tsx", "js", "jsx", "mjs", "cjs", "mts"];
@@ -68,12 +64,7 @@ fn existing_auth_files(root: &Path) -> Vec<String> {
         .hidden(true)
         .git_ignore(true)
         .require_git(false)
-        .filter_entry(|e| {
-            !matches!(
-                e.file_name().to_str(),
-                Some("node_modules" | ".next" | "out" | "build" | "dist")
-            )
-        })
+        .filter_entry(|e| !matches!(e.file_name().to_str(), Some("node_modules" | ".next" | "out" | "build" | "dist")))
         .build();
     for entry in walker.flatten() {
         let path = entry.path();
@@ -83,19 +74,10 @@ fn existing_auth_files(root: &Path) -> Vec<String> {
         if !SOURCE_EXTS.contains(&ext) || !entry.file_type().map(|t| t.is_file()).unwrap_or(false) {
             continue;
         }
-        let rel = path
-            .strip_prefix(root)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/");
         let is_route = rel.contains("api/auth/[...nextauth]");
         let imports = std::fs::read_to_string(path)
-            .map(|t| {
-                t.contains("\"next-auth")
-                    || t.contains("'next-auth")
-                    || t.contains("\"@auth/")
-                    || t.contains("'@auth/")
-            })
+            .map(|t| t.contains("\"next-auth") || t.contains("'next-auth") || t.contains("\"@auth/") || t.contains("'@auth/"))
             .unwrap_or(false);
         if is_route || imports {
             found.push(rel);
@@ -106,15 +88,9 @@ fn existing_auth_files(root: &Path) -> Vec<String> {
 }
 
 pub fn detect(root: &Path) -> Result<Detected, String> {
-    let not_next = || {
-        format!(
-            "{} is not a Next.js app (no package.json with a \"next\" dependency)",
-            root.display()
-        )
-    };
+    let not_next = || format!("{} is not a Next.js app (no package.json with a \"next\" dependency)", root.display());
     let package_json = read(root, "package.json").ok_or_else(not_next)?;
-    let pkg: Value = serde_json::from_str(&package_json)
-        .map_err(|e| format!("{}/package.json does not parse: {e}", root.display()))?;
+    let pkg: Value = serde_json::from_str(&package_json).map_err(|e| format!("{}/package.json does not parse: {e}", root.display()))?;
     let next_spec = dep(&pkg, "next").ok_or_else(not_next)?;
     let installed = read(root, "node_modules/next/package.json")
         .and_then(|t| serde_json::from_str::<Value>(&t).ok())
@@ -122,17 +98,11 @@ pub fn detect(root: &Path) -> Result<Detected, String> {
     let next_major = installed.or_else(|| major_of(next_spec)).unwrap_or(16);
     let src_dir = root.join("src/app").is_dir();
     if !src_dir && !root.join("app").is_dir() {
-        return Err(format!(
-            "{} has no app/ or src/app/ folder (authfix init sets up the App Router)",
-            root.display()
-        ));
+        return Err(format!("{} has no app/ or src/app/ folder (authfix init sets up the App Router)", root.display()));
     }
     let typescript = root.join("tsconfig.json").is_file();
     let app = if src_dir { "src/app" } else { "app" };
-    let layout = ["tsx", "jsx", "js", "ts"]
-        .iter()
-        .map(|ext| format!("{app}/layout.{ext}"))
-        .find(|p| root.join(p).is_file());
+    let layout = ["tsx", "jsx", "js", "ts"].iter().map(|ext| format!("{app}/layout.{ext}")).find(|p| root.join(p).is_file());
     Ok(Detected {
         next_major,
         src_dir,
@@ -154,12 +124,7 @@ fn imported_by_the_setup(plan: &Plan) -> Vec<String> {
         AuthVersion::V5 => format!("{src}auth"),
         AuthVersion::V4 => format!("{src}lib/auth"),
     };
-    let mut v = vec![
-        auth,
-        format!("{src}components/AuthProvider"),
-        format!("{src}components/SessionStatus"),
-        format!("{src}components/AuthButtons"),
-    ];
+    let mut v = vec![auth, format!("{src}components/AuthProvider"), format!("{src}components/SessionStatus"), format!("{src}components/AuthButtons")];
     if plan.has_credentials() {
         v.push(format!("{src}lib/demo-user"));
     }
@@ -179,11 +144,7 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
             "{} already has an Auth.js setup ({}{}); run `authfix fix {}` to check it instead",
             root.display(),
             shown.join(", "),
-            if d.existing_auth.len() > 3 {
-                ", …"
-            } else {
-                ""
-            },
+            if d.existing_auth.len() > 3 { ", …" } else { "" },
             root.display()
         ));
     }
@@ -193,10 +154,7 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
             AuthVersion::V4 => 4,
         };
         if major_of(spec) != Some(want) {
-            return Err(format!(
-                "package.json has next-auth {spec}; pass --auth v{} to match it",
-                major_of(spec).unwrap_or(0)
-            ));
+            return Err(format!("package.json has next-auth {spec}; pass --auth v{} to match it", major_of(spec).unwrap_or(0)));
         }
     }
     let templates = Templates::load(args.templates.as_deref())?;
@@ -245,12 +203,7 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
             ENV_LOCAL | ".env.example" => {
                 let old = std::fs::read_to_string(&path).ok();
                 let Some(old) = old else {
-                    changes.push(FileChange {
-                        rel: f.rel.clone().into(),
-                        old: None,
-                        new: f.content.clone(),
-                        secrets: secrets.clone(),
-                    });
+                    changes.push(FileChange { rel: f.rel.clone().into(), old: None, new: f.content.clone(), secrets: secrets.clone() });
                     continue;
                 };
                 // Append the keys the file lacks, with the comment lines just above each.
@@ -272,21 +225,9 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
                     }
                 }
                 if !add.is_empty() {
-                    let mut lines = vec![format!(
-                        "# Added by authfix init ({}):",
-                        if plan.auth == AuthVersion::V5 {
-                            "Auth.js v5"
-                        } else {
-                            "NextAuth v4"
-                        }
-                    )];
+                    let mut lines = vec![format!("# Added by authfix init ({}):", if plan.auth == AuthVersion::V5 { "Auth.js v5" } else { "NextAuth v4" })];
                     lines.extend(add);
-                    changes.push(FileChange {
-                        rel: f.rel.clone().into(),
-                        new: edits::append_lines(&old, &lines),
-                        old: Some(old),
-                        secrets: secrets.clone(),
-                    });
+                    changes.push(FileChange { rel: f.rel.clone().into(), new: edits::append_lines(&old, &lines), old: Some(old), secrets: secrets.clone() });
                 }
             }
             rel if rel == format!("{src}{}", plan.proxy_file()) => {
@@ -296,27 +237,14 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
                         if plan.auth == AuthVersion::V5 { "export the `auth` wrapper from @/auth" } else { "withAuth from next-auth/middleware" }
                     ));
                 } else {
-                    changes.push(FileChange {
-                        rel: f.rel.clone().into(),
-                        old: None,
-                        new: f.content.clone(),
-                        secrets: vec![],
-                    });
+                    changes.push(FileChange { rel: f.rel.clone().into(), old: None, new: f.content.clone(), secrets: vec![] });
                 }
             }
             _ => {
                 if path.exists() {
-                    notes.push(format!(
-                        "{} exists: left unchanged (authfix never overwrites a file).",
-                        f.rel
-                    ));
+                    notes.push(format!("{} exists: left unchanged (authfix never overwrites a file).", f.rel));
                 } else {
-                    changes.push(FileChange {
-                        rel: f.rel.clone().into(),
-                        old: None,
-                        new: f.content.clone(),
-                        secrets: vec![],
-                    });
+                    changes.push(FileChange { rel: f.rel.clone().into(), old: None, new: f.content.clone(), secrets: vec![] });
                 }
             }
         }
@@ -324,15 +252,8 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
 
     // .gitignore must cover .env*.local.
     let gitignore = read(&root, ".gitignore");
-    if !gitignore
-        .as_deref()
-        .map(edits::gitignore_covers_env_local)
-        .unwrap_or(false)
-    {
-        let lines = vec![
-            "# local env files hold secrets".to_string(),
-            ".env*.local".to_string(),
-        ];
+    if !gitignore.as_deref().map(edits::gitignore_covers_env_local).unwrap_or(false) {
+        let lines = vec!["# local env files hold secrets".to_string(), ".env*.local".to_string()];
         changes.push(FileChange {
             rel: ".gitignore".into(),
             new: edits::append_lines(gitignore.as_deref().unwrap_or(""), &lines),
@@ -346,27 +267,13 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
         Some(layout) => {
             let text = read(&root, layout).unwrap_or_default();
             let import = plan.import_path(layout, &format!("{src}components/AuthProvider"));
-            match authfix_transforms::provider::wrap_layout_children(
-                &text,
-                layout,
-                &import,
-                "AuthProvider",
-            ) {
-                Ok(Some(new)) => changes.push(FileChange {
-                    rel: layout.into(),
-                    old: Some(text),
-                    new,
-                    secrets: vec![],
-                }),
+            match authfix_transforms::provider::wrap_layout_children(&text, layout, &import, "AuthProvider") {
+                Ok(Some(new)) => changes.push(FileChange { rel: layout.into(), old: Some(text), new, secrets: vec![] }),
                 Ok(None) => {}
-                Err(e) => notes.push(format!(
-                    "{e}: wrap {{children}} with <AuthProvider> (from \"{import}\") by hand."
-                )),
+                Err(e) => notes.push(format!("{e}: wrap {{children}} with <AuthProvider> (from \"{import}\") by hand.")),
             }
         }
-        None => notes.push(format!(
-            "no root layout in {src}app/: render <AuthProvider> around {{children}} in it by hand."
-        )),
+        None => notes.push(format!("no root layout in {src}app/: render <AuthProvider> around {{children}} in it by hand.")),
     }
 
     // package.json: the dependency.
@@ -375,18 +282,10 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
     match edits::add_dependency(&d.package_json, "next-auth", version) {
         Ok(Some(new)) => {
             added_dep = true;
-            changes.push(FileChange {
-                rel: "package.json".into(),
-                old: Some(d.package_json.clone()),
-                new,
-                secrets: vec![],
-            })
+            changes.push(FileChange { rel: "package.json".into(), old: Some(d.package_json.clone()), new, secrets: vec![] })
         }
         Ok(None) => {}
-        Err(e) => notes.push(format!(
-            "{e} ({})",
-            plan.pm.add(&format!("next-auth@{version}"))
-        )),
+        Err(e) => notes.push(format!("{e} ({})", plan.pm.add(&format!("next-auth@{version}")))),
     }
 
     changes.sort_by(|a, b| a.rel.cmp(&b.rel));
@@ -395,15 +294,8 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
             "Detected: Next.js {} ({}), {}, alias {}, {}.",
             d.next_major,
             if d.src_dir { "src/app" } else { "app" },
-            if d.typescript {
-                "TypeScript"
-            } else {
-                "JavaScript"
-            },
-            d.alias
-                .as_ref()
-                .map(|a| format!("{}* -> ./{}*", a.prefix, a.dir))
-                .unwrap_or_else(|| "none (relative imports)".into()),
+            if d.typescript { "TypeScript" } else { "JavaScript" },
+            d.alias.as_ref().map(|a| format!("{}* -> ./{}*", a.prefix, a.dir)).unwrap_or_else(|| "none (relative imports)".into()),
             d.pm.name()
         );
         for n in &notes {
@@ -415,11 +307,7 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
         // `--diff` output is meant for `git apply`, and secrets are masked in it: a masked
         // secret applied would break sign-in. Leave those files out and say so on stderr.
         let (withheld, rest): (Vec<FileChange>, Vec<FileChange>) =
-            changes.into_iter().partition(|c| {
-                c.secrets
-                    .iter()
-                    .any(|s| !s.is_empty() && c.new.contains(s.as_str()))
-            });
+            changes.into_iter().partition(|c| c.secrets.iter().any(|s| !s.is_empty() && c.new.contains(s.as_str())));
         changes = rest;
         for c in &withheld {
             eprintln!(
@@ -438,10 +326,7 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
         if writes_env && plan.has_credentials() {
             println!("  The demo user ({DEMO_EMAIL}) and its password are in .env.local (AUTH_DEMO_PASSWORD).");
         }
-        println!(
-            "  {}   then open http://localhost:3000/dashboard",
-            plan.pm.run("dev")
-        );
+        println!("  {}   then open http://localhost:3000/dashboard", plan.pm.run("dev"));
     }
     Ok(code)
 }
@@ -463,21 +348,9 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let write = |t: &str| std::fs::write(d.path().join("tsconfig.json"), t).unwrap();
         write("{ // jsonc\n \"compilerOptions\": { \"paths\": { \"@/*\": [\"./src/*\"] } } }");
-        assert_eq!(
-            detect_alias(d.path()),
-            Some(Alias {
-                prefix: "@/".into(),
-                dir: "src/".into()
-            })
-        );
+        assert_eq!(detect_alias(d.path()), Some(Alias { prefix: "@/".into(), dir: "src/".into() }));
         write("{ \"compilerOptions\": { \"baseUrl\": \".\", \"paths\": { \"~/*\": [\"*\"] } } }");
-        assert_eq!(
-            detect_alias(d.path()),
-            Some(Alias {
-                prefix: "~/".into(),
-                dir: "".into()
-            })
-        );
+        assert_eq!(detect_alias(d.path()), Some(Alias { prefix: "~/".into(), dir: "".into() }));
         write("{ \"compilerOptions\": { \"paths\": { \"@lib/*\": [\"./lib/*\"] } } }");
         assert_eq!(detect_alias(d.path()), None);
     }

@@ -31,25 +31,16 @@ enum Failure {
 
 /// The folder's name, which becomes the package name (`.` and `..` resolved first).
 fn package_name(dir: &Path) -> Result<String, Failure> {
-    let named = dir
-        .file_name()
-        .filter(|n| *n != "." && *n != "..")
-        .map(|n| n.to_string_lossy().into_owned());
+    let named = dir.file_name().filter(|n| *n != "." && *n != "..").map(|n| n.to_string_lossy().into_owned());
     let name = match named {
         Some(n) => n,
         None => std::path::absolute(dir)
             .ok()
             .and_then(|p| p.canonicalize().ok().or(Some(p)))
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .ok_or_else(|| {
-                Failure::Input(format!("cannot take a package name from {}", dir.display()))
-            })?,
+            .ok_or_else(|| Failure::Input(format!("cannot take a package name from {}", dir.display())))?,
     };
-    validate::npm_package_name(&name).map_err(|why| {
-        Failure::Input(format!(
-            "invalid project name \"{name}\": {why} (npm would reject it)"
-        ))
-    })?;
+    validate::npm_package_name(&name).map_err(|why| Failure::Input(format!("invalid project name \"{name}\": {why} (npm would reject it)")))?;
     Ok(name)
 }
 
@@ -60,26 +51,16 @@ fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
 
     if dir.exists() {
         if !dir.is_dir() {
-            return Err(Failure::Input(format!(
-                "{} exists and is not a folder",
-                dir.display()
-            )));
+            return Err(Failure::Input(format!("{} exists and is not a folder", dir.display())));
         }
-        let non_empty = std::fs::read_dir(dir)
-            .map_err(|e| Failure::Io(format!("{}: {e}", dir.display())))?
-            .next()
-            .is_some();
+        let non_empty = std::fs::read_dir(dir).map_err(|e| Failure::Io(format!("{}: {e}", dir.display())))?.next().is_some();
         if non_empty && !args.force {
-            return Err(Failure::Input(format!(
-                "{} is not empty; nothing written (--force adds the missing files, never overwrites one)",
-                dir.display()
-            )));
+            return Err(Failure::Input(format!("{} is not empty; nothing written (--force adds the missing files, never overwrites one)", dir.display())));
         }
     }
 
     let templates = Templates::load(args.templates.as_deref()).map_err(Failure::Input)?;
-    let pm =
-        PackageManager::from_user_agent(std::env::var("npm_config_user_agent").ok().as_deref());
+    let pm = PackageManager::from_user_agent(std::env::var("npm_config_user_agent").ok().as_deref());
     let has_credentials = providers.iter().any(|p| !p.oauth);
     let plan = Plan {
         auth: args.auth,
@@ -87,14 +68,7 @@ fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
         providers,
         name: name.clone(),
         next_major: 16,
-        alias: Some(Alias {
-            prefix: "@/".into(),
-            dir: if args.src_dir {
-                "src/".into()
-            } else {
-                String::new()
-            },
-        }),
+        alias: Some(Alias { prefix: "@/".into(), dir: if args.src_dir { "src/".into() } else { String::new() } }),
         pm,
         with_project: true,
         typescript: true,
@@ -120,12 +94,7 @@ fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
         AuthVersion::V4 => "v4",
     };
     let ids: Vec<&str> = plan.providers.iter().map(|p| p.id).collect();
-    println!(
-        "Created {} (Next.js 16, Auth.js {version}, providers: {}): {} files",
-        dir.display(),
-        ids.join(", "),
-        created.len()
-    );
+    println!("Created {} (Next.js 16, Auth.js {version}, providers: {}): {} files", dir.display(), ids.join(", "), created.len());
     for rel in &created {
         if *rel == ENV_LOCAL {
             println!("  + {rel}  (secrets, mode 0600, git-ignored)");
@@ -150,10 +119,7 @@ fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
         println!();
         println!("Register these callback URLs, then fill the keys in .env.local:");
         for p in oauth {
-            println!(
-                "  {:<8} http://localhost:3000/api/auth/callback/{}  ({})",
-                p.name, p.id, p.console
-            );
+            println!("  {:<8} http://localhost:3000/api/auth/callback/{}  ({})", p.name, p.id, p.console);
         }
     }
 
@@ -163,25 +129,15 @@ fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
     } else {
         println!();
         println!("Running {} in {} ...", pm.install(), dir.display());
-        match std::process::Command::new(pm.name())
-            .arg("install")
-            .current_dir(dir)
-            .status()
-        {
+        match std::process::Command::new(pm.name()).arg("install").current_dir(dir).status() {
             Ok(s) if s.success() => true,
             Ok(s) => {
-                eprintln!(
-                    "authfix new: `{}` failed ({s}); the project is written, run it again by hand",
-                    pm.install()
-                );
+                eprintln!("authfix new: `{}` failed ({s}); the project is written, run it again by hand", pm.install());
                 code = 1;
                 false
             }
             Err(e) => {
-                eprintln!(
-                    "authfix new: cannot run `{}`: {e}; the project is written, install by hand",
-                    pm.install()
-                );
+                eprintln!("authfix new: cannot run `{}`: {e}; the project is written, install by hand", pm.install());
                 code = 1;
                 false
             }
@@ -224,16 +180,13 @@ pub fn write_new_file(root: &Path, f: &OutFile) -> Result<bool, String> {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(false),
         Err(e) => return Err(format!("{}: {e}", path.display())),
     };
-    file.write_all(f.content.as_bytes())
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+    file.write_all(f.content.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(true)
 }
 
 fn shell_quote(p: &Path) -> String {
     let s = p.display().to_string();
-    if s.chars()
-        .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
-    {
+    if s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c)) {
         s
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))

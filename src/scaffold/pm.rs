@@ -57,22 +57,14 @@ impl PackageManager {
     /// An existing project's package manager: its lockfile, then `packageManager` in package.json,
     /// then npm.
     pub fn detect_project(root: &Path, package_json: Option<&serde_json::Value>) -> Self {
-        let lockfiles = [
-            ("pnpm-lock.yaml", Self::Pnpm),
-            ("yarn.lock", Self::Yarn),
-            ("bun.lock", Self::Bun),
-            ("bun.lockb", Self::Bun),
-            ("package-lock.json", Self::Npm),
-        ];
+        let lockfiles =
+            [("pnpm-lock.yaml", Self::Pnpm), ("yarn.lock", Self::Yarn), ("bun.lock", Self::Bun), ("bun.lockb", Self::Bun), ("package-lock.json", Self::Npm)];
         for (file, pm) in lockfiles {
             if root.join(file).is_file() {
                 return pm;
             }
         }
-        if let Some(pm) = package_json
-            .and_then(|p| p.get("packageManager"))
-            .and_then(|v| v.as_str())
-        {
+        if let Some(pm) = package_json.and_then(|p| p.get("packageManager")).and_then(|v| v.as_str()) {
             return Self::from_user_agent(Some(pm));
         }
         Self::Npm
@@ -85,18 +77,9 @@ mod tests {
 
     #[test]
     fn user_agent() {
-        assert_eq!(
-            PackageManager::from_user_agent(Some("pnpm/9.1.0 npm/? node/v20")),
-            PackageManager::Pnpm
-        );
-        assert_eq!(
-            PackageManager::from_user_agent(Some("yarn/1.22.0")),
-            PackageManager::Yarn
-        );
-        assert_eq!(
-            PackageManager::from_user_agent(Some("bun/1.1.0")),
-            PackageManager::Bun
-        );
+        assert_eq!(PackageManager::from_user_agent(Some("pnpm/9.1.0 npm/? node/v20")), PackageManager::Pnpm);
+        assert_eq!(PackageManager::from_user_agent(Some("yarn/1.22.0")), PackageManager::Yarn);
+        assert_eq!(PackageManager::from_user_agent(Some("bun/1.1.0")), PackageManager::Bun);
         assert_eq!(PackageManager::from_user_agent(None), PackageManager::Npm);
     }
 
@@ -104,10 +87,7 @@ mod tests {
     fn commands() {
         assert_eq!(PackageManager::Npm.run("dev"), "npm run dev");
         assert_eq!(PackageManager::Pnpm.run("dev"), "pnpm dev");
-        assert_eq!(
-            PackageManager::Yarn.add("next-auth@5.0.0-beta.32"),
-            "yarn add next-auth@5.0.0-beta.32"
-        );
+        assert_eq!(PackageManager::Yarn.add("next-auth@5.0.0-beta.32"), "yarn add next-auth@5.0.0-beta.32");
     }
 
     #[test]
@@ -115,14 +95,8 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         std::fs::write(d.path().join("pnpm-lock.yaml"), "").unwrap();
         let pj = serde_json::json!({"packageManager": "yarn@4.0.0"});
-        assert_eq!(
-            PackageManager::detect_project(d.path(), Some(&pj)),
-            PackageManager::Pnpm
-        );
+        assert_eq!(PackageManager::detect_project(d.path(), Some(&pj)), PackageManager::Pnpm);
         std::fs::remove_file(d.path().join("pnpm-lock.yaml")).unwrap();
-        assert_eq!(
-            PackageManager::detect_project(d.path(), Some(&pj)),
-            PackageManager::Yarn
-        );
+        assert_eq!(PackageManager::detect_project(d.path(), Some(&pj)), PackageManager::Yarn);
     }
 }

@@ -101,15 +101,7 @@ pub fn resolve(names: &[String]) -> Result<Vec<&'static Provider>, String> {
             continue;
         }
         let Some(p) = PROVIDERS.iter().find(|p| p.id == name) else {
-            return Err(format!(
-                "unknown provider \"{}\" (known: {})",
-                raw.trim(),
-                PROVIDERS
-                    .iter()
-                    .map(|p| p.id)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
+            return Err(format!("unknown provider \"{}\" (known: {})", raw.trim(), PROVIDERS.iter().map(|p| p.id).collect::<Vec<_>>().join(", ")));
         };
         if !out.iter().any(|q| q.id == p.id) {
             out.push(p);

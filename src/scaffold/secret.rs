@@ -24,9 +24,7 @@ mod tests {
         let a = auth_secret().unwrap();
         let b = auth_secret().unwrap();
         assert_ne!(a, b);
-        let raw = base64::engine::general_purpose::STANDARD
-            .decode(&a)
-            .unwrap();
+        let raw = base64::engine::general_purpose::STANDARD.decode(&a).unwrap();
         assert_eq!(raw.len(), 32);
     }
 
@@ -34,8 +32,6 @@ mod tests {
     fn demo_password_is_env_safe() {
         let p = demo_password().unwrap();
         assert_eq!(p.len(), 24);
-        assert!(p
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        assert!(p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
     }
 }

@@ -19,10 +19,7 @@ impl Templates {
     /// The embedded templates, with every `*.hbs` file of `override_dir` replacing (or adding to)
     /// the one at the same relative path.
     pub fn load(override_dir: Option<&Path>) -> Result<Self, String> {
-        let mut files: BTreeMap<String, String> = embedded::EMBEDDED
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let mut files: BTreeMap<String, String> = embedded::EMBEDDED.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         if let Some(dir) = override_dir {
             if !dir.is_dir() {
                 return Err(format!("--templates {}: not a folder", dir.display()));
@@ -30,27 +27,17 @@ impl Templates {
             let mut found = 0;
             for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
                 let entry = entry.map_err(|e| format!("--templates {}: {e}", dir.display()))?;
-                if !entry.file_type().is_file()
-                    || !entry.file_name().to_string_lossy().ends_with(".hbs")
-                {
+                if !entry.file_type().is_file() || !entry.file_name().to_string_lossy().ends_with(".hbs") {
                     continue;
                 }
                 let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-                let key = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                let text = std::fs::read_to_string(entry.path())
-                    .map_err(|e| format!("{}: {e}", entry.path().display()))?;
+                let key = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
+                let text = std::fs::read_to_string(entry.path()).map_err(|e| format!("{}: {e}", entry.path().display()))?;
                 files.insert(key, text);
                 found += 1;
             }
             if found == 0 {
-                return Err(format!(
-                    "--templates {}: no *.hbs files (expected the layout of authfix's templates/ folder)",
-                    dir.display()
-                ));
+                return Err(format!("--templates {}: no *.hbs files (expected the layout of authfix's templates/ folder)", dir.display()));
             }
         }
         Ok(Self { files })
@@ -59,10 +46,7 @@ impl Templates {
     /// `(path inside the set, template text)` for one set, sorted by path.
     pub fn set<'a>(&'a self, set: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
         let prefix = format!("{set}/");
-        self.files.iter().filter_map(move |(k, v)| {
-            k.strip_prefix(prefix.as_str())
-                .map(|rest| (rest, v.as_str()))
-        })
+        self.files.iter().filter_map(move |(k, v)| k.strip_prefix(prefix.as_str()).map(|rest| (rest, v.as_str())))
     }
 }
 
@@ -76,27 +60,13 @@ mod tests {
         let mut on_disk: Vec<String> = walkdir::WalkDir::new(&root)
             .into_iter()
             .filter_map(|e| e.ok())
-            .filter(|e| {
-                e.file_type().is_file() && e.file_name().to_string_lossy().ends_with(".hbs")
-            })
-            .map(|e| {
-                e.path()
-                    .strip_prefix(&root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/")
-            })
+            .filter(|e| e.file_type().is_file() && e.file_name().to_string_lossy().ends_with(".hbs"))
+            .map(|e| e.path().strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/"))
             .collect();
         on_disk.sort();
-        let mut embedded: Vec<String> = embedded::EMBEDDED
-            .iter()
-            .map(|(k, _)| k.to_string())
-            .collect();
+        let mut embedded: Vec<String> = embedded::EMBEDDED.iter().map(|(k, _)| k.to_string()).collect();
         embedded.sort();
-        assert_eq!(
-            embedded, on_disk,
-            "src/scaffold/embedded.rs is stale: run `sh src/scaffold/gen_embedded.sh`"
-        );
+        assert_eq!(embedded, on_disk, "src/scaffold/embedded.rs is stale: run `sh src/scaffold/gen_embedded.sh`");
     }
 
     #[test]

@@ -74,10 +74,7 @@ pub fn npm_package_name(name: &str) -> Result<(), String> {
         return Err(format!("\"{name}\" is a Node.js built-in module name"));
     }
     // URL-safe: exactly what encodeURIComponent leaves unchanged (letters, digits, - _ . ! ~ * ' ( )).
-    if let Some(c) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
-    {
+    if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))) {
         return Err(format!("name must be URL-safe (found {c:?})"));
     }
     Ok(())
@@ -97,21 +94,7 @@ mod tests {
 
     #[test]
     fn rejects_what_npm_rejects() {
-        for n in [
-            "",
-            "My-App",
-            "my app",
-            ".app",
-            "_app",
-            "a/b",
-            "app!",
-            "http",
-            "node_modules",
-            "caf\u{e9}",
-            " app",
-            "a:b",
-            "a%20",
-        ] {
+        for n in ["", "My-App", "my app", ".app", "_app", "a/b", "app!", "http", "node_modules", "caf\u{e9}", " app", "a:b", "a%20"] {
             assert!(v(n).is_err(), "{n:?} should be rejected");
         }
         assert!(v(&"a".repeat(215)).is_err());

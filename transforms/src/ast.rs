@@ -66,13 +66,7 @@ pub fn imports(p: &Parsed) -> Vec<ImportInfo> {
                     ImportSpecifier::Namespace(n) => ImportSpec { imported: "*".into(), local: n.local.sym.to_string(), span: n.span, type_only: false },
                 })
                 .collect();
-            out.push(ImportInfo {
-                span: d.span,
-                src: d.src.value.as_str().unwrap_or("").to_string(),
-                src_span: d.src.span,
-                type_only: d.type_only,
-                specs,
-            });
+            out.push(ImportInfo { span: d.span, src: d.src.value.as_str().unwrap_or("").to_string(), src_span: d.src.span, type_only: d.type_only, specs });
         }
     }
     out
@@ -80,12 +74,7 @@ pub fn imports(p: &Parsed) -> Vec<ImportInfo> {
 
 /// The local name bound to `name` imported from one of `modules` (`name` may be `default`).
 pub fn local_name(p: &Parsed, modules: &[&str], name: &str) -> Option<String> {
-    imports(p)
-        .into_iter()
-        .filter(|i| modules.contains(&i.src.as_str()))
-        .flat_map(|i| i.specs)
-        .find(|s| s.imported == name && !s.type_only)
-        .map(|s| s.local)
+    imports(p).into_iter().filter(|i| modules.contains(&i.src.as_str())).flat_map(|i| i.specs).find(|s| s.imported == name && !s.type_only).map(|s| s.local)
 }
 
 /// Names bound at the top level (imports and declarations).
@@ -212,12 +201,7 @@ impl Visit for CallCollector {
     fn visit_call_expr(&mut self, n: &CallExpr) {
         if let Callee::Expr(e) = &n.callee {
             if let Expr::Ident(i) = &**e {
-                self.0.push(CallInfo {
-                    callee: i.sym.to_string(),
-                    span: n.span,
-                    callee_span: i.span,
-                    args: n.args.iter().map(|a| a.span()).collect(),
-                });
+                self.0.push(CallInfo { callee: i.sym.to_string(), span: n.span, callee_span: i.span, args: n.args.iter().map(|a| a.span()).collect() });
             }
         }
         n.visit_children_with(self);
@@ -233,10 +217,15 @@ pub fn calls(p: &Parsed) -> Vec<CallInfo> {
 /// Where a new import goes: after the last import (on a new line), else after the directives,
 /// else at the top. Returns the edit inserting `line` (which has no line break).
 pub fn insert_import(p: &Parsed, text: &str, line: &str) -> Edit {
-    let last_import = p.module.body.iter().filter_map(|i| match i {
-        ModuleItem::ModuleDecl(ModuleDecl::Import(d)) => Some(d.span),
-        _ => None,
-    }).last();
+    let last_import = p
+        .module
+        .body
+        .iter()
+        .filter_map(|i| match i {
+            ModuleItem::ModuleDecl(ModuleDecl::Import(d)) => Some(d.span),
+            _ => None,
+        })
+        .next_back();
     if let Some(span) = last_import {
         let end = p.hi(span);
         return Edit::insert(end, format!("\n{line}"));
@@ -280,20 +269,23 @@ pub fn remove_import_spec(p: &Parsed, text: &str, imp: &ImportInfo, local: &str)
 /// True when `name` is referenced outside the given spans (import bindings excluded).
 pub fn referenced_outside(p: &Parsed, name: &str, excluded: &[Span]) -> bool {
     let import_spans: Vec<Span> = imports(p).iter().map(|i| i.span).collect();
-    ident_refs(&p.module).iter().any(|(n, s)| {
-        n == name
-            && !import_spans.iter().any(|x| x.lo <= s.lo && s.hi <= x.hi)
-            && !excluded.iter().any(|x| x.lo <= s.lo && s.hi <= x.hi)
-    })
+    ident_refs(&p.module)
+        .iter()
+        .any(|(n, s)| n == name && !import_spans.iter().any(|x| x.lo <= s.lo && s.hi <= x.hi) && !excluded.iter().any(|x| x.lo <= s.lo && s.hi <= x.hi))
 }
 
 /// Like [`insert_import`], but never inside an import that other edits delete: after the last
 /// import that stays, or where the first deleted one started.
 pub fn insert_import_avoiding(p: &Parsed, text: &str, line: &str, removed: &[Span]) -> Edit {
-    let imports: Vec<Span> = p.module.body.iter().filter_map(|i| match i {
-        ModuleItem::ModuleDecl(ModuleDecl::Import(d)) => Some(d.span),
-        _ => None,
-    }).collect();
+    let imports: Vec<Span> = p
+        .module
+        .body
+        .iter()
+        .filter_map(|i| match i {
+            ModuleItem::ModuleDecl(ModuleDecl::Import(d)) => Some(d.span),
+            _ => None,
+        })
+        .collect();
     let kept: Vec<&Span> = imports.iter().filter(|s| !removed.contains(s)).collect();
     if let Some(last) = kept.last() {
         return Edit::insert(p.hi(**last), format!("\n{line}"));

@@ -40,7 +40,7 @@ impl Edit {
 /// overlapping edits (the engine never passes them).
 pub fn apply(text: &str, edits: &[Edit], eol: &str) -> String {
     let mut sorted: Vec<&Edit> = edits.iter().collect();
-    sorted.sort_by(|a, b| (a.start, a.end).cmp(&(b.start, b.end)));
+    sorted.sort_by_key(|a| (a.start, a.end));
     sorted.dedup();
     let mut out = String::with_capacity(text.len() + 64);
     let mut pos = 0;
@@ -117,7 +117,7 @@ pub fn delete_list_element(text: &str, start: usize, end: usize, prev_end: Optio
     let after_comma = if has_comma { after + 1 } else { after };
     // Is the element alone on its lines?
     let rest_of_line_end = text[after_comma..].find('\n').map(|i| after_comma + i);
-    let rest_blank_or_comment = rest_of_line_end.map_or(false, |le| {
+    let rest_blank_or_comment = rest_of_line_end.is_some_and(|le| {
         let rest = text[after_comma..le].trim();
         rest.is_empty() || rest.starts_with("//")
     });
@@ -175,7 +175,10 @@ pub fn delete_statement_lines(text: &str, start: usize, end: usize) -> Edit {
         return Edit::delete(start, end);
     }
     let mut e = line_end_incl(text, after);
-    let blank_before = s == 0 || text[..s].trim_end_matches([' ', '\t']).ends_with("\n\n") || text[..s].trim_end_matches([' ', '\t']).ends_with("\n\r\n") || s >= 1 && text[..s - 1].ends_with('\n');
+    let blank_before = s == 0
+        || text[..s].trim_end_matches([' ', '\t']).ends_with("\n\n")
+        || text[..s].trim_end_matches([' ', '\t']).ends_with("\n\r\n")
+        || s >= 1 && text[..s - 1].ends_with('\n');
     let next_line_end = line_end_incl(text, e.min(text.len()));
     let next_blank = e < text.len() && text[e..next_line_end].trim().is_empty();
     if next_blank && (blank_before || s == 0) {

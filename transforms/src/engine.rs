@@ -114,7 +114,6 @@ pub fn findings(project: &Project, rules: &[&dyn Rule]) -> Outcome {
     Outcome { findings, unparsable: project.parse_failures(), converged: true, ..Default::default() }
 }
 
-
 fn key(project: &Project, d: &Diagnostic) -> (String, &'static str, String) {
     let snippet = project.text(&d.file).and_then(|t| t.get(d.start..d.end)).unwrap_or("").to_string();
     (d.file.clone(), d.code, snippet)
@@ -192,12 +191,7 @@ fn conflicts(a: &Change, b: &Change) -> bool {
 
 /// Run the fix loop. `decide` is asked before each fix is applied (the CLI's interactive mode);
 /// pass `|_, _| Decision::Apply` to apply everything applicable.
-pub fn run(
-    mut project: Project,
-    rules: &[&dyn Rule],
-    opts: &FixOptions,
-    decide: &mut dyn FnMut(&Diagnostic, &[Preview]) -> Decision,
-) -> (Outcome, Project) {
+pub fn run(mut project: Project, rules: &[&dyn Rule], opts: &FixOptions, decide: &mut dyn FnMut(&Diagnostic, &[Preview]) -> Decision) -> (Outcome, Project) {
     // The original text of each file a fix touches, taken just before its first change.
     let mut originals: HashMap<String, Option<String>> = HashMap::new();
     let mut outcome = Outcome::default();

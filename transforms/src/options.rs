@@ -15,9 +15,7 @@ pub struct OptionsDecl {
 /// `app/api/auth/[...nextauth]/route.ts` (or `src/app/…`, any extension).
 pub fn is_app_auth_route(project: &Project, path: &str) -> bool {
     let Some(dir) = project.app_dir() else { return false };
-    path.strip_prefix(dir)
-        .and_then(|r| r.strip_prefix("/api/auth/[...nextauth]/route."))
-        .map_or(false, |ext| crate::parse::SOURCE_EXTENSIONS.contains(&ext))
+    path.strip_prefix(dir).and_then(|r| r.strip_prefix("/api/auth/[...nextauth]/route.")).is_some_and(|ext| crate::parse::SOURCE_EXTENSIONS.contains(&ext))
 }
 
 fn type_text<'a>(p: &Parsed, text: &'a str, t: &TsTypeAnn) -> &'a str {
@@ -45,7 +43,7 @@ pub fn options_in(project: &Project, path: &str) -> Vec<OptionsDecl> {
         for d in &var.decls {
             let Pat::Ident(id) = &d.name else { continue };
             let name = id.id.sym.to_string();
-            let typed = id.type_ann.as_ref().map_or(false, |t| type_text(&p, text, t).trim_end().ends_with("AuthOptions"));
+            let typed = id.type_ann.as_ref().is_some_and(|t| type_text(&p, text, t).trim_end().ends_with("AuthOptions"));
             let satisfies = matches!(d.init.as_deref(), Some(Expr::TsSatisfies(s)) if text[p.range(s.type_ann.span())].ends_with("AuthOptions"));
             if typed || satisfies || name == "authOptions" || passed.contains(&name) {
                 out.push(OptionsDecl { file: path.to_string(), name, exported });

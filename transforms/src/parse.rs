@@ -1,8 +1,6 @@
 //! Parsing with swc: one source map per parse, comments kept, byte offsets relative to the text.
 use std::ops::Range;
-use swc_core::common::{
-    comments::SingleThreadedComments, sync::Lrc, BytePos, FileName, SourceMap, Span, Spanned,
-};
+use swc_core::common::{comments::SingleThreadedComments, sync::Lrc, BytePos, FileName, SourceMap, Span, Spanned};
 use swc_core::ecma::ast::{EsVersion, Module};
 use swc_core::ecma::parser::{parse_file_as_module, EsSyntax, Syntax, TsSyntax};
 
@@ -36,22 +34,9 @@ pub fn is_source_path(path: &str) -> bool {
 pub fn syntax_for(path: &str) -> Syntax {
     let ext = path.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
     match ext {
-        "ts" | "mts" | "cts" => Syntax::Typescript(TsSyntax {
-            tsx: false,
-            decorators: true,
-            ..Default::default()
-        }),
-        "tsx" => Syntax::Typescript(TsSyntax {
-            tsx: true,
-            decorators: true,
-            ..Default::default()
-        }),
-        _ => Syntax::Es(EsSyntax {
-            jsx: true,
-            decorators: true,
-            import_attributes: true,
-            ..Default::default()
-        }),
+        "ts" | "mts" | "cts" => Syntax::Typescript(TsSyntax { tsx: false, decorators: true, ..Default::default() }),
+        "tsx" => Syntax::Typescript(TsSyntax { tsx: true, decorators: true, ..Default::default() }),
+        _ => Syntax::Es(EsSyntax { jsx: true, decorators: true, import_attributes: true, ..Default::default() }),
     }
 }
 
@@ -63,30 +48,17 @@ pub fn parse(path: &str, text: &str) -> Result<Parsed, ParseError> {
     let comments = SingleThreadedComments::default();
     let mut recovered = Vec::new();
     let base = fm.start_pos.0;
-    let result = parse_file_as_module(
-        &fm,
-        syntax_for(path),
-        EsVersion::latest(),
-        Some(&comments),
-        &mut recovered,
-    );
+    let result = parse_file_as_module(&fm, syntax_for(path), EsVersion::latest(), Some(&comments), &mut recovered);
     let to_err = |e: swc_core::ecma::parser::error::Error| {
         let lo = e.span().lo.0.saturating_sub(base) as usize;
-        ParseError {
-            message: e.kind().msg().to_string(),
-            offset: lo.min(text.len()),
-        }
+        ParseError { message: e.kind().msg().to_string(), offset: lo.min(text.len()) }
     };
     match result {
         Ok(module) => {
             if let Some(e) = recovered.into_iter().next() {
                 return Err(to_err(e));
             }
-            Ok(Parsed {
-                module,
-                comments,
-                base,
-            })
+            Ok(Parsed { module, comments, base })
         }
         Err(e) => Err(to_err(e)),
     }

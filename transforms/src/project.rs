@@ -136,11 +136,7 @@ impl Project {
         let mut cache = self.needles.borrow_mut();
         let set = cache.entry(needle.to_string()).or_insert_with(|| {
             let finder = memchr::memmem::Finder::new(needle.as_bytes());
-            self.files
-                .iter()
-                .filter(|(p, f)| parse::is_source_path(p) && finder.find(f.text.as_bytes()).is_some())
-                .map(|(p, _)| p.clone())
-                .collect()
+            self.files.iter().filter(|(p, f)| parse::is_source_path(p) && finder.find(f.text.as_bytes()).is_some()).map(|(p, _)| p.clone()).collect()
         });
         let hits: Vec<&'a str> = set.iter().filter_map(|p| self.files.get_key_value(p).map(|(k, _)| k.as_str())).collect();
         hits.into_iter()
@@ -158,7 +154,7 @@ impl Project {
 
     /// Whether git tracks `path` (`false` outside a work tree or when untracked).
     pub fn is_tracked(&self, path: &str) -> bool {
-        self.facts.git_tracked.as_ref().map_or(false, |t| t.iter().any(|x| x == path))
+        self.facts.git_tracked.as_ref().is_some_and(|t| t.iter().any(|x| x == path))
     }
 
     /// `app` or `src/app` when the project has an App Router folder.
@@ -193,7 +189,7 @@ impl Project {
 
     /// Whether a path is App Router code (under `app/` or `src/app/`).
     pub fn in_app_dir(&self, path: &str) -> bool {
-        self.app_dir().map_or(false, |d| path.starts_with(d) && path[d.len()..].starts_with('/'))
+        self.app_dir().is_some_and(|d| path.starts_with(d) && path[d.len()..].starts_with('/'))
     }
 
     pub fn in_pages_dir(&self, path: &str) -> bool {
@@ -281,7 +277,7 @@ pub struct ParsedRef(Rc<Result<Parsed, ParseError>>);
 impl std::ops::Deref for ParsedRef {
     type Target = Parsed;
     fn deref(&self) -> &Parsed {
-        self.0.as_ref().as_ref().ok().expect("ParsedRef holds only parsed files")
+        self.0.as_ref().as_ref().expect("ParsedRef holds only parsed files")
     }
 }
 
@@ -349,11 +345,8 @@ mod tests {
     use super::*;
 
     fn project(alias: Option<(&str, &str)>, files: &[&str]) -> Project {
-        let mut p = Project::new(ProjectFacts {
-            alias: alias.map(|(a, t)| Alias { prefix: a.into(), target: t.into() }),
-            typescript: true,
-            ..Default::default()
-        });
+        let mut p =
+            Project::new(ProjectFacts { alias: alias.map(|(a, t)| Alias { prefix: a.into(), target: t.into() }), typescript: true, ..Default::default() });
         for f in files {
             p.set_file(*f, "");
         }

@@ -113,10 +113,7 @@ pub fn ensure_wrapper(project: &Project) -> Option<(Wrapper, Option<Change>)> {
     }
     let style = project.project_style();
     let content = wrapper_source(project, &style);
-    Some((
-        Wrapper { file: path.clone(), export: None, forwards_props: true },
-        Some(Change::Create { file: path, content }),
-    ))
+    Some((Wrapper { file: path.clone(), export: None, forwards_props: true }, Some(Change::Create { file: path, content })))
 }
 
 /// Whether `file` renders a SessionProvider, directly or through local components (bounded depth).
@@ -233,7 +230,11 @@ mod tests {
     fn wraps_children_in_body_keeping_everything_else() {
         let src = "import type { Metadata } from \"next\";\nimport \"./globals.css\";\n\nexport const metadata: Metadata = { title: \"x\" };\n\n// root\nexport default function RootLayout({ children }: { children: React.ReactNode }) {\n  return (\n    <html lang=\"en\">\n      <body className=\"antialiased\">{children}</body>\n    </html>\n  );\n}\n";
         let out = wrap_layout_children(src, "app/layout.tsx", "@/components/AuthProvider", "AuthProvider").unwrap().unwrap();
-        assert_eq!(out, src.replace("import \"./globals.css\";", "import \"./globals.css\";\nimport AuthProvider from \"@/components/AuthProvider\";").replace("{children}</body>", "<AuthProvider>{children}</AuthProvider></body>"));
+        assert_eq!(
+            out,
+            src.replace("import \"./globals.css\";", "import \"./globals.css\";\nimport AuthProvider from \"@/components/AuthProvider\";")
+                .replace("{children}</body>", "<AuthProvider>{children}</AuthProvider></body>")
+        );
         assert_eq!(wrap_layout_children(&out, "app/layout.tsx", "@/components/AuthProvider", "AuthProvider").unwrap(), None);
     }
 

@@ -57,13 +57,7 @@ pub struct RuleMeta {
 impl RuleMeta {
     /// The doc comment without the one leading space rustdoc keeps on each line.
     pub fn doc_text(&self) -> String {
-        self.doc
-            .lines()
-            .map(|l| l.strip_prefix(' ').unwrap_or(l))
-            .collect::<Vec<_>>()
-            .join("\n")
-            .trim()
-            .to_string()
+        self.doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n").trim().to_string()
     }
 }
 

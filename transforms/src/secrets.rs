@@ -92,7 +92,8 @@ fn scan_line(line: &str, code: bool, out: &mut Vec<String>) {
                 &line[j..end]
             };
             let v = value.trim();
-            let is_reference = v.contains("process.env") || v.starts_with("${") || v.starts_with("$(") || v.starts_with('$') || v.starts_with("secrets.") || v.contains("${{");
+            let is_reference =
+                v.contains("process.env") || v.starts_with("${") || v.starts_with("$(") || v.starts_with('$') || v.starts_with("secrets.") || v.contains("${{");
             if v.len() >= MIN_LEN && !is_reference && !v.contains(' ') {
                 out.push(v.to_string());
             }

@@ -10,12 +10,7 @@ pub struct Style {
 
 impl Default for Style {
     fn default() -> Self {
-        Style {
-            double_quotes: true,
-            semicolons: true,
-            indent: "  ".into(),
-            crlf: false,
-        }
+        Style { double_quotes: true, semicolons: true, indent: "  ".into(), crlf: false }
     }
 }
 
@@ -39,9 +34,17 @@ impl Style {
         for line in text.lines() {
             let t = line.trim_end();
             let trimmed = t.trim_start();
-            if trimmed.starts_with("import ") || trimmed.starts_with("export ") && trimmed.contains(" from ") || trimmed.starts_with("\"use ") || trimmed.starts_with("'use ") {
+            if trimmed.starts_with("import ")
+                || trimmed.starts_with("export ") && trimmed.contains(" from ")
+                || trimmed.starts_with("\"use ")
+                || trimmed.starts_with("'use ")
+            {
                 if let Some(q) = trimmed.chars().rev().find(|c| *c == '"' || *c == '\'') {
-                    if q == '"' { dq += 1 } else { sq += 1 }
+                    if q == '"' {
+                        dq += 1
+                    } else {
+                        sq += 1
+                    }
                 }
                 let module_line = trimmed.starts_with("import ") || trimmed.starts_with("export ");
                 if module_line && (trimmed.ends_with('"') || trimmed.ends_with('\'')) {
@@ -53,7 +56,11 @@ impl Style {
             } else if trimmed.starts_with("return ") || trimmed.starts_with("const ") || trimmed.starts_with("let ") {
                 if trimmed.ends_with(';') {
                     semi += 1
-                } else if trimmed.ends_with(')') || trimmed.ends_with('"') || trimmed.ends_with('\'') || trimmed.chars().last().map_or(false, |c| c.is_alphanumeric()) {
+                } else if trimmed.ends_with(')')
+                    || trimmed.ends_with('"')
+                    || trimmed.ends_with('\'')
+                    || trimmed.chars().last().is_some_and(|c| c.is_alphanumeric())
+                {
                     nosemi += 1
                 }
             }
@@ -79,10 +86,18 @@ impl Style {
     }
 
     pub fn eol(&self) -> &'static str {
-        if self.crlf { "\r\n" } else { "\n" }
+        if self.crlf {
+            "\r\n"
+        } else {
+            "\n"
+        }
     }
     pub fn semi(&self) -> &'static str {
-        if self.semicolons { ";" } else { "" }
+        if self.semicolons {
+            ";"
+        } else {
+            ""
+        }
     }
     /// A string literal in the file's quote style.
     pub fn quote(&self, s: &str) -> String {

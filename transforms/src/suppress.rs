@@ -67,7 +67,8 @@ pub fn apply(project: &Project, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
         if let Some(ds) = by_file.get_mut(d.file.as_str()) {
             let (line, _) = line_col(project.text(&d.file).unwrap_or(""), d.start);
             for (dir, used) in ds.iter_mut() {
-                let applies = (dir.line == line || dir.line + 1 == line) && (dir.codes.is_empty() || dir.codes.iter().any(|c| c.eq_ignore_ascii_case(d.code) || c == d.name));
+                let applies = (dir.line == line || dir.line + 1 == line)
+                    && (dir.codes.is_empty() || dir.codes.iter().any(|c| c.eq_ignore_ascii_case(d.code) || c == d.name));
                 if applies {
                     *used = true;
                     suppressed = true;
@@ -82,7 +83,13 @@ pub fn apply(project: &Project, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
         for (dir, used) in ds {
             if !used {
                 let what = if dir.codes.is_empty() { "anything".to_string() } else { dir.codes.join(", ") };
-                kept.push(Diagnostic::new(&UNUSED_SUPPRESSION, file, dir.start, dir.end, format!("this `authfix-ignore` suppresses nothing: no {what} finding on this line or the next; delete it")));
+                kept.push(Diagnostic::new(
+                    &UNUSED_SUPPRESSION,
+                    file,
+                    dir.start,
+                    dir.end,
+                    format!("this `authfix-ignore` suppresses nothing: no {what} finding on this line or the next; delete it"),
+                ));
             }
         }
     }

@@ -47,7 +47,17 @@ enum Mutation {
 }
 
 fn mutate(text: &str, m: &Mutation) -> String {
-    let at = |i: usize| if text.is_empty() { 0 } else { let mut i = i % (text.len() + 1); while !text.is_char_boundary(i) { i -= 1; } i };
+    let at = |i: usize| {
+        if text.is_empty() {
+            0
+        } else {
+            let mut i = i % (text.len() + 1);
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        }
+    };
     match m {
         Mutation::DeleteRange(a, len) => {
             let s = at(*a);
@@ -88,7 +98,33 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Mutation::DeleteRange(a, b)),
         any::<usize>().prop_map(Mutation::DuplicateLine),
         any::<usize>().prop_map(Mutation::DropLine),
-        (any::<usize>(), prop::sample::select(vec!["{", "}", "(", ")", "\"", "'", "`", "/*", "//", "\n", "\r\n", ",", "<", "/>", "\u{feff}", "é", "\"use client\";\n", "useSession()", "getServerSession()", "process.env.NODE_ENV", "export default "])).prop_map(|(a, s)| Mutation::Insert(a, s)),
+        (
+            any::<usize>(),
+            prop::sample::select(vec![
+                "{",
+                "}",
+                "(",
+                ")",
+                "\"",
+                "'",
+                "`",
+                "/*",
+                "//",
+                "\n",
+                "\r\n",
+                ",",
+                "<",
+                "/>",
+                "\u{feff}",
+                "é",
+                "\"use client\";\n",
+                "useSession()",
+                "getServerSession()",
+                "process.env.NODE_ENV",
+                "export default "
+            ])
+        )
+            .prop_map(|(a, s)| Mutation::Insert(a, s)),
         Just(Mutation::Crlf),
         ".{0,200}".prop_map(Mutation::Replace),
     ]
@@ -109,7 +145,12 @@ fn check(facts: ProjectFacts, files: Vec<(String, String)>) -> Result<(), TestCa
     }
     prop_assert!(outcome.converged, "fixes did not converge");
     let (again, _) = engine::run(fixed, &rules, &opts, &mut |_, _| Decision::Apply);
-    prop_assert!(again.changed.is_empty() && again.deleted.is_empty(), "second pass changed {:?} {:?}", again.changed.keys().collect::<Vec<_>>(), again.deleted.keys().collect::<Vec<_>>());
+    prop_assert!(
+        again.changed.is_empty() && again.deleted.is_empty(),
+        "second pass changed {:?} {:?}",
+        again.changed.keys().collect::<Vec<_>>(),
+        again.deleted.keys().collect::<Vec<_>>()
+    );
     Ok(())
 }
 

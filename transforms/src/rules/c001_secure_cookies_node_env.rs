@@ -70,7 +70,11 @@ impl Rule for SecureCookiesNodeEnv {
             for hit in v.hits {
                 let d = Diagnostic::new(&Self::META, path, hit.start, hit.end, hit.message);
                 out.push(match hit.edit {
-                    Some(e) => d.with_fix(Fix::new(Safety::Safe, "Remove the NODE_ENV-gated `useSecureCookies`; the library derives it from the URL", vec![Change::edit(path, e)])),
+                    Some(e) => d.with_fix(Fix::new(
+                        Safety::Safe,
+                        "Remove the NODE_ENV-gated `useSecureCookies`; the library derives it from the URL",
+                        vec![Change::edit(path, e)],
+                    )),
                     None => d.with_note("Gate it on the URL instead, e.g. `process.env.NEXTAUTH_URL?.startsWith(\"https://\")` (v4) or `AUTH_URL` (v5)."),
                 });
             }
@@ -92,7 +96,6 @@ struct Finder<'a> {
     hits: Vec<Hit>,
     in_cookies: u32,
 }
-
 
 fn key_name(k: &PropName) -> Option<String> {
     match k {

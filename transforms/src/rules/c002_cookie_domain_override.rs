@@ -81,7 +81,11 @@ impl Rule for CookieDomainOverride {
                 };
                 let d = Diagnostic::new(&Self::META, path, start, end, message)
                 .with_note("to share the cookie across subdomains in production only, gate it: `domain: process.env.VERCEL_ENV === \"production\" ? \".example.com\" : undefined`");
-                out.push(d.with_fix(Fix::new(Safety::Unsafe, format!("Remove the `domain` override from the `{cookie}` cookie"), vec![Change::edit(path, edit)])));
+                out.push(d.with_fix(Fix::new(
+                    Safety::Unsafe,
+                    format!("Remove the `domain` override from the `{cookie}` cookie"),
+                    vec![Change::edit(path, edit)],
+                )));
             }
         }
     }
@@ -112,13 +116,17 @@ impl Finder<'_> {
     /// or through a top-level constant: still a fixed domain on every production build.
     fn node_env_gated(&self, e: &Expr) -> bool {
         let Expr::Cond(c) = strip_parens(e) else { return false };
-        let empty = |e: &Expr| matches!(strip_parens(e), Expr::Ident(i) if i.sym == "undefined") || matches!(strip_parens(e), Expr::Lit(Lit::Null(_))) || const_str(e).as_deref() == Some("");
-        let literal_branch = (const_str(&c.cons).map_or(false, |s| !s.is_empty()) && empty(&c.alt)) || (const_str(&c.alt).map_or(false, |s| !s.is_empty()) && empty(&c.cons));
+        let empty = |e: &Expr| {
+            matches!(strip_parens(e), Expr::Ident(i) if i.sym == "undefined")
+                || matches!(strip_parens(e), Expr::Lit(Lit::Null(_)))
+                || const_str(e).as_deref() == Some("")
+        };
+        let literal_branch =
+            (const_str(&c.cons).is_some_and(|s| !s.is_empty()) && empty(&c.alt)) || (const_str(&c.alt).is_some_and(|s| !s.is_empty()) && empty(&c.cons));
         let test = &self.text[self.p.range(c.test.span())];
         literal_branch && (test.contains("NODE_ENV") || crate::ast::ident_refs(&*c.test).iter().any(|(n, _)| self.env_consts.contains(n)))
     }
 }
-
 
 impl Visit for Finder<'_> {
     fn visit_object_lit(&mut self, o: &ObjectLit) {

@@ -57,7 +57,11 @@ fn is_localhost(url: &str) -> bool {
     let rest = url.split("://").nth(1).unwrap_or(url);
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
     let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-    let name = if host.starts_with('[') { host.split(']').next().map(|h| format!("{h}]")).unwrap_or_default() } else { host.split(':').next().unwrap_or("").to_string() };
+    let name = if host.starts_with('[') {
+        host.split(']').next().map(|h| format!("{h}]")).unwrap_or_default()
+    } else {
+        host.split(':').next().unwrap_or("").to_string()
+    };
     matches!(name.as_str(), "localhost" | "127.0.0.1" | "0.0.0.0" | "[::1]") || name.ends_with(".localhost")
 }
 
@@ -78,11 +82,17 @@ impl Rule for HardcodedAuthUrl {
             p.module.visit_with(&mut f);
             for h in f.hits {
                 let local = is_localhost(&h.value);
-                let d = Diagnostic::new(&Self::META, path, h.start, h.end, if local {
-                    format!("`{}` in next.config's `env` is compiled into the build, so every deployment of it sends sign-in callbacks and redirects to localhost", h.key)
-                } else {
-                    format!("`{}` in next.config's `env` is compiled into the build, so every other host (previews, staging, a new domain) sends sign-in callbacks and redirects to this one URL", h.key)
-                });
+                let d = Diagnostic::new(
+                    &Self::META,
+                    path,
+                    h.start,
+                    h.end,
+                    if local {
+                        format!("`{}` in next.config's `env` is compiled into the build, so every deployment of it sends sign-in callbacks and redirects to localhost", h.key)
+                    } else {
+                        format!("`{}` in next.config's `env` is compiled into the build, so every other host (previews, staging, a new domain) sends sign-in callbacks and redirects to this one URL", h.key)
+                    },
+                );
                 // The fix covers every entry it removes (all of `env` when nothing else is in it).
                 let mut lines = Vec::new();
                 let mut all_local = true;
@@ -99,7 +109,11 @@ impl Rule for HardcodedAuthUrl {
                 }
                 let names = h.removes.iter().map(|(k, _)| format!("`{k}`")).collect::<Vec<_>>().join(" and ");
                 if all_local {
-                    let title = if lines.is_empty() { format!("Remove {names} from next.config (your env file sets it)") } else { format!("Move {names} from next.config to .env.local") };
+                    let title = if lines.is_empty() {
+                        format!("Remove {names} from next.config (your env file sets it)")
+                    } else {
+                        format!("Move {names} from next.config to .env.local")
+                    };
                     out.push(d.with_fix(Fix::new(Safety::Safe, title, changes)));
                 } else {
                     let d = if local { d } else { d.with_note(format!("set `{}` in each deployment's environment (the host's settings) instead", h.key)) };

@@ -65,8 +65,13 @@ impl Rule for DebugAlwaysOn {
             p.module.visit_with(&mut f);
             let style = project.file_style(path);
             for (lo, hi, value) in f.hits {
-                let d = Diagnostic::new(&Self::META, path, lo, hi,
-                    "`debug: true` makes Auth.js log OAuth tokens, cookies and provider secrets on every sign-in, in production logs too");
+                let d = Diagnostic::new(
+                    &Self::META,
+                    path,
+                    lo,
+                    hi,
+                    "`debug: true` makes Auth.js log OAuth tokens, cookies and provider secrets on every sign-in, in production logs too",
+                );
                 let e = Edit::replace(value, hi, format!("process.env.NODE_ENV === {}", style.quote("development")));
                 out.push(d.with_fix(Fix::new(Safety::Safe, "Enable `debug` only in development", vec![Change::edit(path, e)])));
             }

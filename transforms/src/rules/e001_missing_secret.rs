@@ -94,7 +94,9 @@ impl Rule for MissingSecret {
         };
         let mut d = Diagnostic::new(&Self::META, &file, start, end, message);
         let Some(fresh) = project.facts.fresh_secret.as_deref() else {
-            out.push(d.with_note(format!("Generate one with `npx auth secret` or `openssl rand -base64 32`, put it in `.env.local` as `{key}` and in your host's settings.")));
+            out.push(d.with_note(format!(
+                "Generate one with `npx auth secret` or `openssl rand -base64 32`, put it in `.env.local` as `{key}` and in your host's settings."
+            )));
             return;
         };
         let mut changes = Vec::new();

@@ -139,7 +139,10 @@ impl Rule for SecretRotatedInCi {
                         continue;
                     }
                     let lower = l.text.to_ascii_lowercase();
-                    let Some((at, glen, label)) = GENERATORS.iter().find_map(|(g, label)| lower.find(g).map(|at| (at, g.trim_end_matches('(').len(), *label))) else { continue };
+                    let Some((at, glen, label)) = GENERATORS.iter().find_map(|(g, label)| lower.find(g).map(|at| (at, g.trim_end_matches('(').len(), *label)))
+                    else {
+                        continue;
+                    };
                     let step = job.steps.iter().find(|s| s.contains(&i)).cloned().unwrap_or(i..i + 1);
                     let step_text: String = ls[step].iter().map(|l| l.text).collect::<Vec<_>>().join("\n");
                     let key = if label == "npx auth secret" {

@@ -46,7 +46,7 @@ pub(crate) fn is_local_url(v: &str) -> bool {
     let host = if rest.starts_with('[') {
         rest.split(']').next().map(|h| format!("{h}]")).unwrap_or_default()
     } else {
-        rest.split(|c| c == ':' || c == '/' || c == '?').next().unwrap_or("").to_string()
+        rest.split([':', '/', '?']).next().unwrap_or("").to_string()
     };
     let host = host.to_ascii_lowercase();
     host == "localhost" || host.ends_with(".localhost") || host.starts_with("127.") || host == "0.0.0.0" || host == "[::1]"

@@ -66,7 +66,8 @@ impl Rule for V5UntrustedHost {
             .or_else(|| all.iter().find(|(f, _)| env::is_example(f)));
         let Some((file, first)) = site else { return };
         let trusts = ["AUTH_URL", "AUTH_TRUST_HOST"];
-        if !env::entries_with(project, &trusts).is_empty() || trusts.iter().any(|k| env::workflows_mention(project, k) || env::next_config_mentions(project, k)) {
+        if !env::entries_with(project, &trusts).is_empty() || trusts.iter().any(|k| env::workflows_mention(project, k) || env::next_config_mentions(project, k))
+        {
             return;
         }
         if !env::auth_sources_with(project, "trustHost").is_empty() || env::trusted_host_platform(project) {

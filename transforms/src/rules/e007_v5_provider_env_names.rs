@@ -140,7 +140,10 @@ impl Rule for V5ProviderEnvNames {
                 // Keep only the parts where an old name is present and the new one is not.
                 let mut found: Vec<(String, Vec<(&str, Entry)>)> = Vec::new();
                 for (target, olds) in renames {
-                    if !env::entries_with(project, &[target.as_str()]).is_empty() || env::workflows_mention(project, &target) || env::next_config_mentions(project, &target) {
+                    if !env::entries_with(project, &[target.as_str()]).is_empty()
+                        || env::workflows_mention(project, &target)
+                        || env::next_config_mentions(project, &target)
+                    {
                         continue;
                     }
                     let olds: Vec<&str> = olds.iter().map(|s| s.as_str()).collect();
@@ -166,7 +169,10 @@ impl Rule for V5ProviderEnvNames {
                     old_names.join("`/`")
                 ));
                 if let Some(r) = old_names.iter().find_map(|k| project.source_files_containing(k).find(|x| !env::is_next_config(x)).map(|x| (x, k))) {
-                    out.push(d.with_note(format!("`{}` reads `{}` itself: pass `clientId`/`clientSecret` to `{}` explicitly, or rename the keys and that code together.", r.0, r.1, spec.local)));
+                    out.push(d.with_note(format!(
+                        "`{}` reads `{}` itself: pass `clientId`/`clientSecret` to `{}` explicitly, or rename the keys and that code together.",
+                        r.0, r.1, spec.local
+                    )));
                     continue;
                 }
                 let mut changes: Vec<Change> = Vec::new();
@@ -180,13 +186,17 @@ impl Rule for V5ProviderEnvNames {
                     }
                 }
                 if ambiguous {
-                    out.push(d.with_note(format!("An env file holds two of `{}` for one setting; keep one and rename it to the `AUTH_` name.", old_names.join("`, `"))));
+                    out.push(d.with_note(format!(
+                        "An env file holds two of `{}` for one setting; keep one and rename it to the `AUTH_` name.",
+                        old_names.join("`, `")
+                    )));
                     continue;
                 }
-                out.push(
-                    d.with_note("Rename them in the host's settings too.")
-                        .with_fix(Fix::new(Safety::Unsafe, format!("Rename `{}` to `{}` in the env files", old_names.join("`, `"), new_names.join("`, `")), changes)),
-                );
+                out.push(d.with_note("Rename them in the host's settings too.").with_fix(Fix::new(
+                    Safety::Unsafe,
+                    format!("Rename `{}` to `{}` in the env files", old_names.join("`, `"), new_names.join("`, `")),
+                    changes,
+                )));
             }
         }
     }

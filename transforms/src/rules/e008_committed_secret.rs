@@ -73,7 +73,7 @@ impl Rule for CommittedSecret {
         let major = project.facts.auth_major.unwrap_or(5);
         let key = env::secret_key(major);
         // Writing the fresh secret into `.env.local`, unless it already sets the name.
-        let local_has_key = project.text(".env.local").map_or(false, |t| dotenv::get(&dotenv::parse(t), key).map_or(false, |e| !e.value.is_empty()));
+        let local_has_key = project.text(".env.local").is_some_and(|t| dotenv::get(&dotenv::parse(t), key).is_some_and(|e| !e.value.is_empty()));
         let write_local: Option<Change> = if local_has_key {
             None
         } else {
@@ -84,7 +84,9 @@ impl Rule for CommittedSecret {
         let can_fix = (local_has_key || write_local.is_some()) && !reads_other;
         let primary = |k: &str| k == "AUTH_SECRET" || k == "NEXTAUTH_SECRET";
         let fresh_note = if local_has_key {
-            format!("{ROTATE} After the fix the app uses the `{key}` already in `.env.local`; set your own in the host's settings (this signs everyone out once).")
+            format!(
+                "{ROTATE} After the fix the app uses the `{key}` already in `.env.local`; set your own in the host's settings (this signs everyone out once)."
+            )
         } else {
             format!("{ROTATE} The fix puts a fresh `{key}` in `.env.local`; set your own in the host's settings (this signs everyone out once).")
         };
@@ -100,10 +102,16 @@ impl Rule for CommittedSecret {
                 if v.is_empty() || is_test_path(&s.file) {
                     continue;
                 }
-                let d = Diagnostic::new(&Self::META, &s.file, s.prop.start, s.prop.start + "secret".len().min(s.prop.len()), format!(
-                    "the session secret is a string literal in `{}`: anyone who can read the repository can forge a session cookie for any user",
-                    s.file
-                ));
+                let d = Diagnostic::new(
+                    &Self::META,
+                    &s.file,
+                    s.prop.start,
+                    s.prop.start + "secret".len().min(s.prop.len()),
+                    format!(
+                        "the session secret is a string literal in `{}`: anyone who can read the repository can forge a session cookie for any user",
+                        s.file
+                    ),
+                );
                 if !can_fix {
                     out.push(d.with_note(format!("Read it from `process.env.{key}` and set a new value in `.env.local` and the host's settings. {ROTATE}")));
                     continue;
@@ -129,19 +137,28 @@ impl Rule for CommittedSecret {
                 let Prop::KeyValue(kv) = &**prop else { continue };
                 let name = env::prop_name(&kv.key).unwrap_or_default();
                 let kr = p.range(kv.key.span());
-                let d = Diagnostic::new(&Self::META, f, kr.start, kr.end, format!(
+                let d = Diagnostic::new(
+                    &Self::META,
+                    f,
+                    kr.start,
+                    kr.end,
+                    format!(
                     "`{name}` is a literal in `{f}`'s `env`: it is committed and baked into the build, so anyone who can read the repository can forge sessions"
-                ));
+                ),
+                );
                 let prev_end = if idx > 0 { Some(p.hi(obj.props[idx - 1].span())) } else { None };
                 let del = edit::delete_list_element(text, p.lo(kv.span()), p.hi(kv.span()), prev_end);
                 if !can_fix || !primary(&name) {
-                    out.push(d.with_note(format!("Remove it from `{f}`; set a new `{name}` in `.env.local` and the host's settings (Next loads it at runtime). {ROTATE}")));
+                    out.push(d.with_note(format!(
+                        "Remove it from `{f}`; set a new `{name}` in `.env.local` and the host's settings (Next loads it at runtime). {ROTATE}"
+                    )));
                     continue;
                 }
-                out.push(
-                    d.with_note(fresh_note.clone())
-                        .with_fix(Fix::new(Safety::Unsafe, format!("Remove `{name}` from `{f}`; the app reads `{key}` from `.env.local`"), with_local(vec![Change::edit(f, del)]))),
-                );
+                out.push(d.with_note(fresh_note.clone()).with_fix(Fix::new(
+                    Safety::Unsafe,
+                    format!("Remove `{name}` from `{f}`; the app reads `{key}` from `.env.local`"),
+                    with_local(vec![Change::edit(f, del)]),
+                )));
             }
         }
 
@@ -150,10 +167,16 @@ impl Rule for CommittedSecret {
             if env::is_example(f) || !project.is_tracked(f) || env::is_placeholder(&e.value) || e.value.len() < 8 {
                 continue;
             }
-            let d = Diagnostic::new(&Self::META, f, e.key_range.start, e.key_range.end, format!(
-                "`{}` has a literal value in `{f}`, which git tracks: anyone who can read the repository can forge a session cookie for any user",
-                e.key
-            ));
+            let d = Diagnostic::new(
+                &Self::META,
+                f,
+                e.key_range.start,
+                e.key_range.end,
+                format!(
+                    "`{}` has a literal value in `{f}`, which git tracks: anyone who can read the repository can forge a session cookie for any user",
+                    e.key
+                ),
+            );
             if env::is_local(f) {
                 out.push(d.with_note(format!("Run `git rm --cached {f}` and keep it ignored (E002). {ROTATE}")));
                 continue;
@@ -163,10 +186,11 @@ impl Rule for CommittedSecret {
                 continue;
             }
             let text = project.text(f).unwrap_or("");
-            out.push(
-                d.with_note(fresh_note.clone())
-                    .with_fix(Fix::new(Safety::Unsafe, format!("Remove `{}` from `{f}`; the app reads `{key}` from `.env.local`", e.key), with_local(vec![Change::edit(f, dotenv::delete_line(text, &e))]))),
-            );
+            out.push(d.with_note(fresh_note.clone()).with_fix(Fix::new(
+                Safety::Unsafe,
+                format!("Remove `{}` from `{f}`; the app reads `{key}` from `.env.local`", e.key),
+                with_local(vec![Change::edit(f, dotenv::delete_line(text, &e))]),
+            )));
         }
 
         // 4. Workflows: literal values in build/deploy jobs.
@@ -191,9 +215,13 @@ impl Rule for CommittedSecret {
                 }
                 let start = l.start + kstart;
                 out.push(
-                    Diagnostic::new(&Self::META, w, start, start + k.len(), format!(
-                        "`{k}` has a literal value in the workflow `{w}`: anyone who can read the repository can forge a session cookie for any user"
-                    ))
+                    Diagnostic::new(
+                        &Self::META,
+                        w,
+                        start,
+                        start + k.len(),
+                        format!("`{k}` has a literal value in the workflow `{w}`: anyone who can read the repository can forge a session cookie for any user"),
+                    )
                     .with_note(format!("Store it as a repository secret and write `{k}: ${{{{ secrets.{k} }}}}`. {ROTATE}")),
                 );
             }
@@ -220,7 +248,7 @@ fn literal_in_line(line: &str) -> Option<(&'static str, usize)> {
             let value = if let Some(r) = rest.strip_prefix(':') {
                 r.trim().trim_matches(|c| c == '"' || c == '\'')
             } else if let Some(r) = rest.strip_prefix('=') {
-                let r = r.trim_start_matches(|c| c == '"' || c == '\'');
+                let r = r.trim_start_matches(['"', '\'']);
                 &r[..r.find(|c: char| c.is_whitespace() || c == '"' || c == '\'').unwrap_or(r.len())]
             } else {
                 continue;
@@ -245,7 +273,7 @@ impl Visit for ConfigSecrets {
             let PropOrSpread::Prop(prop) = p else { continue };
             let Prop::KeyValue(kv) = &**prop else { continue };
             let Some(name) = env::prop_name(&kv.key) else { continue };
-            let literal = matches!(&*kv.value, Expr::Lit(Lit::Str(s)) if s.value.as_str().map_or(false, |v| !v.is_empty()))
+            let literal = matches!(&*kv.value, Expr::Lit(Lit::Str(s)) if s.value.as_str().is_some_and(|v| !v.is_empty()))
                 || matches!(&*kv.value, Expr::Tpl(t) if t.exprs.is_empty());
             if KEYS.contains(&name.as_str()) && literal {
                 self.hits.push((obj.clone(), idx));

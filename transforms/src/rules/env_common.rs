@@ -94,7 +94,7 @@ pub fn workflows_mention(project: &Project, key: &str) -> bool {
         project.text(w).unwrap_or("").lines().any(|l| {
             let t = l.trim_start().trim_start_matches("- ").trim_start();
             let t = t.strip_prefix("export ").unwrap_or(t);
-            t.strip_prefix(key).map_or(false, |r| r.starts_with(':') || r.starts_with('='))
+            t.strip_prefix(key).is_some_and(|r| r.starts_with(':') || r.starts_with('='))
         })
     })
 }
@@ -111,8 +111,7 @@ pub fn is_next_config(path: &str) -> bool {
 /// Is this value a placeholder rather than a real secret (`changeme`, `your-secret-here`, `<…>`)?
 pub fn is_placeholder(value: &str) -> bool {
     let v = value.to_ascii_lowercase();
-    v.is_empty()
-        || ["your", "change", "replace", "example", "placeholder", "generate", "todo", "xxx", "<", "...", "${", "$("].iter().any(|w| v.contains(w))
+    v.is_empty() || ["your", "change", "replace", "example", "placeholder", "generate", "todo", "xxx", "<", "...", "${", "$("].iter().any(|w| v.contains(w))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -172,11 +171,7 @@ pub fn gitignore_match(gitignore: &str, path: &str) -> Option<(bool, usize)> {
             if dir_only && is_file {
                 continue;
             }
-            let matched = if anchored {
-                glob(pat.as_bytes(), comps[..n].join("/").as_bytes())
-            } else {
-                glob(pat.as_bytes(), comps[n - 1].as_bytes())
-            };
+            let matched = if anchored { glob(pat.as_bytes(), comps[..n].join("/").as_bytes()) } else { glob(pat.as_bytes(), comps[n - 1].as_bytes()) };
             if matched {
                 hit = true;
                 break;
@@ -256,10 +251,7 @@ pub fn glob(p: &[u8], s: &[u8]) -> bool {
 // GitHub workflows (indentation-based; enough to know which job a line belongs to)
 
 pub fn workflow_files(project: &Project) -> Vec<&str> {
-    let mut v: Vec<&str> = project
-        .data_files()
-        .filter(|p| p.starts_with(".github/workflows/") && (p.ends_with(".yml") || p.ends_with(".yaml")))
-        .collect();
+    let mut v: Vec<&str> = project.data_files().filter(|p| p.starts_with(".github/workflows/") && (p.ends_with(".yml") || p.ends_with(".yaml"))).collect();
     v.sort();
     v
 }
@@ -343,7 +335,8 @@ pub fn jobs(ls: &[Line]) -> Vec<Job> {
                     Some("name") => job.name = Some(yaml_value(l.trimmed()).to_string()),
                     Some("environment") => job.environment = true,
                     Some("steps") => {
-                        let send = (i + 1..jend).find(|&k| !ls[k].is_trivia() && ls[k].indent <= body_indent && !ls[k].trimmed().starts_with('-')).unwrap_or(jend);
+                        let send =
+                            (i + 1..jend).find(|&k| !ls[k].is_trivia() && ls[k].indent <= body_indent && !ls[k].trimmed().starts_with('-')).unwrap_or(jend);
                         if let Some(item_indent) = (i + 1..send).find(|&k| !ls[k].is_trivia()).map(|k| ls[k].indent) {
                             let starts: Vec<usize> = (i + 1..send).filter(|&k| ls[k].indent == item_indent && ls[k].trimmed().starts_with('-')).collect();
                             for (m, &s) in starts.iter().enumerate() {
@@ -405,23 +398,20 @@ pub fn auth_sources_with<'a>(project: &'a Project, needle: &str) -> Vec<&'a str>
 
 /// [`auth_sources`] restricted to files whose text passes `pred` (checked before parsing, so only
 /// the files a rule can care about are parsed).
-pub fn auth_sources_where<'a>(project: &'a Project, pred: impl Fn(&str) -> bool) -> Vec<&'a str> {
-    let mut files: Vec<&str> = project
-        .source_files_containing("next-auth")
-        .chain(project.source_files_containing("@auth/"))
-        .filter(|f| project.text(f).map_or(false, |t| pred(t)))
-        .collect();
+pub fn auth_sources_where(project: &Project, pred: impl Fn(&str) -> bool) -> Vec<&str> {
+    let mut files: Vec<&str> =
+        project.source_files_containing("next-auth").chain(project.source_files_containing("@auth/")).filter(|f| project.text(f).is_some_and(&pred)).collect();
     files.sort();
     files.dedup();
     files
         .into_iter()
         .filter(|f| {
-            project.parsed(f).map_or(false, |p| {
+            project.parsed(f).is_some_and(|p| {
                 let is_auth = |s: &str| s == "next-auth" || s.starts_with("next-auth/") || s.starts_with("@auth/");
                 p.module.body.iter().any(|item| match item {
-                    ModuleItem::ModuleDecl(ModuleDecl::Import(d)) => d.src.value.as_str().map_or(false, is_auth),
-                    ModuleItem::ModuleDecl(ModuleDecl::ExportNamed(NamedExport { src: Some(s), .. })) => s.value.as_str().map_or(false, is_auth),
-                    ModuleItem::ModuleDecl(ModuleDecl::ExportAll(e)) => e.src.value.as_str().map_or(false, is_auth),
+                    ModuleItem::ModuleDecl(ModuleDecl::Import(d)) => d.src.value.as_str().is_some_and(is_auth),
+                    ModuleItem::ModuleDecl(ModuleDecl::ExportNamed(NamedExport { src: Some(s), .. })) => s.value.as_str().is_some_and(is_auth),
+                    ModuleItem::ModuleDecl(ModuleDecl::ExportAll(e)) => e.src.value.as_str().is_some_and(is_auth),
                     _ => false,
                 })
             })
@@ -541,7 +531,7 @@ pub fn nextauth_call(project: &Project) -> Option<(String, usize, usize)> {
             let r = p.range(c.callee_span);
             // Prefer the config file over the v4 route handler.
             let is_route = f.contains("[...nextauth]");
-            if best.is_none() || (!is_route && best.as_ref().map_or(false, |b| b.0.contains("[...nextauth]"))) {
+            if best.is_none() || (!is_route && best.as_ref().is_some_and(|b| b.0.contains("[...nextauth]"))) {
                 best = Some((f.to_string(), r.start, r.end));
             }
         }

@@ -134,7 +134,10 @@ impl Rule for MatcherCatchesAuthRoutes {
             };
             let (start, end) = match &state {
                 MState::Entries(es) => {
-                    let s = es.iter().find(|e| CATS.iter().any(|c| c.reported && c.probes.iter().any(|pr| matcher::source_matches(&e.source, pr) == Some(true)))).map(|e| e.span);
+                    let s = es
+                        .iter()
+                        .find(|e| CATS.iter().any(|c| c.reported && c.probes.iter().any(|pr| matcher::source_matches(&e.source, pr) == Some(true))))
+                        .map(|e| e.span);
                     match s {
                         Some(s) => (p.lo(s), p.hi(s)),
                         None => (0, 0),
@@ -178,7 +181,7 @@ impl Rule for MatcherCatchesAuthRoutes {
 /// `NextAuth(…)`, or an `AUTH_URL`/`NEXTAUTH_URL` with a path (both versions take the base path
 /// from it: v4 `parseUrl`, v5 `@auth/core` `createActionURL`).
 fn custom_auth_base(project: &Project) -> bool {
-    let in_code = project.source_files_containing("basePath").any(|p| project.text(p).map_or(false, |t| t.contains("NextAuth")));
+    let in_code = project.source_files_containing("basePath").any(|p| project.text(p).is_some_and(|t| t.contains("NextAuth")));
     let in_env = project.data_files().filter(|p| crate::dotenv::is_env_file(p)).any(|p| {
         let text = project.text(p).unwrap_or("");
         crate::dotenv::parse(text).iter().any(|e| {
@@ -239,7 +242,11 @@ fn matcher_state<'a>(p: &'a Parsed, exps: &[mw::Export]) -> Option<MState<'a>> {
         return if mw::exports_config(exps) { None } else { Some(MState::NoConfig) };
     };
     let Some((_, kv)) = mw::find_prop(obj, "matcher") else {
-        return if mw::has_prop(obj, "matcher") || obj.props.iter().any(|p| matches!(p, PropOrSpread::Spread(_))) { None } else { Some(MState::NoMatcher(obj)) };
+        return if mw::has_prop(obj, "matcher") || obj.props.iter().any(|p| matches!(p, PropOrSpread::Spread(_))) {
+            None
+        } else {
+            Some(MState::NoMatcher(obj))
+        };
     };
     let entry = |e: &Expr| -> Option<Entry> {
         let e = mw::unwrap_expr(e);

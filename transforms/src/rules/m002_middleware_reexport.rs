@@ -69,7 +69,9 @@ impl Rule for MiddlewareReexport {
             let Some(p) = project.parsed(&f.path) else { continue };
             let exps = mw::exports(&p);
             let Some(re) = exps.iter().find(|e| {
-                e.name == "default" && e.bare_spec.is_some() && matches!(&e.val, ExportVal::ReExport { src, orig } if src == "next-auth/middleware" && orig == "default")
+                e.name == "default"
+                    && e.bare_spec.is_some()
+                    && matches!(&e.val, ExportVal::ReExport { src, orig } if src == "next-auth/middleware" && orig == "default")
             }) else {
                 continue;
             };
@@ -88,19 +90,20 @@ impl Rule for MiddlewareReexport {
             );
             let style = project.file_style(&f.path);
             let fix = match f.kind {
-                Kind::Proxy => re.name_span.map(|s| {
-                    Fix::new(Safety::Safe, "Re-export it as `proxy`", vec![Change::edit(&f.path, Edit::insert(p.hi(s), " as proxy"))])
-                }),
+                Kind::Proxy => {
+                    re.name_span.map(|s| Fix::new(Safety::Safe, "Re-export it as `proxy`", vec![Change::edit(&f.path, Edit::insert(p.hi(s), " as proxy"))]))
+                }
                 Kind::Middleware => {
-                    let single = p.module.body.iter().any(|i| matches!(i, ModuleItem::ModuleDecl(ModuleDecl::ExportNamed(n)) if n.span == re.stmt && n.specifiers.len() == 1));
+                    let single = p
+                        .module
+                        .body
+                        .iter()
+                        .any(|i| matches!(i, ModuleItem::ModuleDecl(ModuleDecl::ExportNamed(n)) if n.span == re.stmt && n.specifiers.len() == 1));
                     let taken = crate::ast::top_level_names(&p).iter().any(|n| n == "withAuth");
                     (single && !taken).then(|| {
                         // The statement's own semicolon says more than the file's other lines.
                         let semi = if text[start..end].trim_end().ends_with(';') { ";" } else { "" };
-                        let code = format!(
-                            "import {{ withAuth }} from {}{semi}\n\nexport default withAuth({{}}){semi}",
-                            style.quote("next-auth/middleware")
-                        );
+                        let code = format!("import {{ withAuth }} from {}{semi}\n\nexport default withAuth({{}}){semi}", style.quote("next-auth/middleware"));
                         Fix::new(Safety::Safe, "Export `withAuth({})` as the default export", vec![Change::edit(&f.path, Edit::replace(start, end, code))])
                     })
                 }

@@ -123,10 +123,7 @@ fn fix(p: &crate::parse::Parsed, text: &str, exp: &mw::Export) -> Option<Vec<Edi
     if uses != 1 {
         return None;
     }
-    let mut edits = vec![
-        Edit::delete(p.lo(decl.span), p.lo(var.span)),
-        Edit::replace(p.lo(prop.span()), p.hi(prop.span()), "auth"),
-    ];
+    let mut edits = vec![Edit::delete(p.lo(decl.span), p.lo(var.span)), Edit::replace(p.lo(prop.span()), p.hi(prop.span()), "auth")];
     let semi = if text[p.range(decl.span)].trim_end().ends_with(';') { ";" } else { "" };
     edits.push(Edit::insert(p.hi(decl.span), format!("\nexport default auth{semi}")));
     Some(edits)

@@ -73,11 +73,9 @@ impl Rule for ProxyWrongExport {
                 "`proxy` files run only a `proxy` or default export, so this `middleware` export never runs and `next build` fails with \"must export a function\"",
             );
             out.push(match mw::rename_export(&p, text, exp, "proxy") {
-                Some(edits) => d.with_fix(Fix::new(
-                    Safety::Safe,
-                    "Rename the export to `proxy`",
-                    edits.into_iter().map(|e| Change::edit(&f.path, e)).collect(),
-                )),
+                Some(edits) => {
+                    d.with_fix(Fix::new(Safety::Safe, "Rename the export to `proxy`", edits.into_iter().map(|e| Change::edit(&f.path, e)).collect()))
+                }
                 None => d.with_note("Rename the export to `proxy` (the name `proxy` is already used in this file)."),
             });
         }

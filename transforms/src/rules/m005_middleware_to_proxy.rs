@@ -55,7 +55,7 @@ impl Rule for MiddlewareToProxy {
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
-        if !mw::next_major(project).is_some_and(|m| m >= 16) {
+        if mw::next_major(project).is_none_or(|m| m < 16) {
             return;
         }
         let loaded = mw::loaded_files(project);
@@ -87,7 +87,10 @@ impl Rule for MiddlewareToProxy {
                         &f.path,
                         start,
                         end,
-                        format!("`{}` and `{}` both exist: Next 16 refuses to build (\"Both middleware file … and proxy file … are detected\")", f.path, other.path),
+                        format!(
+                            "`{}` and `{}` both exist: Next 16 refuses to build (\"Both middleware file … and proxy file … are detected\")",
+                            f.path, other.path
+                        ),
                     )
                     .with_note(format!("Merge the middleware into `{}` and delete `{}`.", other.path, f.path)),
                 );

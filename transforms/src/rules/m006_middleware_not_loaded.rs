@@ -61,7 +61,7 @@ impl Rule for MiddlewareNotLoaded {
             .paths()
             .filter_map(mw::classify)
             .filter(|f| (f.dir.is_empty() || f.dir == "src/" || app_dirs.contains(&f.dir.as_str())) && f.dir != home)
-            .filter(|f| project.text(&f.path).map_or(false, mw::looks_like_next_middleware))
+            .filter(|f| project.text(&f.path).is_some_and(mw::looks_like_next_middleware))
             .collect();
         if misplaced.is_empty() {
             return;

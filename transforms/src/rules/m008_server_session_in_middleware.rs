@@ -81,8 +81,8 @@ impl Rule for ServerSessionInMiddleware {
                 if seen.contains(call) {
                     continue;
                 }
-                let unawaited = !v.awaited.contains(call)
-                    && (v.tested.contains(call) || v.assigned.iter().any(|(n, s)| s == call && !v.awaited_names.contains(n)));
+                let unawaited =
+                    !v.awaited.contains(call) && (v.tested.contains(call) || v.assigned.iter().any(|(n, s)| s == call && !v.awaited_names.contains(n)));
                 let (start, end) = (p.lo(*call), p.hi(*call));
                 if unawaited {
                     seen.push(*call);
@@ -178,7 +178,7 @@ impl Finder<'_> {
         let is_gss = self.gss == Some(name.as_str());
         // `auth(req)` / `auth(fn)` are the request and wrapper forms.
         let is_auth = self.auth.contains(&name) && c.args.is_empty();
-        (is_gss || is_auth).then(|| (name, c.span, c.args.len()))
+        (is_gss || is_auth).then_some((name, c.span, c.args.len()))
     }
 
     fn test(&mut self, e: &Expr) {

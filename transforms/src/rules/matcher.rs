@@ -153,7 +153,7 @@ impl P<'_> {
                     } else {
                         c
                     };
-                    if self.peek() == Some('-') && self.s.get(self.i + 1).map_or(false, |c| *c != ']') {
+                    if self.peek() == Some('-') && self.s.get(self.i + 1).is_some_and(|c| *c != ']') {
                         self.i += 1;
                         let mut hi = self.peek()?;
                         self.i += 1;
@@ -187,7 +187,7 @@ impl P<'_> {
 }
 
 fn eq_ci(a: char, b: char) -> bool {
-    a == b || a.to_ascii_lowercase() == b.to_ascii_lowercase()
+    a == b || a.eq_ignore_ascii_case(&b)
 }
 
 fn in_class(items: &[(char, char)], neg: bool, c: char) -> bool {
@@ -226,7 +226,7 @@ fn m_node(n: &Node, s: &[char], i: usize, k: &mut dyn FnMut(usize) -> bool) -> b
 }
 
 fn m_rep(node: &Node, min: usize, max: Option<usize>, count: usize, s: &[char], i: usize, k: &mut dyn FnMut(usize) -> bool) -> bool {
-    if max.map_or(true, |m| count < m) && m_node(node, s, i, &mut |j| j > i && m_rep(node, min, max, count + 1, s, j, k)) {
+    if max.is_none_or(|m| count < m) && m_node(node, s, i, &mut |j| j > i && m_rep(node, min, max, count + 1, s, j, k)) {
         return true;
     }
     count >= min && k(i)

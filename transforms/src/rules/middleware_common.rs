@@ -94,7 +94,7 @@ pub fn convention_files(project: &Project) -> Vec<MwFile> {
 /// shows no pages/app folder, both convention levels.
 pub fn home_files(project: &Project) -> Vec<MwFile> {
     let h = home(project);
-    convention_files(project).into_iter().filter(|f| h.map_or(true, |h| f.dir == h)).collect()
+    convention_files(project).into_iter().filter(|f| h.is_none_or(|h| f.dir == h)).collect()
 }
 
 /// The middleware/proxy files Next actually loads: [`home_files`], without `proxy` files on a
@@ -161,7 +161,9 @@ pub fn exports(p: &Parsed) -> Vec<Export<'_>> {
     for item in &p.module.body {
         let ModuleItem::ModuleDecl(decl) = item else { continue };
         match decl {
-            ModuleDecl::ExportDefaultExpr(e) => out.push(Export { name: "default".into(), stmt: e.span, name_span: None, bare_spec: None, val: ExportVal::Expr(&e.expr) }),
+            ModuleDecl::ExportDefaultExpr(e) => {
+                out.push(Export { name: "default".into(), stmt: e.span, name_span: None, bare_spec: None, val: ExportVal::Expr(&e.expr) })
+            }
             ModuleDecl::ExportDefaultDecl(d) => {
                 let val = match &d.decl {
                     DefaultDecl::Fn(f) => ExportVal::Fn(&f.function),
@@ -170,7 +172,13 @@ pub fn exports(p: &Parsed) -> Vec<Export<'_>> {
                 out.push(Export { name: "default".into(), stmt: d.span, name_span: None, bare_spec: None, val });
             }
             ModuleDecl::ExportDecl(e) => match &e.decl {
-                Decl::Fn(f) => out.push(Export { name: f.ident.sym.to_string(), stmt: e.span, name_span: Some(f.ident.span), bare_spec: None, val: ExportVal::Fn(&f.function) }),
+                Decl::Fn(f) => out.push(Export {
+                    name: f.ident.sym.to_string(),
+                    stmt: e.span,
+                    name_span: Some(f.ident.span),
+                    bare_spec: None,
+                    val: ExportVal::Fn(&f.function),
+                }),
                 Decl::Var(v) => {
                     for d in &v.decls {
                         match &d.name {
@@ -210,7 +218,9 @@ pub fn exports(p: &Parsed) -> Vec<Export<'_>> {
                         }
                     }
                 }
-                Decl::Class(c) => out.push(Export { name: c.ident.sym.to_string(), stmt: e.span, name_span: Some(c.ident.span), bare_spec: None, val: ExportVal::Other }),
+                Decl::Class(c) => {
+                    out.push(Export { name: c.ident.sym.to_string(), stmt: e.span, name_span: Some(c.ident.span), bare_spec: None, val: ExportVal::Other })
+                }
                 _ => {}
             },
             ModuleDecl::ExportNamed(n) => {
@@ -269,11 +279,8 @@ pub fn rename_export(p: &Parsed, text: &str, exp: &Export, to: &str) -> Option<V
             }
             let from = &text[p.range(span)];
             // The declaration and every reference to the binding.
-            let mut edits: Vec<Edit> = crate::ast::ident_refs(&p.module)
-                .into_iter()
-                .filter(|(n, _)| n == from)
-                .map(|(_, s)| Edit::replace(p.lo(s), p.hi(s), to))
-                .collect();
+            let mut edits: Vec<Edit> =
+                crate::ast::ident_refs(&p.module).into_iter().filter(|(n, _)| n == from).map(|(_, s)| Edit::replace(p.lo(s), p.hi(s), to)).collect();
             if !edits.iter().any(|e| e.start == p.lo(span)) {
                 edits.push(Edit::replace(p.lo(span), p.hi(span), to));
             }

@@ -54,7 +54,7 @@ pub fn client_needs(p: &Parsed, sp_local: &str) -> Vec<String> {
     let mut out = Vec::new();
     for c in ast::calls(p) {
         let n = &c.callee;
-        let hook = n == "use" || (n.starts_with("use") && n[3..].chars().next().map_or(false, |c| c.is_ascii_uppercase()));
+        let hook = n == "use" || (n.starts_with("use") && n[3..].chars().next().is_some_and(|c| c.is_ascii_uppercase()));
         if hook && !out.contains(&format!("calls `{n}()`")) {
             out.push(format!("calls `{n}()`"));
         }
@@ -105,7 +105,10 @@ impl Rule for ClientRootLayout {
             "the root layout is a Client Component only to render SessionProvider: it cannot export `metadata` or call `auth()`, and the whole app renders on the client");
         let needs = client_needs(&p, &sp);
         if !needs.is_empty() {
-            out.push(d.with_note(format!("\"use client\" cannot be dropped because the layout {}: move that into a client component, then render AuthProvider here", needs.join(", "))));
+            out.push(d.with_note(format!(
+                "\"use client\" cannot be dropped because the layout {}: move that into a client component, then render AuthProvider here",
+                needs.join(", ")
+            )));
             return;
         }
         let Some((wrapper, create)) = provider::ensure_wrapper(project) else {
@@ -117,7 +120,11 @@ impl Rule for ClientRootLayout {
                 edits.push(edit::delete_statement_lines(text, p.lo(dspan), p.hi(dspan)));
                 let mut changes: Vec<Change> = create.into_iter().collect();
                 changes.extend(edits.into_iter().map(|e| Change::edit(layout, e)));
-                out.push(d.with_fix(Fix::new(Safety::Safe, format!("Render the client wrapper from {} and make the layout a Server Component", wrapper.file), changes)));
+                out.push(d.with_fix(Fix::new(
+                    Safety::Safe,
+                    format!("Render the client wrapper from {} and make the layout a Server Component", wrapper.file),
+                    changes,
+                )));
             }
             Err(why) => out.push(d.with_note(why)),
         }

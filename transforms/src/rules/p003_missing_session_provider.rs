@@ -84,7 +84,11 @@ impl Rule for MissingSessionProvider {
                 layouts_above(project, file).iter().any(|l| provider::provides_session(project, l, 4))
             } else {
                 *any_layout_provides.get_or_insert_with(|| {
-                    let layouts: Vec<String> = project.paths().filter(|f| project.in_app_dir(f) && f.rsplit('/').next().map_or(false, |n| n.starts_with("layout."))).map(String::from).collect();
+                    let layouts: Vec<String> = project
+                        .paths()
+                        .filter(|f| project.in_app_dir(f) && f.rsplit('/').next().is_some_and(|n| n.starts_with("layout.")))
+                        .map(String::from)
+                        .collect();
                     layouts.iter().any(|l| provider::provides_session(project, l, 4))
                 })
             };
@@ -93,8 +97,13 @@ impl Rule for MissingSessionProvider {
             }
             let fix = fix.get_or_insert_with(|| make_fix(project, root)).clone();
             for c in calls {
-                let d = Diagnostic::new(&Self::META, file, p.lo(c.span), p.hi(c.span),
-                    "`useSession()` has no SessionProvider above it: it throws in development and returns `undefined` in production, crashing this component");
+                let d = Diagnostic::new(
+                    &Self::META,
+                    file,
+                    p.lo(c.span),
+                    p.hi(c.span),
+                    "`useSession()` has no SessionProvider above it: it throws in development and returns `undefined` in production, crashing this component",
+                );
                 out.push(match &fix {
                     Ok(f) => d.with_fix(f.clone()),
                     Err(why) => d.with_note(why.clone()),
@@ -107,7 +116,8 @@ impl Rule for MissingSessionProvider {
 fn make_fix(project: &Project, root: &str) -> Result<Fix, String> {
     let p = project.parsed(root).ok_or_else(|| format!("{root} does not parse"))?;
     let text = project.text(root).unwrap();
-    let (wrapper, create) = provider::ensure_wrapper(project).ok_or_else(|| format!("{} exists and is not a SessionProvider wrapper", provider::new_wrapper_path(project)))?;
+    let (wrapper, create) =
+        provider::ensure_wrapper(project).ok_or_else(|| format!("{} exists and is not a SessionProvider wrapper", provider::new_wrapper_path(project)))?;
     let name = wrapper.local_name();
     if ast::top_level_names(&p).contains(&name) {
         return Err(format!("`{name}` is already a name in {root}: render the provider there by hand"));

@@ -175,7 +175,8 @@ fn page_fix(project: &Project, path: &str, p: &Parsed, sp: &str, el: &El, root: 
     if !provider::provides_session(project, root, 4) {
         let rp = project.parsed(root).ok_or_else(|| format!("{root} does not parse"))?;
         let rtext = project.text(root).unwrap();
-        let (wrapper, create) = provider::ensure_wrapper(project).ok_or_else(|| format!("{} exists and is not a SessionProvider wrapper; {move_hint}", provider::new_wrapper_path(project)))?;
+        let (wrapper, create) = provider::ensure_wrapper(project)
+            .ok_or_else(|| format!("{} exists and is not a SessionProvider wrapper; {move_hint}", provider::new_wrapper_path(project)))?;
         let name = wrapper.local_name();
         if ast::top_level_names(&rp).contains(&name) {
             return Err(format!("`{name}` is already a name in {root}; {move_hint}"));

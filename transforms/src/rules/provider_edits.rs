@@ -7,7 +7,15 @@ use crate::provider::{Wrapper, REACT_MODULE};
 
 /// Edits that replace `<SessionProvider …>` by `<Wrapper …>` (props carried over) and swap the
 /// import. Err with the reason when that cannot be done faithfully.
-pub fn swap_provider(project: &Project, file: &str, p: &Parsed, text: &str, sp_local: &str, wrapper: &Wrapper, wrapper_is_new: bool) -> Result<Vec<Edit>, String> {
+pub fn swap_provider(
+    project: &Project,
+    file: &str,
+    p: &Parsed,
+    text: &str,
+    sp_local: &str,
+    wrapper: &Wrapper,
+    wrapper_is_new: bool,
+) -> Result<Vec<Edit>, String> {
     let els: Vec<ast::JsxEl> = ast::jsx_elements(p).into_iter().filter(|e| e.name == sp_local).collect();
     if els.is_empty() {
         return Err("no SessionProvider element".into());

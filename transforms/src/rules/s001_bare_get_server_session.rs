@@ -76,7 +76,9 @@ impl Rule for BareGetServerSession {
                         Ok(f) => out.push(d.with_fix(f)),
                         Err(why) => out.push(d.with_note(why)),
                     },
-                    [] if in_route => out.push(d.with_note("the options object lives in the route handler; S002 moves it to lib/auth first, then this call gets it")),
+                    [] if in_route => {
+                        out.push(d.with_note("the options object lives in the route handler; S002 moves it to lib/auth first, then this call gets it"))
+                    }
                     [] => out.push(d.with_note("no exported options object found: export your `authOptions` (typed `NextAuthOptions`) and pass it")),
                     many => out.push(d.with_note(format!(
                         "several options objects found ({}): pass the one your route handler uses",
@@ -126,7 +128,7 @@ fn fix(project: &Project, path: &str, text: &str, p: &crate::parse::Parsed, call
                 }
                 let style = project.file_style(path);
                 let spec = project.import_specifier(path, &opts.file);
-                let named = existing.filter(|i| !i.type_only).and_then(|i| i.specs.iter().filter(|s| s.imported != "default" && s.imported != "*").last());
+                let named = existing.filter(|i| !i.type_only).and_then(|i| i.specs.iter().rfind(|s| s.imported != "default" && s.imported != "*"));
                 let e = match named {
                     Some(last) => Edit::insert(p.hi(last.span), format!(", {}", opts.name)),
                     None => ast::insert_import(p, text, &ast::import_line(&style, &format!("{{ {} }}", opts.name), &spec)),

@@ -319,7 +319,8 @@ fn move_fix(project: &Project, route: &str, text: &str, p: &Parsed, target: &Tar
             }
             let Some(spec_i) = imp.specs.iter().find(|s| s.imported == name) else { continue };
             importers += 1;
-            let new_spec = if imp.src.starts_with('.') { project::relative(project::parent(f), &project::strip_ext(&lib)) } else { project.import_specifier(f, &lib) };
+            let new_spec =
+                if imp.src.starts_with('.') { project::relative(project::parent(f), &project::strip_ext(&lib)) } else { project.import_specifier(f, &lib) };
             let fstyle = Style::detect(ftext);
             if imp.specs.len() == 1 {
                 let q = ftext[fp.range(imp.src_span)].chars().next().unwrap_or('"');

@@ -201,7 +201,15 @@ impl Visit for Finder<'_> {
                         VarDeclKind::Let => "let",
                         VarDeclKind::Var => "var",
                     };
-                    self.hits.push(Hit { reader, span: v.span, destructure: true, kind, pat: d.name.span(), init: init.span(), func: self.fn_stack.last().cloned() });
+                    self.hits.push(Hit {
+                        reader,
+                        span: v.span,
+                        destructure: true,
+                        kind,
+                        pat: d.name.span(),
+                        init: init.span(),
+                        func: self.fn_stack.last().cloned(),
+                    });
                 }
             }
         }
@@ -316,7 +324,7 @@ fn make_fix(project: &Project, path: &str, text: &str, p: &Parsed, hit: &Hit) ->
     let component_file = project.in_app_dir(path) && matches!(stem(path), "page" | "layout" | "template");
     let export = func.export.as_deref();
     let is_component = component_file && export == Some("default");
-    let is_handler = route_file && export.map_or(false, |e| METHODS.contains(&e));
+    let is_handler = route_file && export.is_some_and(|e| METHODS.contains(&e));
     if !is_component && !is_handler {
         return Err(format!("authfix rewrites this only in a page/layout component or a route handler; {how}"));
     }
@@ -356,8 +364,10 @@ fn make_fix(project: &Project, path: &str, text: &str, p: &Parsed, hit: &Hit) ->
                 if ast::top_level_names(p).iter().any(|n| n == "redirect") || func_refs.iter().any(|n| n == "redirect") {
                     return Err(format!("`redirect` is already a name in this file; {how}"));
                 }
-                let nav = ast::imports(p).into_iter().find(|i| i.src == "next/navigation" && !i.type_only && i.specs.iter().any(|s| s.imported != "default" && s.imported != "*"));
-                match nav.as_ref().and_then(|i| i.specs.iter().filter(|s| s.imported != "default" && s.imported != "*").last()) {
+                let nav = ast::imports(p)
+                    .into_iter()
+                    .find(|i| i.src == "next/navigation" && !i.type_only && i.specs.iter().any(|s| s.imported != "default" && s.imported != "*"));
+                match nav.as_ref().and_then(|i| i.specs.iter().rfind(|s| s.imported != "default" && s.imported != "*")) {
                     Some(last) => edits.push(Edit::insert(p.hi(last.span), ", redirect")),
                     None => edits.push(ast::insert_import(p, text, &ast::import_line(&style, "{ redirect }", "next/navigation"))),
                 }
@@ -375,7 +385,8 @@ fn make_fix(project: &Project, path: &str, text: &str, p: &Parsed, hit: &Hit) ->
     let kind = hit.kind;
     let new = format!("{kind} session = {init}{semi}\n{indent}if (!session?.user) {leave}\n{indent}{kind} {pat} = session{last_semi}");
     edits.push(Edit::replace(lo, hi, new));
-    let title = if is_component { "Check the session and redirect to sign-in when there is none" } else { "Check the session and answer 401 when there is none" };
+    let title =
+        if is_component { "Check the session and redirect to sign-in when there is none" } else { "Check the session and answer 401 when there is none" };
     Ok(Fix::new(Safety::Unsafe, title, edits.into_iter().map(|e| Change::edit(path, e)).collect()))
 }
 
@@ -385,7 +396,13 @@ mod prefilter_tests {
 
     #[test]
     fn prefilter_keeps_every_shape_the_rule_reads() {
-        for yes in ["const { user } = await auth();", "const {\n  user,\n} = await auth()", "const { user }: { user: U } = await auth()", "const n = (await auth()).user", "x = ( await getServerSession(o) )?.user"] {
+        for yes in [
+            "const { user } = await auth();",
+            "const {\n  user,\n} = await auth()",
+            "const { user }: { user: U } = await auth()",
+            "const n = (await auth()).user",
+            "x = ( await getServerSession(o) )?.user",
+        ] {
             assert!(may_destructure_await(yes), "{yes}");
         }
         for no in ["const session = await auth();", "if (a == await b()) {}", "const s = await getServerSession(authOptions);\nif (!s) redirect('/')"] {

@@ -74,10 +74,7 @@ impl Rule for RedirectWhileLoading {
             let Some(p) = project.parsed(path) else { continue };
             let Some(use_session) = ast::local_name(&p, &[REACT_MODULE], "useSession") else { continue };
             let text = project.text(path).unwrap();
-            let mut redirect_fns: Vec<String> = ["redirect", "permanentRedirect"]
-                .iter()
-                .filter_map(|n| ast::local_name(&p, &["next/navigation"], n))
-                .collect();
+            let mut redirect_fns: Vec<String> = ["redirect", "permanentRedirect"].iter().filter_map(|n| ast::local_name(&p, &["next/navigation"], n)).collect();
             redirect_fns.extend(ast::local_name(&p, &[REACT_MODULE], "signIn"));
             let use_router: Vec<String> = ["next/navigation", "next/router"].iter().filter_map(|m| ast::local_name(&p, &[m], "useRouter")).collect();
             let mut v = Components {
@@ -111,9 +108,10 @@ fn root_passes_session(project: &Project) -> bool {
         if Some(&e.name) == sp.as_ref() {
             return true;
         }
-        imports.iter().filter(|i| i.specs.iter().any(|s| s.local == e.name)).any(|i| {
-            project.resolve_import(root, &i.src).map_or(false, |t| t != root && crate::provider::provides_session(project, &t, 2))
-        })
+        imports
+            .iter()
+            .filter(|i| i.specs.iter().any(|s| s.local == e.name))
+            .any(|i| project.resolve_import(root, &i.src).is_some_and(|t| t != root && crate::provider::provides_session(project, &t, 2)))
     })
 }
 
@@ -134,7 +132,7 @@ struct Components<'a> {
 /// A React component: a function named with a capital letter, or a default export. A hook
 /// (`useRequireAuth`) must not get a `return null` guard.
 fn is_component_name(n: &str) -> bool {
-    n.chars().next().map_or(false, |c| c.is_ascii_uppercase())
+    n.chars().next().is_some_and(|c| c.is_ascii_uppercase())
 }
 
 impl Visit for Components<'_> {
@@ -159,14 +157,14 @@ impl Visit for Components<'_> {
         d.visit_children_with(self);
     }
     fn visit_function(&mut self, f: &Function) {
-        let is_component = self.name.take().map_or(false, |n| is_component_name(&n));
+        let is_component = self.name.take().is_some_and(|n| is_component_name(&n));
         if let Some(b) = &f.body {
             self.component(&b.stmts, is_component);
         }
         f.visit_children_with(self);
     }
     fn visit_arrow_expr(&mut self, a: &ArrowExpr) {
-        let is_component = self.name.take().map_or(false, |n| is_component_name(&n));
+        let is_component = self.name.take().is_some_and(|n| is_component_name(&n));
         if let ArrowFunctionBody::FunctionBody(b) = &*a.body {
             self.component(&b.stmts, is_component);
         }
@@ -333,7 +331,8 @@ impl Visit for RedirectFinder<'_> {
     fn visit_assign_expr(&mut self, a: &AssignExpr) {
         if let AssignTarget::Simple(SimpleAssignTarget::Member(m)) = &a.left {
             let prop = matches!(&m.prop, MemberProp::Ident(p) if p.sym == "href");
-            let loc = matches!(&*m.obj, Expr::Ident(i) if i.sym == "location") || matches!(&*m.obj, Expr::Member(inner) if matches!(&inner.prop, MemberProp::Ident(p) if p.sym == "location"));
+            let loc = matches!(&*m.obj, Expr::Ident(i) if i.sym == "location")
+                || matches!(&*m.obj, Expr::Member(inner) if matches!(&inner.prop, MemberProp::Ident(p) if p.sym == "location"));
             if prop && loc {
                 self.found = true;
             }
@@ -349,10 +348,15 @@ impl Visit for IfFinder<'_> {
             if let Some(cb) = c.args.first() {
                 let deps = c.args.get(1).and_then(|d| match strip_parens(&d.expr) {
                     Expr::Array(a) => {
-                        let names = a.elems.iter().flatten().filter_map(|e| match &*e.expr {
-                            Expr::Ident(i) => Some(i.sym.to_string()),
-                            _ => None,
-                        }).collect();
+                        let names = a
+                            .elems
+                            .iter()
+                            .flatten()
+                            .filter_map(|e| match &*e.expr {
+                                Expr::Ident(i) => Some(i.sym.to_string()),
+                                _ => None,
+                            })
+                            .collect();
                         Some(Deps { open: self.p.lo(a.span) + 1, last_end: a.elems.iter().flatten().last().map(|e| self.p.hi(e.span())), names })
                     }
                     _ => None,
@@ -404,14 +408,14 @@ impl Visit for IfFinder<'_> {
 
 fn is_hook_call(c: &ast::CallInfo) -> bool {
     let n = &c.callee;
-    n.starts_with("use") && n[3..].chars().next().map_or(false, |c| c.is_ascii_uppercase())
+    n.starts_with("use") && n[3..].chars().next().is_some_and(|c| c.is_ascii_uppercase())
 }
 
 impl Components<'_> {
     fn component(&mut self, stmts: &[Stmt], is_component: bool) {
         let Some(Ok(decl)) = session_decl(self.p, stmts, self.use_session) else { return };
         // Every identifier in the component, minus the destructuring's own bindings.
-        let refs: Vec<(String, Span)> = stmts.iter().flat_map(|s| ast::ident_refs(s)).filter(|(_, s)| !within(*s, decl.pat)).collect();
+        let refs: Vec<(String, Span)> = stmts.iter().flat_map(ast::ident_refs).filter(|(_, s)| !within(*s, decl.pat)).collect();
         if let Some(st) = &decl.status {
             if refs.iter().any(|(n, _)| n == st) {
                 return; // the component already looks at `status`
@@ -422,14 +426,15 @@ impl Components<'_> {
             if let Stmt::Decl(Decl::Var(v)) = s {
                 for d in &v.decls {
                     if let (Pat::Ident(i), Some(Expr::Call(c))) = (&d.name, d.init.as_deref().map(strip_parens)) {
-                        if callee_ident(c).map_or(false, |n| self.use_router.iter().any(|u| u == n)) {
+                        if callee_ident(c).is_some_and(|n| self.use_router.iter().any(|u| u == n)) {
                             routers.push(i.id.sym.to_string());
                         }
                     }
                 }
             }
         }
-        let mut f = IfFinder { p: self.p, session: &decl.session, redirect_fns: self.redirect_fns, routers: &routers, ctx: Ctx::Render, deps: None, hits: vec![] };
+        let mut f =
+            IfFinder { p: self.p, session: &decl.session, redirect_fns: self.redirect_fns, routers: &routers, ctx: Ctx::Render, deps: None, hits: vec![] };
         for s in stmts {
             s.visit_with(&mut f);
         }
@@ -448,7 +453,8 @@ impl Components<'_> {
     fn fix(&self, stmts: &[Stmt], decl: &SessionDecl, refs: &[(String, Span)], hit: &Hit, is_component: bool) -> Result<Fix, String> {
         let style = self.project.file_style(self.path);
         let (p, text) = (self.p, self.text);
-        let generic = "test `status` first: `const { data: session, status } = useSession()`, then redirect only when `status === \"unauthenticated\"`".to_string();
+        let generic =
+            "test `status` first: `const { data: session, status } = useSession()`, then redirect only when `status === \"unauthenticated\"`".to_string();
         let mut edits = Vec::new();
         let status = match &decl.status {
             Some(s) => s.clone(),

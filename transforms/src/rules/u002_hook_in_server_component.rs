@@ -53,8 +53,39 @@ declare_rule! {
 }
 
 const ROUTE_STEMS: &[&str] = &["page", "template", "default", "not-found", "forbidden", "unauthorized", "loading"];
-const SERVER_MODULES: &[&str] = &["server-only", "next/headers", "next/cache", "fs", "fs/promises", "child_process", "path", "crypto", "@prisma/client", "drizzle-orm", "pg", "mysql2", "mongoose", "bcrypt", "bcryptjs", "next-auth", "next-auth/next"];
-const CLIENT_FORBIDDEN_EXPORTS: &[&str] = &["metadata", "generateMetadata", "viewport", "generateViewport", "generateStaticParams", "revalidate", "dynamic", "dynamicParams", "fetchCache", "runtime", "preferredRegion", "maxDuration"];
+const SERVER_MODULES: &[&str] = &[
+    "server-only",
+    "next/headers",
+    "next/cache",
+    "fs",
+    "fs/promises",
+    "child_process",
+    "path",
+    "crypto",
+    "@prisma/client",
+    "drizzle-orm",
+    "pg",
+    "mysql2",
+    "mongoose",
+    "bcrypt",
+    "bcryptjs",
+    "next-auth",
+    "next-auth/next",
+];
+const CLIENT_FORBIDDEN_EXPORTS: &[&str] = &[
+    "metadata",
+    "generateMetadata",
+    "viewport",
+    "generateViewport",
+    "generateStaticParams",
+    "revalidate",
+    "dynamic",
+    "dynamicParams",
+    "fetchCache",
+    "runtime",
+    "preferredRegion",
+    "maxDuration",
+];
 
 fn stem(path: &str) -> &str {
     let name = path.rsplit('/').next().unwrap_or(path);
@@ -82,8 +113,13 @@ impl Rule for HookInServerComponent {
             if !ROUTE_STEMS.contains(&s) && s != "layout" && !imported_by_server_route(project, path) {
                 continue;
             }
-            let d = Diagnostic::new(&Self::META, path, p.lo(call.span), p.hi(call.span),
-                "this file has no `\"use client\"`, so it is a Server Component where `useSession()` cannot run: the page fails to build or render");
+            let d = Diagnostic::new(
+                &Self::META,
+                path,
+                p.lo(call.span),
+                p.hi(call.span),
+                "this file has no `\"use client\"`, so it is a Server Component where `useSession()` cannot run: the page fails to build or render",
+            );
             let auth_files = auth_files.get_or_insert_with(|| auth_export_files(project));
             let blocker = blocker(project, path, &p, auth_files);
             let suggest = if project.facts.auth_major == Some(4) { "`getServerSession(authOptions)`" } else { "`await auth()`" };
@@ -163,10 +199,8 @@ fn blocker(project: &Project, path: &str, p: &Parsed, auth_files: &[String]) -> 
                     }
                 }
             }
-            ModuleItem::ModuleDecl(ModuleDecl::ExportDefaultExpr(d)) => {
-                if is_async_fn(Some(&d.expr)) {
-                    return Some("its default export is an async component".into());
-                }
+            ModuleItem::ModuleDecl(ModuleDecl::ExportDefaultExpr(d)) if is_async_fn(Some(&d.expr)) => {
+                return Some("its default export is an async component".into());
             }
             ModuleItem::Stmt(Stmt::Decl(Decl::Fn(f))) if f.function.is_async => {
                 return Some(format!("`{}` is an async function (an async component or server code)", f.ident.sym));

@@ -191,7 +191,7 @@ impl Visit for Rethrows {
 impl Visit for Finder<'_> {
     fn visit_function(&mut self, f: &Function) {
         let saved = self.in_action;
-        if f.body.as_ref().map_or(false, |b| has_use_server(&b.stmts)) {
+        if f.body.as_ref().is_some_and(|b| has_use_server(&b.stmts)) {
             self.in_action = true;
         }
         f.visit_children_with(self);
@@ -270,8 +270,9 @@ fn make_fix(project: &Project, path: &str, text: &str, p: &Parsed, hit: &Hit) ->
             if ast::top_level_names(p).iter().any(|n| n == "unstable_rethrow") {
                 return Err(format!("`unstable_rethrow` is already a name in this file; {how}"));
             }
-            let nav = imports.iter().find(|i| i.src == "next/navigation" && !i.type_only && i.specs.iter().any(|s| s.imported != "default" && s.imported != "*"));
-            match nav.and_then(|i| i.specs.iter().filter(|s| s.imported != "default" && s.imported != "*").last()) {
+            let nav =
+                imports.iter().find(|i| i.src == "next/navigation" && !i.type_only && i.specs.iter().any(|s| s.imported != "default" && s.imported != "*"));
+            match nav.and_then(|i| i.specs.iter().rfind(|s| s.imported != "default" && s.imported != "*")) {
                 Some(last) => edits.push(Edit::insert(p.hi(last.span), ", unstable_rethrow")),
                 None => edits.push(ast::insert_import(p, text, &ast::import_line(&style, "{ unstable_rethrow }", "next/navigation"))),
             }
