@@ -141,10 +141,46 @@ fn suppression_comments() {
     let page = dir.join("app/dashboard/page.tsx");
     let text = fs::read_to_string(&page).unwrap();
     fs::write(&page, format!("// authfix-ignore C001: stale\n{text}")).unwrap();
-    let (_, out, _) = authfix(&dir, &["check", "--format", "json", "--select", "C001"]);
+    let codes = |args: &[&str]| -> Vec<String> {
+        let (code, out, err) = authfix(&dir, args);
+        assert!(code != 2, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(codes(&["check", "--format", "json", "--select", "C001,A001"]), vec!["A001"]);
+    // A001 is a rule like the others: selected by default, ignorable, and it judges
+    // suppressions only for the rules that ran (C001 did not run under `--select S001`).
+    assert!(codes(&["check", "--format", "json"]).contains(&"A001".to_string()));
+    assert!(!codes(&["check", "--format", "json", "--ignore", "A001"]).contains(&"A001".to_string()));
+    assert!(!codes(&["check", "--format", "json", "--select", "S001,A001"]).contains(&"A001".to_string()));
+    // The finding points at the comment itself, from its first `/`.
+    let (_, out, _) = authfix(&dir, &["check", "--format", "json", "--select", "C001,A001"]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let codes: Vec<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
-    assert_eq!(codes, vec!["A001"], "{out}");
+    assert_eq!(v["findings"][0]["range"]["start"]["column"], 1, "{out}");
+    // `fix` deletes it.
+    let (_, diff, err) = authfix(&dir, &["fix", "--diff", "--select", "C001,A001"]);
+    assert!(diff.contains("-// authfix-ignore C001: stale"), "{diff}\n{err}");
+}
+
+#[test]
+fn rules_lists_every_code_and_explain_knows_them() {
+    let run = |args: &[&str]| {
+        let out = Command::cargo_bin("authfix").unwrap().env("NO_COLOR", "1").args(args).output().unwrap();
+        (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+    };
+    let (code, out, _) = run(&["rules"]);
+    assert_eq!(code, 0);
+    for c in ["P001", "U003", "A001", "D001", "D010"] {
+        assert!(out.lines().any(|l| l.starts_with(c)), "{c} missing from `authfix rules`:\n{out}");
+    }
+    for c in ["A001", "unused-suppression", "D002", "C003"] {
+        let (code, out, err) = run(&["explain", c]);
+        assert_eq!(code, 0, "{c}: {err}");
+        assert!(out.starts_with("# "), "{out}");
+    }
+    // C003 emits safe and unsafe fixes, and says so.
+    let (_, out, _) = run(&["explain", "C003"]);
+    assert!(out.contains("Fix: safe/unsafe."), "{out}");
 }
 
 #[test]

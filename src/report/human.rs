@@ -43,6 +43,7 @@ pub fn item(it: &Item, check: bool) -> String {
         Status::NeedsUnsafe if check => format!("{YELLOW}unsafe fix available{YELLOW:#} (`authfix fix --unsafe`): {}", title.unwrap_or_default()),
         Status::NeedsUnsafe => format!("{YELLOW}unsafe fix{YELLOW:#} (run with --unsafe): {}", title.unwrap_or_default()),
         Status::NoFix => "no automatic fix".to_string(),
+        Status::DisplayOnly => format!("suggestion (not applied): {}", title.unwrap_or_default()),
         Status::Skipped => "fix skipped".to_string(),
         Status::Dropped(r) => format!("{RED}fix dropped{RED:#}: {r}"),
         Status::Remaining => "not fixed".to_string(),

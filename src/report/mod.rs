@@ -44,7 +44,7 @@ impl<'a> Report<'a> {
                     path: format!("{}{}", app.prefix, f.diagnostic.file),
                     start: line_col(text, f.diagnostic.start),
                     end: line_col(text, f.diagnostic.end),
-                    secrets: &r.secrets,
+                    secrets: &r.outcome.secrets,
                 });
             }
         }
