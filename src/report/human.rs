@@ -15,6 +15,8 @@ use std::fmt::Write;
 
 /// Lines of context shown above the first line of a span.
 const CONTEXT_LINES: usize = 2;
+/// Spans over this many lines or more are folded.
+const FOLD_LINES: usize = 8;
 
 /// `text` with every secret replaced by `***` exactly as [`authfix_transforms::secrets::mask`]
 /// does (one secret after the other, each occurrence left to right), and `offsets` moved to the
@@ -54,7 +56,14 @@ fn mask_tracking(text: &str, secrets: &[String], offsets: &mut [usize], ends: &[
 /// the frame is built and the span follows the masking, so the underline sits under the same code
 /// whatever a secret before it on the line was. Styled with ANSI colours; `anstream` strips them
 /// when the output is not a terminal, with `--color never` or `NO_COLOR`.
-pub fn code_frame(text: &str, start: usize, end: usize, secrets: &[String], level: Level<'_>, footers: Vec<annotate_snippets::Message<'_>>) -> String {
+/// `line` is the line `start` is on (the header's, already known).
+pub fn code_frame(
+    text: &str,
+    (start, end, line): (usize, usize, usize),
+    secrets: &[String],
+    level: Level<'_>,
+    footers: Vec<annotate_snippets::Message<'_>>,
+) -> String {
     let start = text.floor_char_boundary(start.min(text.len()));
     let end = text.floor_char_boundary(end.clamp(start, text.len()));
     let mut group = Group::with_level(level.clone());
@@ -69,14 +78,22 @@ pub fn code_frame(text: &str, start: usize, end: usize, secrets: &[String], leve
         // The last line of the span: the one its last character is on.
         let last_char = if end > start { text[..end].char_indices().next_back().map_or(start, |(i, _)| i) } else { start };
         let to = text[last_char..].find('\n').map_or(text.len(), |i| last_char + i);
-        let mut at = [from, start, end, to];
-        let masked = mask_tracking(text, secrets, &mut at, &[false, false, true, true]);
+        // Mask only around the shown lines (a big file has many findings): every occurrence of a
+        // secret that overlaps them lies within the longest secret's length of them.
+        let reach = secrets.iter().map(String::len).max().unwrap_or(0);
+        let (lo, hi) = (text.floor_char_boundary(from.saturating_sub(reach)), text.ceil_char_boundary((to + reach).min(text.len())));
+        let mut at = [from - lo, start - lo, end - lo, to - lo];
+        let masked = mask_tracking(&text[lo..hi], secrets, &mut at, &[false, false, true, true]);
         let [from_m, start_m, end_m, to_m] = at;
         let shown = masked[from_m..to_m].trim_end_matches('\r').to_string();
-        // A secret spanning lines (a PEM key) masked inside the frame shifts the numbers below it.
-        let line_start = text[..from].matches('\n').count() + 1;
+        // Numbered so the span's first line has its number in the file, even when a secret over
+        // several lines (a PEM key) above it in the frame shows as one `***`.
+        let line_start = line.saturating_sub(masked[from_m..start_m].matches('\n').count()).max(1);
         let span = (start_m - from_m).min(shown.len())..(end_m - from_m).min(shown.len());
-        group = group.element(Snippet::source(shown).line_start(line_start).fold(false).annotation(AnnotationKind::Primary.span(span)));
+        // A long span is folded (its first and last lines, as rustc does), which also hides the
+        // context lines above it.
+        let fold = text[start..end].matches('\n').count() >= FOLD_LINES;
+        group = group.element(Snippet::source(shown).line_start(line_start).fold(fold).annotation(AnnotationKind::Primary.span(span)));
     }
     let group = group.elements(footers);
     let mut out = Renderer::styled().render(&[group]);
@@ -114,7 +131,7 @@ pub fn item(it: &Item, check: bool) -> String {
     if let Some(n) = &d.note {
         footers.push(Level::NOTE.message(mask(n, it.secrets)));
     }
-    out.push_str(&code_frame(text, d.start, d.end, it.secrets, level, footers));
+    out.push_str(&code_frame(text, (d.start, d.end, it.start.0), it.secrets, level, footers));
     out
 }
 
@@ -172,7 +189,8 @@ mod tests {
 
     fn frame_at(text: &str, start: usize, end: usize, secrets: &[&str]) -> String {
         let secrets: Vec<String> = secrets.iter().map(|s| s.to_string()).collect();
-        anstream::adapter::strip_str(&code_frame(text, start, end, &secrets, Level::ERROR, vec![])).to_string()
+        let line = authfix_transforms::edit::line_col(text, text.floor_char_boundary(start.min(text.len()))).0;
+        anstream::adapter::strip_str(&code_frame(text, (start, end, line), &secrets, Level::ERROR, vec![])).to_string()
     }
 
     /// The column (in characters of the shown line) where the carets start, and how many there are.
@@ -281,6 +299,42 @@ mod tests {
     }
 
     #[test]
+    fn long_spans_are_folded() {
+        let body: String = (0..40).map(|i| format!("  k{i}: {i},\n")).collect();
+        let text = format!("a\nb\nexport const o = {{\n{body}}};\n");
+        let start = text.find("export").unwrap();
+        let end = text.find("};").unwrap() + 2;
+        let f = frame_at(&text, start, end, &[]);
+        assert!(f.contains("3 | / export const o = {") && f.contains("| | };") && f.contains("..."), "{f}");
+        assert!(f.lines().count() < 15, "{f}");
+    }
+
+    #[test]
+    fn masking_reaches_a_secret_that_starts_above_the_frame() {
+        // A multi-line secret (a PEM key) that starts before the shown lines and ends in them.
+        let key = "-----BEGIN KEY-----\nAAAABBBBCCCC\nDDDDEEEEFFFF\n-----END KEY-----";
+        let text = format!("const k = `{key}`; const s = getServerSession();\n");
+        let f = frame(&text, "getServerSession()", &[key]);
+        assert!(!f.contains("AAAA") && !f.contains("DDDD") && !f.contains("END KEY"), "{f}");
+        let (col, n) = carets(&f);
+        // Line 4 of the file, where the header says the finding is.
+        let line = shown_line(&f, 4);
+        assert_eq!(&line[col..col + n], "getServerSession()", "{f}");
+    }
+
+    #[test]
+    fn control_characters_in_the_source_cannot_drive_the_terminal() {
+        let text = "const s = \"\x1b[2J\x1b]0;owned\x07\"; getServerSession();\n";
+        let start = text.find("getServerSession").unwrap();
+        let styled = code_frame(text, (start, start + 18, 1), &[], Level::ERROR, vec![]);
+        assert!(!styled.contains("\x1b[2J") && !styled.contains("\x1b]0;"), "{styled:?}");
+        let f = frame(text, "getServerSession()", &[]);
+        let (col, n) = carets(&f);
+        let line = shown_line(&f, 1);
+        assert_eq!(line.chars().skip(col).take(n).collect::<String>(), "getServerSession()", "{f}");
+    }
+
+    #[test]
     fn odd_spans_do_not_panic() {
         let text = "a\u{e9}b\n";
         for (s, e) in [(0, 0), (2, 2), (4, 4), (99, 99), (3, 1), (2, 3)] {
@@ -293,7 +347,7 @@ mod tests {
     #[test]
     fn footers_and_colours() {
         let footers = vec![Level::HELP.with_name("fix available").message("Do it"), Level::NOTE.message("why")];
-        let styled = code_frame("x = 1\n", 0, 1, &[], Level::ERROR, footers);
+        let styled = code_frame("x = 1\n", (0, 1, 1), &[], Level::ERROR, footers);
         assert!(styled.contains("\x1b["), "styled for terminals; anstream strips it elsewhere");
         let plain = anstream::adapter::strip_str(&styled).to_string();
         assert_eq!(plain, "  |\n1 | x = 1\n  | ^\n  |\n  = fix available: Do it\n  = note: why\n");
