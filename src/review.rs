@@ -36,7 +36,6 @@ pub const RED: Style = AnsiColor::Red.on_default();
 pub const GREEN: Style = AnsiColor::Green.on_default();
 pub const CYAN: Style = AnsiColor::Cyan.on_default();
 pub const BOLD: Style = Style::new().bold();
-pub const DIM: Style = Style::new().dimmed();
 pub const YELLOW: Style = AnsiColor::Yellow.on_default();
 
 /// A plain unified diff (`a/` `b/` prefixes, new files from `/dev/null`) that `git apply`

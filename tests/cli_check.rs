@@ -234,3 +234,64 @@ fn e002_trusts_gits_answer_about_a_monorepo_root_gitignore() {
     let (_, out, _) = authfix(&app, &["check", "--format", "json", "--select", "E002"]);
     assert!(out.contains("\"E002\""), "{out}");
 }
+
+/// A v4 route with a literal secret on the same line as the C001 finding, before it.
+fn secret_before_finding() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::create_dir_all(dir.join("app/api/auth/[...nextauth]")).unwrap();
+    fs::write(dir.join("package.json"), r#"{ "dependencies": { "next": "16.4.6", "next-auth": "4.24.15" } }"#).unwrap();
+    fs::write(
+        dir.join("app/api/auth/[...nextauth]/route.ts"),
+        "import NextAuth from \"next-auth\";\n\nconst handler = NextAuth({\n  providers: [],\n\tsecret: \"lit3ral-secret-in-config\", useSecureCookies: process.env.NODE_ENV === \"production\",\n});\nexport { handler as GET, handler as POST };\n",
+    )
+    .unwrap();
+    tmp
+}
+
+#[test]
+fn frame_caret_points_at_the_finding_after_masking() {
+    let tmp = secret_before_finding();
+    let (code, out, _) = authfix(tmp.path(), &["check", "--select", "C001"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(!out.contains("lit3ral"), "{out}");
+    assert!(out.starts_with("app/api/auth/[...nextauth]/route.ts:5:38 error[C001] "), "the header keeps the position in the file:\n{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    let src = lines.iter().position(|l| l.starts_with("5 | ")).unwrap_or_else(|| panic!("{out}"));
+    // The tab is shown as four spaces, the secret as ***.
+    assert_eq!(lines[src], "5 |     secret: \"***\", useSecureCookies: process.env.NODE_ENV === \"production\",");
+    let caret = lines[src + 1];
+    let col = caret.find('^').unwrap();
+    let n = caret.matches('^').count();
+    assert_eq!(&lines[src][col..col + n], "useSecureCookies: process.env.NODE_ENV === \"production\"", "{out}");
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let tmp = secret_before_finding();
+    let run = |args: &[&str], no_color: bool| {
+        let mut c = Command::cargo_bin("authfix").unwrap();
+        if no_color {
+            c.env("NO_COLOR", "1");
+        } else {
+            c.env_remove("NO_COLOR");
+        }
+        String::from_utf8(c.env_remove("CLICOLOR_FORCE").args(args).arg(tmp.path()).output().unwrap().stdout).unwrap()
+    };
+    let sel = ["--select", "C001"];
+    let piped = run(&["check", sel[0], sel[1]], false);
+    let never = run(&["--color", "never", "check", sel[0], sel[1]], false);
+    let no_color = run(&["check", sel[0], sel[1]], true);
+    let always = run(&["--color", "always", "check", sel[0], sel[1]], false);
+    for out in [&piped, &never, &no_color] {
+        assert!(!out.contains('\x1b'), "plain when piped, with --color never or NO_COLOR:\n{out}");
+        assert!(out.contains(" | ") && out.contains('^'), "{out}");
+    }
+    assert_eq!(piped, never);
+    assert_eq!(piped, no_color);
+    // The frame itself is coloured (the caret line starts with an escape after the margin).
+    let caret = always.lines().find(|l| l.contains('^')).unwrap();
+    assert!(caret.contains("\x1b["), "{always:?}");
+    assert_eq!(anstream::adapter::strip_str(&always).to_string(), piped, "colours are the only difference");
+    assert!(!always.contains("lit3ral"));
+}
