@@ -7,19 +7,19 @@
 //! diff of its fix are snapshotted. For every case the harness also checks that the fixed files
 //! parse, that a second run changes nothing, and that the same project with CRLF line endings
 //! gets the same fix with CRLF kept.
-mod support;
+mod common;
 use authfix_transforms::engine::{self, Choice, FixOptions};
 use authfix_transforms::{rules, Rule};
+use common::{load, project, render, run};
 use std::path::Path;
-use support::{load, project, render, run};
 
 fn check_case(case: &Path, text: String) -> datatest_stable::Result<()> {
     let code = case.parent().and_then(|p| p.file_name()).and_then(|n| n.to_str()).unwrap().to_string();
     let name = case.file_stem().unwrap().to_str().unwrap().to_string();
     let rule = rules::find(&code).unwrap_or_else(|| panic!("fixture folder {code} names no rule"));
-    let f = load(&text);
+    let f = load(&text, &["rules"]);
     let mut set: Vec<&dyn Rule> = vec![rule];
-    for extra in &f.with_rules {
+    for extra in f.all("rules").iter().flat_map(|v| v.split(',')).map(str::trim).filter(|c| !c.is_empty()) {
         set.push(rules::find(extra).unwrap_or_else(|| panic!("{code}/{name}: `rules:` names no rule {extra}")));
     }
     let (outcome, fixed) = run(&f, &set, false);

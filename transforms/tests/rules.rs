@@ -2,7 +2,7 @@
 //! positive and negative fixtures, documents itself in the house sections, and emits exactly the
 //! fixes it declares — its availability (always / sometimes / none) and the applicabilities
 //! (safe / unsafe / display-only) of the fixes it emits, measured over all its fixtures.
-mod support;
+mod common;
 use authfix_transforms::engine;
 use authfix_transforms::{rules, Applicability, FixAvailability, Rule};
 use std::collections::BTreeSet;
@@ -63,10 +63,10 @@ fn emitted_fixes_match_declared_availability() {
         let (mut with_fix, mut without_fix) = (0usize, 0usize);
         let mut emitted: BTreeSet<Applicability> = BTreeSet::new();
         for case in cases(m.code).into_iter().filter(|c| !is_negative(c)) {
-            let f = support::load(&std::fs::read_to_string(&case).unwrap());
+            let f = common::load(&std::fs::read_to_string(&case).unwrap(), &["rules"]);
             let mut set: Vec<&dyn Rule> = vec![rule];
-            set.extend(f.with_rules.iter().map(|c| rules::find(c).unwrap()));
-            for d in engine::check(&support::project(&f, false), &set).into_iter().filter(|d| d.code == m.code) {
+            set.extend(f.all("rules").iter().flat_map(|v| v.split(',')).map(str::trim).filter(|c| !c.is_empty()).map(|c| rules::find(c).unwrap()));
+            for d in engine::check(&common::project(&f, false), &set).into_iter().filter(|d| d.code == m.code) {
                 match &d.fix {
                     Some(fx) => {
                         with_fix += 1;

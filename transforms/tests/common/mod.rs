@@ -1,11 +1,17 @@
-//! The fixture format shared by the test harnesses: a small project in one text file.
+//! The fixture format shared by the test harnesses (`tests/fixtures/<CODE>/*.txt`,
+//! `tests/real_shapes/*.txt`): a small project written as one text file.
 //!
-//! `# key: value` header lines set the project facts, then each `--- path` line starts a file.
-//! Headers: `auth: 4|5`, `next: 16.0.0`, `alias: @/ -> src/`, `typescript: false`,
+//! `# key: value` header lines set the project facts, then each `--- path` line starts a file
+//! (paths relative to the app root; files outside it take `../` prefixes, e.g.
+//! `--- ../../.github/workflows/ci.yml` for a monorepo's git root).
+//!
+//! Fact headers: `auth: 4|5`, `next: 16.0.0`, `alias: @/ -> src/`, `typescript: false`,
 //! `src_dir: true`, `unsafe: true` (apply unsafe fixes), `tracked: .env, .github/workflows/ci.yml`
 //! (files git tracks; without it the project is not in a git work tree), `ignored: .env.local`
-//! (env files git ignores), `rules: C001, A001` (run these rules with the case's own).
-#![allow(dead_code)]
+//! (env files git ignores, by any `.gitignore`; without it the rules read the app's `.gitignore`).
+//! A harness may accept more headers (`extra`); they are collected in order, repeats kept.
+#![allow(dead_code)] // each test binary uses its own part of this module
+
 use authfix_transforms::engine::{self, Choice, FixOptions};
 use authfix_transforms::{Alias, Project, ProjectFacts, Rule};
 use std::fmt::Write;
@@ -16,52 +22,74 @@ pub const FRESH_SECRET: &str = "FRESH-TEST-SECRET-b64-0123456789abcdef";
 pub struct Fixture {
     pub facts: ProjectFacts,
     pub unsafe_fixes: bool,
-    /// Extra rules to run beside the case's own (codes).
-    pub with_rules: Vec<String>,
-    /// Other headers, for harnesses that define their own (`expect`, `shape`…), in order.
-    pub extra: Vec<(String, String)>,
     pub files: Vec<(String, String)>,
+    /// Headers the harness asked for (`extra`), in file order: `(key, value)`.
+    pub extra: Vec<(String, String)>,
 }
 
-fn csv(v: &str) -> Vec<String> {
+impl Fixture {
+    /// Every value of header `key`, in order.
+    pub fn all(&self, key: &str) -> Vec<&str> {
+        self.extra.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str()).collect()
+    }
+
+    /// The single value of header `key`; panics when it is given more than once.
+    pub fn one(&self, key: &str) -> Option<&str> {
+        let v = self.all(key);
+        assert!(v.len() <= 1, "header `{key}` given {} times", v.len());
+        v.first().copied()
+    }
+}
+
+fn list(v: &str) -> Vec<String> {
     v.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect()
 }
 
-pub fn load(text: &str) -> Fixture {
+/// Parse a fixture. Headers other than the fact headers above must be listed in `extra`.
+pub fn load(text: &str, extra: &[&str]) -> Fixture {
     let mut facts = ProjectFacts { typescript: true, fresh_secret: Some(FRESH_SECRET.into()), ..Default::default() };
-    let mut f = Fixture { facts: ProjectFacts::default(), unsafe_fixes: false, with_rules: vec![], extra: vec![], files: vec![] };
+    let mut unsafe_fixes = false;
+    let mut files: Vec<(String, String)> = Vec::new();
+    let mut extras = Vec::new();
     for line in text.split_inclusive('\n') {
         if let Some(path) = line.strip_prefix("--- ") {
-            f.files.push((path.trim().to_string(), String::new()));
-        } else if let Some((_, body)) = f.files.last_mut() {
+            files.push((path.trim().to_string(), String::new()));
+        } else if let Some((_, body)) = files.last_mut() {
             body.push_str(line);
         } else if let Some(h) = line.strip_prefix("# ") {
-            let (k, v) = h.split_once(':').expect("header `# key: value`");
-            let v = v.trim();
-            match k.trim() {
-                "auth" => facts.auth_major = Some(v.parse().unwrap()),
+            let (k, v) = h.split_once(':').unwrap_or_else(|| panic!("header `# key: value` expected, got `{}`", line.trim_end()));
+            let (k, v) = (k.trim(), v.trim());
+            match k {
+                "auth" => facts.auth_major = Some(v.parse().expect("auth: 4 or 5")),
                 "next" => {
-                    let p: Vec<u32> = v.split('.').map(|x| x.parse().unwrap()).collect();
+                    let p: Vec<u32> = v.split('.').map(|x| x.parse().expect("next: major.minor.patch")).collect();
+                    assert_eq!(p.len(), 3, "next: major.minor.patch");
                     facts.next_version = Some((p[0], p[1], p[2]));
                 }
                 "alias" => {
-                    let (prefix, target) = v.split_once("->").unwrap();
+                    let (prefix, target) = v.split_once("->").expect("alias: PREFIX -> TARGET");
                     facts.alias = Some(Alias { prefix: prefix.trim().into(), target: target.trim().into() });
                 }
                 "typescript" => facts.typescript = v == "true",
                 "src_dir" => facts.src_dir = v == "true",
-                "unsafe" => f.unsafe_fixes = v == "true",
-                "tracked" => facts.git_tracked = Some(csv(v)),
-                "ignored" => facts.git_ignored = Some(csv(v)),
-                "rules" => f.with_rules = csv(v),
-                other => f.extra.push((other.to_string(), v.to_string())),
+                "unsafe" => unsafe_fixes = v == "true",
+                "tracked" => facts.git_tracked = Some(list(v)),
+                "ignored" => facts.git_ignored = Some(list(v)),
+                other if extra.contains(&other) => extras.push((other.to_string(), v.to_string())),
+                other => panic!("unknown header `{other}`"),
             }
+        } else {
+            assert!(line.trim().is_empty(), "text before the first `--- path` that is not a `# key: value` header: `{}`", line.trim_end());
         }
     }
-    f.facts = facts;
-    f
+    let mut seen = std::collections::HashSet::new();
+    for (p, _) in &files {
+        assert!(seen.insert(p.as_str()), "file `{p}` given twice");
+    }
+    Fixture { facts, unsafe_fixes, files, extra: extras }
 }
 
+/// The fixture as a project, optionally with every file's line endings turned into CRLF.
 pub fn project(f: &Fixture, crlf: bool) -> Project {
     let mut p = Project::new(f.facts.clone());
     for (path, text) in &f.files {
