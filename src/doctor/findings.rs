@@ -83,7 +83,10 @@ pub enum Code {
     /// Fix: redeploy from the repository; commit the lockfile.
     D009,
     /// **D010 unexpected-response.** An auth endpoint answers something Auth.js never sends:
-    /// 401/403 (a protection layer), HTML or other non-JSON content, another 4xx/5xx.
+    /// 401/403 (a protection layer), HTML or other non-JSON content, another 4xx/5xx, or JSON
+    /// that does not parse or has another shape than Auth.js's signed-out answer (a `/session`
+    /// that is not `{}`/`null`, a `/csrf` without `csrfToken`, `/providers` that are not
+    /// providers, a body over 1 MiB).
     /// User sees: `ClientFetchError` / "Unexpected token '<'" in the console; always signed out.
     /// Cause: deployment protection or basic auth in front of the app, a catch-all page or
     /// rewrite answering `{base}/*`, or a crash in the route handler.

@@ -350,3 +350,100 @@ fn problems_report(t: &Target, o: &Observed, d: super::checks::Diagnosis) -> Rep
         static_findings: None,
     }
 }
+
+/// A 200 `application/json` reply with this body.
+fn json200(body: &str) -> Reply {
+    raw(&format!("HTTP/1.1 200 OK\ncontent-type: application/json\n\n{body}"))
+}
+
+#[test]
+fn every_recorded_json_answer_has_auth_js_shape() {
+    use super::checks::json_problem;
+    for name in ["v4-healthy", "v4-https-url", "v4-no-url", "v4-secure-cookies", "v5-auth-url-localhost-3000", "v5-healthy", "v5-https-url"] {
+        let o = case(name);
+        for (ep, r) in o.each() {
+            assert!(r.status == 200 && r.is_json(), "{name}/{ep}");
+            assert_eq!(json_problem(&format!("/api/auth/{ep}"), ep, r), None, "{name}/{ep}");
+        }
+    }
+}
+
+#[test]
+fn json_bodies_that_are_not_auth_js_are_named() {
+    use super::checks::json_problem;
+    let problem = |ep: &str, body: &str| json_problem(&format!("/api/auth/{ep}"), ep, &json200(body));
+    // Auth.js's own shapes.
+    for (ep, body) in [
+        ("session", "null"),
+        ("session", " {} \n"),
+        ("csrf", r#"{"csrfToken":"a|b"}"#),
+        ("providers", "{}"),
+        (
+            "providers",
+            r#"{"github":{"id":"github","name":"GitHub","type":"oauth","signinUrl":"https://a.example/api/auth/signin/github","callbackUrl":"https://a.example/api/auth/callback/github"}}"#,
+        ),
+        // A provider without a name (custom providers may omit it) is still a provider.
+        ("providers", r#"{"x":{"id":"x","type":"oidc","signinUrl":"http://a/s","callbackUrl":"http://a/c"}}"#),
+    ] {
+        assert_eq!(problem(ep, body), None, "{ep} {body}");
+    }
+    for (ep, body, want) in [
+        ("session", "", "not JSON (EOF while parsing"),
+        ("session", "{{{", "not JSON (key must be a string"),
+        ("session", "<html>", "not JSON (expected value"),
+        ("session", "[]", "answered an array, not a session"),
+        ("session", "\"x\"", "answered a string, not a session"),
+        ("session", "0", "answered a number, not a session"),
+        ("session", "false", "answered a boolean, not a session"),
+        ("session", r#"{"user":{"name":"a"},"expires":"2030-01-01"}"#, "a non-empty object to a request without cookies"),
+        ("csrf", "{}", "an object without a `csrfToken` string"),
+        ("csrf", r#"{"csrfToken":""}"#, "an object without a `csrfToken` string"),
+        ("csrf", r#"{"csrfToken":1}"#, "an object without a `csrfToken` string"),
+        ("csrf", "null", "answered null, not an object with a `csrfToken` string"),
+        ("csrf", r#"["csrfToken"]"#, "answered an array, not an object"),
+        ("providers", "null", "answered null, not an object of providers"),
+        ("providers", r#""github""#, "answered a string, not an object of providers"),
+        ("providers", r#"{"a":1,"b":[],"c":{},"d":null}"#, "`a`, `b`, `c` are not a provider"),
+        ("providers", r#"{"a":{"signinUrl":"/api/auth/signin/a","callbackUrl":"/api/auth/callback/a"}}"#, "`a` is not a provider"),
+        ("providers", r#"{"a":{"signinUrl":"javascript:alert(1)","callbackUrl":"http://a/c"}}"#, "`a` is not a provider"),
+        ("providers", r#"{"a":{"id":7,"signinUrl":"http://a/s","callbackUrl":"http://a/c"}}"#, "`a` is not a provider"),
+    ] {
+        let got = problem(ep, body).unwrap_or_else(|| panic!("{ep} {body}: no problem"));
+        assert!(got.starts_with(&format!("/api/auth/{ep}")), "{got}");
+        assert!(got.contains(want), "{ep} {body}: {got}");
+    }
+    // A name from the body is shortened and escaped, never printed raw.
+    let long = format!(r#"{{"{}\n":1}}"#, "k".repeat(100));
+    let got = problem("providers", &long).unwrap();
+    assert!(got.contains(&format!("`{}…`", "k".repeat(40))) && !got.contains('\n'), "{got}");
+    // Deep nesting stops at serde_json's recursion limit instead of overflowing the stack.
+    let got = problem("session", &"[".repeat(100_000)).unwrap();
+    assert!(got.contains("recursion limit exceeded"), "{got}");
+    // A body cut at the limit is reported as such, whatever its first MiB looks like.
+    let mut cut = json200("null");
+    cut.body_truncated = true;
+    assert!(json_problem("/api/auth/session", "session", &cut).unwrap().contains("larger than 1 MiB"));
+}
+
+#[test]
+fn malformed_json_is_d010_with_its_own_cause_and_never_healthy() {
+    let t = loopback();
+    let o = Observed { session: json200("{{{"), csrf: json200("{}"), providers: json200("[]") };
+    assert_eq!(codes(&t, &o, None), vec!["D010"]);
+    let f = finding(&t, &o, Code::D010);
+    assert_eq!(f.evidence.len(), 3, "{:?}", f.evidence);
+    assert!(f.cause.contains("JSON content type"), "{}", f.cause);
+    let d = diagnose(&t, &o, None);
+    let rep = problems_report(&t, &o, d);
+    let mut human = Vec::new();
+    report::print_human(&rep, &mut human).unwrap();
+    let human = String::from_utf8(human).unwrap();
+    assert!(!human.contains("No problems found") && human.contains("1 problem found."), "{human}");
+    // One bad endpoint among healthy ones is enough.
+    let mut o = case("v5-healthy");
+    o.csrf = json200(r#"{"token":"x"}"#);
+    assert_eq!(codes(&t, &o, None), vec!["D010"]);
+    // A 401 among them keeps the protection-layer cause.
+    o.session = raw("HTTP/1.1 401 Unauthorized\ncontent-type: text/html\n\nno");
+    assert!(finding(&t, &o, Code::D010).cause.contains("protection layer"));
+}
