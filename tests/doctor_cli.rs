@@ -167,10 +167,16 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 type Handler = Arc<dyn Fn(TcpStream, &str) + Send + Sync>;
+/// A handler that also gets the request's header lines (`name: value`, lowercase names).
+type HeadHandler = Arc<dyn Fn(TcpStream, &str, &[String]) + Send + Sync>;
 
 /// Serve every connection on 127.0.0.1 (or `ip`) with `handler(stream, request path)`, each in
 /// its own thread, after reading the request head. Returns the port and the paths asked.
 fn serve_on(ip: &str, handler: Handler) -> (u16, Arc<Mutex<Vec<String>>>) {
+    serve_heads(ip, Arc::new(move |s: TcpStream, path: &str, _: &[String]| handler(s, path)))
+}
+
+fn serve_heads(ip: &str, handler: HeadHandler) -> (u16, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind((ip, 0)).unwrap();
     let port = listener.local_addr().unwrap().port();
     let asked = Arc::new(Mutex::new(Vec::new()));
@@ -186,15 +192,21 @@ fn serve_on(ip: &str, handler: Handler) -> (u16, Arc<Mutex<Vec<String>>>) {
                 if reader.read_line(&mut request_line).is_err() {
                     return;
                 }
+                let mut headers = Vec::new();
                 loop {
                     let mut line = String::new();
                     if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" || line == "\n" {
                         break;
                     }
+                    let line = line.trim_end();
+                    headers.push(match line.split_once(':') {
+                        Some((k, v)) => format!("{}: {}", k.to_ascii_lowercase(), v.trim()),
+                        None => line.to_string(),
+                    });
                 }
                 let path = request_line.split_whitespace().nth(1).unwrap_or("/").to_string();
                 log.lock().unwrap().push(path.clone());
-                handler(stream, &path);
+                handler(stream, &path, &headers);
             });
         }
     });
@@ -393,4 +405,101 @@ fn hostile_redirects_to_other_hosts_are_never_followed() {
         assert_eq!(asked.lock().unwrap().len(), 3, "{name}: one request per endpoint");
     }
     assert!(b_asked.lock().unwrap().is_empty(), "the redirect target was contacted: {:?}", b_asked.lock().unwrap());
+}
+
+// --- --protected (D011) -------------------------------------------------------------------------
+
+/// The v5-healthy recorded answers for the auth endpoints; `page(path, headers)` for the rest
+/// as (status line, extra headers, body).
+fn app_server(page: impl Fn(&str, &[String]) -> (&'static str, String, String) + Send + Sync + 'static) -> (u16, Arc<Mutex<Vec<String>>>) {
+    let port = Arc::new(std::sync::OnceLock::<u16>::new());
+    let p = port.clone();
+    let served = serve_heads(
+        "127.0.0.1",
+        Arc::new(move |mut s: TcpStream, path: &str, headers: &[String]| {
+            let port = *p.get().unwrap();
+            let (status, extra, body) = if path.starts_with("/api/auth/") {
+                let raw = std::fs::read_to_string(recorded_dir("v5-healthy").join(format!("{}.http", path.rsplit('/').next().unwrap()))).unwrap();
+                let raw = raw.replace("PORT", &port.to_string());
+                let (head, body) = raw.split_once("\n\n").unwrap();
+                let mut lines = head.lines();
+                let status = lines.next().unwrap().trim_start_matches("HTTP/1.1 ").to_string();
+                (status, lines.map(|l| format!("{l}\r\n")).collect::<String>(), body.to_string())
+            } else {
+                let (status, extra, body) = page(path, headers);
+                (status.to_string(), extra, body)
+            };
+            let _ = write!(s, "HTTP/1.1 {status}\r\n{extra}content-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
+        }),
+    );
+    port.set(served.0).unwrap();
+    served
+}
+
+/// /dashboard as on a Next.js the advisory affects: the middleware redirects, unless the request
+/// names it in x-middleware-subrequest; /account also checks in the page; /open has no check.
+fn vulnerable_app(path: &str, headers: &[String]) -> (&'static str, String, String) {
+    let skipped = headers.iter().any(|h| h.starts_with("x-middleware-subrequest: middleware:middleware:middleware:middleware:middleware"));
+    let to_signin = ("307 Temporary Redirect", "location: /api/auth/signin?callbackUrl=%2F\r\n".to_string(), String::new());
+    match path {
+        "/dashboard" | "/account" if !skipped => to_signin,
+        "/dashboard" => ("200 OK", "content-type: text/html\r\n".into(), "<html>secret dashboard</html>".into()),
+        "/account" => ("307 Temporary Redirect", "location: /api/auth/signin\r\n".into(), String::new()),
+        "/open" => ("200 OK", "content-type: text/html\r\n".into(), "<html>open</html>".into()),
+        _ => ("404 Not Found", "content-type: text/html\r\n".into(), "<html>404</html>".into()),
+    }
+}
+
+#[test]
+fn protected_path_reached_through_a_bypass_shape_is_d011() {
+    let (port, asked) = app_server(vulnerable_app);
+    let url = format!("http://127.0.0.1:{port}");
+    let out = doctor_bounded(&["--url", &url, "--protected", "/dashboard", "--protected", "/account", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(json_codes(&out), vec!["D011"]);
+    let v = json_of(&out);
+    let f = &v["findings"][0];
+    assert_eq!(f["evidence"].as_array().unwrap().len(), 1, "{f}");
+    assert!(f["evidence"][0].as_str().unwrap().starts_with("GET /dashboard with `x-middleware-subrequest"), "{f}");
+    assert_eq!(v["protected"][0]["requests"][0]["verdict"], "redirect");
+    assert_eq!(v["protected"][0]["requests"][1]["verdict"], "page");
+    assert_eq!(v["protected"][1]["requests"][1]["verdict"], "redirect", "the page's own check answers");
+    // Three auth endpoints, one 404 probe for a Pages Router build id, two requests per path.
+    let asked = asked.lock().unwrap().clone();
+    assert_eq!(asked.iter().filter(|p| !p.starts_with("/api/auth/")).count(), 5, "{asked:?}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("secret dashboard"), "bodies are never printed");
+
+    let out = doctor_bounded(&["--url", &url, "--protected", "/account"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("No problems found."), "{text}");
+    assert!(text.contains("x-middleware-subrequest"), "{text}");
+}
+
+#[test]
+fn protected_path_open_to_everyone_is_d011_and_a_missing_one_is_not() {
+    let (port, _) = app_server(vulnerable_app);
+    let url = format!("http://127.0.0.1:{port}");
+    let out = doctor_bounded(&["--url", &url, "--protected", "/open", "--protected", "/missing", "--format", "json"]);
+    assert_eq!(json_codes(&out), vec!["D011"]);
+    let v = json_of(&out);
+    assert_eq!(v["findings"][0]["evidence"][0], "GET /open without a cookie → 200 text/html: the page");
+    assert_eq!(v["protected"][0]["requests"].as_array().unwrap().len(), 1, "no bypass shapes when the plain request gets the page");
+    assert_eq!(v["protected"][1]["requests"][0]["verdict"], "not-found");
+}
+
+#[test]
+fn protected_paths_are_paths_on_the_origin_given() {
+    for bad in ["dashboard", "https://other.example/dashboard", "//other.example/x"] {
+        let out = doctor(&["--url", "http://127.0.0.1:9", "--protected", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("must be a path on the app"), "{bad}");
+    }
+    // A redirect of a protected path to another host is a refusal; the other host is not asked.
+    let (b_port, b_asked) = serve_on("127.0.0.2", Arc::new(|mut s: TcpStream, _: &str| answer_with(&mut s, "text/html", "<html>sso</html>")));
+    let (port, _) = app_server(move |_, _| ("302 Found", format!("location: http://127.0.0.2:{b_port}/login\r\n"), String::new()));
+    let out = doctor_bounded(&["--url", &format!("http://127.0.0.1:{port}"), "--protected", "/dashboard", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json_of(&out)["protected"][0]["requests"][0]["verdict"], "redirect");
+    assert!(b_asked.lock().unwrap().is_empty());
 }

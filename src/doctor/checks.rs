@@ -13,6 +13,9 @@ pub struct Target {
     pub origin: Url,
     /// Starts with `/`, no trailing `/` (e.g. `/api/auth`).
     pub base_path: String,
+    /// Next's `basePath` (the path given in `--url`, e.g. `/app`), empty when none; it is put
+    /// before `--protected` paths.
+    pub app_base: String,
 }
 
 impl Target {
@@ -71,7 +74,7 @@ impl Target {
             }
         }
         let base_path = format!("{url_path}{bp}");
-        Ok(Target { origin, base_path })
+        Ok(Target { origin, base_path, app_base: url_path.to_string() })
     }
 
     /// `https://example.com` (no trailing slash).
@@ -85,6 +88,11 @@ impl Target {
 
     pub fn url_of(&self, endpoint: &str) -> String {
         format!("{}{}", self.origin_str(), self.path_of(endpoint))
+    }
+
+    /// A path on the app (`/dashboard`), with Next's basePath before it, as a full URL.
+    pub fn url_of_app_path(&self, path: &str) -> String {
+        format!("{}{}{path}", self.origin_str(), self.app_base)
     }
 
     pub fn is_https(&self) -> bool {

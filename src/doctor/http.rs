@@ -26,6 +26,8 @@ pub struct Reply {
     pub via_trailing_slash: bool,
     /// The body went on past [`BODY_LIMIT`]; `body` holds its first [`BODY_LIMIT`] bytes.
     pub body_truncated: bool,
+    /// `x-nextjs-redirect`: Next's redirect answer to a data request (no `Location`).
+    pub next_redirect: Option<String>,
 }
 
 /// A `Set-Cookie` header without its value.
@@ -101,6 +103,7 @@ impl Reply {
                 "location" => r.location = Some(v.clone()),
                 "content-type" => r.content_type = Some(v.clone()),
                 "set-cookie" => r.set_cookies.extend(SetCookie::parse(v)),
+                "x-nextjs-redirect" => r.next_redirect = Some(v.clone()),
                 _ => {}
             }
         }
@@ -161,8 +164,22 @@ impl Client {
         Ok(Client { agent: builder.build().into() })
     }
 
+    /// GET an auth endpoint (`Accept: application/json`).
     pub fn get(&self, url: &str) -> Result<Reply, Unreachable> {
-        let mut resp = self.agent.get(url).header("Accept", "application/json").call().map_err(|e| classify_error(&e))?;
+        self.get_with(url, "application/json", &[])
+    }
+
+    /// GET a page as a browser would (`Accept: text/html…`), with extra headers.
+    pub fn get_page(&self, url: &str, headers: &[(&str, String)]) -> Result<Reply, Unreachable> {
+        self.get_with(url, "text/html,application/xhtml+xml,*/*;q=0.8", headers)
+    }
+
+    fn get_with(&self, url: &str, accept: &str, headers: &[(&str, String)]) -> Result<Reply, Unreachable> {
+        let mut req = self.agent.get(url).header("Accept", accept);
+        for (k, v) in headers {
+            req = req.header(*k, v.as_str());
+        }
+        let mut resp = req.call().map_err(|e| classify_error(&e))?;
         let status = resp.status().as_u16();
         let headers: Vec<(String, String)> =
             resp.headers().iter().map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect();
