@@ -55,6 +55,11 @@ impl Rule for MissingSessionProvider {
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+        // Only App Router apps: a package that depends on next (a UI library in a monorepo) is
+        // rendered by the apps that import it, which see it through their own graph.
+        if project.app_dir().is_none() {
+            return;
+        }
         let users: Vec<&str> = project.source_files_containing("useSession").filter(|f| !project.in_pages_dir(f) && !is_test_code(f)).collect();
         if users.is_empty() {
             return;

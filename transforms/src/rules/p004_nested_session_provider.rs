@@ -241,9 +241,10 @@ impl NestedSessionProvider {
                 out.push(d);
             } else {
                 let place = match project.route_stem(k) {
-                    Some("page") if is_route => "a page",
-                    Some("layout") if is_route => "a nested layout",
-                    _ => "a component",
+                    Some("page") if is_route => "a page".to_string(),
+                    Some("layout") if is_route => "a nested layout".to_string(),
+                    Some(other) if is_route => format!("the `{other}` file"),
+                    _ => "a component".to_string(),
                 };
                 out.push(Diagnostic::new(&Self::META, k, lo, end,
                     format!("<{name}> renders SessionProvider here, in {place} rather than the root layout: the session is fetched again whenever this mounts, and `useSession()` outside it sees no provider"))
