@@ -36,6 +36,13 @@ impl Project {
         self.origin_of_local(file, local).is_package(REACT_MODULE, "SessionProvider")
     }
 
+    /// The name `file` binds `module`'s export `name` to, directly or through the project's own
+    /// re-exports (`export { useSession } from "next-auth/react"` in a local module).
+    pub fn local_of(&self, file: &str, module: &str, name: &str) -> Option<String> {
+        let info = self.module(file)?;
+        info.imports.iter().filter(|i| !i.type_only).find(|i| self.origin_of_local(file, &i.local).is_package(module, name)).map(|i| i.local.clone())
+    }
+
     /// Whether `local` in `file` is next-auth's `useSession`.
     pub fn is_use_session(&self, file: &str, local: &str) -> bool {
         self.origin_of_local(file, local).is_package(REACT_MODULE, "useSession")
