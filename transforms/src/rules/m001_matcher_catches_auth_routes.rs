@@ -42,6 +42,9 @@ declare_rule! {
     /// and a project serving Auth.js from another base path (`basePath`, or a path in
     /// `AUTH_URL`/`NEXTAUTH_URL`).
     /// `favicon.ico` alone is not reported (a missing icon), but the fix excludes it too.
+    /// The matcher is evaluated as Next evaluates it (case-sensitive); one authfix cannot
+    /// evaluate in bounded time (a lookahead inside nested repetitions), or one with more than
+    /// 32 entries, gets a warning without a fix asking to check the exclusions by hand.
     ///
     /// ## Example
     /// ```ts
@@ -123,11 +126,15 @@ impl Rule for MatcherCatchesAuthRoutes {
             let caught = match caught_by(&state) {
                 None => continue,
                 Some(Caught::Known(c)) => c,
-                Some(Caught::Unknown(span)) => {
+                Some(Caught::Unknown { span, too_many }) => {
                     let (start, end) = (p.lo(span), p.hi(span));
+                    let why = if too_many {
+                        format!("the {}'s `matcher` has more entries than authfix evaluates ({})", kind_word(&f), matcher::MAX_ENTRIES)
+                    } else {
+                        format!("authfix could not evaluate the {}'s `matcher` in bounded time", kind_word(&f))
+                    };
                     let message = format!(
-                        "authfix could not evaluate the {}'s `matcher` in bounded time, and {desc} runs on every path it lets in: check by hand that it excludes /api/auth/*, /_next/static, /_next/image and favicon.ico",
-                        kind_word(&f)
+                        "{why}, and {desc} runs on every path it lets in: check by hand that it excludes /api/auth/*, /_next/static, /_next/image and favicon.ico"
                     );
                     let mut d = Diagnostic::new(&Self::META, &f.path, start, end, message);
                     d.severity = Severity::Warning;
@@ -210,8 +217,11 @@ fn custom_auth_base(project: &Project) -> bool {
 enum Caught {
     Known(Vec<bool>),
     /// An entry could not be evaluated within the backtrack limit, or there are more than
-    /// `MAX_ENTRIES`, and no other entry settles it: the span of the (first) entry to check.
-    Unknown(Span),
+    /// `MAX_ENTRIES` (`too_many`), and no other entry settles it; `span`: the entry to check.
+    Unknown {
+        span: Span,
+        too_many: bool,
+    },
 }
 
 /// `None` when it cannot be told: an entry authfix does not model, or a `has`/`missing` entry
@@ -219,7 +229,7 @@ enum Caught {
 fn caught_by(state: &MState) -> Option<Caught> {
     let MState::Entries(entries) = state else { return Some(Caught::Known(vec![true; CATS.len()])) };
     if entries.len() > matcher::MAX_ENTRIES {
-        return entries.first().map(|e| Caught::Unknown(e.span));
+        return entries.first().map(|e| Caught::Unknown { span: e.span, too_many: true });
     }
     let mut v = vec![false; CATS.len()];
     let mut costly = None;
@@ -240,7 +250,7 @@ fn caught_by(state: &MState) -> Option<Caught> {
     }
     let reported = CATS.iter().zip(&v).any(|(c, hit)| c.reported && *hit);
     match costly {
-        Some(span) if !reported => Some(Caught::Unknown(span)),
+        Some(span) if !reported => Some(Caught::Unknown { span, too_many: false }),
         _ => Some(Caught::Known(v)),
     }
 }
