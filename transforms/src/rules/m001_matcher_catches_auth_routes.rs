@@ -43,8 +43,9 @@ declare_rule! {
     /// `AUTH_URL`/`NEXTAUTH_URL`).
     /// `favicon.ico` alone is not reported (a missing icon), but the fix excludes it too.
     /// The matcher is evaluated as Next evaluates it (case-sensitive); one authfix cannot
-    /// evaluate in bounded time (a lookahead inside nested repetitions), or one with more than
-    /// 32 entries, gets a warning without a fix asking to check the exclusions by hand.
+    /// evaluate in bounded time (a lookahead inside nested repetitions), or one larger than it
+    /// evaluates (32 entries, 16 KiB), gets a warning without a fix asking to check the
+    /// exclusions by hand.
     ///
     /// ## Example
     /// ```ts
@@ -129,7 +130,12 @@ impl Rule for MatcherCatchesAuthRoutes {
                 Some(Caught::Unknown { span, too_many }) => {
                     let (start, end) = (p.lo(span), p.hi(span));
                     let why = if too_many {
-                        format!("the {}'s `matcher` has more entries than authfix evaluates ({})", kind_word(&f), matcher::MAX_ENTRIES)
+                        format!(
+                            "the {}'s `matcher` is larger than authfix evaluates ({} entries, {} KiB)",
+                            kind_word(&f),
+                            matcher::MAX_ENTRIES,
+                            matcher::MAX_TOTAL_LEN >> 10
+                        )
                     } else {
                         format!("authfix could not evaluate the {}'s `matcher` in bounded time", kind_word(&f))
                     };
@@ -216,8 +222,9 @@ fn custom_auth_base(project: &Project) -> bool {
 /// Which categories the matcher lets in.
 enum Caught {
     Known(Vec<bool>),
-    /// An entry could not be evaluated within the backtrack limit, or there are more than
-    /// `MAX_ENTRIES` (`too_many`), and no other entry settles it; `span`: the entry to check.
+    /// An entry could not be evaluated within the backtrack limit, or the matcher is larger
+    /// than `matcher::within_budget` (`too_many`), and no other entry settles it; `span`: the
+    /// entry to check.
     Unknown {
         span: Span,
         too_many: bool,
@@ -228,7 +235,7 @@ enum Caught {
 /// that may catch them.
 fn caught_by(state: &MState) -> Option<Caught> {
     let MState::Entries(entries) = state else { return Some(Caught::Known(vec![true; CATS.len()])) };
-    if entries.len() > matcher::MAX_ENTRIES {
+    if !matcher::within_budget(entries.iter().map(|e| e.source.as_str())) {
         return entries.first().map(|e| Caught::Unknown { span: e.span, too_many: true });
     }
     let mut v = vec![false; CATS.len()];
@@ -275,7 +282,7 @@ struct Entry {
 enum Eval {
     /// Per category of `CATS`: whether it matches one of its probes.
     Known(Vec<bool>),
-    /// A probe reached the backtrack limit.
+    /// A probe reached the backtrack limit, or the regex is larger than the size limits.
     TooCostly,
     /// A source Next rejects or authfix does not model.
     Unsupported,
@@ -283,7 +290,11 @@ enum Eval {
 
 impl Eval {
     fn of(source: &str) -> Eval {
-        let Some(m) = matcher::Matcher::new(source) else { return Eval::Unsupported };
+        let m = match matcher::Matcher::new(source) {
+            Ok(m) => m,
+            Err(matcher::js_regex::NotCompiled::TooLarge) => return Eval::TooCostly,
+            Err(matcher::js_regex::NotCompiled::Unsupported) => return Eval::Unsupported,
+        };
         let mut hits = Vec::with_capacity(CATS.len());
         for c in &CATS {
             let mut hit = false;
@@ -354,9 +365,9 @@ fn matcher_state<'a>(p: &'a Parsed, exps: &[mw::Export]) -> Option<MState<'a>> {
         e => vec![entry(e)?],
     };
     let mut entries = entries;
-    // Beyond the cap nothing is evaluated (`caught_by` says unknown), so no input costs more
-    // than MAX_ENTRIES evaluations.
-    if entries.len() <= matcher::MAX_ENTRIES {
+    // Beyond the budget nothing is evaluated (`caught_by` says unknown), so no input costs more
+    // than MAX_ENTRIES evaluations of MAX_TOTAL_LEN bytes of sources.
+    if matcher::within_budget(entries.iter().map(|e| e.source.as_str())) {
         for e in &mut entries {
             e.eval = Eval::of(&e.source);
         }

@@ -22,31 +22,50 @@
 //! definitions); what it does not model gives `None` and the rules stay silent.
 //!
 //! ## Bound
-//! Each test of one path costs at most [`js_regex::BACKTRACK_LIMIT`] backtracking steps; a step
-//! is a few dozen nanoseconds, more when it runs a delegated sub-regex over the (short) path.
-//! A file is evaluated for at most [`MAX_ENTRIES`] entries; an entry that reaches the limit once
-//! is not tested further. Measured on this project's 2-core machine, release build: a
-//! `proxy.ts` with 32 entries that all reach the limit on the first path (a lookahead in a
-//! nested repetition, padded to 4,000 characters each) costs 0.15 s for the whole `authfix check`,
-//! and 32 entries that each stay just under the limit on all six probe paths cost 0.35 s; Next's
-//! standard matcher costs about 40 µs.
+//! A test of one path takes at most [`js_regex::BACKTRACK_LIMIT`] backtracking steps (a few dozen
+//! nanoseconds each, more when a step runs a delegated sub-regex over the short path); a regex
+//! whose automaton would pass the size limits is not built; a file is evaluated only within
+//! [`within_budget`] (32 entries, 16 KiB of sources), and an entry stops at its first path that
+//! reaches the limit. Every recorded matcher is decided on every probe within 100 steps (the
+//! replay passes with the limit set that low); what reaches a limit is "unknown", which M001
+//! reports as a warning. Measured with `cargo run --release -p authfix-transforms
+//! --example matcher_cost` (every rule on a `proxy.ts`, best of 3) on this project's shared
+//! 2-core machine under a load of about 7: Next's standard matcher 0.3 ms; 32 entries that each
+//! reach the backtrack limit 10–30 ms; 32 counted shapes that stay under it on some or all paths
+//! at most 30 ms; 4 entries with 4,000-byte lookahead bodies run at each step 7 ms; 32 regexes
+//! at the size limit 40–95 ms; 32 caught lookahead lists of 7 × 64 bytes, fixed and checked
+//! again, 30–85 ms. The worst seen, 94 ms, is a tenth of the 1 s a file may cost.
 pub mod js_regex;
 pub mod path_to_regexp;
 
-use js_regex::JsRegex;
+use js_regex::{JsRegex, NotCompiled};
 
 /// Most `matcher` entries evaluated in one file (real ones have a handful); with more, the
 /// evaluation is unknown.
 pub const MAX_ENTRIES: usize = 32;
+/// Most bytes of matcher sources evaluated in one file (Next's standard matcher has 55).
+pub const MAX_TOTAL_LEN: usize = 16 << 10;
+
+/// Whether a file's matcher sources are within what is evaluated ([`MAX_ENTRIES`],
+/// [`MAX_TOTAL_LEN`]); beyond, the evaluation is unknown.
+pub fn within_budget<'a>(sources: impl IntoIterator<Item = &'a str>) -> bool {
+    let (mut n, mut len) = (0, 0);
+    for s in sources {
+        n += 1;
+        len += s.len();
+    }
+    n <= MAX_ENTRIES && len <= MAX_TOTAL_LEN
+}
 
 /// One `config.matcher` source, compiled as Next compiles it (no `i18n`, no `basePath`).
 #[derive(Debug)]
 pub struct Matcher(JsRegex);
 
 impl Matcher {
-    /// `None` for a source Next rejects or that this module does not model.
-    pub fn new(source: &str) -> Option<Matcher> {
-        let re = path_to_regexp::middleware_regexp(source).ok()?;
+    /// `Err` for a source Next rejects or that this module does not model
+    /// ([`NotCompiled::Unsupported`]), or whose regex is larger than the size limits.
+    pub fn new(source: &str) -> Result<Matcher, NotCompiled> {
+        let re = path_to_regexp::middleware_regexp(source).map_err(|_| NotCompiled::Unsupported)?;
         JsRegex::new(&re).map(Matcher)
     }
 
@@ -99,8 +118,9 @@ pub fn split_alternatives(s: &str) -> Option<Vec<String>> {
 pub fn lookahead_alternatives(source: &str) -> Option<Vec<String>> {
     let inner = source.strip_prefix("/((?!")?.strip_suffix(").*)")?;
     let alts = split_alternatives(inner)?;
-    // The whole source must still be one lookahead group (not `a).*|(b`).
-    JsRegex::new(&format!("(?:{inner})"))?;
+    // The inside must be a valid regex of its own (split_alternatives saw the parentheses
+    // balance, so it cannot be `a).*|(b`); translating checks that without compiling.
+    js_regex::translate(&format!("(?:{inner})"))?;
     Some(alts)
 }
 
@@ -110,7 +130,7 @@ pub struct Alternative(JsRegex);
 
 impl Alternative {
     pub fn new(alt: &str) -> Option<Alternative> {
-        JsRegex::new(&format!("^(?:{alt})")).map(Alternative)
+        JsRegex::new(&format!("^(?:{alt})")).ok().map(Alternative)
     }
 
     /// Whether the alternative keeps `path` (without its leading `/`) out of the matcher; `None`
@@ -125,7 +145,7 @@ mod tests {
     use super::*;
 
     fn m(src: &str, path: &str) -> bool {
-        Matcher::new(src).unwrap_or_else(|| panic!("unsupported {src}")).test(path).unwrap()
+        Matcher::new(src).unwrap_or_else(|e| panic!("{src}: {e:?}")).test(path).unwrap()
     }
 
     #[test]
@@ -189,7 +209,7 @@ mod tests {
     #[test]
     fn rejected_or_unmodelled_gives_none() {
         for s in ["/.*", "dashboard", "/((?!a{2,1}).*)", "/((?<n>a)\\k<n>)", "/((?=a)*)"] {
-            assert!(Matcher::new(s).is_none(), "{s}");
+            assert_eq!(Matcher::new(s).err(), Some(NotCompiled::Unsupported), "{s}");
         }
     }
 

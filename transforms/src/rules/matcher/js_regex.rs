@@ -15,11 +15,12 @@ use std::fmt::Write;
 
 /// Backtracking steps fancy-regex may take in one match (see the module doc of
 /// [`super`] for how this bounds a file's cost).
-pub const BACKTRACK_LIMIT: usize = 20_000;
+pub const BACKTRACK_LIMIT: usize = 10_000;
 /// Size limits for the parts fancy-regex hands to the `regex` crate (bytes of compiled program
-/// and of lazy-DFA cache): far above any real matcher, low enough that a hostile repetition
-/// (`(?:a{1000}){1000}`) fails to compile at once instead of building a huge automaton.
-const DELEGATE_SIZE_LIMIT: usize = 1 << 20;
+/// and of lazy-DFA cache): far above any real matcher, low enough that a hostile counted
+/// repetition (`(?:[^/]{1,60}){1,60}`) fails to compile within a millisecond or so instead of
+/// building a huge automaton.
+const DELEGATE_SIZE_LIMIT: usize = 256 << 10;
 /// Deepest group nesting translated (fancy-regex's parser and this one recurse).
 pub const MAX_DEPTH: usize = 64;
 
@@ -34,17 +35,32 @@ const NOTHING: &str = r"[^\x{0}-\x{10ffff}]";
 #[derive(Debug)]
 pub struct JsRegex(fancy_regex::Regex);
 
+/// Why a source was not compiled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotCompiled {
+    /// JavaScript rejects it, or this module does not model it.
+    Unsupported,
+    /// It would compile to more than the size limits allow (a huge counted repetition).
+    TooLarge,
+}
+
 impl JsRegex {
-    /// `None` for a source JavaScript rejects or this module does not model.
-    pub fn new(source: &str) -> Option<JsRegex> {
-        let translated = translate(source)?;
-        RegexBuilder::new(&translated)
+    pub fn new(source: &str) -> Result<JsRegex, NotCompiled> {
+        let translated = translate(source).ok_or(NotCompiled::Unsupported)?;
+        let built = RegexBuilder::new(&translated)
             .backtrack_limit(BACKTRACK_LIMIT)
             .delegate_size_limit(DELEGATE_SIZE_LIMIT)
             .delegate_dfa_size_limit(DELEGATE_SIZE_LIMIT)
-            .build()
-            .ok()
-            .map(JsRegex)
+            .build();
+        match built {
+            Ok(re) => Ok(JsRegex(re)),
+            Err(fancy_regex::Error::CompileError(e)) => match *e {
+                fancy_regex::CompileError::InnerError(inner) if inner.size_limit().is_some() => Err(NotCompiled::TooLarge),
+                fancy_regex::CompileError::PatternTooComplex => Err(NotCompiled::TooLarge),
+                _ => Err(NotCompiled::Unsupported),
+            },
+            Err(_) => Err(NotCompiled::Unsupported),
+        }
     }
 
     /// `RegExp.prototype.test`: whether the regex matches somewhere in `input`. `None` when the
@@ -464,7 +480,7 @@ mod tests {
     use super::*;
 
     fn t(re: &str, input: &str) -> bool {
-        JsRegex::new(re).unwrap_or_else(|| panic!("{re} not translated")).test(input).unwrap()
+        JsRegex::new(re).unwrap_or_else(|e| panic!("{re}: {e:?}")).test(input).unwrap()
     }
 
     #[test]
@@ -503,6 +519,12 @@ mod tests {
         assert!(translate(&deep).is_none());
         let ok = format!("{}a{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
         assert!(translate(&ok).is_some());
+    }
+
+    #[test]
+    fn huge_repetitions_are_too_large() {
+        assert_eq!(JsRegex::new("^(?!(?:[^/]{1,60}){1,60})").err(), Some(NotCompiled::TooLarge));
+        assert_eq!(JsRegex::new("a**").err(), Some(NotCompiled::Unsupported));
     }
 
     #[test]
