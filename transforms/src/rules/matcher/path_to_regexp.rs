@@ -7,9 +7,12 @@
 //! terminators escaped), so it can be compared byte for byte with what Next stores; whether it is
 //! a valid JavaScript regex is for [`super::js_regex`] to say.
 //!
-//! Hand-written because no crate implements this version of path-to-regexp (the `path-to-regexp`
-//! crates follow v8's different syntax); `tests/path_to_regexp/vectors.json`, recorded from
-//! next@16.4.6 by `tests/path_to_regexp/record.mjs`, checks it output for output.
+//! Hand-written: the Rust ports (`path2regex` 0.0.4, `path_to_regexp` 0.1.2) build a Rust regex
+//! themselves (`path2regex` with the `regex` crate, which has no lookahead for Next's
+//! `(?!api|…)` matchers; `path_to_regexp` on fancy-regex 0.1) instead of giving the JavaScript
+//! source, and neither has 6.3's `safePattern`, Next's normalizer or V8's escaping.
+//! `tests/path_to_regexp/vectors.json`, recorded from next@16.4.6 by
+//! `tests/path_to_regexp/record.mjs`, checks the output byte for byte.
 
 /// Why path-to-regexp (or Next around it) rejects a source.
 #[derive(Debug, Clone, PartialEq, Eq)]
