@@ -19,7 +19,7 @@
 //! backtracks only around lookarounds, under [`js_regex::BACKTRACK_LIMIT`]. Its syntax is not
 //! JavaScript's, so [`js_regex`] parses the JavaScript grammar itself and writes the equivalent
 //! fancy-regex pattern (every literal as `\x{…}`, `.`/`\d`/`\w`/`\s`/`\b` with their JavaScript
-//! definitions); what it does not model gives `None` and the rules stay silent.
+//! definitions); what it does not model is refused and the rules stay silent.
 //!
 //! ## Bound
 //! A test of one path takes at most [`js_regex::BACKTRACK_LIMIT`] backtracking steps (a few dozen

@@ -9,7 +9,9 @@
 //! (there are no backreferences to keep). What JavaScript rejects (`a**`, `a{2,1}`, `[z-a]`,
 //! `(?i)`, an unterminated group…) and what this module does not model (backreferences,
 //! `\k`, legacy octal escapes, a quantified lookahead, characters outside the BMP, nesting deeper
-//! than [`MAX_DEPTH`]) give `None`, so a rule stays silent rather than guess.
+//! than [`MAX_DEPTH`]) are refused ([`NotCompiled::Unsupported`]), so a rule stays silent
+//! rather than guess; a pattern larger than the size limits is [`NotCompiled::TooLarge`], which
+//! M001 reports as unknown.
 use fancy_regex::RegexBuilder;
 use std::fmt::Write;
 
@@ -74,7 +76,8 @@ impl JsRegex {
     }
 }
 
-/// The fancy-regex pattern meaning what `source` means to JavaScript; `None` as for [`JsRegex::new`].
+/// The fancy-regex pattern meaning what `source` means to JavaScript; `None` for what
+/// JavaScript rejects or this module does not model.
 pub fn translate(source: &str) -> Option<String> {
     let chars: Vec<char> = source.chars().collect();
     let mut t = Tr { s: &chars, i: 0, out: String::with_capacity(source.len() * 4), names: Vec::new() };
