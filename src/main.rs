@@ -4,7 +4,10 @@ mod cli;
 mod config;
 mod doctor;
 mod fix;
+#[macro_use]
+mod output;
 mod project;
+mod registry;
 mod report;
 mod review;
 mod rules_cmd;

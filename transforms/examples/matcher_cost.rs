@@ -1,7 +1,7 @@
 //! What the costliest `config.matcher` inputs cost M001 (and every other rule) on one file: run
 //! with `cargo run --release -p authfix-transforms --example matcher_cost`. Prints wall times;
 //! the figures in `rules/matcher.rs` come from here. Not a test: speed is measured, not asserted.
-use authfix_transforms::engine::{self, Decision, FixOptions};
+use authfix_transforms::engine::{self, Choice, FixOptions};
 use authfix_transforms::{rules, Project, ProjectFacts};
 use std::time::Instant;
 
@@ -22,7 +22,7 @@ fn run(name: &str, sources: &[String]) {
         p.set_file("auth.ts".to_string(), AUTH.to_string());
         p.set_file("auth.config.ts".to_string(), AUTH_CONFIG.to_string());
         let t = Instant::now();
-        let (outcome, _) = engine::run(p, &rules::all(), &FixOptions { unsafe_fixes: true }, &mut |_, _| Decision::Apply);
+        let (outcome, _) = engine::run(p, &rules::all(), &FixOptions { unsafe_fixes: true }, Choice::All);
         best = best.min(t.elapsed().as_secs_f64());
         found = outcome.findings.iter().filter(|f| f.diagnostic.code == "M001").map(|f| f.diagnostic.severity.as_str()).collect::<Vec<_>>().join(",");
     }
