@@ -3,7 +3,9 @@ pub mod c001_secure_cookies_node_env;
 pub mod c002_cookie_domain_override;
 pub mod c003_hardcoded_auth_url;
 pub mod c004_debug_always_on;
+pub mod c005_credentials_with_database_strategy;
 pub(crate) mod client_common;
+pub(crate) mod config_common;
 pub mod e001_missing_secret;
 pub mod e002_env_local_tracked;
 pub mod e003_secret_rotated_in_ci;
@@ -53,6 +55,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &c002_cookie_domain_override::CookieDomainOverride,
         &c003_hardcoded_auth_url::HardcodedAuthUrl,
         &c004_debug_always_on::DebugAlwaysOn,
+        &c005_credentials_with_database_strategy::CredentialsWithDatabaseStrategy,
         &m001_matcher_catches_auth_routes::MatcherCatchesAuthRoutes,
         &m002_middleware_reexport::MiddlewareReexport,
         &m003_destructured_auth_export::DestructuredAuthExport,
