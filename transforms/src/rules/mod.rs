@@ -37,6 +37,7 @@ pub mod s004_unchecked_auth_destructure;
 pub mod u001_redirect_while_loading;
 pub mod u002_hook_in_server_component;
 pub mod u003_sign_in_redirect_swallowed;
+pub mod u004_stale_session_after_sign_in;
 
 use crate::rule::Rule;
 
@@ -75,6 +76,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &u001_redirect_while_loading::RedirectWhileLoading,
         &u002_hook_in_server_component::HookInServerComponent,
         &u003_sign_in_redirect_swallowed::SignInRedirectSwallowed,
+        &u004_stale_session_after_sign_in::StaleSessionAfterSignIn,
         &crate::suppress::UnusedSuppression,
     ]
 }
