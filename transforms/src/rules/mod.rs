@@ -15,6 +15,7 @@ pub mod e006_v4_trust_host_without_url;
 pub mod e007_v5_provider_env_names;
 pub mod e008_committed_secret;
 pub(crate) mod env_common;
+pub(crate) mod import_walk;
 pub mod m001_matcher_catches_auth_routes;
 pub mod m002_middleware_reexport;
 pub mod m003_destructured_auth_export;
@@ -23,6 +24,7 @@ pub mod m005_middleware_to_proxy;
 pub mod m006_middleware_not_loaded;
 pub mod m007_conflicting_middleware_exports;
 pub mod m008_server_session_in_middleware;
+pub mod m009_node_only_code_in_edge_middleware;
 pub(crate) mod matcher;
 pub(crate) mod middleware_common;
 pub mod p001_client_root_layout;
@@ -65,6 +67,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &m006_middleware_not_loaded::MiddlewareNotLoaded,
         &m007_conflicting_middleware_exports::ConflictingMiddlewareExports,
         &m008_server_session_in_middleware::ServerSessionInMiddleware,
+        &m009_node_only_code_in_edge_middleware::NodeOnlyCodeInEdgeMiddleware,
         &e001_missing_secret::MissingSecret,
         &e002_env_local_tracked::EnvLocalTracked,
         &e003_secret_rotated_in_ci::SecretRotatedInCi,
