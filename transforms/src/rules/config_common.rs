@@ -38,8 +38,6 @@ pub struct Prop {
     pub range: Range<usize>,
     pub value_range: Range<usize>,
     pub value: Value,
-    /// Method or shorthand property (`session() {}`, `adapter`).
-    pub method_or_shorthand: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -60,10 +58,6 @@ pub struct AuthConfig {
 impl AuthConfig {
     pub fn get(&self, key: &str) -> Option<&Prop> {
         self.props.iter().rev().find(|p| p.key == key)
-    }
-    /// The props written in the object literal itself (not brought by a spread).
-    pub fn own(&self, key: &str) -> Option<&Prop> {
-        self.props.iter().rev().find(|p| p.key == key && p.file == self.file && p.range.start > self.range.start && p.range.end < self.range.end)
     }
 }
 
@@ -248,7 +242,6 @@ fn read_object(project: &Project, file: &str, p: &Parsed, o: &ObjectLit, depth: 
                         range: p.range(kv.span()),
                         value_range: p.range(kv.value.span()),
                         value: read_value(project, file, p, &kv.value, depth),
-                        method_or_shorthand: false,
                     });
                 }
                 swc_core::ecma::ast::Prop::Shorthand(i) => {
@@ -256,25 +249,11 @@ fn read_object(project: &Project, file: &str, p: &Parsed, o: &ObjectLit, depth: 
                         Some(o) => Value::Object(read_object(project, file, p, o, depth + 1).0),
                         None => Value::Other,
                     };
-                    props.push(Prop {
-                        key: i.sym.to_string(),
-                        file: file.to_string(),
-                        range: p.range(i.span),
-                        value_range: p.range(i.span),
-                        value,
-                        method_or_shorthand: true,
-                    });
+                    props.push(Prop { key: i.sym.to_string(), file: file.to_string(), range: p.range(i.span), value_range: p.range(i.span), value });
                 }
                 swc_core::ecma::ast::Prop::Method(m) => {
                     let Some(key) = key_name(&m.key) else { continue };
-                    props.push(Prop {
-                        key,
-                        file: file.to_string(),
-                        range: p.range(m.span()),
-                        value_range: p.range(m.function.span),
-                        value: Value::Other,
-                        method_or_shorthand: true,
-                    });
+                    props.push(Prop { key, file: file.to_string(), range: p.range(m.span()), value_range: p.range(m.function.span), value: Value::Other });
                 }
                 _ => complete = false,
             },
