@@ -38,6 +38,7 @@ pub mod s002_auth_options_in_route;
 pub mod s003_get_server_session_in_v5;
 pub mod s004_unchecked_auth_destructure;
 pub mod s005_static_page_reads_session;
+pub mod s007_session_id_not_exposed;
 pub mod u001_redirect_while_loading;
 pub mod u002_hook_in_server_component;
 pub mod u003_sign_in_redirect_swallowed;
@@ -57,6 +58,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &s003_get_server_session_in_v5::GetServerSessionInV5,
         &s004_unchecked_auth_destructure::UncheckedAuthDestructure,
         &s005_static_page_reads_session::StaticPageReadsSession,
+        &s007_session_id_not_exposed::SessionIdNotExposed,
         &c001_secure_cookies_node_env::SecureCookiesNodeEnv,
         &c002_cookie_domain_override::CookieDomainOverride,
         &c003_hardcoded_auth_url::HardcodedAuthUrl,
