@@ -39,6 +39,7 @@ pub mod s003_get_server_session_in_v5;
 pub mod s004_unchecked_auth_destructure;
 pub mod s005_static_page_reads_session;
 pub mod s007_session_id_not_exposed;
+pub mod s009_route_handler_missing;
 pub mod u001_redirect_while_loading;
 pub mod u002_hook_in_server_component;
 pub mod u003_sign_in_redirect_swallowed;
@@ -59,6 +60,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &s004_unchecked_auth_destructure::UncheckedAuthDestructure,
         &s005_static_page_reads_session::StaticPageReadsSession,
         &s007_session_id_not_exposed::SessionIdNotExposed,
+        &s009_route_handler_missing::RouteHandlerMissing,
         &c001_secure_cookies_node_env::SecureCookiesNodeEnv,
         &c002_cookie_domain_override::CookieDomainOverride,
         &c003_hardcoded_auth_url::HardcodedAuthUrl,
