@@ -26,6 +26,7 @@ pub mod m006_middleware_not_loaded;
 pub mod m007_conflicting_middleware_exports;
 pub mod m008_server_session_in_middleware;
 pub mod m009_node_only_code_in_edge_middleware;
+pub mod m010_sign_in_page_in_matcher;
 pub(crate) mod matcher;
 pub(crate) mod middleware_common;
 pub mod p001_client_root_layout;
@@ -75,6 +76,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &m007_conflicting_middleware_exports::ConflictingMiddlewareExports,
         &m008_server_session_in_middleware::ServerSessionInMiddleware,
         &m009_node_only_code_in_edge_middleware::NodeOnlyCodeInEdgeMiddleware,
+        &m010_sign_in_page_in_matcher::SignInPageInMatcher,
         &e001_missing_secret::MissingSecret,
         &e002_env_local_tracked::EnvLocalTracked,
         &e003_secret_rotated_in_ci::SecretRotatedInCi,
