@@ -39,6 +39,7 @@ pub mod s002_auth_options_in_route;
 pub mod s003_get_server_session_in_v5;
 pub mod s004_unchecked_auth_destructure;
 pub mod s005_static_page_reads_session;
+pub mod s006_server_fetches_own_api;
 pub mod s007_session_id_not_exposed;
 pub mod s009_route_handler_missing;
 pub mod u001_redirect_while_loading;
@@ -60,6 +61,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &s003_get_server_session_in_v5::GetServerSessionInV5,
         &s004_unchecked_auth_destructure::UncheckedAuthDestructure,
         &s005_static_page_reads_session::StaticPageReadsSession,
+        &s006_server_fetches_own_api::ServerFetchesOwnApi,
         &s007_session_id_not_exposed::SessionIdNotExposed,
         &s009_route_handler_missing::RouteHandlerMissing,
         &c001_secure_cookies_node_env::SecureCookiesNodeEnv,
