@@ -14,6 +14,7 @@ pub mod e005_v5_untrusted_host;
 pub mod e006_v4_trust_host_without_url;
 pub mod e007_v5_provider_env_names;
 pub mod e008_committed_secret;
+pub mod e009_base_path_mismatch;
 pub mod e010_v4_middleware_secret;
 pub(crate) mod env_common;
 pub(crate) mod import_walk;
@@ -87,6 +88,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &e006_v4_trust_host_without_url::V4TrustHostWithoutUrl,
         &e007_v5_provider_env_names::V5ProviderEnvNames,
         &e008_committed_secret::CommittedSecret,
+        &e009_base_path_mismatch::BasePathMismatch,
         &e010_v4_middleware_secret::V4MiddlewareSecret,
         &u001_redirect_while_loading::RedirectWhileLoading,
         &u002_hook_in_server_component::HookInServerComponent,
