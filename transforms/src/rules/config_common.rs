@@ -134,9 +134,12 @@ fn collect_calls(p: &Parsed, na: &str, out: &mut Vec<(Range<usize>, Option<Expr>
     p.module.visit_with(&mut V { p, na, out });
 }
 
+/// An object found for a name: its file, its range there, its properties and whether they are complete.
+type Resolved = (String, Range<usize>, (Vec<Prop>, bool));
+
 /// The object literal a name is bound to: a top-level `const x = { … }` (type wrappers allowed) in
 /// `file`, or a named/default export of the project module it is imported from.
-fn resolve_object(project: &Project, file: &str, p: &Parsed, name: &str, depth: u8) -> Option<(String, Range<usize>, (Vec<Prop>, bool))> {
+fn resolve_object(project: &Project, file: &str, p: &Parsed, name: &str, depth: u8) -> Option<Resolved> {
     if depth > 2 {
         return None;
     }

@@ -88,11 +88,13 @@ impl Rule for V4MiddlewareSecret {
                 continue;
             }
             let Some(p) = project.parsed(&f.path) else { continue };
+            // Only the export Next runs matters (M007 reports a file with two).
+            let exps_all = mw::exports(&p);
+            let Some(run) = mw::running_export(&exps_all, f.kind) else { continue };
+            let run_stmt = run.stmt;
+            let run_is_reexport = matches!(&run.val, mw::ExportVal::ReExport { src, orig } if src == "next-auth/middleware" && orig == "default");
             let why = format!("`withAuth` reads `NEXTAUTH_SECRET` (or `AUTH_SECRET`), never your auth options, which encrypt sessions with `process.env.{name}`: the middleware redirects every request to the error page (NO_SECRET) or cannot decrypt the session");
-            if let Some(e) = mw::exports(&p)
-                .into_iter()
-                .find(|e| matches!(&e.val, mw::ExportVal::ReExport { src, orig } if src == "next-auth/middleware" && orig == "default"))
-            {
+            if let Some(e) = run_is_reexport.then_some(run) {
                 out.push(Diagnostic::new(&Self::META, &f.path, p.lo(e.stmt), p.hi(e.stmt), why.clone()).with_note(format!(
                     "Export `withAuth({{ secret: process.env.{name} }})` from `next-auth/middleware` instead (M002 rewrites this re-export on Next 16)."
                 )));
@@ -102,7 +104,7 @@ impl Rule for V4MiddlewareSecret {
             let secret = format!("secret: process.env.{name}");
             let mut v = Calls(&wa, vec![]);
             swc_core::ecma::visit::VisitWith::visit_with(&p.module, &mut v);
-            for c in v.1 {
+            for c in v.1.into_iter().filter(|c| run_stmt.lo <= c.span.lo && c.span.hi <= run_stmt.hi) {
                 let objs: Vec<&ObjectLit> = c
                     .args
                     .iter()

@@ -255,9 +255,12 @@ pub(crate) fn segment_config_edits(p: &Parsed, text: &str) -> Result<Vec<Edit>, 
     Ok(edits)
 }
 
+/// The removed elements of one statement's list, and all its elements.
+type Group = (Vec<Span>, Vec<Span>);
+
 /// `(statement, removed element, all elements)` grouped by statement.
-fn group_by(items: &[(Span, Span, Vec<Span>)]) -> Vec<(Span, (Vec<Span>, Vec<Span>))> {
-    let mut out: Vec<(Span, (Vec<Span>, Vec<Span>))> = Vec::new();
+fn group_by(items: &[(Span, Span, Vec<Span>)]) -> Vec<(Span, Group)> {
+    let mut out: Vec<(Span, Group)> = Vec::new();
     for (stmt, el, all) in items {
         match out.iter_mut().find(|(s, _)| s == stmt) {
             Some((_, (rm, _))) => {

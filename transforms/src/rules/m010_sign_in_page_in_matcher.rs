@@ -99,18 +99,20 @@ impl Rule for SignInPageInMatcher {
                         if answers.iter().any(|a| a.is_none()) {
                             continue;
                         }
-                        answers.iter().any(|a| *a == Some(true))
+                        answers.contains(&Some(true))
                     }
                 },
             };
             if !covered {
                 continue;
             }
+            // Only the export Next runs matters (M007 reports a file with two).
+            let exps_all = mw::exports(&p);
+            let Some(run) = mw::running_export(&exps_all, f.kind) else { continue };
+            let run_stmt = run.stmt;
+            let run_is_reexport = matches!(&run.val, mw::ExportVal::ReExport { src, orig } if src == "next-auth/middleware" && orig == "default");
             let message = format!("`{sign_in}` (the auth options' `pages.signIn`) is behind this middleware, but `withAuth` lets through only its own sign-in page, `/api/auth/signin`, whose handler sends visitors back to `{sign_in}`: a redirect loop, nobody can sign in");
-            if let Some(e) = mw::exports(&p)
-                .into_iter()
-                .find(|e| matches!(&e.val, mw::ExportVal::ReExport { src, orig } if src == "next-auth/middleware" && orig == "default"))
-            {
+            if let Some(e) = run_is_reexport.then_some(run) {
                 out.push(
                     Diagnostic::new(&Self::META, &f.path, p.lo(e.stmt), p.hi(e.stmt), message.clone())
                         .with_note(format!("Export `withAuth({{ pages: {pages_text} }})` from `next-auth/middleware` instead.")),
@@ -120,7 +122,7 @@ impl Rule for SignInPageInMatcher {
             let Some(wa) = ast::local_name(&p, &["next-auth/middleware"], "withAuth") else { continue };
             let mut v = Calls(&wa, vec![]);
             swc_core::ecma::visit::VisitWith::visit_with(&p.module, &mut v);
-            for c in v.1 {
+            for c in v.1.into_iter().filter(|c| run_stmt.lo <= c.span.lo && c.span.hi <= run_stmt.hi) {
                 let objs: Vec<&ObjectLit> = c
                     .args
                     .iter()
@@ -159,7 +161,7 @@ impl Rule for SignInPageInMatcher {
                     }
                     (None, _) => Edit::insert(p.hi(c.args.last().unwrap().span()), format!(", {{ {prop} }}")),
                 };
-                out.push(d.with_fix(Fix::new(Applicability::Safe, format!("Pass the auth options' `pages` to `withAuth`"), vec![Change::edit(&f.path, edit)])));
+                out.push(d.with_fix(Fix::new(Applicability::Safe, "Pass the auth options' `pages` to `withAuth`", vec![Change::edit(&f.path, edit)])));
             }
         }
     }

@@ -181,8 +181,8 @@ impl Visit for Fetches {
         self.in_action -= a as u32;
     }
     fn visit_call_expr(&mut self, c: &CallExpr) {
-        if self.server_file || self.in_action > 0 {
-            if crate::rules::client_common::callee_ident(c) == Some("fetch") {
+        if (self.server_file || self.in_action > 0) && crate::rules::client_common::callee_ident(c) == Some("fetch") {
+            {
                 if let Some(url) = c.args.first().and_then(|a| url_path(&a.expr)) {
                     let has_headers = c.args.get(1).is_some_and(|a| match strip_parens(&a.expr) {
                         Expr::Object(o) => has_key(o, "headers") || o.props.iter().any(|p| matches!(p, PropOrSpread::Spread(_))),
