@@ -63,6 +63,9 @@ impl Rule for CredentialsWithDatabaseStrategy {
         if project.source_files_containing("credentials").next().is_none() && project.source_files_containing("Credentials").next().is_none() {
             return;
         }
+        if project.source_files_containing("dapter").next().is_none() {
+            return;
+        }
         for c in cfg::auth_configs(project) {
             if !c.complete || c.get("adapter").is_none() {
                 continue;

@@ -69,6 +69,9 @@ impl Rule for V4MiddlewareSecret {
         if !files.iter().any(|f| project.text(&f.path).is_some_and(|t| t.contains("next-auth/middleware"))) {
             return;
         }
+        if project.source_files_containing("secret").next().is_none() {
+            return;
+        }
         let mut names: Vec<String> = Vec::new();
         for c in cfg::auth_configs(project) {
             if let Some(s) = c.get("secret") {

@@ -67,6 +67,9 @@ impl Rule for SignInPageInMatcher {
         if files.is_empty() {
             return;
         }
+        if project.source_files_containing("signIn").next().is_none() {
+            return;
+        }
         let configs = cfg::auth_configs(project);
         let pages: Vec<&cfg::Prop> = configs.iter().filter_map(|c| c.get("pages")).collect();
         let [pages] = pages.as_slice() else { return };

@@ -74,11 +74,20 @@ impl Rule for StaticPageReadsSession {
 
     fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
         let Some(app) = project.app_dir() else { return };
+        // Nothing is forced static: nothing to look at (the usual case, decided without parsing).
+        let forcing: Vec<&str> = project.source_files_containing("force-static").filter(|f| project.in_app_dir(f) && route_file(f).is_some()).collect();
+        if forcing.is_empty() {
+            return;
+        }
         let mut auth_files: Option<Vec<String>> = None;
         for path in
             project.source_files_containing("auth").chain(project.source_files_containing("getServerSession")).collect::<std::collections::BTreeSet<_>>()
         {
             if !project.in_app_dir(path) || route_file(path).is_none() {
+                continue;
+            }
+            // Only files under a folder that holds a forcing page/layout can be forced static.
+            if !forcing.iter().any(|f| path.starts_with(crate::project::parent(f))) {
                 continue;
             }
             let Some(p) = project.parsed(path) else { continue };
