@@ -19,8 +19,30 @@ pub struct Import {
     pub locals: Vec<String>,
 }
 
-/// The value imports of a module, in order.
+/// Identifiers used as values (type annotations, interfaces and type aliases skipped).
+#[derive(Default)]
+struct ValueRefs(BTreeSet<String>);
+impl swc_core::ecma::visit::Visit for ValueRefs {
+    fn visit_ident(&mut self, i: &Ident) {
+        self.0.insert(i.sym.to_string());
+    }
+    fn visit_ts_type(&mut self, _: &TsType) {}
+    fn visit_ts_type_ann(&mut self, _: &TsTypeAnn) {}
+    fn visit_ts_interface_decl(&mut self, _: &TsInterfaceDecl) {}
+    fn visit_ts_type_alias_decl(&mut self, _: &TsTypeAliasDecl) {}
+    fn visit_ts_type_param_instantiation(&mut self, _: &TsTypeParamInstantiation) {}
+    fn visit_ts_type_param_decl(&mut self, _: &TsTypeParamDecl) {}
+    fn visit_ts_module_decl(&mut self, _: &TsModuleDecl) {}
+    fn visit_import_decl(&mut self, _: &ImportDecl) {}
+}
+
+/// The value imports of a module, in order. An import whose bindings are all used only as types
+/// is left out: the TypeScript compiler erases it (as Next's SWC transform does without
+/// `verbatimModuleSyntax`), so it never reaches a bundle.
 pub fn value_imports(p: &Parsed) -> Vec<Import> {
+    use swc_core::ecma::visit::VisitWith;
+    let mut used = ValueRefs::default();
+    p.module.visit_with(&mut used);
     let mut out = Vec::new();
     for item in &p.module.body {
         match item {
@@ -47,7 +69,7 @@ pub fn value_imports(p: &Parsed) -> Vec<Import> {
                         }
                     }
                 }
-                if all_types {
+                if all_types || !locals.is_empty() && !locals.iter().any(|l| used.0.contains(l)) {
                     continue;
                 }
                 out.push(Import { src: d.src.value.as_str().unwrap_or("").to_string(), stmt: p.range(d.span), locals });

@@ -109,6 +109,15 @@ impl Rule for SignInPageInMatcher {
             if !covered {
                 continue;
             }
+            // The middleware handles the page itself (`pathname.startsWith("/login")`), or decides
+            // with its own `authorized` callback (other than the default `!!token`): its code, not
+            // withAuth's default, says what runs.
+            let quoted = [format!("\"{sign_in}"), format!("'{sign_in}"), format!("`{sign_in}")];
+            if quoted.iter().any(|q| text.contains(q.as_str()))
+                || text.contains("authorized") && !(text.contains("=> !!token") || text.contains("return !!token"))
+            {
+                continue;
+            }
             // Only the export Next runs matters (M007 reports a file with two).
             let exps_all = mw::exports(&p);
             let Some(run) = mw::running_export(&exps_all, f.kind) else { continue };

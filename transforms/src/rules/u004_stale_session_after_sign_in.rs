@@ -46,6 +46,8 @@ declare_rule! {
     /// an expression, a one-line `if` without braces) gets a diagnostic saying where to add it. A
     /// function that already calls `router.refresh()`, `update()` from `useSession`, or navigates
     /// with `window.location` (a full load) is left alone, as is `signIn` with its default redirect.
+    /// On Next >= 15 (whose router cache no longer keeps dynamic pages) the rule fires only when a
+    /// server layout reads the session, since that is what stays stale.
     pub struct StaleSessionAfterSignIn {
         code: "U004",
         name: "stale-session-after-sign-in",
@@ -62,6 +64,12 @@ impl Rule for StaleSessionAfterSignIn {
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
+        // What goes stale: a server layout that reads the session (kept across soft navigations),
+        // or, before Next 15, any dynamic page (the client router cache kept them 30 s).
+        let old_cache = crate::rules::middleware_common::next_major(project).is_some_and(|m| m < 15);
+        if !old_cache && !server_layout_reads_session(project) {
+            return;
+        }
         for path in project.source_files_containing("redirect") {
             let text = project.text(path).unwrap_or("");
             if !text.contains("signIn") || !text.contains("useRouter") {
@@ -105,6 +113,14 @@ impl Rule for StaleSessionAfterSignIn {
             }
         }
     }
+}
+
+/// Whether a server layout of the App Router calls `auth()` or `getServerSession(…)`.
+fn server_layout_reads_session(project: &Project) -> bool {
+    project
+        .paths()
+        .filter(|p| project.in_app_dir(p) && p.rsplit('/').next().is_some_and(|n| n.starts_with("layout.")))
+        .any(|p| project.text(p).is_some_and(|t| (t.contains("auth()") || t.contains("getServerSession(")) && !t.contains("use client")))
 }
 
 /// Names bound to `useRouter()`: `const router = useRouter()`.
