@@ -50,7 +50,9 @@ declare_rule! {
     /// renamed move with it (`experimental.middlewarePrefetch` → `proxyPrefetch`,
     /// `middlewareClientMaxBodySize` → `proxyClientMaxBodySize`, `externalMiddlewareRewritesResolve`
     /// → `externalProxyRewritesResolve`, `skipMiddlewareUrlNormalize` → `skipProxyUrlNormalize`;
-    /// `next/dist/server/config.js` warns on the old names). Files M002/M003 still have to fix are
+    /// `next/dist/server/config.js` warns on the old names), and the types imported from
+    /// `next/server` get their Next 16 names (`NextMiddleware` → `NextProxy`, `MiddlewareConfig` →
+    /// `ProxyConfig`; the old ones are deprecated aliases). Files M002/M003 still have to fix are
     /// left for the next pass.
     pub struct MiddlewareToProxy {
         code: "M005",
@@ -149,6 +151,7 @@ fn proxy_text(p: &Parsed, text: &str, exps: &[mw::Export]) -> Result<String, Str
         }
     }
     edits.extend(segment_config_edits(p, text)?);
+    edits.extend(type_import_edits(p, text));
     edits.sort();
     edits.dedup();
     for (i, a) in edits.iter().enumerate() {
@@ -164,6 +167,38 @@ fn proxy_text(p: &Parsed, text: &str, exps: &[mw::Export]) -> Result<String, Str
         out.truncate(out.len() - eol.len());
     }
     Ok(out)
+}
+
+/// Next 16's names for the middleware types from `next/server` (the old ones are deprecated
+/// aliases, `next/dist/server/web/types.d.ts`), as @next/codemod renames them.
+const RENAMED_TYPES: &[(&str, &str)] = &[("NextMiddleware", "NextProxy"), ("MiddlewareConfig", "ProxyConfig")];
+
+/// `import { NextMiddleware } from "next/server"` -> `NextProxy`, with its uses in the file; an
+/// aliased import (`NextMiddleware as M`) changes only the imported name.
+fn type_import_edits(p: &Parsed, text: &str) -> Vec<Edit> {
+    let names = crate::ast::top_level_names(p);
+    let mut out = Vec::new();
+    for imp in crate::ast::imports(p).into_iter().filter(|i| i.src == "next/server") {
+        for spec in &imp.specs {
+            let Some((old, new)) = RENAMED_TYPES.iter().find(|(o, _)| *o == spec.imported) else { continue };
+            if names.iter().any(|n| n == new) {
+                continue;
+            }
+            if spec.local == *old {
+                for (n, s) in crate::ast::ident_refs(&p.module) {
+                    if n == *old {
+                        out.push(Edit::replace(p.lo(s), p.hi(s), *new));
+                    }
+                }
+            } else {
+                let r = p.range(spec.span);
+                if let Some(i) = text[r.clone()].find(old) {
+                    out.push(Edit::replace(r.start + i, r.start + i + old.len(), *new));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Edits that drop `runtime` in every form (a proxy always runs on Node.js) and turn a `config`
