@@ -45,7 +45,9 @@ declare_rule! {
     /// beside others (`export const runtime = "edge", x = 1`), `const runtime` exported through
     /// `export { runtime }` (the declaration goes when nothing else reads it), and `config.runtime`.
     /// A `config` exported through `export { config }` becomes `export const config = …`, the only
-    /// form Next reads (Turbopack fails on the other: "It mustn't be reexported"); a `config`
+    /// form Next reads (Turbopack fails on the other: "Next.js can't recognize the exported `config`
+    /// field in route. It mustn't be reexported.", seen with next 16.4.6 — the codemod keeps
+    /// `export { config }` and its result fails that build); a `config`
     /// re-exported from another module gets a note instead of a fix. The next.config keys Next 16
     /// renamed move with it (`experimental.middlewarePrefetch` → `proxyPrefetch`,
     /// `middlewareClientMaxBodySize` → `proxyClientMaxBodySize`, `externalMiddlewareRewritesResolve`
