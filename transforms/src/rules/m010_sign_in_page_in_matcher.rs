@@ -98,7 +98,10 @@ impl Rule for SignInPageInMatcher {
                             e => mw::str_value(e).map(|s| vec![s]),
                         };
                         let Some(sources) = sources else { continue };
-                        let answers: Vec<Option<bool>> = sources.iter().map(|s| matcher::source_matches(s, &sign_in)).collect();
+                        if !matcher::within_budget(sources.iter().map(|s| s.as_str())) {
+                            continue;
+                        }
+                        let answers: Vec<Option<bool>> = sources.iter().map(|s| matcher::Matcher::new(s).ok().and_then(|m| m.test(&sign_in))).collect();
                         if answers.iter().any(|a| a.is_none()) {
                             continue;
                         }
