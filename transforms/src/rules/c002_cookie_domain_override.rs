@@ -1,9 +1,10 @@
+use crate::ast::unwrap_expr;
 use crate::declare_rule;
 use crate::edit;
 use crate::parse::Parsed;
 use crate::project::Project;
 use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
-use crate::rules::client_common::{const_str, kv_props, mentions_auth, strip_parens};
+use crate::rules::client_common::{const_str, kv_props, mentions_auth};
 use swc_core::common::Spanned;
 use swc_core::ecma::ast::*;
 use swc_core::ecma::visit::{Visit, VisitWith};
@@ -115,10 +116,10 @@ impl Finder<'_> {
     /// `cond ? "literal" : undefined` (either way round) where `cond` reads `NODE_ENV`, directly
     /// or through a top-level constant: still a fixed domain on every production build.
     fn node_env_gated(&self, e: &Expr) -> bool {
-        let Expr::Cond(c) = strip_parens(e) else { return false };
+        let Expr::Cond(c) = unwrap_expr(e) else { return false };
         let empty = |e: &Expr| {
-            matches!(strip_parens(e), Expr::Ident(i) if i.sym == "undefined")
-                || matches!(strip_parens(e), Expr::Lit(Lit::Null(_)))
+            matches!(unwrap_expr(e), Expr::Ident(i) if i.sym == "undefined")
+                || matches!(unwrap_expr(e), Expr::Lit(Lit::Null(_)))
                 || const_str(e).as_deref() == Some("")
         };
         let literal_branch =
@@ -134,17 +135,17 @@ impl Visit for Finder<'_> {
             if key != "cookies" {
                 continue;
             }
-            let Expr::Object(cookies) = strip_parens(&kv.value) else { continue };
+            let Expr::Object(cookies) = unwrap_expr(&kv.value) else { continue };
             for (_, cookie, ckv) in kv_props(cookies) {
                 if !AUTH_COOKIES.contains(&cookie.as_str()) {
                     continue;
                 }
-                let Expr::Object(c) = strip_parens(&ckv.value) else { continue };
+                let Expr::Object(c) = unwrap_expr(&ckv.value) else { continue };
                 for (_, k, okv) in kv_props(c) {
                     if k != "options" {
                         continue;
                     }
-                    let Expr::Object(opts) = strip_parens(&okv.value) else { continue };
+                    let Expr::Object(opts) = unwrap_expr(&okv.value) else { continue };
                     for (i, dk, dkv) in kv_props(opts) {
                         if dk != "domain" {
                             continue;
