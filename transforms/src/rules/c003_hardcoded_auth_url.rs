@@ -1,10 +1,12 @@
+use crate::ast::unwrap_expr;
 use crate::declare_rule;
 use crate::edit::{self, Edit};
 use crate::parse::Parsed;
 use crate::project::Project;
 use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
-use crate::rules::client_common::{const_str, kv_props, strip_parens};
-use crate::rules::env_common::{append_or_create, entries_with, is_next_config};
+use crate::rules::client_common::{const_str, kv_props};
+use crate::rules::env_common::deploy::is_next_config;
+use crate::rules::env_common::env_files::{append_or_create, entries_with};
 use swc_core::common::Spanned;
 use swc_core::ecma::ast::*;
 use swc_core::ecma::visit::{Visit, VisitWith};
@@ -146,7 +148,7 @@ impl Visit for Finder<'_> {
             if key != "env" {
                 continue;
             }
-            let Expr::Object(env) = strip_parens(&kv.value) else { continue };
+            let Expr::Object(env) = unwrap_expr(&kv.value) else { continue };
             let props = kv_props(env);
             let baked: Vec<(usize, String, String, swc_core::common::Span)> = props
                 .iter()

@@ -3,7 +3,9 @@ use crate::dotenv;
 use crate::edit::Edit;
 use crate::project::Project;
 use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
-use crate::rules::env_common::{self as env, SecretValue};
+use crate::rules::env_common::env_files as envf;
+use crate::rules::env_common::secret::{self, SecretValue};
+use crate::rules::env_common::{auth_files, deploy, workflows};
 
 declare_rule! {
     /// ## What it does
@@ -57,27 +59,27 @@ impl Rule for MissingSecret {
 
     fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
         let Some(major) = project.facts.auth_major else { return };
-        let keys = env::secret_keys(major);
+        let keys = secret::secret_keys(major);
         // Set (or documented, even empty) in an env file. An empty entry in a loaded file is
         // handled below: it is the same as none, unless a template documents the name.
-        let found = env::entries_with(project, keys);
-        if found.iter().any(|(f, e)| env::is_example(f) || !e.value.is_empty()) {
+        let found = envf::entries_with(project, keys);
+        if found.iter().any(|(f, e)| envf::is_example(f) || !e.value.is_empty()) {
             return;
         }
-        if keys.iter().any(|k| env::workflows_mention(project, k) || env::next_config_mentions(project, k)) {
+        if keys.iter().any(|k| workflows::sets(project, k) || deploy::next_config_mentions(project, k)) {
             return;
         }
         // A template that names it, even in a comment (`# AUTH_SECRET=  # npx auth secret`).
-        if env::env_files(project).into_iter().filter(|f| env::is_example(f)).any(|f| keys.iter().any(|k| project.text(f).unwrap_or("").contains(k))) {
+        if envf::env_files(project).into_iter().filter(|f| envf::is_example(f)).any(|f| keys.iter().any(|k| project.text(f).unwrap_or("").contains(k))) {
             return;
         }
         // The config sets the secret itself, or reads it from another name: not ours to judge
         // (a literal is E008's).
-        let props = env::secret_props(project);
+        let props = secret::secret_props(project);
         if props.iter().any(|s| !matches!(&s.value, SecretValue::Env(n) if keys.contains(&n.as_str()))) {
             return;
         }
-        let Some((file, start, end)) = env::nextauth_call(project) else { return };
+        let Some((file, start, end)) = auth_files::nextauth_call(project) else { return };
         // The name the config reads explicitly (`secret: process.env.AUTH_SECRET` in v4), else the
         // one the version documents.
         let key: &str = props
@@ -86,7 +88,7 @@ impl Rule for MissingSecret {
                 SecretValue::Env(n) => keys.iter().find(|k| *k == n).copied(),
                 _ => None,
             })
-            .unwrap_or(env::secret_key(major));
+            .unwrap_or(secret::secret_key(major));
         let message = if major >= 5 {
             format!("no `{key}` is set in any env file, so /api/auth answers 500 (MissingSecret) and `auth()` returns null, in development too and on any host that does not set it")
         } else {
@@ -104,9 +106,9 @@ impl Rule for MissingSecret {
         let local_empty = found.iter().find(|(f, e)| *f == ".env.local" && e.key == key);
         match local_empty {
             Some((_, e)) => changes.push(Change::edit(".env.local", Edit::replace(e.value_range.start, e.value_range.end, fresh))),
-            None => changes.push(env::append_or_create(project, ".env.local", &format!("{key}={fresh}"))),
+            None => changes.push(envf::append_or_create(project, ".env.local", &format!("{key}={fresh}"))),
         }
-        if let Some(ex) = env::env_files(project).into_iter().find(|f| env::is_example(f) && !f.contains('/')) {
+        if let Some(ex) = envf::env_files(project).into_iter().find(|f| envf::is_example(f) && !f.contains('/')) {
             let text = project.text(ex).unwrap_or("");
             if dotenv::get(&dotenv::parse(text), key).is_none() {
                 changes.push(Change::edit(ex, dotenv::append_line(text, &format!("{key}="))));

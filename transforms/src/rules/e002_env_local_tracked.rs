@@ -1,14 +1,15 @@
 use crate::declare_rule;
+use crate::gitignore;
 use crate::project::Project;
 use crate::rule::{Diagnostic, Fix, Rule, RuleMeta, Safety};
-use crate::rules::env_common as env;
+use crate::rules::env_common::env_files as envf;
 
 declare_rule! {
     /// ## What it does
     /// Finds `.env.local` (and any other `.env*.local` file) that the app's `.gitignore` does not
-    /// ignore. Patterns are matched as git does for the common forms (`.env*.local`, `.env*`,
-    /// `*.local`, `/.env.local`, `**/…`, `[…]`, comments, and `!` negations, the last match
-    /// winning).
+    /// ignore. Patterns are matched as git matches them (the `ignore` crate's gitignore rules:
+    /// comments, escapes, `!` negations, anchoring, folder-only patterns, `*`, `[…]`, `**`; the
+    /// last match wins).
     ///
     /// ## Why is this bad?
     /// `.env*.local` is where Next expects machine-local values, and where `AUTH_SECRET` /
@@ -52,16 +53,16 @@ impl Rule for EnvLocalTracked {
 
     fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
         let gitignore = project.text(".gitignore");
-        for f in env::env_files(project) {
-            if !env::is_local(f) {
+        for f in envf::env_files(project) {
+            if !envf::is_local(f) {
                 continue;
             }
             // Git's own answer covers every .gitignore above the app too (a monorepo root's).
             if project.is_git_ignored(f) == Some(true) {
                 continue;
             }
-            let verdict = gitignore.and_then(|g| env::gitignore_match(g, f));
-            if matches!(verdict, Some((true, _))) {
+            let verdict = gitignore.and_then(|g| gitignore::check(g, f));
+            if verdict.as_ref().is_some_and(|v| v.ignored) {
                 continue;
             }
             let tracked = project.is_tracked(f);
@@ -71,14 +72,14 @@ impl Rule for EnvLocalTracked {
                 format!("`{f}` is not covered by `.gitignore`: the secrets in it are one `git add .` away from the repository")
             };
             let d = Diagnostic::new(&Self::META, f, 0, 0, message);
-            if let (Some(g), Some((false, line))) = (gitignore, verdict) {
+            if let (Some(g), Some(gitignore::Verdict { ignored: false, line_start: line })) = (gitignore, verdict) {
                 out.push(d.with_note(format!(
                     "A `!` pattern in `.gitignore` (line {}) keeps `{f}` tracked on purpose; keep secrets out of it, or remove that line.",
                     crate::edit::line_col(g, line).0
                 )));
                 continue;
             }
-            let change = env::append_or_create(project, ".gitignore", PATTERN);
+            let change = envf::append_or_create(project, ".gitignore", PATTERN);
             let d = if tracked {
                 d.with_note(format!("Also run `git rm --cached {f}`, and rotate every secret it holds: they stay in the git history."))
             } else {

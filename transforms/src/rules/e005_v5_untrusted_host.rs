@@ -1,7 +1,8 @@
 use crate::declare_rule;
 use crate::project::Project;
 use crate::rule::{Diagnostic, Fix, Rule, RuleMeta, Safety};
-use crate::rules::env_common as env;
+use crate::rules::env_common::env_files as envf;
+use crate::rules::env_common::{auth_files, deploy, workflows};
 
 declare_rule! {
     /// ## What it does
@@ -54,34 +55,35 @@ impl Rule for V5UntrustedHost {
         if project.facts.auth_major != Some(5) {
             return;
         }
-        let all = env::entries_with(project, &["NEXTAUTH_URL"]);
+        let all = envf::entries_with(project, &["NEXTAUTH_URL"]);
         // Where a production server reads a real URL from it; else where the deployment is
         // documented. A localhost value in `.env`/`.env.local` is a development setting: the
         // deployment's URL comes from the host, which we cannot see.
         let rank = |f: &str| [".env.production", ".env.production.local", ".env", ".env.local"].iter().position(|n| *n == f).unwrap_or(9);
         let site = all
             .iter()
-            .filter(|(f, e)| env::loaded_in_production(f) && !e.value.is_empty() && !crate::rules::e004_localhost_url_in_production_env::is_local_url(&e.value))
+            .filter(|(f, e)| {
+                envf::loaded_in_production(f) && !e.value.is_empty() && !crate::rules::e004_localhost_url_in_production_env::is_local_url(&e.value)
+            })
             .min_by_key(|(f, _)| rank(f))
-            .or_else(|| all.iter().find(|(f, _)| env::is_example(f)));
+            .or_else(|| all.iter().find(|(f, _)| envf::is_example(f)));
         let Some((file, first)) = site else { return };
         let trusts = ["AUTH_URL", "AUTH_TRUST_HOST"];
-        if !env::entries_with(project, &trusts).is_empty() || trusts.iter().any(|k| env::workflows_mention(project, k) || env::next_config_mentions(project, k))
-        {
+        if !envf::entries_with(project, &trusts).is_empty() || trusts.iter().any(|k| workflows::sets(project, k) || deploy::next_config_mentions(project, k)) {
             return;
         }
-        if !env::auth_sources_with(project, "trustHost").is_empty() || env::trusted_host_platform(project) {
+        if !auth_files::auth_sources_with(project, "trustHost").is_empty() || deploy::trusted_host_platform(project) {
             return;
         }
         let d = Diagnostic::new(&Self::META, file, first.key_range.start, first.key_range.end, format!(
             "v5 reads `NEXTAUTH_URL` (in `{file}`) for the URL but not for trust: a self-hosted production server answers every /api/auth request with UntrustedHost (500), because neither AUTH_URL, AUTH_TRUST_HOST nor `trustHost` is set"
         ));
-        let readers: Vec<&str> = project.source_files_containing("NEXTAUTH_URL").filter(|f| !env::is_next_config(f)).collect();
+        let readers: Vec<&str> = project.source_files_containing("NEXTAUTH_URL").filter(|f| !deploy::is_next_config(f)).collect();
         if let Some(r) = readers.first() {
             out.push(d.with_note(format!("`{r}` reads `NEXTAUTH_URL` itself, so it is not renamed: add `AUTH_TRUST_HOST=true` beside it (and in the host's settings), or rename it there too.")));
             return;
         }
-        let changes = all.iter().map(|(f, e)| env::rename_key(f, e, "AUTH_URL")).collect();
+        let changes = all.iter().map(|(f, e)| envf::rename_key(f, e, "AUTH_URL")).collect();
         out.push(
             d.with_note("Rename it in the host's settings too. Not needed when a Dockerfile or the host already sets `AUTH_URL`/`AUTH_TRUST_HOST`, or on Vercel and Cloudflare Pages, which trust the host themselves.")
                 .with_fix(Fix::new(Safety::Unsafe, "Rename `NEXTAUTH_URL` to `AUTH_URL` in the env files", changes)),

@@ -1,0 +1,29 @@
+//! Where else a deployment's settings can come from: `next.config.*` and the signs of a host that
+//! trusts its own forwarded host (Vercel, Cloudflare Pages).
+use super::workflows;
+use crate::project::Project;
+
+pub fn is_next_config(path: &str) -> bool {
+    ["next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs", "next.config.mts"].contains(&path)
+}
+
+/// Does a `next.config.*` name `key` (e.g. in its `env` block)?
+pub fn next_config_mentions(project: &Project, key: &str) -> bool {
+    project.source_files_containing(key).any(is_next_config)
+}
+
+/// Signs that the app deploys to a host Auth.js trusts by itself (`VERCEL`, `CF_PAGES` set by the
+/// platform): the `vercel` CLI or `@cloudflare/next-on-pages` in package.json, or a workflow that
+/// deploys with them.
+pub fn trusted_host_platform(project: &Project) -> bool {
+    let pkg = project.text("package.json").unwrap_or("");
+    if pkg.contains("\"vercel\"") || pkg.contains("vercel ") || pkg.contains("@cloudflare/next-on-pages") || pkg.contains("wrangler pages") {
+        return true;
+    }
+    workflows::workflows(project).iter().any(|w| {
+        w.scalars.iter().any(|s| {
+            let t = s.value.to_ascii_lowercase();
+            t.contains("vercel") || t.contains("cloudflare/pages-action") || t.contains("wrangler pages")
+        })
+    })
+}
