@@ -33,9 +33,15 @@ pub struct ProjectFacts {
     /// Files git tracks, among the non-source files the CLI loaded (`.env*`, workflows…);
     /// `None` outside a git work tree.
     pub git_tracked: Option<Vec<String>>,
-    /// Env files git ignores, by any `.gitignore` (a monorepo root's too) or exclude file;
-    /// `None` outside a git work tree (the rules then read the app's own `.gitignore`).
+    /// Env files git ignores, by any `.gitignore` (a monorepo root's too) or exclude file, among
+    /// those the CLI loaded and the app's `.env` and `.env.local` even when absent (so a rule can
+    /// ask whether a file would be ignored once written); `None` outside a git work tree (the
+    /// rules then match the `.gitignore` files they were given).
     pub git_ignored: Option<Vec<String>>,
+    /// The app root relative to the outermost folder the CLI loaded files from (the git root,
+    /// else the workspace root), `/`-separated: `apps/web`, or empty when they are the same.
+    /// Files of the folders in between are keyed with `../` segments (`../../.gitignore`).
+    pub app_path: String,
 }
 
 pub struct SourceFile {
@@ -45,7 +51,9 @@ pub struct SourceFile {
 }
 
 /// The app's files the rules read: every JS/TS source file, plus `.env*`, `.gitignore`,
-/// `package.json`, `next.config.*` and `.github/workflows/*.yml` when present.
+/// `package.json`, `next.config.*` and `.github/workflows/*.yml` when present. Keys are paths
+/// relative to the app root; files in the folders above it, up to the workspace and git roots,
+/// are keyed with `../` segments (`../../.github/workflows/ci.yml`, `../../.env.example`).
 pub struct Project {
     pub facts: ProjectFacts,
     files: BTreeMap<String, SourceFile>,
@@ -293,6 +301,27 @@ fn join(dir: &str, spec: &str) -> String {
     }
 }
 
+/// Resolve `.` and `..` of a key, keeping the `..` that climb above the root:
+/// `apps/web/../../.github/ci.yml` → `.github/ci.yml`, `a/../../x` → `../x`.
+pub fn normalize_key(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in path.split('/') {
+        match p {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|l| *l != "..") => {
+                parts.pop();
+            }
+            _ => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+/// How many folders above the app root a key lies (`../../.gitignore` → 2, `app/page.tsx` → 0).
+pub fn levels_up(key: &str) -> usize {
+    normalize_key(key).split('/').take_while(|p| *p == "..").count()
+}
+
 /// Resolve `.` and `..`; `None` when the path climbs above the root.
 pub fn normalize(path: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
@@ -375,6 +404,20 @@ mod tests {
         assert!(p.source_files_containing("useSession").next().is_none());
         p.set_file(".env", "useSession");
         assert!(p.source_files_containing("useSession").next().is_none(), "only source files");
+    }
+
+    #[test]
+    fn keys_above_the_app() {
+        assert_eq!(normalize_key("apps/web/../../.github/workflows/ci.yml"), ".github/workflows/ci.yml");
+        assert_eq!(normalize_key("web/../../.env"), "../.env");
+        assert_eq!(normalize_key("./../../.gitignore"), "../../.gitignore");
+        assert_eq!(normalize_key("app/./page.tsx"), "app/page.tsx");
+        assert_eq!(levels_up("../../.gitignore"), 2);
+        assert_eq!(levels_up(".gitignore"), 0);
+        assert_eq!(normalize("../x"), None, "normalize still refuses to climb");
+        let p = project(None, &["../../.github/workflows/ci.yml", "../../.env.example", "app/page.tsx"]);
+        assert_eq!(p.data_files().collect::<Vec<_>>(), vec!["../../.env.example", "../../.github/workflows/ci.yml"]);
+        assert_eq!(p.app_dir(), Some("app"));
     }
 
     #[test]

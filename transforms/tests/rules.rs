@@ -9,8 +9,10 @@
 //!
 //! Headers: `auth: 4|5`, `next: 16.0.0`, `alias: @/ -> src/`, `typescript: false`,
 //! `src_dir: true`, `unsafe: true` (apply unsafe fixes), `tracked: .env, .github/workflows/ci.yml`
-//! (files git tracks; without it the project is not in a git work tree). Snapshots mask secrets as
-//! the CLI does.
+//! (files git tracks; without it the project is not in a git work tree), `ignored: .env` (env
+//! files git ignores), `app_path: apps/web` (the app below the repository root). Files above the
+//! app root are declared with `../` (`--- ../../.github/workflows/ci.yml`). Snapshots mask secrets
+//! as the CLI does.
 use authfix_transforms::engine::{self, Decision, FixOptions};
 use authfix_transforms::rules;
 use authfix_transforms::{Alias, Project, ProjectFacts, Rule};
@@ -53,6 +55,11 @@ fn load(text: &str) -> Fixture {
                 "unsafe" => unsafe_fixes = v == "true",
                 // Files git tracks (a comma-separated list); without this header: not a git work tree.
                 "tracked" => facts.git_tracked = Some(v.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect()),
+                // Env files git ignores (git's answer in a work tree); without it the rules match
+                // the fixture's `.gitignore` files themselves.
+                "ignored" => facts.git_ignored = Some(v.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect()),
+                // The app's folder below the git/workspace root (files above it are `../` keys).
+                "app_path" => facts.app_path = v.to_string(),
                 other => panic!("unknown header {other}"),
             }
         }
@@ -161,7 +168,7 @@ fn every_rule_has_fixtures_and_they_hold() {
         let mut cases: Vec<_> = std::fs::read_dir(&dir)
             .unwrap_or_else(|_| panic!("{code} has no fixture folder {}", dir.display()))
             .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().map_or(false, |e| e == "txt"))
+            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
             .collect();
         cases.sort();
         assert!(cases.iter().any(|c| c.file_name().unwrap().to_str().unwrap().starts_with("ok_")), "{code} has no negative fixture");

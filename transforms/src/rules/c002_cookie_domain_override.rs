@@ -13,8 +13,11 @@ declare_rule! {
     /// ## What it does
     /// Finds a fixed `domain` in the `options` of a cookie in the Auth.js `cookies` config
     /// (`cookies: { sessionToken: { name, options: { domain: "example.com" } } }`) — a string
-    /// literal, or a literal gated on `NODE_ENV` (`NODE_ENV === "production" ? ".example.com" :
-    /// undefined`, which is just as fixed on every production build) — and removes it.
+    /// literal, a literal gated on `NODE_ENV` (`NODE_ENV === "production" ? ".example.com" :
+    /// undefined`, which is just as fixed on every production build), or a domain computed by an
+    /// expression that yields one in every case (`host == "localhost" ? host : "." + host`,
+    /// `` `.${host}` ``): the config is evaluated once per server, so that one host's domain goes
+    /// on every request — and removes it.
     ///
     /// ## Why is this bad?
     /// Both versions merge the `cookies` config over their defaults (v4 `next-auth/src/core/init.ts`,
@@ -49,8 +52,9 @@ declare_rule! {
     /// session shared across subdomains in production (`app.` and `www.`) stops being shared.
     /// Keep the sharing by gating it on the production host instead, e.g.
     /// `domain: process.env.VERCEL_ENV === "production" ? ".example.com" : undefined`. A `domain`
-    /// computed otherwise (read from an env variable, gated on `VERCEL_ENV` or the host) is left
-    /// alone.
+    /// that can be left unset (a branch giving `undefined`, `null` or `""`), or that is read as it
+    /// stands from an env variable or another binding (`process.env.COOKIE_DOMAIN`,
+    /// `cookieDomain`), is left alone: each deployment may set its own.
     pub struct CookieDomainOverride {
         code: "C002",
         name: "cookie-domain-override",
@@ -74,8 +78,10 @@ impl Rule for CookieDomainOverride {
             let Some(p) = project.parsed(path) else { continue };
             let mut f = Finder { p: &p, text, env_consts: crate::ast::consts_mentioning(&p, text, "NODE_ENV"), hits: vec![] };
             p.module.visit_with(&mut f);
-            for Hit { cookie, start, end, edit, node_env } in f.hits {
-                let message = if node_env {
+            for Hit { cookie, start, end, edit, node_env, computed } in f.hits {
+                let message = if computed {
+                    format!("the `{cookie}` cookie's `domain` is computed from one host and set in every case, so on every other host (preview deployments, a second domain, localhost) browsers reject the cookie and sign-in silently fails")
+                } else if node_env {
                     format!("the `{cookie}` cookie's `domain` is gated on NODE_ENV, which is \"production\" in every production build (previews, staging, self-hosted copies), so browsers reject the cookie there and sign-in silently fails")
                 } else {
                     format!("a fixed `domain` on the `{cookie}` cookie makes browsers reject it on every other host (preview deployments, localhost), so sign-in silently fails there")
@@ -102,6 +108,8 @@ struct Hit {
     edit: edit::Edit,
     /// `NODE_ENV === "production" ? ".example.com" : undefined` rather than a plain literal.
     node_env: bool,
+    /// An expression that always yields a domain (`cond ? host : "." + host`).
+    computed: bool,
 }
 
 struct Finder<'a> {
@@ -129,6 +137,35 @@ impl Finder<'_> {
     }
 }
 
+/// An expression that always yields a non-empty domain: a string concatenation or template with
+/// a literal part (`"." + host`, `` `.${host}` ``), or a conditional whose branches all do or are
+/// plain bindings, with at least one concatenation among them (`host == "localhost" ? host : "."
+/// + host`). Env reads and bare bindings alone are not: each deployment may set its own.
+fn always_a_domain(e: &Expr) -> bool {
+    fn built(e: &Expr) -> bool {
+        match unwrap_expr(e) {
+            Expr::Bin(b) if b.op == BinaryOp::Add => {
+                let lit = |x: &Expr| const_str(x).is_some_and(|s| !s.is_empty());
+                (lit(&b.left) || lit(&b.right) || built(&b.left) || built(&b.right)) && !reads_env(&b.left) && !reads_env(&b.right)
+            }
+            Expr::Tpl(t) => !t.exprs.is_empty() && t.quasis.iter().any(|q| !q.raw.is_empty()) && !t.exprs.iter().any(|x| reads_env(x)),
+            Expr::Cond(c) => branch(&c.cons) && branch(&c.alt) && (built(&c.cons) || built(&c.alt)),
+            _ => false,
+        }
+    }
+    fn branch(e: &Expr) -> bool {
+        match unwrap_expr(e) {
+            Expr::Ident(i) => i.sym != "undefined",
+            Expr::Member(_) => !reads_env(e),
+            e => built(e) || const_str(e).is_some_and(|s| !s.is_empty()),
+        }
+    }
+    fn reads_env(e: &Expr) -> bool {
+        crate::rules::env_common::secret::env_read(e).is_some()
+    }
+    built(e)
+}
+
 impl Visit for Finder<'_> {
     fn visit_object_lit(&mut self, o: &ObjectLit) {
         for (_, key, kv) in kv_props(o) {
@@ -151,13 +188,14 @@ impl Visit for Finder<'_> {
                             continue;
                         }
                         let node_env = self.node_env_gated(&dkv.value);
-                        if const_str(&dkv.value).is_none() && !node_env {
+                        let computed = !node_env && const_str(&dkv.value).is_none() && always_a_domain(&dkv.value);
+                        if const_str(&dkv.value).is_none() && !node_env && !computed {
                             continue;
                         }
                         let span = dkv.span();
                         let prev = if i > 0 { Some(self.p.hi(opts.props[i - 1].span())) } else { None };
                         let e = edit::delete_list_element(self.text, self.p.lo(span), self.p.hi(span), prev);
-                        self.hits.push(Hit { cookie: cookie.clone(), start: self.p.lo(span), end: self.p.hi(span), edit: e, node_env });
+                        self.hits.push(Hit { cookie: cookie.clone(), start: self.p.lo(span), end: self.p.hi(span), edit: e, node_env, computed });
                     }
                 }
             }

@@ -9,10 +9,13 @@ declare_rule! {
     /// v5 only: finds `NEXTAUTH_URL` set to a non-localhost URL in an env file that a production
     /// server loads (`.env`, `.env.local`, `.env.production`, `.env.production.local`), or named
     /// in the template that documents the deployment (`.env.example`), while nothing makes the
-    /// host trusted: no `AUTH_URL` or
-    /// `AUTH_TRUST_HOST` in any env file, workflow or `next.config.*`, no `trustHost` option in the
-    /// code, and no sign of a platform that sets `VERCEL`/`CF_PAGES` (the `vercel` CLI or
-    /// `@cloudflare/next-on-pages` in package.json or a workflow).
+    /// host trusted: no `AUTH_URL` or `AUTH_TRUST_HOST` in an env file that server loads (a
+    /// development-only file such as `.env.development` does not count; when the URL is in a
+    /// committed file, only committed files and templates count — a `.env.local` with
+    /// `AUTH_URL=http://localhost:3000` is this machine's, not the deployment's), in a workflow or
+    /// `next.config.*`, no `trustHost` option in the code, and no sign of a platform that sets
+    /// `VERCEL`/`CF_PAGES` (the `vercel` CLI or `@cloudflare/next-on-pages` in package.json or a
+    /// workflow).
     ///
     /// ## Why is this bad?
     /// `@auth/core/src/lib/utils/env.ts` sets `trustHost ??= !!(AUTH_URL ?? AUTH_TRUST_HOST ??
@@ -69,7 +72,18 @@ impl Rule for V5UntrustedHost {
             .or_else(|| all.iter().find(|(f, _)| envf::is_example(f)));
         let Some((file, first)) = site else { return };
         let trusts = ["AUTH_URL", "AUTH_TRUST_HOST"];
-        if !envf::entries_with(project, &trusts).is_empty() || trusts.iter().any(|k| workflows::sets(project, k) || deploy::next_config_mentions(project, k)) {
+        // What the server that uses this URL loads: never a development- or test-only file; when
+        // the URL comes from a committed file (the deployment is built from the repository), only
+        // committed files, and the templates that document the deployment.
+        let committed_site = project.facts.git_tracked.is_some() && project.is_tracked(file);
+        let dev_or_test_only = |f: &str| {
+            let n = f.rsplit('/').next().unwrap_or(f);
+            (envf::loaded_in_development(f) && !envf::loaded_in_production(f)) || n == ".env.test" || n == ".env.test.local"
+        };
+        let counts = |f: &str| envf::is_example(f) || (!dev_or_test_only(f) && (!committed_site || project.is_tracked(f)));
+        if envf::entries_with(project, &trusts).iter().any(|(f, _)| counts(f))
+            || trusts.iter().any(|k| workflows::sets(project, k) || deploy::next_config_mentions(project, k))
+        {
             return;
         }
         if !auth_files::auth_sources_with(project, "trustHost").is_empty() || deploy::trusted_host_platform(project) {
