@@ -93,13 +93,13 @@ fn changes_of(apps: &[App], results: &[AppResult]) -> (Vec<FileChange>, Vec<revi
     for (app, r) in apps.iter().zip(results) {
         for path in r.outcome.deleted.keys() {
             let loaded = &app.files[path];
-            deletions.push(review::FileDeletion { rel: PathBuf::from(format!("{}{}", app.prefix, path)), old: loaded.original(), secrets: r.secrets.clone() });
+            deletions.push(review::FileDeletion { rel: PathBuf::from(app.display(path)), old: loaded.original(), secrets: r.secrets.clone() });
         }
         for (path, fr) in &r.outcome.changed {
             let loaded = app.files.get(path);
             let bom = if loaded.is_some_and(|f| f.bom) { "\u{feff}" } else { "" };
             changes.push(FileChange {
-                rel: PathBuf::from(format!("{}{}", app.prefix, path)),
+                rel: PathBuf::from(app.display(path)),
                 old: loaded.map(|f| f.original()),
                 new: format!("{bom}{}", fr.new),
                 secrets: r.secrets.clone(),
@@ -129,11 +129,10 @@ pub fn run(args: &FixArgs) -> i32 {
             }
             let mut o = anstream::stdout();
             let fx = d.fix.as_ref().unwrap();
-            let _ = writeln!(o, "\n{BOLD}{} {}{}{BOLD:#}: {}", d.code, app.prefix, d.file, fx.title);
+            let _ = writeln!(o, "\n{BOLD}{} {}{BOLD:#}: {}", d.code, app.display(&d.file), fx.title);
             let secrets = secrets_of.entry(app.prefix.clone()).or_insert_with(|| authfix_transforms::secrets::collect(&analyze::build_project(app))).clone();
             for p in previews {
-                let c =
-                    FileChange { rel: PathBuf::from(format!("{}{}", app.prefix, p.file)), old: p.old.clone(), new: p.new.clone(), secrets: secrets.clone() };
+                let c = FileChange { rel: PathBuf::from(app.display(&p.file)), old: p.old.clone(), new: p.new.clone(), secrets: secrets.clone() };
                 let _ = write!(o, "{}", review::coloured_diff(&c));
             }
             let choice = dialoguer::Select::new().with_prompt("Apply this fix?").items(["yes", "no", "all", "quit"]).default(0).interact().unwrap_or(3);
@@ -159,7 +158,7 @@ pub fn run(args: &FixArgs) -> i32 {
     let mut out = anstream::stdout();
     for (app, res) in scan.apps.iter().zip(&results) {
         for dr in &res.outcome.dropped {
-            anstream::eprintln!("{}dropped{} {} fix in {}{}: {}", review::RED.render(), review::RED.render_reset(), dr.code, app.prefix, dr.file, dr.reason);
+            anstream::eprintln!("{}dropped{} {} fix in {}: {}", review::RED.render(), review::RED.render_reset(), dr.code, app.display(&dr.file), dr.reason);
         }
         if !res.outcome.converged {
             anstream::eprintln!("warning: fixes in {} did not settle; please report this", if app.prefix.is_empty() { "." } else { &app.prefix });

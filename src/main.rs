@@ -4,6 +4,7 @@ mod cli;
 mod config;
 mod doctor;
 mod fix;
+mod git;
 mod project;
 mod report;
 mod review;

@@ -1,21 +1,36 @@
-//! Finding the Next.js app(s) under PATH and loading what the rules read.
+//! Project discovery, shared by `fix`/`check`, `init` and `doctor --project`: finding the Next.js
+//! app(s) under PATH with the one walker ([`walk`]), their git and workspace roots ([`roots`]),
+//! versions and alias ([`deps`]), and loading what the rules read — the app's files, and the env
+//! files, `.gitignore` files, workflows and workspace config of the folders above it, keyed with
+//! `../` segments.
+pub mod deps;
+pub mod roots;
+pub mod walk;
+
 use anyhow::{bail, Context, Result};
 use authfix_transforms::parse::is_source_path;
-use authfix_transforms::{Alias, ProjectFacts};
-use std::collections::BTreeMap;
+use authfix_transforms::ProjectFacts;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-
-/// Folders never scanned (build output, dependencies, caches).
-pub const SKIP_DIRS: &[&str] = &["node_modules", ".next", ".git", "out", "dist", "build", ".vercel", ".turbo", "coverage"];
 
 pub struct App {
     /// Absolute app root.
     pub root: PathBuf,
     /// The app root relative to the scan root, with a trailing `/` (empty for the root itself).
     pub prefix: String,
+    pub roots: roots::Roots,
     pub facts: ProjectFacts,
-    /// Source files: path relative to the app root → file.
+    /// Files: path relative to the app root → file (`../` for the folders above it).
     pub files: BTreeMap<String, LoadedFile>,
+}
+
+impl App {
+    /// An app file's path as shown and written: relative to the scan root, normalised
+    /// (`apps/web/` + `../../.github/workflows/ci.yml` → `.github/workflows/ci.yml`). A file above
+    /// the scan root keeps its leading `../`, and is never written.
+    pub fn display(&self, key: &str) -> String {
+        authfix_transforms::project::normalize_key(&format!("{}{key}", self.prefix))
+    }
 }
 
 pub struct LoadedFile {
@@ -56,115 +71,15 @@ pub struct Scan {
     pub skipped: Vec<Skipped>,
 }
 
-fn depends_on_next(pkg: &serde_json::Value) -> bool {
-    ["dependencies", "devDependencies", "peerDependencies"].iter().any(|k| pkg.get(k).and_then(|d| d.get("next")).is_some())
-}
-
-pub fn dep_range(pkg: &serde_json::Value, name: &str) -> Option<String> {
-    ["dependencies", "devDependencies", "peerDependencies"].iter().find_map(|k| pkg.get(k)?.get(name)?.as_str().map(String::from))
-}
-
-/// The version a lockfile resolves for a package: package-lock.json, pnpm-lock.yaml, yarn.lock or
-/// bun.lock in `root`; `None` when none names it.
-pub fn locked_version(root: &Path, name: &str) -> Option<String> {
-    if let Ok(s) = std::fs::read_to_string(root.join("package-lock.json")) {
-        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&s) {
-            let key = name.replace('/', "~1");
-            if let Some(ver) = v
-                .pointer(&format!("/packages/node_modules~1{key}/version"))
-                .or_else(|| v.pointer(&format!("/dependencies/{key}/version")))
-                .and_then(|v| v.as_str())
-            {
-                return Some(ver.to_string());
-            }
-        }
-    }
-    let at = format!("{name}@");
-    if let Ok(s) = std::fs::read_to_string(root.join("pnpm-lock.yaml")) {
-        // `/next-auth@4.24.5(...)`, `next-auth@5.0.0-beta.32(...)` (keys of `packages:`).
-        for line in s.lines() {
-            let t = line.trim().trim_start_matches('\'').trim_start_matches('/');
-            if let Some(rest) = t.strip_prefix(at.as_str()) {
-                let ver: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-').collect();
-                if ver.starts_with(|c: char| c.is_ascii_digit()) {
-                    return Some(ver);
-                }
-            }
-        }
-    }
-    if let Ok(s) = std::fs::read_to_string(root.join("yarn.lock")) {
-        let mut in_block = false;
-        for line in s.lines() {
-            if !line.starts_with(' ') {
-                in_block = line.trim_start_matches('"').starts_with(at.as_str());
-            } else if in_block {
-                if let Some(v) = line.trim().strip_prefix("version") {
-                    return Some(v.trim().trim_start_matches(':').trim().trim_matches('"').to_string());
-                }
-            }
-        }
-    }
-    if let Ok(s) = std::fs::read_to_string(root.join("bun.lock")) {
-        // "next-auth": ["next-auth@5.0.0-beta.32", ...]
-        let needle = format!("\"{at}");
-        if let Some(i) = s.find(&needle) {
-            let ver: String = s[i + needle.len()..].chars().take_while(|c| *c != '"').collect();
-            if ver.starts_with(|c: char| c.is_ascii_digit()) {
-                return Some(ver);
-            }
-        }
-    }
-    None
-}
-
-/// The first number of a version or range: `^4.24.5` → 4, `5.0.0-beta.32` → 5, `>=14` → 14;
-/// next-auth's `beta` dist-tag is 5.
-pub fn major_of(range: &str) -> Option<u32> {
-    let r = range.trim();
-    if r == "beta" {
-        return Some(5);
-    }
-    parse_version(r).map(|(m, _, _)| m)
-}
-
-pub fn parse_version(s: &str) -> Option<(u32, u32, u32)> {
-    let s = s.trim().trim_start_matches(|c: char| !c.is_ascii_digit());
-    let mut it = s.split(['.', '-', ' ']).map(|p| p.parse::<u32>().ok());
-    Some((it.next()??, it.next().flatten().unwrap_or(0), it.next().flatten().unwrap_or(0)))
-}
-
-/// tsconfig/jsconfig `paths`: the first `X/*` → `Y/*` mapping, relative to the app root.
-pub fn read_alias(root: &Path) -> Option<Alias> {
-    for name in ["tsconfig.json", "jsconfig.json"] {
-        let Ok(text) = std::fs::read_to_string(root.join(name)) else { continue };
-        let Ok(v) = jsonc_parser::parse_to_serde_value::<serde_json::Value>(&text, &Default::default()) else { continue };
-        let co = v.get("compilerOptions")?;
-        let base = co.get("baseUrl").and_then(|b| b.as_str()).unwrap_or(".");
-        let paths = co.get("paths")?.as_object()?;
-        let mut keys: Vec<&String> = paths.keys().collect();
-        keys.sort_by_key(|k| (k.as_str() != "@/*", k.len()));
-        for k in keys {
-            let Some(prefix) = k.strip_suffix('*') else { continue };
-            let Some(t) = paths[k].as_array().and_then(|a| a.first()).and_then(|t| t.as_str()) else { continue };
-            let Some(t) = t.strip_suffix('*') else { continue };
-            let joined = format!("{}/{}", base.trim_end_matches('/'), t);
-            let target = authfix_transforms::project::normalize(&joined)?;
-            let target = if target.is_empty() { String::new() } else { format!("{target}/") };
-            return Some(Alias { prefix: prefix.to_string(), target });
-        }
-    }
-    None
-}
-
-fn facts_for(root: &Path, pkg: &serde_json::Value) -> ProjectFacts {
-    let next_version = locked_version(root, "next").and_then(|v| parse_version(&v)).or_else(|| dep_range(pkg, "next").and_then(|r| parse_version(&r)));
-    let auth_major = locked_version(root, "next-auth").or_else(|| dep_range(pkg, "next-auth")).and_then(|v| major_of(&v)).map(|m| m as u8);
+fn facts_for(root: &Path, pkg: &serde_json::Value, roots: &roots::Roots) -> ProjectFacts {
+    let ws = roots.workspace.as_deref();
     ProjectFacts {
-        next_version,
-        auth_major,
+        next_version: deps::version_of(root, ws, pkg, "next").and_then(|v| deps::parse_version(&v)),
+        auth_major: deps::auth_major(root, ws, pkg),
         src_dir: root.join("src/app").is_dir() || root.join("src/pages").is_dir(),
-        alias: read_alias(root),
+        alias: deps::read_alias(root),
         typescript: root.join("tsconfig.json").is_file(),
+        app_path: roots.app_path(root),
         ..Default::default()
     }
 }
@@ -188,16 +103,7 @@ pub fn scan(path: &Path) -> Result<Scan> {
         skipped: Vec<Skipped>,
     }
     let found = std::sync::Mutex::new(Found::default());
-    let walker = ignore::WalkBuilder::new(&root)
-        .hidden(false)
-        .git_ignore(true)
-        .git_exclude(true)
-        .git_global(false)
-        .require_git(false)
-        .parents(true)
-        .follow_links(false)
-        .filter_entry(|e| !(e.file_type().is_some_and(|t| t.is_dir()) && SKIP_DIRS.contains(&e.file_name().to_str().unwrap_or(""))))
-        .build_parallel();
+    let walker = walk::walker(&root).build_parallel();
     walker.run(|| {
         let root = &root;
         let found = &found;
@@ -238,7 +144,7 @@ pub fn scan(path: &Path) -> Result<Scan> {
             if name == "package.json" {
                 if let Ok(text) = std::fs::read_to_string(p) {
                     if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
-                        if depends_on_next(&v) {
+                        if deps::depends_on(&v, "next") {
                             local.app_roots.push((p.parent().unwrap().to_path_buf(), v));
                         }
                     }
@@ -252,14 +158,17 @@ pub fn scan(path: &Path) -> Result<Scan> {
     let Found { mut app_roots, sources, mut skipped } = found.into_inner().unwrap_or_else(|e| e.into_inner());
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     app_roots.sort_by_key(|a| std::cmp::Reverse(a.0.components().count()));
+    let mut finder = roots::Finder::default();
     let mut apps: Vec<App> = app_roots
         .iter()
         .map(|(r, pkg)| {
             let prefix = rel(&root, r);
+            let roots = finder.roots(r);
             App {
                 root: r.clone(),
                 prefix: if prefix.is_empty() { String::new() } else { format!("{prefix}/") },
-                facts: facts_for(r, pkg),
+                facts: facts_for(r, pkg, &roots),
+                roots,
                 files: BTreeMap::new(),
             }
         })
@@ -280,13 +189,14 @@ pub fn scan(path: &Path) -> Result<Scan> {
             Ok(f) => {
                 app.files.insert(relp, f);
             }
-            Err(reason) => skipped.push(Skipped { path: format!("{}{}", app.prefix, relp), reason }),
+            Err(reason) => skipped.push(Skipped { path: app.display(&relp), reason }),
         }
     }
+    let mut listings = Listings::default();
     for app in &mut apps {
-        load_data_files(app, &mut skipped);
+        load_data_files(app, &mut listings, &mut skipped);
     }
-    mark_tracked(&root, &mut apps);
+    mark_git(&mut apps);
     apps.sort_by(|a, b| a.prefix.cmp(&b.prefix));
     Ok(Scan { apps, skipped })
 }
@@ -301,68 +211,122 @@ fn load_one(app: &mut App, relp: String, skipped: &mut Vec<Skipped>) {
         Ok(f) => {
             app.files.insert(relp, f);
         }
-        Err(reason) => skipped.push(Skipped { path: format!("{}{}", app.prefix, relp), reason }),
+        Err(reason) => skipped.push(Skipped { path: app.display(&relp), reason }),
     }
 }
 
-/// The non-source files some rules read: env files (even when gitignored), `.gitignore`,
-/// `package.json`, and `.github/workflows/*.yml` under the app root.
-fn load_data_files(app: &mut App, skipped: &mut Vec<Skipped>) {
-    let mut names: Vec<String> = Vec::new();
-    if let Ok(rd) = std::fs::read_dir(&app.root) {
-        for e in rd.flatten() {
-            let n = e.file_name().to_string_lossy().into_owned();
-            if n == ".env" || n.starts_with(".env.") || n == ".gitignore" || n == "package.json" {
-                names.push(n);
-            }
-        }
+/// Folder listings, read once per folder for all apps (the folders above apps are shared).
+#[derive(Default)]
+struct Listings(HashMap<PathBuf, Vec<String>>);
+
+impl Listings {
+    fn names(&mut self, dir: &Path) -> &[String] {
+        self.0.entry(dir.to_path_buf()).or_insert_with(|| {
+            let mut v: Vec<String> =
+                std::fs::read_dir(dir).map(|rd| rd.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect()).unwrap_or_default();
+            v.sort();
+            v
+        })
     }
-    if let Ok(rd) = std::fs::read_dir(app.root.join(".github/workflows")) {
-        for e in rd.flatten() {
-            let n = e.file_name().to_string_lossy().into_owned();
-            if n.ends_with(".yml") || n.ends_with(".yaml") {
-                names.push(format!(".github/workflows/{n}"));
-            }
+}
+
+fn is_env_name(n: &str) -> bool {
+    n == ".env" || n.starts_with(".env.")
+}
+
+fn workflow_names(listings: &mut Listings, dir: &Path, up: &str) -> Vec<String> {
+    listings
+        .names(&dir.join(".github/workflows"))
+        .iter()
+        .filter(|n| n.ends_with(".yml") || n.ends_with(".yaml"))
+        .map(|n| format!("{up}.github/workflows/{n}"))
+        .collect()
+}
+
+/// The non-source files some rules read: in the app root, env files (even when gitignored),
+/// `.gitignore`, `package.json` and `.github/workflows/*.yml`; in each folder above it up to the
+/// outermost root, env files and `.gitignore`; at the workspace root also `package.json` and
+/// `turbo.json`; at the git root its workflows (where GitHub runs them from).
+fn load_data_files(app: &mut App, listings: &mut Listings, skipped: &mut Vec<Skipped>) {
+    let mut names: Vec<String> = listings.names(&app.root).iter().filter(|n| is_env_name(n) || *n == ".gitignore" || *n == "package.json").cloned().collect();
+    names.extend(workflow_names(listings, &app.root, ""));
+    for (dir, up) in app.roots.outer_dirs(&app.root) {
+        let ws = app.roots.workspace.as_deref() == Some(dir.as_path());
+        let here: Vec<String> = listings
+            .names(&dir)
+            .iter()
+            .filter(|n| is_env_name(n) || *n == ".gitignore" || (ws && (*n == "package.json" || *n == "turbo.json")))
+            .map(|n| format!("{up}{n}"))
+            .collect();
+        names.extend(here);
+        if app.roots.git.as_deref() == Some(dir.as_path()) {
+            names.extend(workflow_names(listings, &dir, &up));
         }
     }
     names.sort();
-    for n in &names {
-        load_one(app, n.clone(), skipped);
+    names.dedup();
+    for n in names {
+        load_one(app, n, skipped);
     }
 }
 
-/// Which env files and workflows git tracks (the rules that read them care), asked once for the
-/// whole scan, and only when some app has such files.
-fn mark_tracked(root: &Path, apps: &mut [App]) {
-    let ask: Vec<String> = apps
-        .iter()
-        .flat_map(|a| a.files.keys().filter(|k| k.starts_with(".env") || k.starts_with(".github/")).map(move |k| format!("{}{k}", a.prefix)))
-        .collect();
-    let tracked: Option<Vec<String>> = if ask.is_empty() {
-        // No env file or workflow: nothing for the rules to ask about, no git process.
-        None
-    } else {
-        match std::process::Command::new("git").arg("-C").arg(root).args(["ls-files", "--"]).args(&ask).output() {
-            Ok(o) if o.status.success() => Some(String::from_utf8_lossy(&o.stdout).lines().map(String::from).collect()),
-            _ => None,
-        }
+/// Which env files and workflows git tracks, and which env files it ignores (the app's `.env`
+/// and `.env.local` too, existing or not), for the rules. Asked once per work tree, and only when
+/// some app has such files: otherwise no git process starts.
+fn mark_git(apps: &mut [App]) {
+    let asks = |app: &App| -> Vec<String> {
+        app.files
+            .keys()
+            .filter(|k| {
+                let rest = k.trim_start_matches("../");
+                rest.starts_with(".env") || rest.starts_with(".github/")
+            })
+            .cloned()
+            .collect()
     };
-    // Which env files git ignores (through any .gitignore, the repository root's included).
-    let env_files: Vec<&String> = ask.iter().filter(|p| p.rsplit('/').next().is_some_and(|n| n.starts_with(".env"))).collect();
-    let ignored: Option<Vec<String>> = if tracked.is_none() || env_files.is_empty() {
-        None
-    } else {
-        // check-ignore exits 0 when some path is ignored, 1 when none is, 128 on errors.
-        match std::process::Command::new("git").arg("-C").arg(root).args(["check-ignore", "--no-index", "--"]).args(&env_files).output() {
-            Ok(o) if o.status.code() == Some(0) || o.status.code() == Some(1) => Some(String::from_utf8_lossy(&o.stdout).lines().map(String::from).collect()),
-            _ => None,
+    if apps.iter().all(|a| asks(a).is_empty()) {
+        return;
+    }
+    let mut tops: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
+    // Per work tree: (app index, key, path relative to the top) to ask about.
+    let mut groups: BTreeMap<PathBuf, Vec<(usize, String, String, bool)>> = BTreeMap::new();
+    for (i, app) in apps.iter().enumerate() {
+        let Some(g) = &app.roots.git else { continue };
+        let Some(top) = tops.entry(g.clone()).or_insert_with(|| crate::git::toplevel(g)).clone() else { continue };
+        let Some(app_rel) = crate::git::relative_to(&top, &app.root) else { continue };
+        let mut keys: Vec<(String, bool)> = asks(app).into_iter().map(|k| (k.clone(), k.trim_start_matches("../").starts_with(".env"))).collect();
+        for hypothetical in [".env", ".env.local"] {
+            if !app.files.contains_key(hypothetical) {
+                keys.push((hypothetical.to_string(), true));
+            }
         }
-    };
-    for app in apps {
-        let strip =
-            |list: &Option<Vec<String>>| list.as_ref().map(|t| t.iter().filter_map(|p| p.strip_prefix(app.prefix.as_str()).map(String::from)).collect());
-        app.facts.git_tracked = strip(&tracked);
-        app.facts.git_ignored = strip(&ignored);
+        for (k, env) in keys {
+            let p = authfix_transforms::project::normalize_key(&if app_rel.is_empty() { k.clone() } else { format!("{app_rel}/{k}") });
+            if !p.starts_with("..") {
+                groups.entry(top.clone()).or_default().push((i, k, p, env));
+            }
+        }
+    }
+    for (top, items) in groups {
+        let all: Vec<String> = items.iter().map(|x| x.2.clone()).collect();
+        let env: Vec<String> = items.iter().filter(|x| x.3).map(|x| x.2.clone()).collect();
+        let tracked = crate::git::tracked(&top, &all);
+        let ignored = tracked.as_ref().and_then(|_| crate::git::ignored(&top, &env));
+        for (i, k, p, _) in &items {
+            let app = &mut apps[*i];
+            if let Some(t) = &tracked {
+                let list = app.facts.git_tracked.get_or_insert_with(Vec::new);
+                if t.contains(p) {
+                    list.push(k.clone());
+                }
+            }
+            if let Some(ig) = &ignored {
+                let list = app.facts.git_ignored.get_or_insert_with(Vec::new);
+                if ig.contains(p) {
+                    list.push(k.clone());
+                }
+            }
+        }
     }
 }
 
@@ -370,23 +334,51 @@ fn mark_tracked(root: &Path, apps: &mut [App]) {
 mod tests {
     use super::*;
 
-    #[test]
-    fn versions() {
-        assert_eq!(parse_version("^16.0.1"), Some((16, 0, 1)));
-        assert_eq!(parse_version("5.0.0-beta.32"), Some((5, 0, 0)));
-        assert_eq!(major_of("^4.24.11"), Some(4));
-        assert_eq!(major_of("5.0.0-beta.32"), Some(5));
-        assert_eq!(major_of("beta"), Some(5));
-        assert_eq!(major_of(">=14"), Some(14));
-        assert_eq!(major_of("latest"), None);
+    fn write(root: &Path, f: &str, text: &str) {
+        let p = root.join(f);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
     }
 
     #[test]
-    fn alias_from_jsonc_tsconfig() {
+    fn loads_the_folders_above_an_app() {
         let d = tempfile::tempdir().unwrap();
-        std::fs::write(d.path().join("tsconfig.json"), "{\n // comment\n \"compilerOptions\": { \"paths\": { \"@/*\": [\"./src/*\"], }, },\n}").unwrap();
-        assert_eq!(read_alias(d.path()), Some(Alias { prefix: "@/".into(), target: "src/".into() }));
-        std::fs::write(d.path().join("tsconfig.json"), "{ \"compilerOptions\": { \"baseUrl\": \".\", \"paths\": { \"~/*\": [\"./*\"] } } }").unwrap();
-        assert_eq!(read_alias(d.path()), Some(Alias { prefix: "~/".into(), target: "".into() }));
+        let r = d.path().canonicalize().unwrap();
+        std::fs::create_dir_all(r.join(".git")).unwrap();
+        write(&r, "package.json", r#"{"private":true,"workspaces":["apps/*"],"scripts":{"dev":"dotenv -- turbo dev"}}"#);
+        write(&r, "turbo.json", "{}");
+        write(&r, ".env.example", "AUTH_SECRET=\n");
+        write(&r, ".gitignore", ".env\n");
+        write(&r, ".github/workflows/ci.yml", "on: push\n");
+        write(&r, "apps/.gitignore", "*.log\n");
+        write(&r, "apps/web/package.json", r#"{"dependencies":{"next":"16.0.0","next-auth":"^4.24.5"}}"#);
+        write(&r, "apps/web/app/page.tsx", "export default function P() { return null }\n");
+        write(&r, "apps/web/.env.local", "NEXTAUTH_SECRET=abcdefgh\n");
+        write(&r, "package-lock.json", r#"{"packages":{"node_modules/next-auth":{"version":"4.24.11"},"node_modules/next":{"version":"16.4.6"}}}"#);
+        let scan = scan(&r.join("apps/web")).unwrap();
+        let app = &scan.apps[0];
+        let keys: Vec<&str> = app.files.keys().map(|s| s.as_str()).collect();
+        assert_eq!(
+            keys,
+            vec![
+                "../../.env.example",
+                "../../.github/workflows/ci.yml",
+                "../../.gitignore",
+                "../../package.json",
+                "../../turbo.json",
+                "../.gitignore",
+                ".env.local",
+                "app/page.tsx",
+                "package.json"
+            ]
+        );
+        assert_eq!(app.facts.app_path, "apps/web");
+        assert_eq!(app.facts.next_version, Some((16, 4, 6)), "the workspace root's lockfile");
+        assert_eq!(app.facts.auth_major, Some(4));
+        assert_eq!(app.display("../../.github/workflows/ci.yml"), "../../.github/workflows/ci.yml", "above the scan root");
+        let from_root = super::scan(&r).unwrap();
+        let app = from_root.apps.iter().find(|a| a.prefix == "apps/web/").unwrap();
+        assert_eq!(app.display("../../.github/workflows/ci.yml"), ".github/workflows/ci.yml");
+        assert_eq!(app.display("app/page.tsx"), "apps/web/app/page.tsx");
     }
 }

@@ -70,9 +70,9 @@ impl Rule for EnvLocalTracked {
             };
             let d = Diagnostic::new(&Self::META, f, 0, 0, message);
             if let Some((g, Verdict { ignored: false, line_start })) = verdict {
-                let shown = crate::project::normalize_key(g);
+                // Named from the app's folder (`../../.gitignore` for a monorepo root's).
                 out.push(d.with_note(format!(
-                    "A `!` pattern in `{shown}` (line {}) keeps `{f}` tracked on purpose; keep secrets out of it, or remove that line.",
+                    "A `!` pattern in `{g}` (line {}) keeps `{f}` tracked on purpose; keep secrets out of it, or remove that line.",
                     crate::edit::line_col(project.text(g).unwrap_or(""), line_start).0
                 )));
                 continue;
@@ -103,11 +103,8 @@ impl Rule for EnvLocalTracked {
             _ if project.exists(".gitignore") => (".gitignore", 0, 0),
             _ => return,
         };
-        let shown = crate::project::normalize_key(file);
         out.push(
-            Diagnostic::new(&Self::META, file, start, end, format!(
-                "`{shown}` ignores `.env` but not `.env.local`, where Next and Auth.js keep secrets: the first one written there is one `git add .` away from the repository"
-            ))
+            Diagnostic::new(&Self::META, file, start, end, "this `.gitignore` ignores `.env` but not `.env.local`, where Next and Auth.js keep secrets: the first one written there is one `git add .` away from the repository")
             .with_fix(Fix::new(Safety::Safe, format!("Add `{PATTERN}` to `.gitignore`"), vec![envf::append_or_create(project, ".gitignore", PATTERN)])),
         );
     }

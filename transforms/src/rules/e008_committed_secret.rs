@@ -220,16 +220,13 @@ impl Rule for CommittedSecret {
                 if !ships {
                     continue;
                 }
-                let file = w.file;
                 out.push(
                     Diagnostic::new(
                         &Self::META,
-                        file,
+                        w.file,
                         st.key_range.start,
                         st.key_range.end,
-                        format!(
-                            "`{k}` has a literal value in the workflow `{file}`: anyone who can read the repository can forge a session cookie for any user"
-                        ),
+                        format!("`{k}` has a literal value in this workflow: anyone who can read the repository can forge a session cookie for any user"),
                     )
                     .with_note(format!("Store it as a repository secret and write `{k}: ${{{{ secrets.{k} }}}}`. {ROTATE}")),
                 );

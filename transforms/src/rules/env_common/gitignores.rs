@@ -35,13 +35,11 @@ pub fn verdict<'a>(project: &'a Project, path: &str) -> Option<(&'a str, Verdict
     None
 }
 
-/// Whether the app file `path` is (or, not existing yet, would be) ignored: git's answer inside a
-/// work tree, else the `.gitignore` files'.
+/// Whether the app file `path` is (or, not existing yet, would be) ignored: by git's answer
+/// inside a work tree (which also knows the exclude files), or by the `.gitignore` files as they
+/// are now (a fix may just have added a pattern git has not seen).
 pub fn is_ignored(project: &Project, path: &str) -> bool {
-    match project.is_git_ignored(path) {
-        Some(b) => b,
-        None => verdict(project, path).is_some_and(|(_, v)| v.ignored),
-    }
+    project.is_git_ignored(path) == Some(true) || verdict(project, path).is_some_and(|(_, v)| v.ignored)
 }
 
 #[cfg(test)]
@@ -77,11 +75,15 @@ mod tests {
     }
 
     #[test]
-    fn git_answer_comes_first() {
-        let mut p = project("", &[(".gitignore", ".env.local\n")]);
+    fn git_answer_and_current_patterns() {
+        // Ignored through an exclude file git knows and the project does not.
+        let mut p = project("", &[(".gitignore", "node_modules\n")]);
+        p.facts.git_ignored = Some(vec![".env.local".into()]);
+        assert!(is_ignored(&p, ".env.local"));
+        // A pattern added after git was asked (by a fix) counts.
         p.facts.git_ignored = Some(vec![]);
         assert!(!is_ignored(&p, ".env.local"));
-        p.facts.git_ignored = Some(vec![".env.local".into()]);
+        p.set_file(".gitignore", "node_modules\n.env*.local\n");
         assert!(is_ignored(&p, ".env.local"));
     }
 }
