@@ -100,6 +100,7 @@ fn workspace_root_files_count_and_paths_are_relative_to_the_scan_root() {
         ],
         "no E001: the root .env.example documents the secret\n{out}\n{err}"
     );
+    assert!(!out.contains("committed-deploy-secret"), "the workflow's literal is masked");
     assert_eq!(f[0].2, 2, "E002 points at the `.env` line of the root .gitignore");
     assert_eq!(f[3].2, 7, "E008 points at the literal's key");
 

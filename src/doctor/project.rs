@@ -87,6 +87,19 @@ mod tests {
     }
 
     #[test]
+    fn workspace_root_lockfile() {
+        let d = tempfile::tempdir().unwrap();
+        write(d.path(), "pnpm-workspace.yaml", "packages:\n  - apps/*\n");
+        write(
+            d.path(),
+            "pnpm-lock.yaml",
+            "importers:\n\n  apps/web:\n    dependencies:\n      next-auth:\n        specifier: '*'\n        version: 5.0.0-beta.32(next@16.4.6)\n",
+        );
+        write(d.path(), "apps/web/package.json", r#"{"dependencies":{"next-auth":"*"}}"#);
+        assert_eq!(project_auth_major(&d.path().join("apps/web")), Some(5));
+    }
+
+    #[test]
     fn no_next_auth_is_none() {
         let d = tempfile::tempdir().unwrap();
         write(d.path(), "package.json", r#"{"dependencies":{"next":"16.4.6"}}"#);

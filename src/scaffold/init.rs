@@ -107,7 +107,13 @@ pub fn detect(root: &Path) -> Result<Detected, String> {
         src_dir,
         alias: detect_alias(root),
         typescript,
-        pm: PackageManager::detect_project(root, Some(&pkg)),
+        // A workspace app installs with the workspace's package manager (its lockfile is at the root).
+        pm: match &workspace {
+            Some(w) if !crate::project::deps::LOCKFILES.iter().chain(&["bun.lockb"]).any(|f| root.join(f).is_file()) => {
+                PackageManager::detect_project(w, Some(&pkg))
+            }
+            _ => PackageManager::detect_project(root, Some(&pkg)),
+        },
         next_auth_dep: crate::project::deps::dep_range(&pkg, "next-auth"),
         existing_auth: existing_auth_files(root),
         layout,
@@ -340,6 +346,24 @@ mod tests {
         assert_eq!(major_of("15.0.0-canary.1"), Some(15));
         assert_eq!(major_of(">=14"), Some(14));
         assert_eq!(major_of("latest"), None);
+    }
+
+    #[test]
+    fn workspace_app_uses_the_root_lockfile() {
+        let d = tempfile::tempdir().unwrap();
+        let w = |f: &str, t: &str| {
+            let p = d.path().join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, t).unwrap();
+        };
+        w("pnpm-workspace.yaml", "packages:\n  - apps/*\n");
+        w("pnpm-lock.yaml", "importers:\n\n  apps/web:\n    dependencies:\n      next:\n        specifier: '*'\n        version: 15.3.1(react@19.0.0)\n");
+        w("apps/web/package.json", r#"{"dependencies":{"next":"*"}}"#);
+        w("apps/web/app/layout.tsx", "export default function L({ children }) { return children }\n");
+        let det = detect(&d.path().join("apps/web")).unwrap();
+        assert_eq!(det.pm, PackageManager::Pnpm);
+        assert_eq!(det.next_major, 15, "from the workspace lockfile (the range is `*`)");
+        assert_eq!(det.layout.as_deref(), Some("app/layout.tsx"));
     }
 
     #[test]
