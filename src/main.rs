@@ -4,8 +4,11 @@ mod cli;
 mod config;
 mod doctor;
 mod fix;
+#[macro_use]
+mod output;
 mod git;
 mod project;
+mod registry;
 mod report;
 mod review;
 mod rules_cmd;

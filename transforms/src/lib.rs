@@ -5,6 +5,7 @@ pub mod dotenv;
 pub mod edit;
 pub mod engine;
 pub mod gitignore;
+pub mod lockfile;
 pub mod options;
 pub mod parse;
 pub mod project;
@@ -16,4 +17,4 @@ pub mod style;
 pub mod suppress;
 
 pub use project::{Alias, Project, ProjectFacts};
-pub use rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety, Severity};
+pub use rule::{Applicability, Change, Diagnostic, Fix, FixAvailability, Rule, RuleMeta, Severity};

@@ -3,7 +3,7 @@ use crate::declare_rule;
 use crate::edit::{self, Edit};
 use crate::parse::Parsed;
 use crate::project::Project;
-use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
 use crate::rules::client_common::{const_str, kv_props};
 use crate::rules::env_common::deploy::is_next_config;
 use crate::rules::env_common::env_files::{append_or_create, entries_with};
@@ -60,7 +60,8 @@ declare_rule! {
     pub struct HardcodedAuthUrl {
         code: "C003",
         name: "hardcoded-auth-url",
-        safety: Safe,
+        fix: Always,
+        applicability: [Safe, Unsafe],
         severity: Error,
         summary: "`NEXTAUTH_URL`/`AUTH_URL` in next.config `env` is baked into the build: wrong on every other host",
     }
@@ -140,7 +141,7 @@ impl Rule for HardcodedAuthUrl {
                     } else {
                         format!("Move {names} from next.config to .env.local")
                     };
-                    out.push(d.with_fix(Fix::new(Safety::Safe, title, changes)));
+                    out.push(d.with_fix(Fix::new(Applicability::Safe, title, changes)));
                 } else {
                     let note = match &h.value {
                         Baked::Literal(v) if is_localhost(v) => None,
@@ -151,7 +152,7 @@ impl Rule for HardcodedAuthUrl {
                         Some(n) => d.with_note(n),
                         None => d,
                     };
-                    out.push(d.with_fix(Fix::new(Safety::Unsafe, format!("Remove {names} from next.config"), changes)));
+                    out.push(d.with_fix(Fix::new(Applicability::Unsafe, format!("Remove {names} from next.config"), changes)));
                 }
             }
         }

@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::dotenv;
 use crate::edit::Edit;
 use crate::project::Project;
-use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety, Severity};
+use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta, Severity};
 use crate::rules::env_common::env_files as envf;
 use crate::rules::env_common::secret::{self, SecretValue};
 use crate::rules::env_common::{auth_files, deploy, workflows};
@@ -18,12 +18,12 @@ declare_rule! {
     /// read from those same env names. A literal in a workflow (E008's) or a value a workflow
     /// generates (E003's) does not count: `next dev` and every deployment still have none.
     ///
-    /// It is an **error** only where the secret is missing from an environment that exists: the
-    /// app has local env files that `next dev` / `next start` load (untracked ones inside a git
-    /// work tree, any outside one; an outer env file counts when a script, dotenv-cli or turbo
-    /// loads it) and none of them sets it. In a fresh clone or a CI checkout (no local env file:
-    /// the secret lives in the host's settings) it is a **warning** that the secret is
-    /// documented nowhere.    ///
+    /// It is an **error** where the secret is missing from an environment that exists: the app
+    /// has local env files that `next dev` / `next start` load (untracked ones inside a git work
+    /// tree, any outside one; an outer env file counts when a script, dotenv-cli or turbo loads
+    /// it) and none of them sets it — or, for v5, which needs it in `next dev` too, when nothing
+    /// sets or documents it at all. A v4 checkout with no local env file (a fresh clone, CI: the
+    /// secret lives in the host's settings) gets a **warning** that it is documented nowhere.    ///
     /// ## Why is this bad?
     /// v5 requires a secret in every environment: `@auth/core/src/lib/utils/assert.ts` answers
     /// `MissingSecret` ("Please define a `secret`") when `config.secret` is empty after
@@ -56,7 +56,8 @@ declare_rule! {
     pub struct MissingSecret {
         code: "E001",
         name: "missing-secret",
-        safety: Safe,
+        fix: Always,
+        applicability: [Safe],
         severity: Error,
         summary: "no AUTH_SECRET/NEXTAUTH_SECRET anywhere: v5 fails in every environment, v4 in production",
     }
@@ -115,14 +116,7 @@ impl Rule for MissingSecret {
             .chain(loaded)
             .filter(|f| project.facts.git_tracked.is_none() || !project.is_tracked(f))
             .collect();
-        let mut d = if local.is_empty() {
-            let mut d = Diagnostic::new(&Self::META, &file, start, end, format!(
-                "`{key}` is documented nowhere: no env file sets it, no template (`.env.example`) names it and no workflow passes it from the repository's secrets, so every new checkout and every host must find out by themselves that /api/auth answers 500 without it ({})",
-                if major >= 5 { "MissingSecret, in development too" } else { "NO_SECRET, in production" }
-            ));
-            d.severity = Severity::Warning;
-            d
-        } else {
+        let mut d = if !local.is_empty() {
             let files = local.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ");
             let message = if major >= 5 {
                 format!("no `{key}` is set in {files} or any other env file, so /api/auth answers 500 (MissingSecret) and `auth()` returns null, in development too and on any host that does not set it")
@@ -130,10 +124,22 @@ impl Rule for MissingSecret {
                 format!("no `{key}` is set in {files} or any other env file, so `next start` answers 500 (NO_SECRET) on /api/auth, as does any deployment whose host does not set it; only `next dev` works")
             };
             Diagnostic::new(&Self::META, &file, start, end, message)
+        } else if major >= 5 {
+            // v5 needs it in `next dev` too: a checkout where nothing sets or documents it cannot
+            // run at all until someone finds out.
+            Diagnostic::new(&Self::META, &file, start, end, format!(
+                "`{key}` is set and documented nowhere (no env file, template, or workflow secret names it), so /api/auth answers 500 (MissingSecret) and `auth()` returns null in every checkout, `next dev` included, and on every host until someone sets it"
+            ))
+        } else {
+            let mut d = Diagnostic::new(&Self::META, &file, start, end, format!(
+                "`{key}` is documented nowhere: no env file sets it, no template (`.env.example`) names it and no workflow passes it from the repository's secrets, so every host must find out by itself that `next start` answers 500 (NO_SECRET) on /api/auth without it"
+            ));
+            d.severity = Severity::Warning;
+            d
         };
         let Some(fresh) = project.facts.fresh_secret.as_deref() else {
             out.push(d.with_note(format!(
-                "Generate one with `npx auth secret` or `openssl rand -base64 32`, put it in `.env.local` as `{key}` and in your host's settings."
+                "Generate one with `openssl rand -base64 32` (not `npx auth secret`: the npm `auth` package is now Better Auth's CLI and prints a `BETTER_AUTH_SECRET` that Auth.js never reads), put it in `.env.local` as `{key}` and in your host's settings."
             )));
             return;
         };
@@ -152,6 +158,6 @@ impl Rule for MissingSecret {
             }
         }
         d = d.with_note(format!("Deployments need their own `{key}` in the host's settings (one fixed value; changing it signs everyone out)."));
-        out.push(d.with_fix(Fix::new(Safety::Safe, format!("Write a fresh `{key}` into `.env.local`"), changes)));
+        out.push(d.with_fix(Fix::new(Applicability::Safe, format!("Write a fresh `{key}` into `.env.local`"), changes)));
     }
 }

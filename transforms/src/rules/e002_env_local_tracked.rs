@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::gitignore::Verdict;
 use crate::project::Project;
-use crate::rule::{Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rule::{Applicability, Diagnostic, Fix, Rule, RuleMeta};
 use crate::rules::env_common::env_files as envf;
 use crate::rules::env_common::gitignores;
 
@@ -42,7 +42,8 @@ declare_rule! {
     pub struct EnvLocalTracked {
         code: "E002",
         name: "env-local-tracked",
-        safety: Safe,
+        fix: Sometimes,
+        applicability: [Safe],
         severity: Error,
         summary: "`.env*.local` not covered by `.gitignore`: its secrets are one `git add` away from the repository",
     }
@@ -83,7 +84,7 @@ impl Rule for EnvLocalTracked {
             } else {
                 d
             };
-            out.push(d.with_fix(Fix::new(Safety::Safe, format!("Add `{PATTERN}` to `.gitignore`"), vec![change])));
+            out.push(d.with_fix(Fix::new(Applicability::Safe, format!("Add `{PATTERN}` to `.gitignore`"), vec![change])));
         }
         // `.env` ignored but `.env.local` not, before `.env.local` exists (an Auth.js app puts its
         // secret there: `npx auth secret`, E001's fix, the docs).
@@ -105,7 +106,7 @@ impl Rule for EnvLocalTracked {
         };
         out.push(
             Diagnostic::new(&Self::META, file, start, end, "this `.gitignore` ignores `.env` but not `.env.local`, where Next and Auth.js keep secrets: the first one written there is one `git add .` away from the repository")
-            .with_fix(Fix::new(Safety::Safe, format!("Add `{PATTERN}` to `.gitignore`"), vec![envf::append_or_create(project, ".gitignore", PATTERN)])),
+            .with_fix(Fix::new(Applicability::Safe, format!("Add `{PATTERN}` to `.gitignore`"), vec![envf::append_or_create(project, ".gitignore", PATTERN)])),
         );
     }
 }

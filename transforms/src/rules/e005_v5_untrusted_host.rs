@@ -1,13 +1,15 @@
 use crate::declare_rule;
 use crate::project::Project;
-use crate::rule::{Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rule::{Applicability, Diagnostic, Fix, Rule, RuleMeta};
 use crate::rules::env_common::env_files as envf;
 use crate::rules::env_common::{auth_files, deploy, workflows};
 
 declare_rule! {
     /// ## What it does
     /// v5 only: finds `NEXTAUTH_URL` set to a non-localhost URL in an env file that a production
-    /// server loads (`.env`, `.env.local`, `.env.production`, `.env.production.local`), or named
+    /// server loads (`.env`, `.env.local`, `.env.production`, `.env.production.local`) — any
+    /// value in a committed `.env`/`.env.production` of an app a workflow self-hosts (builds a
+    /// Docker image, deploys over ssh, restarts pm2), since that file ships with it — or named
     /// in the template that documents the deployment (`.env.example`), while nothing makes the
     /// host trusted: no `AUTH_URL` or `AUTH_TRUST_HOST` in an env file that server loads (a
     /// development-only file such as `.env.development` does not count; when the URL is in a
@@ -43,7 +45,8 @@ declare_rule! {
     pub struct V5UntrustedHost {
         code: "E005",
         name: "v5-untrusted-host",
-        safety: Unsafe,
+        fix: Sometimes,
+        applicability: [Unsafe],
         severity: Error,
         summary: "v5 with NEXTAUTH_URL but no AUTH_URL/AUTH_TRUST_HOST/trustHost: production answers UntrustedHost",
     }
@@ -61,12 +64,19 @@ impl Rule for V5UntrustedHost {
         let all = envf::entries_with(project, &["NEXTAUTH_URL"]);
         // Where a production server reads a real URL from it; else where the deployment is
         // documented. A localhost value in `.env`/`.env.local` is a development setting: the
-        // deployment's URL comes from the host, which we cannot see.
+        // deployment's URL comes from the host, which we cannot see — unless the app is
+        // self-hosted from the repository (a workflow builds an image or deploys over ssh): then
+        // a committed `.env`/`.env.production` is what `next start` in the container loads, and
+        // `NEXTAUTH_URL` there, localhost or not, is its only URL setting.
+        let self_hosted = deploy::self_hosted(project);
+        let shipped = |f: &str| project.is_tracked(f) && (f == ".env" || f == ".env.production");
         let rank = |f: &str| [".env.production", ".env.production.local", ".env", ".env.local"].iter().position(|n| *n == f).unwrap_or(9);
         let site = all
             .iter()
             .filter(|(f, e)| {
-                envf::loaded_in_production(f) && !e.value.is_empty() && !crate::rules::e004_localhost_url_in_production_env::is_local_url(&e.value)
+                envf::loaded_in_production(f)
+                    && !e.value.is_empty()
+                    && (!crate::rules::e004_localhost_url_in_production_env::is_local_url(&e.value) || (self_hosted && shipped(f)))
             })
             .min_by_key(|(f, _)| rank(f))
             .or_else(|| all.iter().find(|(f, _)| envf::is_example(f)));
@@ -100,7 +110,7 @@ impl Rule for V5UntrustedHost {
         let changes = all.iter().map(|(f, e)| envf::rename_key(f, e, "AUTH_URL")).collect();
         out.push(
             d.with_note("Rename it in the host's settings too. Not needed when a Dockerfile or the host already sets `AUTH_URL`/`AUTH_TRUST_HOST`, or on Vercel and Cloudflare Pages, which trust the host themselves.")
-                .with_fix(Fix::new(Safety::Unsafe, "Rename `NEXTAUTH_URL` to `AUTH_URL` in the env files", changes)),
+                .with_fix(Fix::new(Applicability::Unsafe, "Rename `NEXTAUTH_URL` to `AUTH_URL` in the env files", changes)),
         );
     }
 }

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::dotenv::Entry;
 use crate::project::Project;
-use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
 use crate::rules::env_common::env_files as envf;
 use crate::rules::env_common::{auth_files, deploy, workflows};
 use swc_core::ecma::ast::*;
@@ -44,7 +44,8 @@ declare_rule! {
     pub struct V5ProviderEnvNames {
         code: "E007",
         name: "v5-provider-env-names",
-        safety: Unsafe,
+        fix: Sometimes,
+        applicability: [Unsafe],
         severity: Error,
         summary: "v5 provider used bare while the env holds GITHUB_ID-style names: v5 only reads AUTH_<ID>_ID/SECRET",
     }
@@ -194,7 +195,7 @@ impl Rule for V5ProviderEnvNames {
                     continue;
                 }
                 out.push(d.with_note("Rename them in the host's settings too.").with_fix(Fix::new(
-                    Safety::Unsafe,
+                    Applicability::Unsafe,
                     format!("Rename `{}` to `{}` in the env files", old_names.join("`, `"), new_names.join("`, `")),
                     changes,
                 )));

@@ -27,3 +27,14 @@ pub fn trusted_host_platform(project: &Project) -> bool {
         })
     })
 }
+
+/// Signs that the app is self-hosted from the repository: a workflow that builds or pushes a
+/// Docker image, deploys over ssh/scp/rsync or restarts pm2, or pm2 in package.json. Its committed
+/// env files then ship inside the image or the checkout the server runs.
+pub fn self_hosted(project: &Project) -> bool {
+    const SIGNS: &[&str] = &["docker build", "docker push", "docker/build-push-action", "docker compose", "docker-compose", "ssh ", "scp ", "rsync ", "pm2 "];
+    if project.text("package.json").is_some_and(|t| t.contains("pm2 ")) {
+        return true;
+    }
+    workflows::workflows(project).iter().any(|w| w.scalars.iter().any(|s| !s.is_key && SIGNS.iter().any(|g| s.value.contains(g))))
+}
