@@ -48,6 +48,14 @@ pub struct SourceFile {
     /// Shared with the caller (no copy of the project's text is made).
     pub text: std::sync::Arc<str>,
     parsed: RefCell<Option<Rc<Result<Parsed, ParseError>>>>,
+    /// What a rule derived from a non-source file (a parsed workflow), see [`Project::derived`].
+    derived: RefCell<Option<Rc<dyn std::any::Any>>>,
+}
+
+impl SourceFile {
+    fn new(text: std::sync::Arc<str>) -> SourceFile {
+        SourceFile { text, parsed: RefCell::new(None), derived: RefCell::new(None) }
+    }
 }
 
 /// The app's files the rules read: every JS/TS source file, plus `.env*`, `.gitignore`,
@@ -70,7 +78,7 @@ impl Clone for Project {
     fn clone(&self) -> Project {
         let mut p = Project::new(self.facts.clone());
         for (path, f) in &self.files {
-            p.files.insert(path.clone(), SourceFile { text: f.text.clone(), parsed: RefCell::new(None) });
+            p.files.insert(path.clone(), SourceFile::new(f.text.clone()));
         }
         p
     }
@@ -93,7 +101,7 @@ impl Project {
                 set.remove(&path);
             }
         }
-        self.files.insert(path, SourceFile { text, parsed: RefCell::new(None) });
+        self.files.insert(path, SourceFile::new(text));
     }
 
     /// Files that were parsed (because some rule needed them) and failed. Files no rule looks at
@@ -126,6 +134,19 @@ impl Project {
 
     pub fn text(&self, path: &str) -> Option<&str> {
         self.files.get(path).map(|f| &*f.text)
+    }
+
+    /// A value computed once from a file's text (a workflow's YAML tree) and kept until the file
+    /// changes, so the rules and passes that ask again do not redo the work. `None` when the file
+    /// is unknown.
+    pub fn derived<T: 'static>(&self, path: &str, make: impl FnOnce(&std::sync::Arc<str>) -> T) -> Option<Rc<T>> {
+        let f = self.files.get(path)?;
+        if let Some(v) = f.derived.borrow().as_ref().and_then(|v| v.clone().downcast::<T>().ok()) {
+            return Some(v);
+        }
+        let v = Rc::new(make(&f.text));
+        *f.derived.borrow_mut() = Some(v.clone());
+        Some(v)
     }
 
     /// The parsed module, or the parse error. `None` when the file is unknown or not a source file.
@@ -416,6 +437,24 @@ mod tests {
         assert!(p.source_files_containing("useSession").next().is_none());
         p.set_file(".env", "useSession");
         assert!(p.source_files_containing("useSession").next().is_none(), "only source files");
+    }
+
+    #[test]
+    fn derived_values_are_kept_until_the_file_changes() {
+        let mut p = project(None, &[]);
+        p.set_file(".github/workflows/ci.yml", "a");
+        let calls = std::cell::Cell::new(0);
+        let len = |p: &Project| {
+            *p.derived(".github/workflows/ci.yml", |t| {
+                calls.set(calls.get() + 1);
+                t.len()
+            })
+            .unwrap()
+        };
+        assert_eq!((len(&p), len(&p), calls.get()), (1, 1, 1));
+        p.set_file(".github/workflows/ci.yml", "abc");
+        assert_eq!((len(&p), calls.get()), (3, 2));
+        assert!(p.derived("missing.yml", |_| 0).is_none());
     }
 
     #[test]

@@ -172,7 +172,7 @@ impl Rule for SecretRotatedInCi {
                     let start = at_line + at;
                     let end = start + glen;
                     out.push(
-                        Diagnostic::new(&Self::META, w.file, start, end, message).with_note(format!(
+                        Diagnostic::new(&Self::META, &w.file, start, end, message).with_note(format!(
                             "Generate one secret once (`openssl rand -base64 32`), store it in the host's settings or as a repository secret, and read it here as `${{{{ secrets.{key} }}}}`; a throwaway secret is fine only in a test-only job."
                         )),
                     );

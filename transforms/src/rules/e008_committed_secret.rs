@@ -199,7 +199,7 @@ impl Rule for CommittedSecret {
         // 4. Workflows: literal values in build/deploy jobs, as an env mapping's value
         // (`AUTH_SECRET: "…"`) or a shell assignment in a script (`AUTH_SECRET=…`).
         for w in workflows::workflows(project) {
-            if project.facts.git_tracked.is_some() && !project.is_tracked(w.file) {
+            if project.facts.git_tracked.is_some() && !project.is_tracked(&w.file) {
                 continue;
             }
             let ships_anywhere = (0..w.jobs.len()).any(|j| classify(&w, j).is_some());
@@ -224,7 +224,7 @@ impl Rule for CommittedSecret {
                 out.push(
                     Diagnostic::new(
                         &Self::META,
-                        w.file,
+                        &w.file,
                         st.key_range.start,
                         st.key_range.end,
                         format!("`{k}` has a literal value in this workflow: anyone who can read the repository can forge a session cookie for any user"),

@@ -10,6 +10,8 @@
 use crate::project::Project;
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar as YScalar, YamlData};
 use std::ops::Range;
+use std::rc::Rc;
+use std::sync::Arc;
 
 /// Workflow files: the app's own `.github/workflows/` and the git root's (`../../.github/…`), sorted.
 pub fn workflow_files(project: &Project) -> Vec<&str> {
@@ -24,9 +26,19 @@ pub fn workflow_files(project: &Project) -> Vec<&str> {
     v
 }
 
-/// Every workflow of the project that parses.
-pub fn workflows(project: &Project) -> Vec<Workflow<'_>> {
-    workflow_files(project).into_iter().filter_map(|f| Workflow::parse(f, project.text(f)?)).collect()
+/// Every workflow of the project that parses (each parsed once, until it changes).
+pub fn workflows(project: &Project) -> Vec<WorkflowRef> {
+    workflow_files(project).into_iter().filter_map(|f| project.derived(f, |t| Workflow::parse(f, t.clone()))).filter(|w| w.is_some()).map(WorkflowRef).collect()
+}
+
+/// A cheap handle on a parsed workflow (shared with the project's cache).
+pub struct WorkflowRef(Rc<Option<Workflow>>);
+
+impl std::ops::Deref for WorkflowRef {
+    type Target = Workflow;
+    fn deref(&self) -> &Workflow {
+        Option::as_ref(&self.0).expect("WorkflowRef holds only parsed workflows")
+    }
 }
 
 /// Does some workflow set env variable `key` (see [`Workflow::settings`])?
@@ -71,29 +83,33 @@ pub struct Setting {
     pub job: Option<usize>,
 }
 
-pub struct Workflow<'a> {
-    pub file: &'a str,
-    pub text: &'a str,
+pub struct Workflow {
+    pub file: String,
+    pub text: Arc<str>,
     pub jobs: Vec<Job>,
     /// Every scalar, in document order.
     pub scalars: Vec<Scalar>,
 }
 
-/// Refuse input whose nesting could exhaust the parser's stack: real workflows nest a dozen
-/// levels, and block nesting needs one indentation column (or `- `) per level.
-const MAX_PREFIX: usize = 200;
-const MAX_BYTES: usize = 1 << 20;
+/// Refuse input whose nesting could exhaust the parser's stack or its time: real workflows nest
+/// a dozen levels (block nesting needs one indentation column or `- ` per level) and are a few
+/// kilobytes.
+const MAX_PREFIX: usize = 120;
+const MAX_BYTES: usize = 256 << 10;
 
-impl<'a> Workflow<'a> {
+impl Workflow {
     /// Parse a workflow; `None` when it is not YAML (or absurdly nested or large).
-    pub fn parse(file: &'a str, text: &'a str) -> Option<Workflow<'a>> {
+    pub fn parse(file: &str, text: impl Into<Arc<str>>) -> Option<Workflow> {
+        let text: Arc<str> = text.into();
+        let owned = text.clone();
+        let text: &str = &owned;
         if text.len() > MAX_BYTES || text.lines().any(|l| l.len() - l.trim_start_matches([' ', '\t', '-', '?', ':']).len() > MAX_PREFIX) {
             return None;
         }
         let docs = MarkedYaml::load_from_str(text).ok()?;
         let root = docs.into_iter().next()?;
         let offsets = Offsets::new(text);
-        let mut w = Workflow { file, text, jobs: Vec::new(), scalars: Vec::new() };
+        let mut w = Workflow { file: file.to_string(), text: owned.clone(), jobs: Vec::new(), scalars: Vec::new() };
         if let YamlData::Mapping(m) = &root.data {
             for (k, v) in m {
                 if scalar_text(k, text, &offsets).as_deref() != Some("jobs") {
@@ -138,7 +154,7 @@ impl<'a> Workflow<'a> {
     }
 
     /// A scalar's source text.
-    pub fn raw(&self, s: &Scalar) -> &'a str {
+    pub fn raw(&self, s: &Scalar) -> &str {
         &self.text[s.range.clone()]
     }
 
@@ -149,7 +165,7 @@ impl<'a> Workflow<'a> {
 
     /// The lines of a value's source text that are not comments (`#` first, as in a shell
     /// script), with their byte offsets in the file.
-    pub fn lines_of(&self, s: &Scalar) -> Vec<(usize, &'a str)> {
+    pub fn lines_of(&self, s: &Scalar) -> Vec<(usize, &str)> {
         let mut out = Vec::new();
         let mut pos = s.range.start;
         for raw in self.raw(s).split_inclusive('\n') {
