@@ -332,15 +332,15 @@ mod tests {
         assert!(Workflow::parse("x.yml", "jobs:\n  a: [unclosed\n").is_none());
         assert!(Workflow::parse("x.yml", "jobs:\n\tbad: tab\n").is_none());
         let deep: String = (0..3000).map(|i| format!("{}a:\n", " ".repeat(i))).collect();
-        assert!(Workflow::parse("x.yml", &deep).is_none());
+        assert!(Workflow::parse("x.yml", deep.as_str()).is_none());
         let flow = format!("a: {}", "[".repeat(100_000));
-        assert!(Workflow::parse("x.yml", &flow).is_none());
+        assert!(Workflow::parse("x.yml", flow.as_str()).is_none());
         // An alias bomb is refused by the parser's expansion budget.
         let mut bomb = String::from("a: &a [x,x,x,x,x,x,x,x,x]\n");
         for (p, c) in ["a", "b", "c", "d", "e", "f", "g", "h"].iter().zip(["b", "c", "d", "e", "f", "g", "h", "i"]) {
             bomb.push_str(&format!("{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"));
         }
-        assert!(Workflow::parse("x.yml", &bomb).is_none());
+        assert!(Workflow::parse("x.yml", bomb.as_str()).is_none());
         // Not a mapping at the top: parses, no jobs.
         assert!(Workflow::parse("x.yml", "- a\n- b\n").unwrap().jobs.is_empty());
     }
