@@ -230,6 +230,11 @@ impl Listings {
     }
 }
 
+/// `Dockerfile` and Compose files: a self-hosted app's environment is often set there.
+fn is_container_config(n: &str) -> bool {
+    n == "Dockerfile" || ["docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"].contains(&n)
+}
+
 fn is_env_name(n: &str) -> bool {
     n == ".env" || n.starts_with(".env.")
 }
@@ -244,18 +249,20 @@ fn workflow_names(listings: &mut Listings, dir: &Path, up: &str) -> Vec<String> 
 }
 
 /// The non-source files some rules read: in the app root, env files (even when gitignored),
-/// `.gitignore`, `package.json` and `.github/workflows/*.yml`; in each folder above it up to the
-/// outermost root, env files and `.gitignore`; at the workspace root also `package.json` and
-/// `turbo.json`; at the git root its workflows (where GitHub runs them from).
+/// `.gitignore`, `package.json`, `Dockerfile`/Compose files and `.github/workflows/*.yml`; in each
+/// folder above it up to the outermost root, env files, `.gitignore` and `Dockerfile`/Compose
+/// files; at the workspace root also `package.json` and `turbo.json`; at the git root its
+/// workflows (where GitHub runs them from).
 fn load_data_files(app: &mut App, listings: &mut Listings, skipped: &mut Vec<Skipped>) {
-    let mut names: Vec<String> = listings.names(&app.root).iter().filter(|n| is_env_name(n) || *n == ".gitignore" || *n == "package.json").cloned().collect();
+    let mut names: Vec<String> =
+        listings.names(&app.root).iter().filter(|n| is_env_name(n) || *n == ".gitignore" || *n == "package.json" || is_container_config(n)).cloned().collect();
     names.extend(workflow_names(listings, &app.root, ""));
     for (dir, up) in app.roots.outer_dirs(&app.root) {
         let ws = app.roots.workspace.as_deref() == Some(dir.as_path());
         let here: Vec<String> = listings
             .names(&dir)
             .iter()
-            .filter(|n| is_env_name(n) || *n == ".gitignore" || (ws && (*n == "package.json" || *n == "turbo.json")))
+            .filter(|n| is_env_name(n) || *n == ".gitignore" || is_container_config(n) || (ws && (*n == "package.json" || *n == "turbo.json")))
             .map(|n| format!("{up}{n}"))
             .collect();
         names.extend(here);
@@ -354,6 +361,8 @@ mod tests {
         write(&r, "apps/web/package.json", r#"{"dependencies":{"next":"16.0.0","next-auth":"^4.24.5"}}"#);
         write(&r, "apps/web/app/page.tsx", "export default function P() { return null }\n");
         write(&r, "apps/web/.env.local", "NEXTAUTH_SECRET=abcdefgh\n");
+        write(&r, "apps/web/Dockerfile", "FROM node:20\n");
+        write(&r, "compose.yaml", "services: {}\n");
         write(&r, "package-lock.json", r#"{"packages":{"node_modules/next-auth":{"version":"4.24.11"},"node_modules/next":{"version":"16.4.6"}}}"#);
         let scan = scan(&r.join("apps/web")).unwrap();
         let app = &scan.apps[0];
@@ -364,10 +373,12 @@ mod tests {
                 "../../.env.example",
                 "../../.github/workflows/ci.yml",
                 "../../.gitignore",
+                "../../compose.yaml",
                 "../../package.json",
                 "../../turbo.json",
                 "../.gitignore",
                 ".env.local",
+                "Dockerfile",
                 "app/page.tsx",
                 "package.json"
             ]

@@ -11,7 +11,8 @@ declare_rule! {
     /// value in a committed `.env`/`.env.production` of an app a workflow self-hosts (builds a
     /// Docker image, deploys over ssh, restarts pm2), since that file ships with it — or named
     /// in the template that documents the deployment (`.env.example`), while nothing makes the
-    /// host trusted: no `AUTH_URL` or `AUTH_TRUST_HOST` in an env file that server loads (a
+    /// host trusted: no `AUTH_URL` or `AUTH_TRUST_HOST` in a `Dockerfile` or Compose file, nor in
+    /// an env file that server loads (a
     /// development-only file such as `.env.development` does not count; when the URL is in a
     /// committed file, only committed files and templates count — a `.env.local` with
     /// `AUTH_URL=http://localhost:3000` is this machine's, not the deployment's), in a workflow or
@@ -41,7 +42,9 @@ declare_rule! {
     /// name, and `AUTH_URL` also trusts the host. It changes what a production server accepts
     /// (forwarded hosts become trusted), and the host's settings may still set `NEXTAUTH_URL`,
     /// so it waits for `--unsafe`. When the project's own code reads `process.env.NEXTAUTH_URL`,
-    /// renaming would break it: no fix, the note says to add `AUTH_TRUST_HOST=true` instead.
+    /// renaming would break it: no fix, the note says to add `AUTH_TRUST_HOST=true` instead. Nor
+    /// for a localhost value shipped to a self-hosted server (as `AUTH_URL` it would send every
+    /// callback to localhost): the note says where to set the trust.
     pub struct V5UntrustedHost {
         code: "E005",
         name: "v5-untrusted-host",
@@ -92,7 +95,7 @@ impl Rule for V5UntrustedHost {
         };
         let counts = |f: &str| envf::is_example(f) || (!dev_or_test_only(f) && (!committed_site || project.is_tracked(f)));
         if envf::entries_with(project, &trusts).iter().any(|(f, _)| counts(f))
-            || trusts.iter().any(|k| workflows::sets(project, k) || deploy::next_config_mentions(project, k))
+            || trusts.iter().any(|k| workflows::sets(project, k) || deploy::next_config_mentions(project, k) || deploy::container_sets(project, k))
         {
             return;
         }
@@ -102,6 +105,14 @@ impl Rule for V5UntrustedHost {
         let d = Diagnostic::new(&Self::META, file, first.key_range.start, first.key_range.end, format!(
             "v5 reads `NEXTAUTH_URL` (in `{file}`) for the URL but not for trust: a self-hosted production server answers every /api/auth request with UntrustedHost (500), because neither AUTH_URL, AUTH_TRUST_HOST nor `trustHost` is set"
         ));
+        // A localhost URL shipped to the server: renaming it would trust the host but send every
+        // callback to localhost.
+        if crate::rules::e004_localhost_url_in_production_env::is_local_url(&first.value) {
+            out.push(d.with_note(format!(
+                "`{file}` ships with the app, so its localhost `NEXTAUTH_URL` is the server's: set `AUTH_TRUST_HOST=true` (or `AUTH_URL` to the public URL) where the server's environment is defined (the Dockerfile, the compose file, the host), and keep localhost values in `.env.local`."
+            )));
+            return;
+        }
         let readers: Vec<&str> = project.source_files_containing("NEXTAUTH_URL").filter(|f| !deploy::is_next_config(f)).collect();
         if let Some(r) = readers.first() {
             out.push(d.with_note(format!("`{r}` reads `NEXTAUTH_URL` itself, so it is not renamed: add `AUTH_TRUST_HOST=true` beside it (and in the host's settings), or rename it there too.")));

@@ -7,7 +7,8 @@ use crate::rules::env_common::{auth_files, deploy, workflows};
 declare_rule! {
     /// ## What it does
     /// v4 only: finds `AUTH_TRUST_HOST` set (in an env file a production server loads, an
-    /// `.env.example`, or a workflow) while `NEXTAUTH_URL` is set nowhere, in a project whose
+    /// `.env.example`, or a workflow) while `NEXTAUTH_URL` is set nowhere (env files, workflows,
+    /// `next.config.*`, `Dockerfile` or Compose files), in a project whose
     /// middleware or code reads the session token itself (`next-auth/middleware`'s `withAuth`,
     /// `getToken` from `next-auth/jwt`) without choosing the cookie (`secureCookie`,
     /// `cookieName`, a custom `sessionToken` cookie, `useSecureCookies`). Projects deployed on
@@ -56,6 +57,7 @@ impl Rule for V4TrustHostWithoutUrl {
         if !envf::entries_with(project, &["NEXTAUTH_URL"]).is_empty()
             || workflows::sets(project, "NEXTAUTH_URL")
             || deploy::next_config_mentions(project, "NEXTAUTH_URL")
+            || deploy::container_sets(project, "NEXTAUTH_URL")
         {
             return;
         }

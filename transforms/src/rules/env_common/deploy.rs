@@ -38,3 +38,30 @@ pub fn self_hosted(project: &Project) -> bool {
     }
     workflows::workflows(project).iter().any(|w| w.scalars.iter().any(|s| !s.is_key && SIGNS.iter().any(|g| s.value.contains(g))))
 }
+
+/// `Dockerfile` and Compose files of the app and the folders above it.
+pub fn container_files(project: &Project) -> Vec<&str> {
+    let mut v: Vec<&str> = project
+        .data_files()
+        .filter(|p| {
+            let n = p.rsplit('/').next().unwrap_or(p);
+            n == "Dockerfile" || ["docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"].contains(&n)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Does a `Dockerfile` or Compose file set env variable `key` (`ENV KEY=…`, `ENV KEY value`,
+/// `ARG KEY`, `- KEY=…`, `KEY: …`)? Comment lines do not count.
+pub fn container_sets(project: &Project, key: &str) -> bool {
+    container_files(project).into_iter().any(|f| {
+        project.text(f).unwrap_or("").lines().filter(|l| !l.trim_start().starts_with('#')).any(|l| {
+            l.match_indices(key).any(|(i, _)| {
+                let before = l[..i].chars().next_back();
+                let after = l[i + key.len()..].chars().next();
+                !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') && matches!(after, Some('=' | ':' | ' ' | '\t'))
+            })
+        })
+    })
+}
