@@ -107,7 +107,7 @@ fn changes_of(apps: &[App], results: &[AppResult]) -> (Vec<FileChange>, Vec<revi
 
 /// A file of `app` as a path relative to the scan root.
 fn display_path(app: &App, path: &str) -> String {
-    format!("{}{}", app.prefix, path)
+    app.display(path)
 }
 
 /// `fix --interactive`: plan every app's fixes, ask about each applied fix (yes / no / all /
@@ -187,7 +187,7 @@ pub fn run(args: &FixArgs) -> i32 {
     let mut out = crate::output::stdout();
     for (app, res) in scan.apps.iter().zip(&results) {
         for dr in &res.outcome.dropped {
-            crate::errln!("{}dropped{} {} fix in {}{}: {}", review::RED.render(), review::RED.render_reset(), dr.code, app.prefix, dr.file, dr.reason);
+            crate::errln!("{}dropped{} {} fix in {}: {}", review::RED.render(), review::RED.render_reset(), dr.code, app.display(&dr.file), dr.reason);
         }
         if !res.outcome.converged {
             crate::errln!("warning: fixes in {} did not settle; please report this", if app.prefix.is_empty() { "." } else { &app.prefix });

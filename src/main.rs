@@ -6,6 +6,7 @@ mod doctor;
 mod fix;
 #[macro_use]
 mod output;
+mod git;
 mod project;
 mod registry;
 mod report;

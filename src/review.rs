@@ -69,33 +69,16 @@ pub fn coloured_diff(c: &FileChange) -> String {
     out
 }
 
-/// Files among `paths` with uncommitted changes; `None` outside a git work tree.
+/// Files among `paths` (relative to `root`) with uncommitted changes, staged or not, or untracked;
+/// `None` outside a git work tree. Asked through [`crate::git`]: NUL-separated output, paths
+/// compared exactly.
 pub fn dirty_files(root: &Path, paths: &[PathBuf]) -> Option<Vec<PathBuf>> {
-    let inside = std::process::Command::new("git").arg("-C").arg(root).args(["rev-parse", "--is-inside-work-tree"]).output().ok()?;
-    if !inside.status.success() {
-        return None;
-    }
-    let existing: Vec<&PathBuf> = paths.iter().filter(|p| root.join(p).exists()).collect();
-    if existing.is_empty() {
-        return Some(vec![]);
-    }
-    let out = std::process::Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["status", "--porcelain", "--untracked-files=all", "--"])
-        .args(existing.iter().map(|p| p.as_os_str()))
-        .output()
-        .ok()?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    let dirty: Vec<PathBuf> = existing
-        .into_iter()
-        .filter(|p| {
-            let s = p.to_string_lossy().replace('\\', "/");
-            text.lines().any(|l| l.len() > 3 && l[3..].trim_matches('"').ends_with(s.as_str()))
-        })
-        .cloned()
-        .collect();
-    Some(dirty)
+    let top = crate::git::toplevel(root)?;
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let rel: Vec<(String, &PathBuf)> =
+        paths.iter().filter(|p| root.join(p).exists()).filter_map(|p| Some((crate::git::relative_to(&top, &root.join(p))?, p))).collect();
+    let dirty = crate::git::dirty(&top, &rel.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>()).unwrap_or_default();
+    Some(rel.into_iter().filter(|(r, _)| dirty.contains(r)).map(|(_, p)| p.clone()).collect())
 }
 
 /// Write atomically: a temporary file in the same folder, the old permissions, then a rename.
@@ -319,6 +302,31 @@ mod tests {
         let bad_json = FileChange { rel: PathBuf::from("package.json"), old: None, new: "{\"a\": }".into() };
         assert!(write_atomic(d.path(), &bad_json).is_err());
         assert!(!d.path().join("package.json").exists());
+    }
+
+    #[test]
+    fn dirty_files_are_matched_exactly() {
+        let d = tempfile::tempdir().unwrap();
+        let git = |args: &[&str]| assert!(std::process::Command::new("git").arg("-C").arg(d.path()).args(args).output().unwrap().status.success());
+        git(&["init", "-q"]);
+        git(&["config", "user.email", "t@example.com"]);
+        git(&["config", "user.name", "t"]);
+        for f in ["web/a/page.tsx", "web/ba/page.tsx", "web/é.tsx"] {
+            std::fs::create_dir_all(d.path().join(f).parent().unwrap()).unwrap();
+            std::fs::write(d.path().join(f), "x").unwrap();
+        }
+        git(&["add", "-A"]);
+        git(&["commit", "-qm", "init"]);
+        std::fs::write(d.path().join("web/ba/page.tsx"), "changed").unwrap();
+        std::fs::write(d.path().join("web/é.tsx"), "changed").unwrap();
+        // Asked from a subfolder of the work tree, as `fix apps/web` does.
+        let root = d.path().join("web");
+        let paths: Vec<PathBuf> = ["a/page.tsx", "ba/page.tsx", "é.tsx", "new.tsx"].iter().map(PathBuf::from).collect();
+        let mut dirty = dirty_files(&root, &paths).unwrap();
+        dirty.sort();
+        // `ba/page.tsx` ends with `a/page.tsx`, which is clean; `é.tsx` is dirty although git
+        // quotes such names outside `-z` output.
+        assert_eq!(dirty, vec![PathBuf::from("ba/page.tsx"), PathBuf::from("é.tsx")]);
     }
 
     #[cfg(unix)]

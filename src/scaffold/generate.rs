@@ -19,12 +19,9 @@ pub fn next_auth_version(auth: AuthVersion) -> &'static str {
     }
 }
 
-/// A tsconfig path alias: `prefix` (`@/`) maps to `dir` (`""` or `"src/"`, relative to the root).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Alias {
-    pub prefix: String,
-    pub dir: String,
-}
+/// A tsconfig path alias: `prefix` (`@/`) maps to `target` (`""` or `"src/"`, relative to the
+/// root). The same type the rules and `fix` use.
+pub use authfix_transforms::Alias;
 
 /// Everything that decides what gets generated.
 pub struct Plan {
@@ -115,7 +112,7 @@ impl Plan {
     /// (root-relative, without extension).
     pub fn import_path(&self, from: &str, target: &str) -> String {
         if let Some(alias) = &self.alias {
-            if let Some(rest) = target.strip_prefix(alias.dir.as_str()) {
+            if let Some(rest) = target.strip_prefix(alias.target.as_str()) {
                 return format!("{}{rest}", alias.prefix);
             }
         }
@@ -256,7 +253,7 @@ mod tests {
             providers: providers::resolve(&names.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap(),
             name: "demo".into(),
             next_major: 16,
-            alias: alias.then(|| Alias { prefix: "@/".into(), dir: if src_dir { "src/".into() } else { "".into() } }),
+            alias: alias.then(|| Alias { prefix: "@/".into(), target: if src_dir { "src/".into() } else { "".into() } }),
             pm: PackageManager::Npm,
             with_project: true,
             typescript: true,

@@ -68,7 +68,7 @@ fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
         providers,
         name: name.clone(),
         next_major: 16,
-        alias: Some(Alias { prefix: "@/".into(), dir: if args.src_dir { "src/".into() } else { String::new() } }),
+        alias: Some(Alias { prefix: "@/".into(), target: if args.src_dir { "src/".into() } else { String::new() } }),
         pm,
         with_project: true,
         typescript: true,

@@ -4,9 +4,9 @@
 //! properties followed one module deep. Everything is owned data (ranges into the files), so a
 //! rule can hold several configs from several files at once.
 use crate::ast;
+use crate::ast::{prop_name as key_name, unwrap_expr as strip_parens};
 use crate::parse::Parsed;
 use crate::project::Project;
-use crate::rules::client_common::{key_name, strip_parens};
 use std::ops::Range;
 use swc_core::common::Spanned;
 use swc_core::ecma::ast::*;

@@ -62,7 +62,7 @@ fn next_base_path(project: &Project) -> Option<String> {
     struct V(Option<Option<String>>);
     impl Visit for V {
         fn visit_key_value_prop(&mut self, kv: &KeyValueProp) {
-            if self.0.is_none() && crate::rules::client_common::key_name(&kv.key).as_deref() == Some("basePath") {
+            if self.0.is_none() && crate::ast::prop_name(&kv.key).as_deref() == Some("basePath") {
                 self.0 = Some(crate::rules::client_common::const_str(&kv.value));
             }
             kv.visit_children_with(self);
@@ -99,10 +99,10 @@ impl Rule for BasePathMismatch {
             let configs = cfg::auth_configs(project);
             let sets_base = configs.iter().any(|c| !c.complete || c.get("basePath").is_some());
             if !configs.is_empty() && !sets_base {
-                let entries = env_common::entries_with(project, &["AUTH_URL", "NEXTAUTH_URL"]);
+                let entries = env_common::env_files::entries_with(project, &["AUTH_URL", "NEXTAUTH_URL"]);
                 let auth_url_set = entries.iter().any(|(_, e)| e.key == "AUTH_URL");
                 for (file, e) in entries {
-                    if !env_common::loaded_in_production(file) && !file.ends_with(".env.development") && !file.ends_with(".env.development.local") {
+                    if !env_common::env_files::loaded_in_production(file) && !file.ends_with(".env.development") && !file.ends_with(".env.development.local") {
                         continue;
                     }
                     if auth_url_set && e.key != "AUTH_URL" {

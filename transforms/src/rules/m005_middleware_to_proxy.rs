@@ -273,7 +273,7 @@ pub(crate) fn segment_config_edits(p: &Parsed, text: &str) -> Result<Vec<Edit>, 
     // `config.runtime`, in `export const config = { … }` or the local `config` made exported.
     let config_obj = mw::config_object(p).map(|(stmt, o)| (Some(stmt), o)).or_else(|| {
         let (_, d, _) = mw::local_var_decl(p, "config")?;
-        match mw::unwrap_expr(d.init.as_deref()?) {
+        match crate::ast::unwrap_expr(d.init.as_deref()?) {
             Expr::Object(o) if export_decl.is_some() => Some((None, o)),
             _ => None,
         }

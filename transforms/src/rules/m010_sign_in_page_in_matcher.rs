@@ -1,9 +1,10 @@
 use crate::ast;
+use crate::ast::unwrap_expr as strip_parens;
 use crate::declare_rule;
 use crate::edit::Edit;
 use crate::project::Project;
 use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
-use crate::rules::client_common::{has_key, strip_parens};
+use crate::rules::client_common::has_key;
 use crate::rules::config_common::{self as cfg, Value};
 use crate::rules::matcher;
 use crate::rules::middleware_common as mw;

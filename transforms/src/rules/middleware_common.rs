@@ -9,6 +9,7 @@
 //! `validateMiddlewareProxyExports` (`next/dist/esm/build/analysis/get-page-static-info.js`) fails
 //! the build when neither is visible in the AST (a destructured `export const { auth: middleware }`
 //! or a bare `export { default } from` is invisible to it).
+use crate::ast::{prop_name, unwrap_expr};
 use crate::edit::Edit;
 use crate::parse::Parsed;
 use crate::project::Project;
@@ -433,19 +434,11 @@ pub fn exports_config(exps: &[Export]) -> bool {
     exps.iter().any(|e| e.name == "config")
 }
 
-pub fn prop_key(k: &PropName) -> Option<String> {
-    match k {
-        PropName::Ident(i) => Some(i.sym.to_string()),
-        PropName::Str(s) => s.value.as_str().map(|s| s.to_string()),
-        _ => None,
-    }
-}
-
 /// The `key: value` property of an object literal, with its index.
 pub fn find_prop<'a>(o: &'a ObjectLit, key: &str) -> Option<(usize, &'a KeyValueProp)> {
     o.props.iter().enumerate().find_map(|(i, p)| match p {
         PropOrSpread::Prop(p) => match &**p {
-            Prop::KeyValue(kv) if prop_key(&kv.key).as_deref() == Some(key) => Some((i, kv)),
+            Prop::KeyValue(kv) if prop_name(&kv.key).as_deref() == Some(key) => Some((i, kv)),
             _ => None,
         },
         _ => None,
@@ -456,27 +449,13 @@ pub fn find_prop<'a>(o: &'a ObjectLit, key: &str) -> Option<(usize, &'a KeyValue
 pub fn has_prop(o: &ObjectLit, key: &str) -> bool {
     o.props.iter().any(|p| match p {
         PropOrSpread::Prop(p) => match &**p {
-            Prop::KeyValue(kv) => prop_key(&kv.key).as_deref() == Some(key),
+            Prop::KeyValue(kv) => prop_name(&kv.key).as_deref() == Some(key),
             Prop::Shorthand(i) => &*i.sym == key,
-            Prop::Method(m) => prop_key(&m.key).as_deref() == Some(key),
+            Prop::Method(m) => prop_name(&m.key).as_deref() == Some(key),
             _ => false,
         },
         _ => false,
     })
-}
-
-/// Strip TS wrappers and parentheses.
-pub fn unwrap_expr(mut e: &Expr) -> &Expr {
-    loop {
-        match e {
-            Expr::TsSatisfies(s) => e = &s.expr,
-            Expr::TsAs(s) => e = &s.expr,
-            Expr::TsConstAssertion(s) => e = &s.expr,
-            Expr::TsNonNull(s) => e = &s.expr,
-            Expr::Paren(s) => e = &s.expr,
-            _ => return e,
-        }
-    }
 }
 
 /// A string literal's value (also a template literal without expressions).

@@ -1,9 +1,10 @@
 use crate::ast;
 use crate::declare_rule;
 
+use crate::ast::unwrap_expr as strip_parens;
 use crate::project::Project;
 use crate::rule::{Diagnostic, Rule, RuleMeta};
-use crate::rules::client_common::{has_key, strip_parens};
+use crate::rules::client_common::has_key;
 use crate::rules::middleware_common::is_project_module;
 use swc_core::common::Span;
 use swc_core::ecma::ast::*;

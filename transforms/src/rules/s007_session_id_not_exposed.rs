@@ -1,10 +1,11 @@
 use crate::ast;
+use crate::ast::{prop_name as key_name, unwrap_expr as strip_parens};
 use crate::declare_rule;
 use crate::edit::Edit;
 use crate::parse::Parsed;
 use crate::project::Project;
 use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
-use crate::rules::client_common::{callee_ident, key_name, strip_parens};
+use crate::rules::client_common::callee_ident;
 use crate::rules::config_common::{self as cfg, Value};
 use crate::rules::middleware_common::is_project_module;
 use swc_core::common::Span;

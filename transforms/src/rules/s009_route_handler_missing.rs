@@ -110,7 +110,7 @@ impl Rule for RouteHandlerMissing {
             return;
         }
         // A URL with a path makes it the base path (v5) or the handler's path (v4): E009's business.
-        for (_, e) in env_common::entries_with(project, &["AUTH_URL", "NEXTAUTH_URL"]) {
+        for (_, e) in env_common::env_files::entries_with(project, &["AUTH_URL", "NEXTAUTH_URL"]) {
             let v = e.value.trim_matches(['"', '\'']);
             if let Some(rest) = v.split_once("://").map(|(_, r)| r) {
                 if rest.split_once('/').is_some_and(|(_, path)| !path.trim_matches('/').is_empty() && path.trim_matches('/') != "api/auth") {
