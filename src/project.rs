@@ -165,8 +165,46 @@ fn facts_for(root: &Path, pkg: &serde_json::Value) -> ProjectFacts {
         src_dir: root.join("src/app").is_dir() || root.join("src/pages").is_dir(),
         alias: read_alias(root),
         typescript: root.join("tsconfig.json").is_file(),
+        versions: resolved_versions(root, pkg),
         ..Default::default()
     }
+}
+
+/// The exact versions of `next`, `next-auth` and `@auth/core` the security rules compare: from
+/// the app's lockfile, else the lockfile of the nearest folder above it that declares a workspace
+/// (`workspaces` in its package.json, or a `pnpm-workspace.yaml`); a package no lockfile names
+/// gets its package.json range's floor, marked as not from a lockfile.
+fn resolved_versions(root: &Path, pkg: &serde_json::Value) -> authfix_transforms::versions::Versions {
+    use authfix_transforms::versions::{range_floor, ResolvedVersion, Version, Versions};
+    const LOCKFILES: &[&str] = &["package-lock.json", "pnpm-lock.yaml", "yarn.lock", "bun.lock"];
+    let mut lock_dir: Option<(PathBuf, String)> = None;
+    for (depth, dir) in root.ancestors().enumerate().take(8) {
+        let workspace = depth == 0
+            || dir.join("pnpm-workspace.yaml").is_file()
+            || std::fs::read_to_string(dir.join("package.json"))
+                .ok()
+                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+                .is_some_and(|v| v.get("workspaces").is_some());
+        if !workspace {
+            continue;
+        }
+        if let Some(name) = LOCKFILES.iter().find(|n| dir.join(n).is_file()) {
+            lock_dir = Some((dir.to_path_buf(), format!("{}{name}", "../".repeat(depth))));
+            break;
+        }
+    }
+    let mut out = Versions { lockfile: lock_dir.as_ref().map(|(_, rel)| rel.clone()), ..Default::default() };
+    for name in ["next", "next-auth", "@auth/core"] {
+        let locked = lock_dir.as_ref().and_then(|(d, _)| locked_version(d, name)).and_then(|v| Version::parse(v.trim()).ok());
+        let resolved = match locked {
+            Some(version) => Some(ResolvedVersion { version, from_lockfile: true }),
+            None => dep_range(pkg, name).and_then(|r| range_floor(&r)).map(|version| ResolvedVersion { version, from_lockfile: false }),
+        };
+        if let Some(r) = resolved {
+            out.packages.insert(name.to_string(), r);
+        }
+    }
+    out
 }
 
 fn rel(base: &Path, p: &Path) -> String {
@@ -379,6 +417,28 @@ mod tests {
         assert_eq!(major_of("beta"), Some(5));
         assert_eq!(major_of(">=14"), Some(14));
         assert_eq!(major_of("latest"), None);
+    }
+
+    #[test]
+    fn versions_from_the_workspace_root_lockfile() {
+        let d = tempfile::tempdir().unwrap();
+        let app = d.path().join("apps/web");
+        std::fs::create_dir_all(&app).unwrap();
+        std::fs::write(d.path().join("package.json"), r#"{"private":true,"workspaces":["apps/*"]}"#).unwrap();
+        std::fs::write(d.path().join("pnpm-lock.yaml"), "packages:\n\n  next-auth@5.0.0-beta.31:\n    resolution: {}\n\n  next@16.1.0:\n    resolution: {}\n").unwrap();
+        let pkg: serde_json::Value = serde_json::json!({"dependencies": {"next": "^16.1.0", "next-auth": "^5.0.0-beta.25", "react": "19.2.0"}});
+        let v = resolved_versions(&app, &pkg);
+        assert_eq!(v.lockfile.as_deref(), Some("../../pnpm-lock.yaml"));
+        assert_eq!(v.package_manager(), Some("pnpm"));
+        let na = v.get("next-auth").unwrap();
+        assert_eq!((na.version.to_string(), na.from_lockfile), ("5.0.0-beta.31".to_string(), true));
+        assert!(v.get("@auth/core").is_none(), "not in the lockfile nor package.json");
+        // Without a workspace declaration the folder above is not the app's.
+        std::fs::write(d.path().join("package.json"), r#"{"private":true}"#).unwrap();
+        let v = resolved_versions(&app, &pkg);
+        assert_eq!(v.lockfile, None);
+        let na = v.get("next-auth").unwrap();
+        assert_eq!((na.version.to_string(), na.from_lockfile), ("5.0.0-beta.25".to_string(), false), "the range's floor");
     }
 
     #[test]

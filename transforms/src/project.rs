@@ -36,6 +36,9 @@ pub struct ProjectFacts {
     /// Env files git ignores, by any `.gitignore` (a monorepo root's too) or exclude file;
     /// `None` outside a git work tree (the rules then read the app's own `.gitignore`).
     pub git_ignored: Option<Vec<String>>,
+    /// Exact resolved versions of `next`, `next-auth`, `@auth/core` (lockfile first, the
+    /// workspace root's in a monorepo; else the package.json range's floor) and the lockfile read.
+    pub versions: crate::versions::Versions,
 }
 
 pub struct SourceFile {

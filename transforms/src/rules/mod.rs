@@ -35,6 +35,8 @@ pub mod s004_unchecked_auth_destructure;
 pub mod u001_redirect_while_loading;
 pub mod u002_hook_in_server_component;
 pub mod u003_sign_in_redirect_swallowed;
+pub mod v001_vulnerable_auth_version;
+pub(crate) mod version_common;
 
 use crate::rule::Rule;
 
@@ -72,6 +74,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &u001_redirect_while_loading::RedirectWhileLoading,
         &u002_hook_in_server_component::HookInServerComponent,
         &u003_sign_in_redirect_swallowed::SignInRedirectSwallowed,
+        &v001_vulnerable_auth_version::VulnerableAuthVersion,
         &crate::suppress::UnusedSuppression,
     ]
 }
