@@ -36,6 +36,7 @@ pub mod u001_redirect_while_loading;
 pub mod u002_hook_in_server_component;
 pub mod u003_sign_in_redirect_swallowed;
 pub mod v001_vulnerable_auth_version;
+pub mod v002_incompatible_versions;
 pub(crate) mod version_common;
 
 use crate::rule::Rule;
@@ -75,6 +76,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &u002_hook_in_server_component::HookInServerComponent,
         &u003_sign_in_redirect_swallowed::SignInRedirectSwallowed,
         &v001_vulnerable_auth_version::VulnerableAuthVersion,
+        &v002_incompatible_versions::IncompatibleVersions,
         &crate::suppress::UnusedSuppression,
     ]
 }
