@@ -61,6 +61,12 @@ impl Rule for MissingSecret {
         let keys = env::secret_keys(major);
         // Set (or documented, even empty) in an env file. An empty entry in a loaded file is
         // handled below: it is the same as none, unless a template documents the name.
+        // A `BETTER_AUTH_SECRET` from `npx auth secret` is E011's: it renames the key.
+        if env::entries_with(project, &[crate::rules::e011_better_auth_secret_name::BETTER]).iter().any(|(_, e)| !e.value.is_empty())
+            && !crate::rules::e011_better_auth_secret_name::uses_better_auth(project)
+        {
+            return;
+        }
         let found = env::entries_with(project, keys);
         if found.iter().any(|(f, e)| env::is_example(f) || !e.value.is_empty()) {
             return;

@@ -3,6 +3,7 @@ pub mod c001_secure_cookies_node_env;
 pub mod c002_cookie_domain_override;
 pub mod c003_hardcoded_auth_url;
 pub mod c004_debug_always_on;
+pub mod c006_dangerous_email_linking;
 pub(crate) mod client_common;
 pub mod e001_missing_secret;
 pub mod e002_env_local_tracked;
@@ -12,6 +13,7 @@ pub mod e005_v5_untrusted_host;
 pub mod e006_v4_trust_host_without_url;
 pub mod e007_v5_provider_env_names;
 pub mod e008_committed_secret;
+pub mod e011_better_auth_secret_name;
 pub(crate) mod env_common;
 pub mod m001_matcher_catches_auth_routes;
 pub mod m002_middleware_reexport;
@@ -56,6 +58,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &c002_cookie_domain_override::CookieDomainOverride,
         &c003_hardcoded_auth_url::HardcodedAuthUrl,
         &c004_debug_always_on::DebugAlwaysOn,
+        &c006_dangerous_email_linking::DangerousEmailLinking,
         &m001_matcher_catches_auth_routes::MatcherCatchesAuthRoutes,
         &m002_middleware_reexport::MiddlewareReexport,
         &m003_destructured_auth_export::DestructuredAuthExport,
@@ -72,6 +75,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &e006_v4_trust_host_without_url::V4TrustHostWithoutUrl,
         &e007_v5_provider_env_names::V5ProviderEnvNames,
         &e008_committed_secret::CommittedSecret,
+        &e011_better_auth_secret_name::BetterAuthSecretName,
         &u001_redirect_while_loading::RedirectWhileLoading,
         &u002_hook_in_server_component::HookInServerComponent,
         &u003_sign_in_redirect_swallowed::SignInRedirectSwallowed,
