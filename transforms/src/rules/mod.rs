@@ -34,6 +34,7 @@ pub mod s001_bare_get_server_session;
 pub mod s002_auth_options_in_route;
 pub mod s003_get_server_session_in_v5;
 pub mod s004_unchecked_auth_destructure;
+pub mod s011_v5_fail_open_check;
 pub mod u001_redirect_while_loading;
 pub mod u002_hook_in_server_component;
 pub mod u003_sign_in_redirect_swallowed;
@@ -54,6 +55,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &s002_auth_options_in_route::AuthOptionsInRoute,
         &s003_get_server_session_in_v5::GetServerSessionInV5,
         &s004_unchecked_auth_destructure::UncheckedAuthDestructure,
+        &s011_v5_fail_open_check::V5FailOpenCheck,
         &c001_secure_cookies_node_env::SecureCookiesNodeEnv,
         &c002_cookie_domain_override::CookieDomainOverride,
         &c003_hardcoded_auth_url::HardcodedAuthUrl,
