@@ -29,17 +29,20 @@ pub mod p001_client_root_layout;
 pub mod p002_provider_in_server_layout;
 pub mod p003_missing_session_provider;
 pub mod p004_nested_session_provider;
+pub(crate) mod protection;
 pub(crate) mod provider_edits;
 pub mod s001_bare_get_server_session;
 pub mod s002_auth_options_in_route;
 pub mod s003_get_server_session_in_v5;
 pub mod s004_unchecked_auth_destructure;
+pub mod s010_proxy_only_protection;
 pub mod s011_v5_fail_open_check;
 pub mod u001_redirect_while_loading;
 pub mod u002_hook_in_server_component;
 pub mod u003_sign_in_redirect_swallowed;
 pub mod v001_vulnerable_auth_version;
 pub mod v002_incompatible_versions;
+pub mod v003_proxy_bypass_exposure;
 pub(crate) mod version_common;
 
 use crate::rule::Rule;
@@ -55,6 +58,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &s002_auth_options_in_route::AuthOptionsInRoute,
         &s003_get_server_session_in_v5::GetServerSessionInV5,
         &s004_unchecked_auth_destructure::UncheckedAuthDestructure,
+        &s010_proxy_only_protection::ProxyOnlyProtection,
         &s011_v5_fail_open_check::V5FailOpenCheck,
         &c001_secure_cookies_node_env::SecureCookiesNodeEnv,
         &c002_cookie_domain_override::CookieDomainOverride,
@@ -83,6 +87,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &u003_sign_in_redirect_swallowed::SignInRedirectSwallowed,
         &v001_vulnerable_auth_version::VulnerableAuthVersion,
         &v002_incompatible_versions::IncompatibleVersions,
+        &v003_proxy_bypass_exposure::ProxyBypassExposure,
         &crate::suppress::UnusedSuppression,
     ]
 }

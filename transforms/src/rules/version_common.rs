@@ -12,8 +12,6 @@ pub const PACKAGE_JSON: &str = "package.json";
 /// A dependency as package.json writes it.
 #[derive(Clone, Debug)]
 pub struct Dep {
-    /// `dependencies`, `devDependencies` or `peerDependencies`.
-    pub section: String,
     /// The range as written (`^4.24.5`).
     pub range: String,
     /// Byte span of the range's characters (inside the quotes).
@@ -38,7 +36,7 @@ pub fn dep(project: &Project, name: &str) -> Option<Dep> {
         if text.get(s..e)? != lit.value.as_ref() {
             return None;
         }
-        return Some(Dep { section: section.to_string(), range: lit.value.to_string(), start: s, end: e });
+        return Some(Dep { range: lit.value.to_string(), start: s, end: e });
     }
     None
 }
@@ -119,7 +117,6 @@ mod tests {
         p.set_file(PACKAGE_JSON, text);
         let d = dep(&p, "next-auth").unwrap();
         assert_eq!(&text[d.start..d.end], "^4.24.5");
-        assert_eq!(d.section, "dependencies");
         assert!(dep(&p, "react").is_none());
     }
 }
