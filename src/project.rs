@@ -425,7 +425,8 @@ mod tests {
         let app = d.path().join("apps/web");
         std::fs::create_dir_all(&app).unwrap();
         std::fs::write(d.path().join("package.json"), r#"{"private":true,"workspaces":["apps/*"]}"#).unwrap();
-        std::fs::write(d.path().join("pnpm-lock.yaml"), "packages:\n\n  next-auth@5.0.0-beta.31:\n    resolution: {}\n\n  next@16.1.0:\n    resolution: {}\n").unwrap();
+        std::fs::write(d.path().join("pnpm-lock.yaml"), "packages:\n\n  next-auth@5.0.0-beta.31:\n    resolution: {}\n\n  next@16.1.0:\n    resolution: {}\n")
+            .unwrap();
         let pkg: serde_json::Value = serde_json::json!({"dependencies": {"next": "^16.1.0", "next-auth": "^5.0.0-beta.25", "react": "19.2.0"}});
         let v = resolved_versions(&app, &pkg);
         assert_eq!(v.lockfile.as_deref(), Some("../../pnpm-lock.yaml"));

@@ -72,10 +72,20 @@ impl Rule for BetterAuthSecretName {
         let key = env::secret_key(major);
         let (file, first) = &better[0];
         let files: Vec<&str> = better.iter().map(|(f, _)| *f).collect();
-        let d = Diagnostic::new(&Self::META, file, first.key_range.start, first.key_range.end, format!(
-            "`{BETTER}` is Better Auth's name (what `npx auth secret` prints now): Auth.js never reads it, so this app has no secret and {}",
-            if major >= 5 { "/api/auth answers 500 (MissingSecret) and `auth()` returns null" } else { "`next start` answers 500 (NO_SECRET) on /api/auth" }
-        ))
+        let d = Diagnostic::new(
+            &Self::META,
+            file,
+            first.key_range.start,
+            first.key_range.end,
+            format!(
+                "`{BETTER}` is Better Auth's name (what `npx auth secret` prints now): Auth.js never reads it, so this app has no secret and {}",
+                if major >= 5 {
+                    "/api/auth answers 500 (MissingSecret) and `auth()` returns null"
+                } else {
+                    "`next start` answers 500 (NO_SECRET) on /api/auth"
+                }
+            ),
+        )
         .with_note(format!("Rename it in the deployment's settings too (`{key}`)."));
         let changes = better.iter().map(|(f, e)| env::rename_key(f, e, key)).collect();
         out.push(d.with_fix(Fix::new(Applicability::Safe, format!("Rename `{BETTER}` to `{key}` in {}", files.join(", ")), changes)));

@@ -108,7 +108,7 @@ pub fn protection(project: &Project) -> Option<Protection> {
     // Path conditions in the check's code.
     let mut prefixes = Prefixes::default();
     for (file, span) in &code_spans {
-        let Some(fp) = project.parsed(file) else { return None };
+        let fp = project.parsed(file)?;
         let ft = project.text(file)?;
         let code = &ft[fp.range(*span)];
         if !mw_path_aware(code) {
@@ -143,9 +143,13 @@ fn classify(project: &Project, path: &str, p: &Parsed, text: &str, run: &mw::Exp
     if text.contains("next-auth/middleware") {
         let with_auth = ast::local_name(p, &["next-auth/middleware"], "withAuth");
         return match &run.val {
-            ExportVal::ReExport { src, orig } if src == "next-auth/middleware" && (orig == "default" || orig == "withAuth") => Some(("v4 `withAuth`".into(), vec![])),
+            ExportVal::ReExport { src, orig } if src == "next-auth/middleware" && (orig == "default" || orig == "withAuth") => {
+                Some(("v4 `withAuth`".into(), vec![]))
+            }
             ExportVal::Expr(e) => match unwrap_expr(e) {
-                Expr::Call(c) if with_auth.as_deref().is_some_and(|w| matches!(&c.callee, Callee::Expr(x) if matches!(&**x, Expr::Ident(i) if &*i.sym == w))) => {
+                Expr::Call(c)
+                    if with_auth.as_deref().is_some_and(|w| matches!(&c.callee, Callee::Expr(x) if matches!(&**x, Expr::Ident(i) if &*i.sym == w))) =>
+                {
                     // The `authorized` callback (default `!!token`) decides; a wrapped function runs after it.
                     let spans = authorized_spans_in(p).into_iter().map(|s| (path.clone(), s)).collect();
                     Some(("v4 `withAuth`".into(), spans))
@@ -180,7 +184,13 @@ fn classify(project: &Project, path: &str, p: &Parsed, text: &str, run: &mw::Exp
         ExportVal::Expr(e) => match unwrap_expr(e) {
             Expr::Ident(i) if is_auth(&i.sym) => v5_direct(),
             // `export default NextAuth(authConfig).auth`
-            Expr::Member(m) if matches!(&m.prop, MemberProp::Ident(i) if &*i.sym == "auth") && matches!(unwrap_expr(&m.obj), Expr::Call(_)) && text.contains("next-auth") => v5_direct(),
+            Expr::Member(m)
+                if matches!(&m.prop, MemberProp::Ident(i) if &*i.sym == "auth")
+                    && matches!(unwrap_expr(&m.obj), Expr::Call(_))
+                    && text.contains("next-auth") =>
+            {
+                v5_direct()
+            }
             Expr::Call(c) => {
                 let Callee::Expr(x) = &c.callee else { return None };
                 let Expr::Ident(i) = &**x else { return None };
@@ -524,7 +534,23 @@ const DB_PACKAGES: &[&str] = &[
     "fs/promises",
     "node:fs/promises",
 ];
-const DATA_PATH_WORDS: &[&str] = &["db", "data", "queries", "query", "dal", "server", "services", "service", "models", "model", "repositories", "repository", "prisma", "drizzle", "database"];
+const DATA_PATH_WORDS: &[&str] = &[
+    "db",
+    "data",
+    "queries",
+    "query",
+    "dal",
+    "server",
+    "services",
+    "service",
+    "models",
+    "model",
+    "repositories",
+    "repository",
+    "prisma",
+    "drizzle",
+    "database",
+];
 
 fn data_module(spec: &str) -> bool {
     spec.split(['/', '.', '-', '_']).any(|seg| DATA_PATH_WORDS.contains(&seg.to_ascii_lowercase().as_str()))
@@ -641,7 +667,14 @@ pub fn actions_in(p: &Parsed, path: &str) -> Vec<Action> {
             match &e.decl {
                 Decl::Fn(f) => {
                     if let Some(b) = &f.function.body {
-                        out.push(Action { path: path.into(), name: f.ident.sym.to_string(), span: f.function.span, body: b.span, inline: false, is_async: f.function.is_async });
+                        out.push(Action {
+                            path: path.into(),
+                            name: f.ident.sym.to_string(),
+                            span: f.function.span,
+                            body: b.span,
+                            inline: false,
+                            is_async: f.function.is_async,
+                        });
                     }
                 }
                 Decl::Var(v) => {
@@ -649,7 +682,14 @@ pub fn actions_in(p: &Parsed, path: &str) -> Vec<Action> {
                         let (Pat::Ident(i), Some(init)) = (&d.name, &d.init) else { continue };
                         if let Expr::Arrow(a) = unwrap_expr(init) {
                             if let ArrowFunctionBody::FunctionBody(b) = &*a.body {
-                                out.push(Action { path: path.into(), name: i.id.sym.to_string(), span: a.span, body: b.span, inline: false, is_async: a.is_async });
+                                out.push(Action {
+                                    path: path.into(),
+                                    name: i.id.sym.to_string(),
+                                    span: a.span,
+                                    body: b.span,
+                                    inline: false,
+                                    is_async: a.is_async,
+                                });
                             }
                         }
                     }
@@ -667,7 +707,14 @@ pub fn actions_in(p: &Parsed, path: &str) -> Vec<Action> {
         fn visit_fn_decl(&mut self, f: &FnDecl) {
             if let Some(b) = &f.function.body {
                 if body_has_use_server(b) {
-                    self.out.push(Action { path: self.path.into(), name: f.ident.sym.to_string(), span: f.function.span, body: b.span, inline: true, is_async: f.function.is_async });
+                    self.out.push(Action {
+                        path: self.path.into(),
+                        name: f.ident.sym.to_string(),
+                        span: f.function.span,
+                        body: b.span,
+                        inline: true,
+                        is_async: f.function.is_async,
+                    });
                 }
             }
             f.visit_children_with(self);
@@ -705,11 +752,12 @@ pub fn bypasses(project: &Project, prot: &Protection) -> (Vec<&'static crate::ad
     let turbopack = (next16 && !pkg_json.contains("--webpack")) || pkg_json.contains("--turbo");
     let config = project.paths().find(|p| crate::rules::env_common::is_next_config(p)).and_then(|p| project.text(p)).unwrap_or("");
     let i18n = config.contains("i18n");
-    let single_locale = i18n && config.find("locales").is_some_and(|i| {
-        let rest = &config[i..];
-        let (Some(a), Some(b)) = (rest.find('['), rest.find(']')) else { return false };
-        a < b && rest[a + 1..b].matches(['"', '\'']).count() == 2
-    });
+    let single_locale = i18n
+        && config.find("locales").is_some_and(|i| {
+            let rest = &config[i..];
+            let (Some(a), Some(b)) = (rest.find('['), rest.find(']')) else { return false };
+            a < b && rest[a + 1..b].matches(['"', '\'']).count() == 2
+        });
     let routes = route_files(project);
     let dynamic = routes.iter().any(|rf| rf.dynamic && prot.protects(&rf.url) == Some(true));
     let pages_dir = project.paths().any(|p| project.in_pages_dir(p));

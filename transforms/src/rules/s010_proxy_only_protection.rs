@@ -314,7 +314,19 @@ fn handlers(p: &Parsed) -> Vec<Target> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn report(project: &Project, prot: &Protection, out: &mut Vec<Diagnostic>, path: &str, p: &Parsed, text: &str, t: &Target, url: &str, evidence: &str, why: &str, sev: Severity) {
+fn report(
+    project: &Project,
+    prot: &Protection,
+    out: &mut Vec<Diagnostic>,
+    path: &str,
+    p: &Parsed,
+    text: &str,
+    t: &Target,
+    url: &str,
+    evidence: &str,
+    why: &str,
+    sev: Severity,
+) {
     let at = if url.is_empty() { String::new() } else { format!(" at `{url}`") };
     let message = format!(
         "{}{at} {evidence} but never checks the session: only the {} ({}) stands in front of it, and {why}",

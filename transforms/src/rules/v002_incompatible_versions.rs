@@ -126,7 +126,10 @@ impl Rule for IncompatibleVersions {
         } else if !peer_ok {
             (Severity::Error, format!("its peer range is `next` {peer}: npm refuses to install the pair (ERESOLVE) unless `--legacy-peer-deps` hides it, and pnpm/yarn install a pair next-auth was never released for"))
         } else if next.major() == 15 && sync {
-            (Severity::Warning, "it calls `headers()`/`cookies()` without `await`: Next 15 still allows it with a warning on every call, and Next 16 removes it".to_string())
+            (
+                Severity::Warning,
+                "it calls `headers()`/`cookies()` without `await`: Next 15 still allows it with a warning on every call, and Next 16 removes it".to_string(),
+            )
         } else {
             return;
         };
@@ -142,7 +145,10 @@ impl Rule for IncompatibleVersions {
             return;
         }
         if versions::range_floor(&dep.range).is_some_and(|f| f >= target) {
-            out.push(d.with_note(format!("package.json already requires {target} (`{}`): the lockfile is behind it. Run {install} (never edit the lockfile by hand).", dep.range)));
+            out.push(d.with_note(format!(
+                "package.json already requires {target} (`{}`): the lockfile is behind it. Run {install} (never edit the lockfile by hand).",
+                dep.range
+            )));
             return;
         }
         if !target_ok || auth >= &target {
@@ -150,10 +156,11 @@ impl Rule for IncompatibleVersions {
             return;
         }
         match vc::bumped(&dep.range, &target) {
-            Some(new) => out.push(
-                d.with_note(format!("After the fix, run {install} (the lockfile is never edited by hand)."))
-                    .with_fix(Fix::new(Applicability::Unsafe, format!("Raise `next-auth` to `{new}` in package.json"), vec![vc::replace_range(&dep, &new)])),
-            ),
+            Some(new) => out.push(d.with_note(format!("After the fix, run {install} (the lockfile is never edited by hand).")).with_fix(Fix::new(
+                Applicability::Unsafe,
+                format!("Raise `next-auth` to `{new}` in package.json"),
+                vec![vc::replace_range(&dep, &new)],
+            ))),
             None => out.push(d.with_note(format!("Change the `next-auth` range in package.json to {target}, then run {install}."))),
         }
     }

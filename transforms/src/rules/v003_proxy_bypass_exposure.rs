@@ -93,15 +93,32 @@ impl Rule for ProxyBypassExposure {
         let list: Vec<String> = rows.iter().map(|a| format!("{}: {}", a.label(), a.short)).collect();
         let upgrade = safe.map_or_else(|| "a fixed release".to_string(), |s| s.to_string());
         let (sev, tail) = if alone.is_empty() {
-            (Severity::Warning, format!("every protected page checks the session itself, so these requests find a second lock; upgrade `next` to {upgrade} anyway"))
+            (
+                Severity::Warning,
+                format!("every protected page checks the session itself, so these requests find a second lock; upgrade `next` to {upgrade} anyway"),
+            )
         } else {
             let shown: Vec<&str> = alone.iter().take(3).map(String::as_str).collect();
             let more = if alone.len() > 3 { format!(" and {} more", alone.len() - 3) } else { String::new() };
-            (Severity::Error, format!("the {kind} is the only check in front of {}{more}: these requests reach them signed out. Upgrade `next` to {upgrade}", shown.join(", ")))
+            (
+                Severity::Error,
+                format!(
+                    "the {kind} is the only check in front of {}{more}: these requests reach them signed out. Upgrade `next` to {upgrade}",
+                    shown.join(", ")
+                ),
+            )
         };
-        let message = format!("`next` {} ({}) is affected by {} ({}): {tail}", next.version, crate::rules::version_common::source(project, next).replace("resolved in", "from"), if rows.len() == 1 { "a middleware bypass" } else { "middleware bypasses" }, list.join("; "));
-        let mut d = Diagnostic::new(&Self::META, &prot.file.path, prot.start, prot.end, message)
-            .with_note(format!("Then run {}; S010 adds the session checks to pages, route handlers and server actions that read data.", project.facts.versions.install_command()));
+        let message = format!(
+            "`next` {} ({}) is affected by {} ({}): {tail}",
+            next.version,
+            crate::rules::version_common::source(project, next).replace("resolved in", "from"),
+            if rows.len() == 1 { "a middleware bypass" } else { "middleware bypasses" },
+            list.join("; ")
+        );
+        let mut d = Diagnostic::new(&Self::META, &prot.file.path, prot.start, prot.end, message).with_note(format!(
+            "Then run {}; S010 adds the session checks to pages, route handlers and server actions that read data.",
+            project.facts.versions.install_command()
+        ));
         d.severity = sev;
         out.push(d);
     }
