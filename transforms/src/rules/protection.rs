@@ -119,7 +119,13 @@ pub fn protection(project: &Project) -> Option<Protection> {
         prefixes.public.extend(found.public);
     }
     let entries = matcher_entries(&p)?;
-    let sign_in = sign_in_in(text);
+    // `pages.signIn` in the middleware's options (v4), else in the auth config (v5 `auth.config.ts`).
+    let sign_in = sign_in_in(text).or_else(|| {
+        project
+            .source_files_containing("signIn:")
+            .filter(|f| project.text(f).is_some_and(|t| t.contains("providers")))
+            .find_map(|f| sign_in_in(project.text(f)?))
+    });
     Some(Protection { file: f, start, end, what, entries, prefixes, sign_in })
 }
 
@@ -127,13 +133,15 @@ fn mw_path_aware(code: &str) -> bool {
     ["pathname", "startsWith", "nextUrl", "matcher", "URLPattern", ".test("].iter().any(|w| code.contains(w))
 }
 
-/// `pages: { signIn: "/login" }` in the middleware file (v4 `withAuth` options).
+/// The first `signIn: "/path"` in a file (`pages: { signIn: "/login" }`; the `signIn` callback has no string).
 fn sign_in_in(text: &str) -> Option<String> {
-    let i = text.find("signIn:")?;
-    let rest = text[i + 7..].trim_start();
-    let q = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    let end = rest[1..].find(q)?;
-    Some(rest[1..1 + end].to_string())
+    text.match_indices("signIn:").find_map(|(i, _)| {
+        let rest = text[i + 7..].trim_start();
+        let q = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let end = rest[1..].find(q)?;
+        let path = &rest[1..1 + end];
+        path.starts_with('/').then(|| path.to_string())
+    })
 }
 
 /// What kind of check runs, and the code spans (file, span) whose path conditions decide where.
