@@ -27,11 +27,13 @@ export NEXT_TELEMETRY_DISABLED=1
 e2e_init
 W="$E2E_WORK"
 
-# The deps: node_modules for next 15.2.2 in tests/proof/deps/next15 (installed when missing).
-DEPS="$PROOF_DIR/deps/next15"
+# The deps: the doctor tier's node_modules for next 15.2.2 (tests/doctor/deps/next15, the same
+# package set; installed here when missing, its committed lockfile kept as the doctor tier keeps it).
+DEPS="$PROOF_DIR/../doctor/deps/next15"
 if [ ! -x "$DEPS/node_modules/.bin/next" ] || ! "$DEPS/node_modules/.bin/next" --version 2>/dev/null | grep -q "v15.2.2"; then
-  echo "setup: npm install in tests/proof/deps/next15"
-  (cd "$DEPS" && npm install --no-audit --no-fund --loglevel=error) || { e2e_fail "npm install in $DEPS"; e2e_summary; exit 1; }
+  echo "setup: npm install in tests/doctor/deps/next15"
+  (cd "$DEPS" && cp package-lock.json "$W/next15-lock.json" && npm install --no-audit --no-fund --loglevel=error; rc=$?; cp "$W/next15-lock.json" package-lock.json; exit $rc) \
+    || { e2e_fail "npm install in $DEPS"; e2e_summary; exit 1; }
 fi
 
 if [ -z "${AUTHFIX:-}" ]; then

@@ -8,7 +8,7 @@
 //! trivially true, the `auth((req) => …)` wrapper, or a function reading the session (`getToken`,
 //! the session cookie, `auth`) — and it redirects or answers 401/403 (v4 `withAuth` and v5
 //! `authorized` do by themselves). A path is protected when the `matcher` (evaluated by
-//! [`matcher::source_matches`]; entries with `has`/`missing` make it unknown) lets it in and the
+//! [`matcher::Matcher`]; entries with `has`/`missing` make it unknown) lets it in and the
 //! check applies to it: a path-blind check applies everywhere; a check that looks at the path is
 //! read only in the `startsWith("/x")` / `=== "/x"` form, each literal classed by the name of the
 //! variable that holds it (`isOnDashboard`, `protectedRoutes` → protected; `publicRoutes`,
@@ -45,7 +45,7 @@ pub struct Protection {
     pub end: usize,
     /// `v4 \`withAuth\``, `the \`authorized\` callback`, …
     pub what: String,
-    entries: Option<Vec<String>>,
+    entries: Option<Vec<matcher::Matcher>>,
     prefixes: Prefixes,
     /// The sign-in page the middleware sends to (`pages.signIn`), if it names one.
     pub sign_in: Option<String>,
@@ -68,7 +68,7 @@ impl Protection {
             Some(es) => {
                 let mut any = false;
                 for e in es {
-                    if matcher::source_matches(e, path)? {
+                    if e.test(path)? {
                         any = true;
                     }
                 }
@@ -118,7 +118,15 @@ pub fn protection(project: &Project) -> Option<Protection> {
         prefixes.protected.extend(found.protected);
         prefixes.public.extend(found.public);
     }
-    let entries = matcher_entries(&p)?;
+    let entries = match matcher_entries(&p)? {
+        None => None,
+        Some(sources) => {
+            if !matcher::within_budget(sources.iter().map(String::as_str)) {
+                return None;
+            }
+            Some(sources.iter().map(|s| matcher::Matcher::new(s).ok()).collect::<Option<Vec<_>>>()?)
+        }
+    };
     // `pages.signIn` in the middleware's options (v4), else in the auth config (v5 `auth.config.ts`).
     let sign_in = sign_in_in(text).or_else(|| {
         project
