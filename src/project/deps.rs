@@ -21,6 +21,28 @@ pub fn version_of(app_root: &Path, workspace: Option<&Path>, pkg: &serde_json::V
     authfix_transforms::lockfile::version_of(|k| std::fs::read_to_string(app_root.join(k)).ok(), &app_path, max_up, pkg, name)
 }
 
+/// The exact versions of `next`, `next-auth` and `@auth/core` the rules' version checks read:
+/// what a lockfile resolves (the app's, else the workspace root's), else the floor of the
+/// package.json range (marked as not from a lockfile).
+pub fn versions(app_root: &Path, workspace: Option<&Path>, pkg: &serde_json::Value) -> authfix_transforms::versions::Versions {
+    use authfix_transforms::versions::{range_floor, ResolvedVersion, Version, Versions};
+    let app_path = workspace.and_then(|w| app_root.strip_prefix(w).ok()).map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
+    let max_up = app_path.split('/').filter(|s| !s.is_empty()).count();
+    let read = |k: &str| std::fs::read_to_string(app_root.join(k)).ok();
+    let mut out = Versions { lockfile: authfix_transforms::lockfile::lockfile_of(|k| app_root.join(k).is_file(), max_up), ..Default::default() };
+    for name in ["next", "next-auth", "@auth/core"] {
+        let resolved = match authfix_transforms::lockfile::resolve_version(read, &app_path, max_up, pkg, name) {
+            Some((v, Some(_))) => Version::parse(v.trim()).ok().map(|version| ResolvedVersion { version, from_lockfile: true }),
+            Some((range, None)) => range_floor(&range).map(|version| ResolvedVersion { version, from_lockfile: false }),
+            None => None,
+        };
+        if let Some(r) = resolved {
+            out.packages.insert(name.to_string(), r);
+        }
+    }
+    out
+}
+
 /// The next-auth major of the app (4 or 5; the `beta` dist-tag is 5).
 pub fn auth_major(app_root: &Path, workspace: Option<&Path>, pkg: &serde_json::Value) -> Option<u8> {
     version_of(app_root, workspace, pkg, "next-auth").and_then(|v| major_of(&v)).and_then(|m| u8::try_from(m).ok())
@@ -76,6 +98,28 @@ mod tests {
         assert_eq!(major_of(">=14"), Some(14));
         assert_eq!(major_of("~4"), Some(4));
         assert_eq!(major_of("latest"), None);
+    }
+
+    #[test]
+    fn versions_from_the_workspace_root_lockfile() {
+        let d = tempfile::tempdir().unwrap();
+        let app = d.path().join("apps/web");
+        std::fs::create_dir_all(&app).unwrap();
+        std::fs::write(d.path().join("package.json"), r#"{"private":true,"workspaces":["apps/*"]}"#).unwrap();
+        std::fs::write(d.path().join("pnpm-lock.yaml"), "packages:\n\n  next-auth@5.0.0-beta.31:\n    resolution: {}\n\n  next@16.1.0:\n    resolution: {}\n")
+            .unwrap();
+        let pkg: serde_json::Value = serde_json::json!({"dependencies": {"next": "^16.1.0", "next-auth": "^5.0.0-beta.25", "react": "19.2.0"}});
+        let v = super::versions(&app, Some(d.path()), &pkg);
+        assert_eq!(v.lockfile.as_deref(), Some("../../pnpm-lock.yaml"));
+        assert_eq!(v.package_manager(), Some("pnpm"));
+        let na = v.get("next-auth").unwrap();
+        assert_eq!((na.version.to_string(), na.from_lockfile), ("5.0.0-beta.31".to_string(), true));
+        assert!(v.get("@auth/core").is_none(), "not in the lockfile nor package.json");
+        // Outside a workspace the folder above is not the app's: the range's floor.
+        let v = super::versions(&app, None, &pkg);
+        assert_eq!(v.lockfile, None);
+        let na = v.get("next-auth").unwrap();
+        assert_eq!((na.version.to_string(), na.from_lockfile), ("5.0.0-beta.25".to_string(), false));
     }
 
     #[test]

@@ -80,6 +80,7 @@ fn facts_for(root: &Path, pkg: &serde_json::Value, roots: &roots::Roots) -> Proj
         alias: deps::read_alias(root),
         typescript: root.join("tsconfig.json").is_file(),
         app_path: roots.app_path(root),
+        versions: deps::versions(root, ws, pkg),
         ..Default::default()
     }
 }

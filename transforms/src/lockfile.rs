@@ -31,18 +31,35 @@ pub fn locked_version(file: &str, text: &str, importer: &str, name: &str, range:
 /// `app_path` (the app below the outermost root, `apps/web`) names the app's importer in a lockfile
 /// above it.
 pub fn version_of(read: impl Fn(&str) -> Option<String>, app_path: &str, max_up: usize, pkg: &serde_json::Value, name: &str) -> Option<String> {
+    resolve_version(read, app_path, max_up, pkg, name).map(|(v, _)| v)
+}
+
+/// [`version_of`], and the key of the lockfile that resolved it (`None`: the package.json range).
+pub fn resolve_version(
+    read: impl Fn(&str) -> Option<String>,
+    app_path: &str,
+    max_up: usize,
+    pkg: &serde_json::Value,
+    name: &str,
+) -> Option<(String, Option<String>)> {
     let range = dep_range(pkg, name);
     let segs: Vec<&str> = app_path.split('/').filter(|s| !s.is_empty()).collect();
     for up in 0..=max_up {
         let importer = if up == 0 || up > segs.len() { String::new() } else { segs[segs.len() - up..].join("/") };
         for f in LOCKFILES {
-            let Some(text) = read(&format!("{}{f}", "../".repeat(up))) else { continue };
+            let key = format!("{}{f}", "../".repeat(up));
+            let Some(text) = read(&key) else { continue };
             if let Some(v) = locked_version(f, &text, &importer, name, range.as_deref()) {
-                return Some(v);
+                return Some((v, Some(key)));
             }
         }
     }
-    range
+    range.map(|r| (r, None))
+}
+
+/// The lockfile an app's versions come from: its own, else the nearest above it (its key).
+pub fn lockfile_of(read: impl Fn(&str) -> bool, max_up: usize) -> Option<String> {
+    (0..=max_up).find_map(|up| LOCKFILES.iter().map(|f| format!("{}{f}", "../".repeat(up))).find(|k| read(k)))
 }
 
 fn version_prefix(s: &str) -> Option<String> {

@@ -42,6 +42,9 @@ pub struct ProjectFacts {
     /// else the workspace root), `/`-separated: `apps/web`, or empty when they are the same.
     /// Files of the folders in between are keyed with `../` segments (`../../.gitignore`).
     pub app_path: String,
+    /// Exact resolved versions of `next`, `next-auth`, `@auth/core` (lockfile first, the
+    /// workspace root's in a monorepo; else the package.json range's floor) and the lockfile read.
+    pub versions: crate::versions::Versions,
     /// Workspace packages the app can import (npm name → folder, as a project path such as
     /// `../../packages/ui`), linked for module resolution as a package manager links them.
     pub workspace_packages: Vec<(String, String)>,

@@ -73,6 +73,13 @@ impl Rule for MissingSecret {
         let keys = secret::secret_keys(major);
         let own = envf::env_files(project);
         let outer = envf::outer_env_files(project);
+        // A `BETTER_AUTH_SECRET` from `npx auth secret` is E011's: it renames the key.
+        let better = crate::rules::e011_better_auth_secret_name::BETTER;
+        if envf::entries_in(project, own.iter().chain(&outer).copied().collect(), &[better]).iter().any(|(_, e)| !e.value.is_empty())
+            && !crate::rules::e011_better_auth_secret_name::uses_better_auth(project)
+        {
+            return;
+        }
         // Set in an env file: the app's own, or one a monorepo keeps above it. An empty entry is
         // the same as none.
         let sets = |files: &[&str]| envf::entries_in(project, files.to_vec(), keys).iter().any(|(f, e)| !envf::is_example(f) && !e.value.is_empty());

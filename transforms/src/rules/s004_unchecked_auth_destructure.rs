@@ -255,7 +255,7 @@ fn may_destructure_await(text: &str) -> bool {
 
 /// The sign-in path to redirect to: one the file already redirects to, else the config's
 /// `pages.signIn`, else the library's own page.
-fn sign_in_path(project: &Project, p: &Parsed, text: &str, redirect: Option<&str>) -> String {
+pub(crate) fn sign_in_path(project: &Project, p: &Parsed, text: &str, redirect: Option<&str>) -> String {
     if let Some(r) = redirect {
         for c in ast::calls(p).into_iter().filter(|c| c.callee == r && c.args.len() == 1) {
             let arg = &text[p.range(c.args[0])];
