@@ -12,7 +12,7 @@ set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/../e2e/lib.sh"
 e2e_init
 repo="$E2E_REPO"
-cd "$repo"
+cd "$repo" || exit 1
 
 profile="${NPM_PACK_PROFILE:-debug}"
 if ! e2e_run "npm-pack.sh --profile $profile" bash scripts/npm-pack.sh --profile "$profile" --out "$E2E_WORK/npm"; then
@@ -34,6 +34,25 @@ e2e_run "packages: the launcher and @authfix/cli-$host_key, version $version" ba
       if (o.length!==7||!o.every(n=>p.optionalDependencies[n]===\"$version\")) process.exit(1);
       if (p.scripts&&(p.scripts.postinstall||p.scripts.install||p.scripts.preinstall)) process.exit(1);'
 "
+
+# Release artifacts (as the release workflow downloads them): one package per binary, with the
+# os / cpu / libc fields npm uses to pick it; no local build.
+arts="$E2E_WORK/artifacts"
+mkdir -p "$arts"
+for t in aarch64-unknown-linux-musl x86_64-apple-darwin x86_64-pc-windows-msvc.exe; do
+  printf '#!/bin/sh\necho %s\n' "$t" >"$arts/authfix-$t"
+done
+e2e_run "npm-pack.sh --artifacts: packages named by target, with os/cpu/libc" bash -c "
+  bash scripts/npm-pack.sh --artifacts '$arts' --out '$E2E_WORK/npm-arts' && cd '$E2E_WORK/npm-arts' && ls &&
+  test \$(ls | wc -l) -eq 4 &&
+  tar xzf authfix-cli-linux-arm64-musl-$version.tgz -O package/package.json | node -e '
+    const p=JSON.parse(require(\"fs\").readFileSync(0,\"utf8\"));
+    if (p.os[0]!==\"linux\"||p.cpu[0]!==\"arm64\"||p.libc[0]!==\"musl\"||p.files[0]!==\"authfix\") process.exit(1)' &&
+  tar xzf authfix-cli-darwin-x64-$version.tgz -O package/package.json | node -e '
+    const p=JSON.parse(require(\"fs\").readFileSync(0,\"utf8\"));
+    if (p.os[0]!==\"darwin\"||p.cpu[0]!==\"x64\"||p.libc) process.exit(1)' &&
+  tar tzf authfix-cli-win32-x64-$version.tgz | grep -qx package/authfix.exe &&
+  tar xzf authfix-cli-darwin-x64-$version.tgz -O package/authfix | grep -qx 'echo x86_64-apple-darwin'"
 
 # The project: both tarballs, offline. npm gives up on the other platforms' optional packages
 # (not in the cache, and not for this os/cpu) and keeps going, as on a user's machine.
@@ -173,7 +192,7 @@ if command -v tmux >/dev/null; then
   else
     e2e_fail "fix -i through npx in a terminal"
     tail -n 25 <<<"$screen" | sed 's/^/    /'
-    cat "$E2E_WORK/tmux.rc" 2>/dev/null | sed 's/^/    /'
+    sed "s/^/    /" "$E2E_WORK/tmux.rc" 2>/dev/null
   fi
 else
   e2e_fail "tmux is not installed (needed for the pseudo-terminal test)"
