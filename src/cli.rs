@@ -152,6 +152,10 @@ pub struct NewArgs {
     /// Do not run the package manager's install.
     #[arg(long)]
     pub no_install: bool,
+    /// Leave out the sign-in regression guard (e2e/auth.spec.ts, playwright.config.ts,
+    /// .github/workflows/auth.yml, the `test:e2e` script and @playwright/test).
+    #[arg(long)]
+    pub no_e2e: bool,
     /// Write into a non-empty folder (existing files are still never overwritten).
     #[arg(long)]
     pub force: bool,

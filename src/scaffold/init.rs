@@ -175,6 +175,7 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
         secret: secret::auth_secret()?,
         demo_email: DEMO_EMAIL.into(),
         demo_password: secret::demo_password()?,
+        e2e: false,
     };
     let conflicts: Vec<String> = imported_by_the_setup(&plan)
         .into_iter()

@@ -75,6 +75,7 @@ fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
         secret: secret::auth_secret().map_err(Failure::Io)?,
         demo_email: DEMO_EMAIL.into(),
         demo_password: secret::demo_password().map_err(Failure::Io)?,
+        e2e: !args.no_e2e,
     };
     let files = plan.render(&templates).map_err(Failure::Input)?;
 
@@ -153,6 +154,12 @@ fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
     }
     println!("  {}", pm.run("dev"));
     println!("Then open http://localhost:3000/dashboard");
+    if plan.e2e {
+        println!();
+        println!("Sign-in regression guard (e2e/auth.spec.ts, also run by .github/workflows/auth.yml):");
+        println!("  npx playwright install chromium");
+        println!("  {}", pm.run("test:e2e"));
+    }
     Ok(code)
 }
 
