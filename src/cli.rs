@@ -42,6 +42,9 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Ask a running deployment's auth endpoints what is wrong with its environment.
     Doctor(DoctorArgs),
+    /// Serve the Model Context Protocol over stdio (tools: check, fix, explain, init, doctor),
+    /// for coding agents such as Cursor, Claude Code and VS Code.
+    Mcp,
 }
 
 /// Flags shared by every command that writes files after a review (fix, init).

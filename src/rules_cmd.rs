@@ -35,26 +35,41 @@ fn doctor_doc(code_or_name: &str) -> Option<String> {
 }
 
 pub fn explain(rule: &str) -> i32 {
+    match explain_text(rule) {
+        Ok(doc) => {
+            println!("{doc}");
+            0
+        }
+        Err(e) => {
+            eprintln!("authfix: {e}");
+            2
+        }
+    }
+}
+
+/// The documentation `explain` prints for a rule or doctor code (by code or name).
+pub fn explain_text(rule: &str) -> Result<String, String> {
     if rule.to_ascii_uppercase().starts_with('D') || crate::doctor::findings::Code::ALL.iter().any(|c| c.name() == rule) {
         if let Some(doc) = doctor_doc(rule) {
-            println!("{doc}");
-            return 0;
+            return Ok(doc);
         }
     }
     let unused = &authfix_transforms::suppress::UNUSED_SUPPRESSION;
     if rule.eq_ignore_ascii_case(unused.code) || rule == unused.name {
-        println!("# {} {}\n\nFix: {}. Severity: {}.\n\n{}", unused.code, unused.name, unused.safety.as_str(), unused.severity.as_str(), unused.doc_text());
-        return 0;
+        return Ok(format!(
+            "# {} {}\n\nFix: {}. Severity: {}.\n\n{}",
+            unused.code,
+            unused.name,
+            unused.safety.as_str(),
+            unused.severity.as_str(),
+            unused.doc_text()
+        ));
     }
     match rules::find(rule) {
         Some(r) => {
             let m = r.meta();
-            println!("# {} {}\n\nFix: {}. Severity: {}.\n\n{}", m.code, m.name, m.safety.as_str(), m.severity.as_str(), m.doc_text());
-            0
+            Ok(format!("# {} {}\n\nFix: {}. Severity: {}.\n\n{}", m.code, m.name, m.safety.as_str(), m.severity.as_str(), m.doc_text()))
         }
-        None => {
-            eprintln!("authfix: no rule named {rule:?} (see `authfix rules`)");
-            2
-        }
+        None => Err(format!("no rule named {rule:?} (see `authfix rules`)")),
     }
 }

@@ -75,10 +75,15 @@ if command -v shellcheck >/dev/null; then
   e2e_run "shellcheck action/run.sh" shellcheck -S warning "$repo/action/run.sh"
 fi
 
-# The scaffolded workflow, as `authfix new` writes it.
-for v in v5 v4; do
+# The scaffolded workflow, as `authfix new` writes it (npm; pnpm adds a setup action; OAuth-only
+# leaves out the demo user).
+for v in v5 v4 v5-pnpm v4-github; do
   app="$E2E_WORK/new-$v"
-  if e2e_run "authfix new --auth $v" "$AUTHFIX" new --no-install --auth "$v" --provider credentials "$app"; then
+  ua="" providers=credentials
+  [ "$v" = v5-pnpm ] && ua="pnpm/9.12.0 npm/? node/v20 linux x64"
+  [ "$v" = v4-github ] && providers=github
+  if e2e_run "authfix new --auth ${v%%-*} --provider $providers ${ua:+(${ua%% *})}" env npm_config_user_agent="$ua" \
+      "$AUTHFIX" new --no-install --auth "${v%%-*}" --provider "$providers" "$app"; then
     if [ -f "$app/.github/workflows/auth.yml" ]; then
       git -C "$app" init -q
       lint "scaffolded .github/workflows/auth.yml ($v)" "$app" .github/workflows/auth.yml
