@@ -1,15 +1,14 @@
 //! The shared pipeline of `fix` and `check`: scan, then run the rules on every app — in parallel
 //! across apps (each app's project lives on one worker thread), with large stacks for deeply
-//! nested code.
+//! nested code. Every secret an app's outcome names is registered with the output boundary
+//! before anything is printed.
 use crate::project::{App, Scan};
-use authfix_transforms::engine::{self, Decision, FixOptions, Outcome, Preview};
-use authfix_transforms::{Diagnostic, Project, Rule, Severity};
+use authfix_transforms::engine::{self, Choice, FixOptions, Outcome};
+use authfix_transforms::{Project, Rule, Severity};
 use std::collections::BTreeMap;
 
 pub struct AppResult {
     pub outcome: Outcome,
-    /// Secret values to mask in everything shown for this app.
-    pub secrets: Vec<String>,
 }
 
 /// 32 bytes from the OS CSPRNG, base64: the secret a fix may write into `.env.local`.
@@ -20,6 +19,8 @@ pub fn fresh_secret() -> String {
     base64::engine::general_purpose::STANDARD.encode(buf)
 }
 
+/// The rules' view of one app, with a fresh secret of its own. Build it once per app and clone
+/// it (the clone keeps the same secret) when a second run over the same files is needed.
 pub fn build_project(app: &App) -> Project {
     let mut facts = app.facts.clone();
     facts.fresh_secret = Some(fresh_secret());
@@ -30,69 +31,36 @@ pub fn build_project(app: &App) -> Project {
     p
 }
 
-pub enum Mode<'a> {
+#[derive(Clone)]
+pub enum Mode {
     /// Report only.
     Check,
-    /// Fix everything applicable.
-    FixAll(FixOptions),
-    /// Fix, asking before each fix (sequential).
-    Interactive(FixOptions, &'a mut dyn FnMut(&App, &Diagnostic, &[Preview]) -> Decision),
+    /// Fix everything applicable (the plan, when reviewing interactively).
+    Fix(FixOptions),
 }
 
-fn one(app: &App, rules: &[&'static dyn Rule], mode: &mut Mode, severity: &BTreeMap<&'static str, Severity>) -> AppResult {
-    let project = build_project(app);
-    let secrets = authfix_transforms::secrets::collect(&project);
-    let mut outcome = match mode {
-        Mode::Check => engine::findings(&project, rules),
-        Mode::FixAll(opts) => engine::run(project, rules, opts, &mut |_, _| Decision::Apply).0,
-        Mode::Interactive(opts, decide) => {
-            let opts = opts.clone();
-            engine::run(project, rules, &opts, &mut |d, p| decide(app, d, p)).0
-        }
-    };
+/// Apply `[rules.severity]` overrides and register the outcome's secrets for masking.
+pub fn finish(mut outcome: Outcome, severity: &BTreeMap<&'static str, Severity>) -> AppResult {
     for f in &mut outcome.findings {
         if let Some(s) = severity.get(f.diagnostic.code) {
             f.diagnostic.severity = *s;
         }
     }
-    AppResult { outcome, secrets }
+    crate::output::register(&outcome.secrets);
+    AppResult { outcome }
+}
+
+pub fn one(project: Project, rules: &[&'static dyn Rule], mode: &Mode, severity: &BTreeMap<&'static str, Severity>) -> AppResult {
+    let outcome = match mode {
+        Mode::Check => engine::findings(&project, rules),
+        Mode::Fix(opts) => engine::run(project, rules, opts, Choice::All).0,
+    };
+    finish(outcome, severity)
 }
 
 /// Run the rules on every app of the scan; results are in the scan's app order.
-pub fn run(scan: &Scan, rules: &[&'static dyn Rule], mut mode: Mode, severity: &BTreeMap<&'static str, Severity>) -> Vec<AppResult> {
+pub fn run(scan: &Scan, rules: &[&'static dyn Rule], mode: Mode, severity: &BTreeMap<&'static str, Severity>) -> Vec<AppResult> {
+    use rayon::prelude::*;
     let pool = rayon::ThreadPoolBuilder::new().stack_size(256 << 20).build().expect("thread pool");
-    match &mut mode {
-        Mode::Interactive(..) => {
-            let mut out = Vec::new();
-            for app in &scan.apps {
-                // On the calling thread (it has a large stack): the prompts need the terminal.
-                let r = one(app, rules, &mut mode, severity);
-                let quit = r.outcome.quit;
-                out.push(r);
-                if quit {
-                    break;
-                }
-            }
-            out
-        }
-        _ => {
-            use rayon::prelude::*;
-            let opts = match &mode {
-                Mode::FixAll(o) => Some(o.clone()),
-                _ => None,
-            };
-            pool.install(|| {
-                scan.apps
-                    .par_iter()
-                    .map(|app| {
-                        let mut m = match &opts {
-                            Some(o) => Mode::FixAll(o.clone()),
-                            None => Mode::Check,
-                        };
-                        one(app, rules, &mut m, severity)
-                    })
-                    .collect()
-            })
-        }
-    }
+    pool.install(|| scan.apps.par_iter().map(|app| one(build_project(app), rules, &mode, severity)).collect())
 }

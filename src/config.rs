@@ -7,7 +7,11 @@
 //! [rules.severity]
 //! C004 = "warning"              # or "error"
 //! ```
-//! `--select` / `--ignore` on the command line replace the file's lists.
+//! Resolution follows ruff: selections are applied in order of priority — the file, then the
+//! command line. A level's `select` starts the rule set afresh (everything below it is
+//! discarded, the file's `ignore` included); its `ignore` then removes rules from the set. So
+//! `--select C001` runs C001 even when the file ignores it, and `--ignore X` adds to the
+//! file's ignores.
 use crate::cli::Selection;
 use authfix_transforms::{rules, Rule, Severity};
 use serde::Deserialize;
@@ -53,36 +57,32 @@ pub fn load(start: &Path) -> Result<(Config, Option<PathBuf>), String> {
     Ok((cfg, Some(path)))
 }
 
-fn matches(r: &dyn Rule, pat: &str) -> bool {
-    let m = r.meta();
-    m.code.eq_ignore_ascii_case(pat) || m.name == pat || (!pat.is_empty() && m.code.to_ascii_uppercase().starts_with(&pat.to_ascii_uppercase()))
-}
-
-fn check_known(pats: &[String]) -> Result<(), String> {
+fn resolve_patterns(pats: &[String]) -> Result<Vec<&'static str>, String> {
+    let mut codes = Vec::new();
     for p in pats {
-        if !rules::all().iter().any(|r| matches(*r, p)) {
-            return Err(format!("unknown rule {p:?} (see `authfix rules`)"));
-        }
+        codes.extend(crate::registry::rules_matching(p)?.into_iter().map(|r| r.meta().code));
     }
-    Ok(())
+    Ok(codes)
 }
 
 /// The rules to run and the severity overrides.
+#[derive(Debug)]
 pub struct Resolved {
     pub rules: Vec<&'static dyn Rule>,
     pub severity: BTreeMap<&'static str, Severity>,
 }
 
 pub fn resolve(cfg: &Config, cli: &Selection) -> Result<Resolved, String> {
-    let select = if cli.select.is_empty() { &cfg.rules.select } else { &cli.select };
-    let ignore = if cli.ignore.is_empty() { &cfg.rules.ignore } else { &cli.ignore };
-    check_known(select)?;
-    check_known(ignore)?;
-    let rules: Vec<&'static dyn Rule> = rules::all()
-        .into_iter()
-        .filter(|r| select.is_empty() || select.iter().any(|p| matches(*r, p)))
-        .filter(|r| !ignore.iter().any(|p| matches(*r, p)))
-        .collect();
+    // Every rule, then each level (file, command line) in priority order.
+    let mut set: Vec<&'static str> = rules::all().iter().map(|r| r.meta().code).collect();
+    for (select, ignore) in [(&cfg.rules.select, &cfg.rules.ignore), (&cli.select, &cli.ignore)] {
+        if !select.is_empty() {
+            set = resolve_patterns(select)?;
+        }
+        let ignored = resolve_patterns(ignore)?;
+        set.retain(|c| !ignored.contains(c));
+    }
+    let rules: Vec<&'static dyn Rule> = rules::all().into_iter().filter(|r| set.contains(&r.meta().code)).collect();
     let mut severity = BTreeMap::new();
     for (k, v) in &cfg.rules.severity {
         let sev = match v.as_str() {
@@ -90,10 +90,7 @@ pub fn resolve(cfg: &Config, cli: &Selection) -> Result<Resolved, String> {
             "warning" => Severity::Warning,
             other => return Err(format!("severity of {k} must be \"error\" or \"warning\", not {other:?}")),
         };
-        let matched: Vec<&'static str> = rules::all().into_iter().filter(|r| matches(*r, k)).map(|r| r.meta().code).collect();
-        if matched.is_empty() {
-            return Err(format!("unknown rule {k:?} in [rules.severity]"));
-        }
+        let matched = resolve_patterns(std::slice::from_ref(k)).map_err(|e| format!("[rules.severity]: {e}"))?;
         for c in matched {
             severity.insert(c, sev);
         }
@@ -121,7 +118,25 @@ mod tests {
     }
 
     #[test]
+    fn the_highest_priority_select_starts_the_set() {
+        let codes = |r: Resolved| r.rules.iter().map(|r| r.meta().code).collect::<Vec<_>>();
+        let cfg: Config = toml::from_str("[rules]\nignore = [\"C001\"]\n").unwrap();
+        assert!(!codes(resolve(&cfg, &sel(&[], &[])).unwrap()).contains(&"C001"));
+        // Bug: the file's ignore used to win over `--select C001`.
+        assert_eq!(codes(resolve(&cfg, &sel(&["C001"], &[])).unwrap()), vec!["C001"]);
+        // The command line's ignores add to the file's.
+        let r = codes(resolve(&cfg, &sel(&[], &["S001"])).unwrap());
+        assert!(!r.contains(&"C001") && !r.contains(&"S001") && r.contains(&"P001"));
+        // Within one level, ignore applies after select.
+        assert_eq!(codes(resolve(&Config::default(), &sel(&["C"], &["C002", "C003", "C004"])).unwrap()), vec!["C001"]);
+        // A001 is a rule like the others.
+        assert!(!codes(resolve(&Config::default(), &sel(&[], &["A001"])).unwrap()).contains(&"A001"));
+        assert_eq!(codes(resolve(&Config::default(), &sel(&["A001"], &[])).unwrap()), vec!["A001"]);
+    }
+
+    #[test]
     fn unknown_rules_and_keys_are_errors() {
+        assert!(resolve(&Config::default(), &sel(&["D001"], &[])).unwrap_err().contains("doctor"));
         assert!(resolve(&Config::default(), &sel(&["Z999"], &[])).is_err());
         assert!(toml::from_str::<Config>("[rulez]\n").is_err());
         let cfg: Config = toml::from_str("[rules.severity]\nC001 = \"fatal\"\n").unwrap();

@@ -5,15 +5,16 @@ use crate::config;
 use crate::project::{self, App, Scan};
 use crate::report::{self, Report};
 use crate::review::{self, FileChange, BOLD};
-use authfix_transforms::engine::{Decision, FixOptions, Preview};
-use authfix_transforms::{Diagnostic, Severity};
+use authfix_transforms::engine::{self, Choice, FixKey, FixOptions};
+use authfix_transforms::Severity;
+use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 /// Scan PATH and resolve the rule selection; `Err(exit code)` after printing why.
 fn prepare(path: &Path, selection: &Selection) -> Result<(Scan, config::Resolved, PathBuf), i32> {
     prepare_quiet(path, selection).map_err(|e| {
-        anstream::eprintln!("authfix: {e}");
+        crate::errln!("authfix: {e}");
         2
     })
 }
@@ -31,7 +32,8 @@ pub fn prepare_quiet(path: &Path, selection: &Selection) -> Result<(Scan, config
     Ok((scan, resolved, root))
 }
 
-/// What `fix --yes` would write for PATH, computed without printing or prompting.
+/// What `fix --yes` would write for PATH, computed without printing or prompting (the run's
+/// secrets are registered with the output boundary, as for every run).
 pub struct Plan {
     pub scan: Scan,
     pub results: Vec<AppResult>,
@@ -48,12 +50,14 @@ impl Plan {
 
 pub fn plan(path: &Path, selection: &Selection, unsafe_fixes: bool) -> Result<Plan, String> {
     let (scan, resolved, root) = prepare_quiet(path, selection)?;
-    let results = analyze::run(&scan, &resolved.rules, Mode::FixAll(FixOptions { unsafe_fixes }), &resolved.severity);
+    let results = analyze::run(&scan, &resolved.rules, Mode::Fix(FixOptions { unsafe_fixes }), &resolved.severity);
     let (changes, deletions) = changes_of(&scan.apps, &results);
     Ok(Plan { scan, results, root, changes, deletions })
 }
 
-/// The findings of `check` for PATH as the JSON document of `--format json`, without printing.
+/// The findings of `check` for PATH as the JSON document of `--format json` (not yet masked:
+/// the caller's output boundary masks), and whether an error-level finding or a skipped file
+/// remains.
 pub fn check_json(path: &Path, selection: &Selection) -> Result<(String, bool), String> {
     let (scan, resolved, _) = prepare_quiet(path, selection)?;
     let results = analyze::run(&scan, &resolved.rules, Mode::Check, &resolved.severity);
@@ -91,7 +95,7 @@ fn render(format: OutputFormat, r: &Report) -> String {
 
 fn print_problems(r: &Report) {
     for (path, reason) in r.problems() {
-        anstream::eprintln!("{}skipped{} {path}: {reason}", review::YELLOW.render(), review::YELLOW.render_reset());
+        crate::errln!("{}skipped{} {path}: {reason}", review::YELLOW.render(), review::YELLOW.render_reset());
     }
 }
 
@@ -104,7 +108,7 @@ pub fn check(args: &CheckArgs) -> i32 {
     let results = analyze::run(&scan, &resolved.rules, Mode::Check, &resolved.severity);
     pb.finish_and_clear();
     let r = Report { apps: &scan.apps, results: &results, skipped: &scan.skipped, check: true };
-    let mut out = anstream::stdout();
+    let mut out = crate::output::stdout();
     let _ = out.write_all(render(args.format, &r).as_bytes());
     if args.format == OutputFormat::Human {
         print_problems(&r);
@@ -123,25 +127,79 @@ fn changes_of(apps: &[App], results: &[AppResult]) -> (Vec<FileChange>, Vec<revi
     for (app, r) in apps.iter().zip(results) {
         for path in r.outcome.deleted.keys() {
             let loaded = &app.files[path];
-            deletions.push(review::FileDeletion { rel: PathBuf::from(format!("{}{}", app.prefix, path)), old: loaded.original(), secrets: r.secrets.clone() });
+            deletions.push(review::FileDeletion { rel: PathBuf::from(display_path(app, path)), old: loaded.original() });
         }
         for (path, fr) in &r.outcome.changed {
             let loaded = app.files.get(path);
             let bom = if loaded.is_some_and(|f| f.bom) { "\u{feff}" } else { "" };
-            changes.push(FileChange {
-                rel: PathBuf::from(format!("{}{}", app.prefix, path)),
-                old: loaded.map(|f| f.original()),
-                new: format!("{bom}{}", fr.new),
-                secrets: r.secrets.clone(),
-            });
+            changes.push(FileChange { rel: PathBuf::from(display_path(app, path)), old: loaded.map(|f| f.original()), new: format!("{bom}{}", fr.new) });
         }
     }
     (changes, deletions)
 }
 
+/// A file of `app` as a path relative to the scan root.
+fn display_path(app: &App, path: &str) -> String {
+    format!("{}{}", app.prefix, path)
+}
+
+/// `fix --interactive`: plan every app's fixes, ask about each applied fix (yes / no / all /
+/// quit), then apply only the accepted ones on the same project (a copy with the same fresh
+/// secret; nothing is rebuilt). Sequential: the prompts need the terminal.
+fn interactive(scan: &Scan, resolved: &config::Resolved, opts: &FixOptions) -> Vec<AppResult> {
+    let mut results = Vec::new();
+    let mut apply_all = false;
+    let mut quit = false;
+    for app in &scan.apps {
+        let project = analyze::build_project(app);
+        let (plan, _) = engine::run(project.clone(), &resolved.rules, opts, Choice::All);
+        // Known before the first diff is shown.
+        crate::output::register(&plan.secrets);
+        if plan.applied.is_empty() {
+            results.push(analyze::finish(plan, &resolved.severity));
+            continue;
+        }
+        let mut chosen: HashSet<FixKey> = HashSet::new();
+        for fx in &plan.applied {
+            if quit {
+                break;
+            }
+            if apply_all {
+                chosen.insert(fx.key.clone());
+                continue;
+            }
+            let d = &fx.diagnostic;
+            let title = d.fix.as_ref().map_or("", |f| f.title.as_str());
+            crate::outln!("\n{BOLD}{} {}{BOLD:#}: {title}", d.code, display_path(app, &d.file));
+            for p in &fx.previews {
+                let c = FileChange { rel: PathBuf::from(display_path(app, &p.file)), old: p.old.clone(), new: p.new.clone() };
+                crate::out!("{}", review::coloured_diff(&c));
+            }
+            let choice = dialoguer::Select::new().with_prompt("Apply this fix?").items(["yes", "no", "all", "quit"]).default(0).interact().unwrap_or(3);
+            match choice {
+                0 => {
+                    chosen.insert(fx.key.clone());
+                }
+                1 => {}
+                2 => {
+                    apply_all = true;
+                    chosen.insert(fx.key.clone());
+                }
+                _ => quit = true,
+            }
+        }
+        let outcome = if chosen.len() == plan.applied.len() { plan } else { engine::run(project, &resolved.rules, opts, Choice::Only(&chosen)).0 };
+        results.push(analyze::finish(outcome, &resolved.severity));
+        if quit {
+            break;
+        }
+    }
+    results
+}
+
 pub fn run(args: &FixArgs) -> i32 {
     if args.format != OutputFormat::Human && !args.review.dry_run {
-        anstream::eprintln!("authfix: --format {:?} goes with --dry-run (or use `authfix check --format …`)", args.format);
+        crate::errln!("authfix: --format {:?} goes with --dry-run (or use `authfix check --format …`)", args.format);
         return 2;
     }
     let (scan, resolved, root) = match prepare(&args.path, &args.selection) {
@@ -150,49 +208,22 @@ pub fn run(args: &FixArgs) -> i32 {
     };
     let opts = FixOptions { unsafe_fixes: args.unsafe_fixes };
     let results = if args.review.interactive {
-        let mut apply_all = false;
-        // Each app's secrets, collected once (not at every prompt).
-        let mut secrets_of: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
-        let mut decide = |app: &App, d: &Diagnostic, previews: &[Preview]| -> Decision {
-            if apply_all {
-                return Decision::Apply;
-            }
-            let mut o = anstream::stdout();
-            let fx = d.fix.as_ref().unwrap();
-            let _ = writeln!(o, "\n{BOLD}{} {}{}{BOLD:#}: {}", d.code, app.prefix, d.file, fx.title);
-            let secrets = secrets_of.entry(app.prefix.clone()).or_insert_with(|| authfix_transforms::secrets::collect(&analyze::build_project(app))).clone();
-            for p in previews {
-                let c =
-                    FileChange { rel: PathBuf::from(format!("{}{}", app.prefix, p.file)), old: p.old.clone(), new: p.new.clone(), secrets: secrets.clone() };
-                let _ = write!(o, "{}", review::coloured_diff(&c));
-            }
-            let choice = dialoguer::Select::new().with_prompt("Apply this fix?").items(["yes", "no", "all", "quit"]).default(0).interact().unwrap_or(3);
-            match choice {
-                0 => Decision::Apply,
-                1 => Decision::Skip,
-                2 => {
-                    apply_all = true;
-                    Decision::Apply
-                }
-                _ => Decision::Quit,
-            }
-        };
-        analyze::run(&scan, &resolved.rules, Mode::Interactive(opts, &mut decide), &resolved.severity)
+        interactive(&scan, &resolved, &opts)
     } else {
         let pb = progress(scan.apps.iter().map(|a| a.files.len()).sum());
-        let r = analyze::run(&scan, &resolved.rules, Mode::FixAll(opts), &resolved.severity);
+        let r = analyze::run(&scan, &resolved.rules, Mode::Fix(opts), &resolved.severity);
         pb.finish_and_clear();
         r
     };
     let r = Report { apps: &scan.apps[..results.len()], results: &results, skipped: &scan.skipped, check: false };
     let (changes, deletions) = changes_of(&scan.apps, &results);
-    let mut out = anstream::stdout();
+    let mut out = crate::output::stdout();
     for (app, res) in scan.apps.iter().zip(&results) {
         for dr in &res.outcome.dropped {
-            anstream::eprintln!("{}dropped{} {} fix in {}{}: {}", review::RED.render(), review::RED.render_reset(), dr.code, app.prefix, dr.file, dr.reason);
+            crate::errln!("{}dropped{} {} fix in {}{}: {}", review::RED.render(), review::RED.render_reset(), dr.code, app.prefix, dr.file, dr.reason);
         }
         if !res.outcome.converged {
-            anstream::eprintln!("warning: fixes in {} did not settle; please report this", if app.prefix.is_empty() { "." } else { &app.prefix });
+            crate::errln!("warning: fixes in {} did not settle; please report this", if app.prefix.is_empty() { "." } else { &app.prefix });
         }
     }
     let code = if args.review.diff {

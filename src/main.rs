@@ -5,7 +5,10 @@ mod config;
 mod doctor;
 mod fix;
 mod mcp;
+#[macro_use]
+mod output;
 mod project;
+mod registry;
 mod report;
 mod review;
 mod rules_cmd;

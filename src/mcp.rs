@@ -118,12 +118,23 @@ enum Answer {
     Refused(String),
 }
 
+/// Every string of an answer through the output boundary's mask: each secret the run registered
+/// (the engine's, a generated one) becomes `***`, as in everything the CLI prints.
+fn masked(v: Value) -> Value {
+    match v {
+        Value::String(s) => Value::String(crate::output::mask(&s)),
+        Value::Array(a) => Value::Array(a.into_iter().map(masked).collect()),
+        Value::Object(o) => Value::Object(o.into_iter().map(|(k, v)| (k, masked(v))).collect()),
+        other => other,
+    }
+}
+
 fn into_result(a: Answer) -> CallToolResult {
     match a {
-        Answer::Json(v) => CallToolResult::structured(v),
-        Answer::JsonError(v) => CallToolResult::structured_error(v),
-        Answer::Text(t) => CallToolResult::success(vec![ContentBlock::text(t)]),
-        Answer::Refused(m) => CallToolResult::error(vec![ContentBlock::text(m)]),
+        Answer::Json(v) => CallToolResult::structured(masked(v)),
+        Answer::JsonError(v) => CallToolResult::structured_error(masked(v)),
+        Answer::Text(t) => CallToolResult::success(vec![ContentBlock::text(crate::output::mask(&t))]),
+        Answer::Refused(m) => CallToolResult::error(vec![ContentBlock::text(crate::output::mask(&m))]),
     }
 }
 
@@ -185,8 +196,9 @@ fn fix_tool(p: FixParams) -> Answer {
         Ok(x) => x,
         Err(e) => return Answer::Refused(e),
     };
-    // The diff: deletions (the old halves of moves) first, as the CLI shows them; every secret
-    // is masked, so a file holding one shows `***` (it is still written with the real value).
+    // The diff: deletions (the old halves of moves) first, as the CLI shows them; the answer is
+    // masked on the way out, so a file holding a secret shows `***` (it is still written with the
+    // real value).
     let mut diff = String::new();
     for d in &plan.deletions {
         diff.push_str(&d.diff());
@@ -319,9 +331,9 @@ impl Server {
 
     #[tool(name = "explain", description = "The documentation of one authfix rule or doctor finding: what it detects, why it breaks, the fix and its safety.")]
     async fn explain(&self, Parameters(p): Parameters<ExplainParams>) -> Result<CallToolResult, ErrorData> {
-        blocking(move || match crate::rules_cmd::explain_text(&p.rule) {
-            Ok(doc) => Answer::Text(doc),
-            Err(e) => Answer::Refused(e),
+        blocking(move || match crate::registry::find(&p.rule) {
+            Some(e) => Answer::Text(e.explain()),
+            None => Answer::Refused(format!("no rule named {:?} (see `authfix rules`)", p.rule)),
         })
         .await
     }

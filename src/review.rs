@@ -13,25 +13,22 @@ pub struct FileChange {
     pub old: Option<String>,
     /// The new content (with the same BOM).
     pub new: String,
-    /// Values to mask as `***` wherever this change is shown.
-    pub secrets: Vec<String>,
 }
 
 /// A file a command would delete (the old half of a move).
 pub struct FileDeletion {
     pub rel: PathBuf,
     pub old: String,
-    pub secrets: Vec<String>,
 }
 
 impl FileDeletion {
     pub fn diff(&self) -> String {
         let path = self.rel.to_string_lossy().replace('\\', "/");
         let diff = similar::TextDiff::from_lines(self.old.as_str(), "");
-        mask(&diff.unified_diff().context_radius(3).header(&format!("a/{path}"), "/dev/null").to_string(), &self.secrets)
+        diff.unified_diff().context_radius(3).header(&format!("a/{path}"), "/dev/null").to_string()
     }
     fn as_change(&self) -> FileChange {
-        FileChange { rel: self.rel.clone(), old: Some(self.old.clone()), new: String::new(), secrets: self.secrets.clone() }
+        FileChange { rel: self.rel.clone(), old: Some(self.old.clone()), new: String::new() }
     }
 }
 
@@ -39,23 +36,16 @@ pub const RED: Style = AnsiColor::Red.on_default();
 pub const GREEN: Style = AnsiColor::Green.on_default();
 pub const CYAN: Style = AnsiColor::Cyan.on_default();
 pub const BOLD: Style = Style::new().bold();
-pub const DIM: Style = Style::new().dimmed();
 pub const YELLOW: Style = AnsiColor::Yellow.on_default();
 
-/// Replace every secret value with `***`.
-pub fn mask(text: &str, secrets: &[String]) -> String {
-    authfix_transforms::secrets::mask(text, secrets)
-}
-
 /// A plain unified diff (`a/` `b/` prefixes, new files from `/dev/null`) that `git apply`
-/// reproduces exactly.
+/// reproduces exactly. Secrets are masked when it is printed (the output boundary).
 pub fn unified_diff(c: &FileChange) -> String {
     let path = c.rel.to_string_lossy().replace('\\', "/");
     let old = c.old.as_deref().unwrap_or("");
     let from = if c.old.is_some() { format!("a/{path}") } else { "/dev/null".into() };
     let diff = similar::TextDiff::from_lines(old, &c.new);
-    let body = diff.unified_diff().context_radius(3).missing_newline_hint(true).header(&from, &format!("b/{path}")).to_string();
-    mask(&body, &c.secrets)
+    diff.unified_diff().context_radius(3).missing_newline_hint(true).header(&from, &format!("b/{path}")).to_string()
 }
 
 /// The diff with colours for a terminal.
@@ -115,6 +105,11 @@ pub fn write_atomic(root: &Path, c: &FileChange) -> Result<(), String> {
     if c.rel.components().any(|x| !matches!(x, std::path::Component::Normal(_))) {
         return Err("path leaves the project; not written".into());
     }
+    // Never write a file that does not parse: checked here, at the last moment, whatever made
+    // the text (a fix, a scaffold edit).
+    let rel = c.rel.to_string_lossy().replace('\\', "/");
+    let text = c.new.strip_prefix('\u{feff}').unwrap_or(&c.new);
+    authfix_transforms::engine::validate(&rel, text).map_err(|e| format!("the new text would not parse ({e}); not written"))?;
     let path = root.join(&c.rel);
     let dir = path.parent().ok_or("no parent folder")?;
     match (&c.old, std::fs::read(&path)) {
@@ -138,7 +133,7 @@ pub fn write_atomic(root: &Path, c: &FileChange) -> Result<(), String> {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let secret = mask(&c.new, &c.secrets) != c.new;
+            let secret = crate::output::holds_secret(&c.new);
             let mode = if secret { 0o600 } else { 0o644 };
             std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode)).map_err(|e| e.to_string())?;
         }
@@ -185,22 +180,22 @@ pub fn review_and_apply(root: &Path, changes: Vec<FileChange>, args: &ReviewArgs
 pub fn review_and_apply_all(root: &Path, changes: Vec<FileChange>, deletions: Vec<FileDeletion>, args: &ReviewArgs, what: &str) -> i32 {
     let m = mode(args);
     if let Mode::Diff = m {
-        let mut out = anstream::stdout();
+        let mut out = crate::output::stdout();
         for d in &deletions {
             let _ = write!(out, "{}", d.diff());
         }
         for c in &changes {
             // A file that would hold a secret cannot go into a patch: it would be shown (or, masked,
             // applied as `***`). It is left out with a note; `--yes` writes it.
-            if mask(&c.new, &c.secrets) != c.new {
-                anstream::eprintln!("note: {} is left out of the diff because it holds a secret; apply it with --yes", c.rel.display());
+            if crate::output::holds_secret(&c.new) {
+                crate::errln!("note: {} is left out of the diff because it holds a secret; apply it with --yes", c.rel.display());
                 continue;
             }
             let _ = write!(out, "{}", unified_diff(c));
         }
         return if changes.is_empty() && deletions.is_empty() { 0 } else { 1 };
     }
-    let mut out = anstream::stdout();
+    let mut out = crate::output::stdout();
     if changes.is_empty() && deletions.is_empty() {
         return 0;
     }
@@ -219,17 +214,17 @@ pub fn review_and_apply_all(root: &Path, changes: Vec<FileChange>, deletions: Ve
         }
         Mode::Refuse => {
             let _ = writeln!(out, "{BOLD}{what}: {files} would change; nothing written{BOLD:#}");
-            anstream::eprintln!("not a terminal: run again with --yes to apply, or pipe `--diff` into `git apply`");
+            crate::errln!("not a terminal: run again with --yes to apply, or pipe `--diff` into `git apply`");
             return 1;
         }
         _ => {}
     }
     match guard(root, &changes, &deletions) {
         Guard::OutsideGit => {
-            anstream::eprintln!("{YELLOW}note:{YELLOW:#} {} is not inside a git work tree: there is no version control to undo these changes", root.display())
+            crate::errln!("{YELLOW}note:{YELLOW:#} {} is not inside a git work tree: there is no version control to undo these changes", root.display())
         }
         Guard::Dirty(dirty) if !args.allow_dirty => {
-            anstream::eprintln!(
+            crate::errln!(
                 "{RED}refusing to write:{RED:#} uncommitted changes in {}\ncommit or stash them first, or pass --allow-dirty",
                 dirty.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
             );
@@ -240,13 +235,13 @@ pub fn review_and_apply_all(root: &Path, changes: Vec<FileChange>, deletions: Ve
     if let Mode::Ask = m {
         let ok = dialoguer::Confirm::new().with_prompt(format!("Apply these changes to {files}?")).default(false).interact().unwrap_or(false);
         if !ok {
-            anstream::eprintln!("nothing written");
+            crate::errln!("nothing written");
             return 1;
         }
     }
     let failed = apply(root, &changes, &deletions).failed;
     for (rel, e) in &failed {
-        anstream::eprintln!("{RED}error:{RED:#} {}: {e}", rel.display());
+        crate::errln!("{RED}error:{RED:#} {}: {e}", rel.display());
     }
     let failed = failed.len();
     let written = n - failed;
@@ -311,18 +306,18 @@ mod tests {
     use super::*;
 
     fn change(old: Option<&str>, new: &str) -> FileChange {
-        FileChange { rel: PathBuf::from("a.ts"), old: old.map(String::from), new: new.into(), secrets: vec![] }
+        FileChange { rel: PathBuf::from("a.txt"), old: old.map(String::from), new: new.into() }
     }
 
     #[test]
     fn writes_only_what_was_read() {
         let d = tempfile::tempdir().unwrap();
-        std::fs::write(d.path().join("a.ts"), "edited by someone else").unwrap();
+        std::fs::write(d.path().join("a.txt"), "edited by someone else").unwrap();
         let err = write_atomic(d.path(), &change(Some("what authfix read"), "fixed")).unwrap_err();
         assert!(err.contains("changed on disk"));
-        assert_eq!(std::fs::read_to_string(d.path().join("a.ts")).unwrap(), "edited by someone else");
+        assert_eq!(std::fs::read_to_string(d.path().join("a.txt")).unwrap(), "edited by someone else");
         write_atomic(d.path(), &change(Some("edited by someone else"), "fixed")).unwrap();
-        assert_eq!(std::fs::read_to_string(d.path().join("a.ts")).unwrap(), "fixed");
+        assert_eq!(std::fs::read_to_string(d.path().join("a.txt")).unwrap(), "fixed");
         // A new file never replaces one that appeared meanwhile.
         assert!(write_atomic(d.path(), &change(None, "x")).unwrap_err().contains("already exists"));
         // No temporary file is left behind.
@@ -336,10 +331,23 @@ mod tests {
         let inner = d.path().join("project");
         std::fs::create_dir(&inner).unwrap();
         for rel in ["../escape.ts", "/tmp/escape.ts", "a/../../escape.ts"] {
-            let c = FileChange { rel: PathBuf::from(rel), old: None, new: "x".into(), secrets: vec![] };
+            let c = FileChange { rel: PathBuf::from(rel), old: None, new: "x".into() };
             assert!(write_atomic(&inner, &c).unwrap_err().contains("leaves the project"), "{rel}");
         }
         assert!(!d.path().join("escape.ts").exists());
+    }
+
+    #[test]
+    fn never_writes_a_file_that_does_not_parse() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("a.ts"), "old").unwrap();
+        let ts = FileChange { rel: PathBuf::from("a.ts"), old: Some("old".into()), new: "export const = ;".into() };
+        let e = write_atomic(d.path(), &ts).unwrap_err();
+        assert!(e.contains("would not parse"), "{e}");
+        assert_eq!(std::fs::read_to_string(d.path().join("a.ts")).unwrap(), "old");
+        let bad_json = FileChange { rel: PathBuf::from("package.json"), old: None, new: "{\"a\": }".into() };
+        assert!(write_atomic(d.path(), &bad_json).is_err());
+        assert!(!d.path().join("package.json").exists());
     }
 
     #[cfg(unix)]
@@ -347,7 +355,7 @@ mod tests {
     fn keeps_permissions() {
         use std::os::unix::fs::PermissionsExt;
         let d = tempfile::tempdir().unwrap();
-        let p = d.path().join("a.ts");
+        let p = d.path().join("a.txt");
         std::fs::write(&p, "old").unwrap();
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o751)).unwrap();
         write_atomic(d.path(), &change(Some("old"), "new")).unwrap();

@@ -141,10 +141,46 @@ fn suppression_comments() {
     let page = dir.join("app/dashboard/page.tsx");
     let text = fs::read_to_string(&page).unwrap();
     fs::write(&page, format!("// authfix-ignore C001: stale\n{text}")).unwrap();
-    let (_, out, _) = authfix(&dir, &["check", "--format", "json", "--select", "C001"]);
+    let codes = |args: &[&str]| -> Vec<String> {
+        let (code, out, err) = authfix(&dir, args);
+        assert!(code != 2, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(codes(&["check", "--format", "json", "--select", "C001,A001"]), vec!["A001"]);
+    // A001 is a rule like the others: selected by default, ignorable, and it judges
+    // suppressions only for the rules that ran (C001 did not run under `--select S001`).
+    assert!(codes(&["check", "--format", "json"]).contains(&"A001".to_string()));
+    assert!(!codes(&["check", "--format", "json", "--ignore", "A001"]).contains(&"A001".to_string()));
+    assert!(!codes(&["check", "--format", "json", "--select", "S001,A001"]).contains(&"A001".to_string()));
+    // The finding points at the comment itself, from its first `/`.
+    let (_, out, _) = authfix(&dir, &["check", "--format", "json", "--select", "C001,A001"]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let codes: Vec<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
-    assert_eq!(codes, vec!["A001"], "{out}");
+    assert_eq!(v["findings"][0]["range"]["start"]["column"], 1, "{out}");
+    // `fix` deletes it.
+    let (_, diff, err) = authfix(&dir, &["fix", "--diff", "--select", "C001,A001"]);
+    assert!(diff.contains("-// authfix-ignore C001: stale"), "{diff}\n{err}");
+}
+
+#[test]
+fn rules_lists_every_code_and_explain_knows_them() {
+    let run = |args: &[&str]| {
+        let out = Command::cargo_bin("authfix").unwrap().env("NO_COLOR", "1").args(args).output().unwrap();
+        (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+    };
+    let (code, out, _) = run(&["rules"]);
+    assert_eq!(code, 0);
+    for c in ["P001", "U003", "A001", "D001", "D010"] {
+        assert!(out.lines().any(|l| l.starts_with(c)), "{c} missing from `authfix rules`:\n{out}");
+    }
+    for c in ["A001", "unused-suppression", "D002", "C003"] {
+        let (code, out, err) = run(&["explain", c]);
+        assert_eq!(code, 0, "{c}: {err}");
+        assert!(out.starts_with("# "), "{out}");
+    }
+    // C003 emits safe and unsafe fixes, and says so.
+    let (_, out, _) = run(&["explain", "C003"]);
+    assert!(out.contains("Fix: safe/unsafe."), "{out}");
 }
 
 #[test]
@@ -197,4 +233,65 @@ fn e002_trusts_gits_answer_about_a_monorepo_root_gitignore() {
     fs::write(root.join(".gitignore"), "node_modules/\n").unwrap();
     let (_, out, _) = authfix(&app, &["check", "--format", "json", "--select", "E002"]);
     assert!(out.contains("\"E002\""), "{out}");
+}
+
+/// A v4 route with a literal secret on the same line as the C001 finding, before it.
+fn secret_before_finding() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::create_dir_all(dir.join("app/api/auth/[...nextauth]")).unwrap();
+    fs::write(dir.join("package.json"), r#"{ "dependencies": { "next": "16.4.6", "next-auth": "4.24.15" } }"#).unwrap();
+    fs::write(
+        dir.join("app/api/auth/[...nextauth]/route.ts"),
+        "import NextAuth from \"next-auth\";\n\nconst handler = NextAuth({\n  providers: [],\n\tsecret: \"lit3ral-secret-in-config\", useSecureCookies: process.env.NODE_ENV === \"production\",\n});\nexport { handler as GET, handler as POST };\n",
+    )
+    .unwrap();
+    tmp
+}
+
+#[test]
+fn frame_caret_points_at_the_finding_after_masking() {
+    let tmp = secret_before_finding();
+    let (code, out, _) = authfix(tmp.path(), &["check", "--select", "C001"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(!out.contains("lit3ral"), "{out}");
+    assert!(out.starts_with("app/api/auth/[...nextauth]/route.ts:5:38 error[C001] "), "the header keeps the position in the file:\n{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    let src = lines.iter().position(|l| l.starts_with("5 | ")).unwrap_or_else(|| panic!("{out}"));
+    // The tab is shown as four spaces, the secret as ***.
+    assert_eq!(lines[src], "5 |     secret: \"***\", useSecureCookies: process.env.NODE_ENV === \"production\",");
+    let caret = lines[src + 1];
+    let col = caret.find('^').unwrap();
+    let n = caret.matches('^').count();
+    assert_eq!(&lines[src][col..col + n], "useSecureCookies: process.env.NODE_ENV === \"production\"", "{out}");
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let tmp = secret_before_finding();
+    let run = |args: &[&str], no_color: bool| {
+        let mut c = Command::cargo_bin("authfix").unwrap();
+        if no_color {
+            c.env("NO_COLOR", "1");
+        } else {
+            c.env_remove("NO_COLOR");
+        }
+        String::from_utf8(c.env_remove("CLICOLOR_FORCE").args(args).arg(tmp.path()).output().unwrap().stdout).unwrap()
+    };
+    let sel = ["--select", "C001"];
+    let piped = run(&["check", sel[0], sel[1]], false);
+    let never = run(&["--color", "never", "check", sel[0], sel[1]], false);
+    let no_color = run(&["check", sel[0], sel[1]], true);
+    let always = run(&["--color", "always", "check", sel[0], sel[1]], false);
+    for out in [&piped, &never, &no_color] {
+        assert!(!out.contains('\x1b'), "plain when piped, with --color never or NO_COLOR:\n{out}");
+        assert!(out.contains(" | ") && out.contains('^'), "{out}");
+    }
+    assert_eq!(piped, never);
+    assert_eq!(piped, no_color);
+    // The frame itself is coloured (the caret line starts with an escape after the margin).
+    let caret = always.lines().find(|l| l.contains('^')).unwrap();
+    assert!(caret.contains("\x1b["), "{always:?}");
+    assert_eq!(anstream::adapter::strip_str(&always).to_string(), piped, "colours are the only difference");
+    assert!(!always.contains("lit3ral"));
 }

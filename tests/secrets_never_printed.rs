@@ -59,3 +59,70 @@ fn no_output_mode_prints_a_secret() {
         assert_eq!(fs::metadata(dir.join(".env.local")).unwrap().permissions().mode() & 0o777, 0o600);
     }
 }
+
+/// A tmux server of this test's own (its own socket), killed when the test ends however it ends.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn cmd(&self) -> std::process::Command {
+        let mut c = std::process::Command::new("tmux");
+        c.args(["-L", &self.socket]);
+        c
+    }
+    fn screen(&self) -> String {
+        let out = self.cmd().args(["capture-pane", "-p", "-J", "-S", "-", "-t", "t"]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd().arg("kill-server").output();
+    }
+}
+
+/// `fix -i` in a real pseudo-terminal, every prompt answered "yes": the whole screen (scrollback
+/// included) shows no secret — not the committed ones, and not the fresh one it writes. (It used
+/// to show the fresh secret: the preview was masked with another project's random secret.)
+#[test]
+fn interactive_mode_never_shows_a_secret() {
+    assert!(std::process::Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success()), "tmux is needed for this test (.ci/run installs it)");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("app");
+    project(&dir);
+    let conf = tmp.path().join("tmux.conf");
+    fs::write(&conf, "set -g history-limit 100000\n").unwrap();
+    let tmux = Tmux { socket: format!("authfix-test-{}", std::process::id()) };
+    let bin = assert_cmd::cargo::cargo_bin("authfix");
+    let script = format!("NO_COLOR=1 '{}' fix -i --unsafe '{}'; echo AUTHFIX-EXIT=$?; sleep 60", bin.display(), dir.display());
+    let started = tmux.cmd().arg("-f").arg(&conf).args(["new-session", "-d", "-s", "t", "-x", "200", "-y", "50", &script]).status().unwrap();
+    assert!(started.success());
+    let mut answered = 0;
+    // Bounded: a hang shows up as a failure, not as a stuck test run.
+    for _ in 0..600 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let screen = tmux.screen();
+        if screen.contains("AUTHFIX-EXIT=") {
+            break;
+        }
+        let prompt = screen.lines().rev().filter(|l| !l.trim().is_empty()).take(6).any(|l| l.contains("Apply this fix?"));
+        if prompt {
+            tmux.cmd().args(["send-keys", "-t", "t", "Enter"]).status().unwrap();
+            answered += 1;
+            std::thread::sleep(std::time::Duration::from_millis(150));
+        }
+    }
+    let screen = tmux.screen();
+    assert!(screen.contains("AUTHFIX-EXIT=0"), "fix -i did not finish cleanly ({answered} prompts answered):\n{screen}");
+    assert!(answered >= 2, "expected several prompts, answered {answered}:\n{screen}");
+    let fresh: Vec<String> = fs::read_to_string(dir.join(".env.local"))
+        .map(|t| t.lines().filter_map(|l| l.split_once('=').map(|(_, v)| v.trim().to_string())).filter(|v| v.len() > 20).collect())
+        .unwrap_or_default();
+    assert!(!fresh.is_empty(), "answering yes should have written a fresh secret to .env.local:\n{screen}");
+    for s in COMMITTED.iter().copied().chain(fresh.iter().map(|s| s.as_str())) {
+        assert!(!screen.contains(s), "the screen shows the secret {s}:\n{screen}");
+    }
+    assert!(screen.contains("+NEXTAUTH_SECRET=***"), "the preview of .env.local shows the key, masked:\n{screen}");
+}

@@ -28,20 +28,20 @@ pub fn run(args: &DoctorArgs, color: ColorChoice) -> i32 {
     let target = match Target::parse(&args.url, &args.base_path) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("authfix doctor: {e}");
+            crate::errln!("authfix doctor: {e}");
             return 2;
         }
     };
     if let Some(p) = &args.project {
         if !p.join("package.json").is_file() {
-            eprintln!("authfix doctor: --project {}: no package.json there", p.display());
+            crate::errln!("authfix doctor: --project {}: no package.json there", p.display());
             return 2;
         }
     }
     let client = match client() {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("authfix doctor: {e}");
+            crate::errln!("authfix doctor: {e}");
             return 2;
         }
     };
@@ -55,10 +55,10 @@ pub fn run(args: &DoctorArgs, color: ColorChoice) -> i32 {
         ColorChoice::Always => anstream::ColorChoice::Always,
         ColorChoice::Never => anstream::ColorChoice::Never,
     };
-    let mut out = anstream::AutoStream::new(std::io::stdout(), choice);
+    let mut out = crate::output::Masked::new(anstream::AutoStream::new(std::io::stdout(), choice));
     // Unreachable: the reason goes to stderr; JSON output still gets its document.
     if let Some(e) = &report.error {
-        eprintln!("authfix doctor: {} unreachable ({}): {}", target.url_of("session"), e.kind, e.message);
+        crate::errln!("authfix doctor: {} unreachable ({}): {}", target.url_of("session"), e.kind, e.message);
     }
     let printed = match (args.format, &report.error) {
         (Format::Json, _) => report::print_json(&report, &mut out),

@@ -12,6 +12,7 @@ fn status(s: &Status) -> &'static str {
         Status::Fixable => "fixable",
         Status::NeedsUnsafe => "unsafe-fix-available",
         Status::NoFix => "no-fix",
+        Status::DisplayOnly => "suggestion",
         Status::Skipped => "skipped",
         Status::Dropped(_) => "fix-dropped",
         Status::Remaining => "not-fixed",
@@ -35,7 +36,7 @@ pub fn render(r: &Report) -> String {
                         Change::Delete { file } => json!({"kind": "delete", "file": format!("{}{}", it.app.prefix, file)}),
                     })
                     .collect();
-                json!({"safety": f.safety.as_str(), "title": m(&f.title), "edits": edits})
+                json!({"safety": f.applicability.as_str(), "title": m(&f.title), "edits": edits})
             });
             json!({
                 "code": d.code,

@@ -35,16 +35,19 @@ impl<'a> Report<'a> {
     pub fn items(&self) -> Vec<Item<'a>> {
         let mut out = Vec::new();
         for (app, r) in self.apps.iter().zip(self.results) {
+            // One line index per file: a big file with many findings is not rescanned for each.
+            let mut lines: std::collections::HashMap<&str, LineIndex> = std::collections::HashMap::new();
             for f in &r.outcome.findings {
                 let text = app.files.get(&f.diagnostic.file).map(|f| &*f.text).unwrap_or("");
+                let index = lines.entry(f.diagnostic.file.as_str()).or_insert_with(|| LineIndex::new(text));
                 out.push(Item {
                     app,
                     diag: &f.diagnostic,
                     status: &f.status,
                     path: format!("{}{}", app.prefix, f.diagnostic.file),
-                    start: line_col(text, f.diagnostic.start),
-                    end: line_col(text, f.diagnostic.end),
-                    secrets: &r.secrets,
+                    start: index.line_col(text, f.diagnostic.start),
+                    end: index.line_col(text, f.diagnostic.end),
+                    secrets: &r.outcome.secrets,
                 });
             }
         }
@@ -65,6 +68,37 @@ impl<'a> Report<'a> {
     }
 }
 
+/// The byte offset of each line's start, for [`line_col`] answers in logarithmic time.
+struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        Self(std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect())
+    }
+
+    /// The same `(line, column)` as [`line_col`]: 1-based, the column in characters.
+    fn line_col(&self, text: &str, pos: usize) -> (usize, usize) {
+        let pos = pos.min(text.len());
+        let line = self.0.partition_point(|&s| s <= pos);
+        (line, text[self.0[line - 1]..pos].chars().count() + 1)
+    }
+}
+
 pub fn mask(s: &str, secrets: &[String]) -> String {
     authfix_transforms::secrets::mask(s, secrets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_agrees_with_line_col() {
+        for text in ["", "a", "\n", "ab\ncd\n", "x\r\n\u{e9}t\u{e9}\r\n\r\n\u{1f510} end", "\n\n\nlast"] {
+            let index = LineIndex::new(text);
+            for pos in (0..=text.len() + 2).filter(|&p| p > text.len() || text.is_char_boundary(p)) {
+                assert_eq!(index.line_col(text, pos), line_col(text, pos), "{text:?} at {pos}");
+            }
+        }
+    }
 }

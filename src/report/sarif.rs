@@ -14,7 +14,6 @@ pub fn render(r: &Report) -> String {
     let rule_list: Vec<Value> = rules::all()
         .iter()
         .map(|rule| rule.meta())
-        .chain(std::iter::once(&authfix_transforms::suppress::UNUSED_SUPPRESSION))
         .map(|m| {
             json!({
                 "id": m.code,
@@ -23,7 +22,7 @@ pub fn render(r: &Report) -> String {
                 "fullDescription": {"text": m.summary},
                 "help": {"text": m.doc_text(), "markdown": m.doc_text()},
                 "defaultConfiguration": {"level": level(m.severity)},
-                "properties": {"fixSafety": m.safety.as_str()},
+                "properties": {"fixAvailability": m.fix.as_str(), "fixApplicability": m.applicability.iter().map(|a| a.as_str()).collect::<Vec<_>>(), "fix": m.fix_label()},
             })
         })
         .collect();

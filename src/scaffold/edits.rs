@@ -1,8 +1,7 @@
 //! Small text edits `init` makes to existing files, keeping every other byte.
 
-/// Add `"name": "version"` to package.json's `dependencies` (sorted position, the file's own
-/// indentation and line endings). `Ok(None)` when it is already listed in `dependencies` or
-/// `devDependencies`. The result is re-parsed before it is returned.
+/// Add `"name": "version"` to package.json's `dependencies` (sorted position). `Ok(None)` when it
+/// is already listed in `dependencies` or `devDependencies`. See [`add_entry`].
 pub fn add_dependency(text: &str, name: &str, version: &str) -> Result<Option<String>, String> {
     let parsed: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("package.json does not parse: {e}"))?;
     for key in ["dependencies", "devDependencies"] {
@@ -10,106 +9,56 @@ pub fn add_dependency(text: &str, name: &str, version: &str) -> Result<Option<St
             return Ok(None);
         }
     }
-    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let indent = detect_indent(text);
-    let entry = format!("\"{name}\": \"{version}\"");
-    let out = match find_top_level_key(text, "dependencies") {
-        Some(key_end) => {
-            let open = key_end + text[key_end..].find('{').ok_or("package.json: dependencies is not an object")?;
-            let close = open + text[open..].find('}').ok_or("package.json: unterminated dependencies")?;
-            let body = &text[open + 1..close];
-            if body.trim().is_empty() {
-                let outer = line_indent(text, open);
-                format!("{}{{{eol}{outer}{indent}{entry}{eol}{outer}}}{}", &text[..open], &text[close + 1..])
-            } else {
-                // Entries are `"x": "y"` separated by commas; insert before the first name that
-                // sorts after ours, or after the last one.
-                let mut entries: Vec<(usize, String)> = Vec::new(); // (start offset in text, key)
-                let mut pos = open + 1;
-                while let Some(q) = text[pos..close].find('"') {
-                    let start = pos + q;
-                    let end = start + 1 + text[start + 1..close].find('"').ok_or("package.json: bad key")?;
-                    entries.push((start, text[start + 1..end].to_string()));
-                    // skip the value string
-                    let vq = end + 1 + text[end + 1..close].find('"').ok_or("package.json: bad value")?;
-                    let vend = vq + 1 + text[vq + 1..close].find('"').ok_or("package.json: bad value")?;
-                    pos = vend + 1;
-                }
-                match entries.iter().find(|(_, k)| k.as_str() > name) {
-                    Some((start, _)) => {
-                        let line_start = text[..*start].rfind('\n').map(|i| i + 1).unwrap_or(0);
-                        let ind = &text[line_start..*start];
-                        if ind.trim().is_empty() {
-                            format!("{}{ind}{entry},{eol}{}", &text[..line_start], &text[line_start..])
-                        } else {
-                            format!("{}{entry}, {}", &text[..*start], &text[*start..])
-                        }
-                    }
-                    None => {
-                        let last_end = body.trim_end().len() + open + 1;
-                        let (s, _) = entries.last().ok_or("package.json: no entries")?;
-                        let line_start = text[..*s].rfind('\n').map(|i| i + 1).unwrap_or(0);
-                        let ind = &text[line_start..*s];
-                        let sep = if ind.trim().is_empty() { format!("{eol}{ind}") } else { " ".to_string() };
-                        format!("{},{sep}{entry}{}", &text[..last_end], &text[last_end..])
-                    }
-                }
-            }
-        }
-        None => {
-            // No dependencies yet: add the object as the last top-level key.
-            let close = text.rfind('}').ok_or("package.json is not an object")?;
-            let body_end = text[..close].trim_end().len();
-            let comma = if text[..body_end].trim_end().ends_with('{') { "" } else { "," };
-            format!("{}{comma}{eol}{indent}\"dependencies\": {{{eol}{indent}{indent}{entry}{eol}{indent}}}{eol}{}", &text[..body_end], &text[close..])
-        }
+    add_entry(text, "dependencies", name, version, Place::Sorted).map(Some)
+}
+
+/// Where [`add_entry`] puts the new entry in its object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// Before the first name that sorts after it (dependency lists are kept sorted).
+    Sorted,
+    /// After the last entry (`scripts` are in the author's order).
+    #[cfg_attr(not(test), allow(dead_code))]
+    End,
+}
+
+/// Add `"name": "value"` to the top-level object `section` of a package.json (`dependencies`,
+/// `scripts`, …), creating the object as the last top-level key when it is missing. The edit goes
+/// through jsonc-parser's CST, which keeps every other byte: indentation (spaces or tabs), key
+/// order, spacing, line endings and the final newline (or its absence). An existing single-line
+/// `section` object becomes one entry per line. The result is checked: it parses as strict JSON
+/// and differs from the input by exactly this entry, or an error is returned.
+pub fn add_entry(text: &str, section: &str, name: &str, value: &str, place: Place) -> Result<String, String> {
+    use jsonc_parser::cst::CstRootNode;
+    let by_hand = || format!("could not add {name} to package.json; add it by hand");
+    // npm reads strict JSON: no comments, no trailing commas.
+    let before: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("package.json does not parse: {e}"))?;
+    let root = CstRootNode::parse(text, &Default::default()).map_err(|e| format!("package.json does not parse: {e}"))?;
+    let top = root.object_value().ok_or("package.json is not an object")?;
+    let obj = top.object_value_or_create(section).ok_or_else(|| format!("package.json: {section} is not an object"))?;
+    let props = obj.properties();
+    if props.iter().any(|p| p.decoded_name().as_deref() == Some(name)) {
+        return Err(format!("package.json: {section} already has {name}"));
+    }
+    let index = match place {
+        Place::Sorted => props.iter().position(|p| p.decoded_name().is_some_and(|k| k.as_str() > name)).unwrap_or(props.len()),
+        Place::End => props.len(),
     };
-    let check: serde_json::Value = serde_json::from_str(&out).map_err(|e| format!("could not add {name} to package.json ({e}); add it by hand"))?;
-    if check["dependencies"][name] != version {
-        return Err(format!("could not add {name} to package.json; add it by hand"));
+    obj.insert(index, name, jsonc_parser::cst::CstInputValue::from(value));
+    let out = root.to_string();
+    // The edit must be this entry and nothing else.
+    let mut after: serde_json::Value = serde_json::from_str(&out).map_err(|_| by_hand())?;
+    let added = after.get_mut(section).and_then(|s| s.as_object_mut()).and_then(|s| s.remove(name));
+    if added.as_ref().and_then(|v| v.as_str()) != Some(value) {
+        return Err(by_hand());
     }
-    Ok(Some(out))
-}
-
-/// The byte offset just after `"key"` at the top level of a JSON object.
-fn find_top_level_key(text: &str, key: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let (mut depth, mut i) = (0i32, 0usize);
-    while i < bytes.len() {
-        match bytes[i] {
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' => depth -= 1,
-            b'"' => {
-                let start = i;
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    if bytes[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                if depth == 1 && &text[start + 1..i] == key {
-                    let rest = text[i + 1..].trim_start();
-                    if rest.starts_with(':') {
-                        return Some(i + 1);
-                    }
-                }
-            }
-            _ => {}
-        }
-        i += 1;
+    if before.get(section).is_none() && after.get(section).is_some_and(|s| s.as_object().is_some_and(|o| o.is_empty())) {
+        after.as_object_mut().map(|o| o.remove(section));
     }
-    None
-}
-
-fn detect_indent(text: &str) -> String {
-    text.lines().skip(1).map(|l| &l[..l.len() - l.trim_start().len()]).find(|ind| !ind.is_empty()).unwrap_or("  ").to_string()
-}
-
-fn line_indent(text: &str, at: usize) -> &str {
-    let start = text[..at].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let line = &text[start..];
-    &line[..line.len() - line.trim_start().len()]
+    if after != before {
+        return Err(by_hand());
+    }
+    Ok(out)
 }
 
 /// Append `lines` to a text file's content, keeping its line endings and ending with a newline.
@@ -211,6 +160,70 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(v["dependencies"]["next-auth"], "4");
         assert_eq!(v["x"]["dependencies"], serde_json::json!({}));
+    }
+
+    /// The only difference between `before` and `after` is `added` inserted at `at` (a byte offset
+    /// of `before`): every other byte, including the line endings and the last one, stays.
+    fn only_inserted(before: &str, after: &str, at: usize, added: &str) {
+        assert_eq!(after, format!("{}{added}{}", &before[..at], &before[at..]), "\nbefore: {before:?}\nafter:  {after:?}");
+    }
+
+    #[test]
+    fn tabs_crlf_sorted_in_the_middle() {
+        let src = "{\r\n\t\"name\": \"x\",\r\n\t\"dependencies\": {\r\n\t\t\"next\": \"16.0.0\",\r\n\t\t\"react\": \"19.0.0\"\r\n\t}\r\n}\r\n";
+        let out = add_dependency(src, "next-auth", "4.24.13").unwrap().unwrap();
+        only_inserted(src, &out, src.find("\t\t\"react\"").unwrap(), "\t\t\"next-auth\": \"4.24.13\",\r\n");
+        assert!(!out.replace("\r\n", "").contains('\n'), "no bare LF in a CRLF file");
+    }
+
+    #[test]
+    fn four_spaces_no_trailing_newline_script_at_the_end() {
+        let src = "{\n    \"name\": \"x\",\n    \"scripts\": {\n        \"dev\": \"next dev\",\n        \"build\": \"next build\"\n    }\n}";
+        let out = add_entry(src, "scripts", "auth:secret", "npx auth secret", Place::End).unwrap();
+        let at = src.find("\"next build\"").unwrap() + "\"next build\"".len();
+        only_inserted(src, &out, at, ",\n        \"auth:secret\": \"npx auth secret\"");
+        assert!(out.ends_with('}'), "still no final newline");
+    }
+
+    #[test]
+    fn odd_spacing_is_kept() {
+        // Spaces around colons and commas, an object opened on its first entry's line, a blank line:
+        // all kept. The new line gets the file's indent unit per level (2 × 2), not the sibling's 6.
+        let src = "{ \"name\" :   \"x\" ,\n  \"dependencies\":{\"next\":\"16\",\n      \"zod\"  :  \"3\"},\n\n  \"private\" : true\n}\n";
+        let out = add_dependency(src, "next-auth", "4").unwrap().unwrap();
+        only_inserted(src, &out, src.find("      \"zod\"").unwrap(), "    \"next-auth\": \"4\",\n");
+    }
+
+    #[test]
+    fn missing_section_is_added_last_with_the_file_indent() {
+        let src = "{\n\t\"name\": \"x\",\n\t\"private\": true\n}\n";
+        let out = add_entry(src, "scripts", "dev", "next dev", Place::End).unwrap();
+        only_inserted(src, &out, src.find("\n}").unwrap(), ",\n\t\"scripts\": {\n\t\t\"dev\": \"next dev\"\n\t}");
+        let src = "{\r\n  \"name\": \"x\"\r\n}";
+        let out = add_dependency(src, "next-auth", "4").unwrap().unwrap();
+        assert_eq!(out, "{\r\n  \"name\": \"x\",\r\n  \"dependencies\": {\r\n    \"next-auth\": \"4\"\r\n  }\r\n}");
+    }
+
+    #[test]
+    fn trailing_commas_refused_and_escapes() {
+        // npm reads strict JSON: a trailing comma is refused, not carried on.
+        let src = "{\n  \"scripts\": {\n    \"dev\": \"next dev\",\n  },\n}\n";
+        assert!(add_entry(src, "scripts", "say", "x", Place::End).unwrap_err().contains("does not parse"));
+        // Names and values are escaped.
+        let src = "{\n  \"scripts\": {\n    \"dev\": \"next dev\"\n  }\n}\n";
+        let out = add_entry(src, "scripts", "say", "echo \"hi\" \\o/", Place::End).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["scripts"]["say"], "echo \"hi\" \\o/");
+    }
+
+    #[test]
+    fn refusals() {
+        assert!(add_dependency("{\"dependencies\": []}", "next-auth", "4").unwrap_err().contains("not an object"));
+        assert!(add_dependency("[1]", "next-auth", "4").unwrap_err().contains("not an object"));
+        assert!(add_dependency("{\"dependencies\": {", "next-auth", "4").unwrap_err().contains("does not parse"));
+        assert!(add_entry("{\"scripts\": {\"dev\": \"x\"}}", "scripts", "dev", "y", Place::End).unwrap_err().contains("already has dev"));
+        // Listed under devDependencies: nothing to add.
+        assert_eq!(add_dependency("{\"devDependencies\": {\"next-auth\": \"4\"}}", "next-auth", "4").unwrap(), None);
     }
 
     #[test]

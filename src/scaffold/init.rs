@@ -34,7 +34,7 @@ pub fn run(args: &InitArgs, _color: ColorChoice) -> i32 {
     match run_inner(args) {
         Ok(code) => code,
         Err(msg) => {
-            eprintln!("authfix init: {msg}");
+            crate::errln!("authfix init: {msg}");
             2
         }
     }
@@ -131,13 +131,14 @@ fn imported_by_the_setup(plan: &Plan) -> Vec<String> {
     v
 }
 
-/// What `init` would do, computed without writing or printing anything.
+/// What `init` would do, computed without writing or printing anything (its fresh secrets are
+/// registered with the output boundary).
 pub struct InitPlan {
     pub root: PathBuf,
     /// The one-line "Detected: …" summary.
     pub detected: String,
     pub notes: Vec<String>,
-    /// Every file to create or edit, sorted; secrets listed in each change for masking.
+    /// Every file to create or edit, sorted.
     pub changes: Vec<FileChange>,
     pub added_dep: bool,
     pub has_credentials: bool,
@@ -147,20 +148,19 @@ pub struct InitPlan {
 fn run_inner(args: &InitArgs) -> Result<i32, String> {
     let InitPlan { root, detected, notes, mut changes, added_dep, has_credentials, pm } = plan(args)?;
     if !args.review.diff {
-        println!("{detected}");
+        crate::outln!("{detected}");
         for n in &notes {
-            println!("note: {n}");
+            crate::outln!("note: {n}");
         }
     }
     let writes_env = changes.iter().any(|c| c.rel == Path::new(ENV_LOCAL));
     if args.review.diff {
         // `--diff` output is meant for `git apply`, and secrets are masked in it: a masked
         // secret applied would break sign-in. Leave those files out and say so on stderr.
-        let (withheld, rest): (Vec<FileChange>, Vec<FileChange>) =
-            changes.into_iter().partition(|c| c.secrets.iter().any(|s| !s.is_empty() && c.new.contains(s.as_str())));
+        let (withheld, rest): (Vec<FileChange>, Vec<FileChange>) = changes.into_iter().partition(|c| crate::output::holds_secret(&c.new));
         changes = rest;
         for c in &withheld {
-            eprintln!(
+            crate::errln!(
                 "note: {} is left out of this diff: it holds a fresh secret, which is never printed. Use `authfix init --yes` instead of `git apply` to get it, or write it yourself with the keys in .env.example (secret: `openssl rand -base64 32`)",
                 c.rel.display()
             );
@@ -168,15 +168,15 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
     }
     let code = review_and_apply(&root, changes, &args.review, "authfix init");
     if code == 0 && !args.review.dry_run && !args.review.diff {
-        println!();
-        println!("Next steps:");
+        crate::outln!();
+        crate::outln!("Next steps:");
         if added_dep {
-            println!("  {}", pm.install());
+            crate::outln!("  {}", pm.install());
         }
         if writes_env && has_credentials {
-            println!("  The demo user ({DEMO_EMAIL}) and its password are in .env.local (AUTH_DEMO_PASSWORD).");
+            crate::outln!("  The demo user ({DEMO_EMAIL}) and its password are in .env.local (AUTH_DEMO_PASSWORD).");
         }
-        println!("  {}   then open http://localhost:3000/dashboard", pm.run("dev"));
+        crate::outln!("  {}   then open http://localhost:3000/dashboard", pm.run("dev"));
     }
     Ok(code)
 }
@@ -240,6 +240,7 @@ pub fn plan(args: &InitArgs) -> Result<InitPlan, String> {
     }
     let files = plan.render(&templates)?;
     let secrets = vec![plan.secret.clone(), plan.demo_password.clone()];
+    crate::output::register(&secrets);
     let mut changes: Vec<FileChange> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
     let src = plan.source_prefix();
@@ -254,7 +255,7 @@ pub fn plan(args: &InitArgs) -> Result<InitPlan, String> {
             ENV_LOCAL | ".env.example" => {
                 let old = std::fs::read_to_string(&path).ok();
                 let Some(old) = old else {
-                    changes.push(FileChange { rel: f.rel.clone().into(), old: None, new: f.content.clone(), secrets: secrets.clone() });
+                    changes.push(FileChange { rel: f.rel.clone().into(), old: None, new: f.content.clone() });
                     continue;
                 };
                 // Append the keys the file lacks, with the comment lines just above each.
@@ -278,7 +279,7 @@ pub fn plan(args: &InitArgs) -> Result<InitPlan, String> {
                 if !add.is_empty() {
                     let mut lines = vec![format!("# Added by authfix init ({}):", if plan.auth == AuthVersion::V5 { "Auth.js v5" } else { "NextAuth v4" })];
                     lines.extend(add);
-                    changes.push(FileChange { rel: f.rel.clone().into(), new: edits::append_lines(&old, &lines), old: Some(old), secrets: secrets.clone() });
+                    changes.push(FileChange { rel: f.rel.clone().into(), new: edits::append_lines(&old, &lines), old: Some(old) });
                 }
             }
             rel if rel == format!("{src}{}", plan.proxy_file()) => {
@@ -288,14 +289,14 @@ pub fn plan(args: &InitArgs) -> Result<InitPlan, String> {
                         if plan.auth == AuthVersion::V5 { "export the `auth` wrapper from @/auth" } else { "withAuth from next-auth/middleware" }
                     ));
                 } else {
-                    changes.push(FileChange { rel: f.rel.clone().into(), old: None, new: f.content.clone(), secrets: vec![] });
+                    changes.push(FileChange { rel: f.rel.clone().into(), old: None, new: f.content.clone() });
                 }
             }
             _ => {
                 if path.exists() {
                     notes.push(format!("{} exists: left unchanged (authfix never overwrites a file).", f.rel));
                 } else {
-                    changes.push(FileChange { rel: f.rel.clone().into(), old: None, new: f.content.clone(), secrets: vec![] });
+                    changes.push(FileChange { rel: f.rel.clone().into(), old: None, new: f.content.clone() });
                 }
             }
         }
@@ -305,12 +306,7 @@ pub fn plan(args: &InitArgs) -> Result<InitPlan, String> {
     let gitignore = read(&root, ".gitignore");
     if !gitignore.as_deref().map(edits::gitignore_covers_env_local).unwrap_or(false) {
         let lines = vec!["# local env files hold secrets".to_string(), ".env*.local".to_string()];
-        changes.push(FileChange {
-            rel: ".gitignore".into(),
-            new: edits::append_lines(gitignore.as_deref().unwrap_or(""), &lines),
-            old: gitignore,
-            secrets: vec![],
-        });
+        changes.push(FileChange { rel: ".gitignore".into(), new: edits::append_lines(gitignore.as_deref().unwrap_or(""), &lines), old: gitignore });
     }
 
     // The root layout renders the AuthProvider around {children}.
@@ -319,7 +315,7 @@ pub fn plan(args: &InitArgs) -> Result<InitPlan, String> {
             let text = read(&root, layout).unwrap_or_default();
             let import = plan.import_path(layout, &format!("{src}components/AuthProvider"));
             match authfix_transforms::provider::wrap_layout_children(&text, layout, &import, "AuthProvider") {
-                Ok(Some(new)) => changes.push(FileChange { rel: layout.into(), old: Some(text), new, secrets: vec![] }),
+                Ok(Some(new)) => changes.push(FileChange { rel: layout.into(), old: Some(text), new }),
                 Ok(None) => {}
                 Err(e) => notes.push(format!("{e}: wrap {{children}} with <AuthProvider> (from \"{import}\") by hand.")),
             }
@@ -333,7 +329,7 @@ pub fn plan(args: &InitArgs) -> Result<InitPlan, String> {
     match edits::add_dependency(&d.package_json, "next-auth", version) {
         Ok(Some(new)) => {
             added_dep = true;
-            changes.push(FileChange { rel: "package.json".into(), old: Some(d.package_json.clone()), new, secrets: vec![] })
+            changes.push(FileChange { rel: "package.json".into(), old: Some(d.package_json.clone()), new })
         }
         Ok(None) => {}
         Err(e) => notes.push(format!("{e} ({})", plan.pm.add(&format!("next-auth@{version}")))),

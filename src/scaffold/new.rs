@@ -14,11 +14,11 @@ pub fn run(args: &NewArgs, _color: ColorChoice) -> i32 {
     match run_inner(args) {
         Ok(code) => code,
         Err(Failure::Input(msg)) => {
-            eprintln!("authfix new: {msg}");
+            crate::errln!("authfix new: {msg}");
             2
         }
         Err(Failure::Io(msg)) => {
-            eprintln!("authfix new: {msg}");
+            crate::errln!("authfix new: {msg}");
             1
         }
     }
@@ -77,6 +77,7 @@ fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
         demo_password: secret::demo_password().map_err(Failure::Io)?,
         e2e: !args.no_e2e,
     };
+    crate::output::register(&[&plan.secret, &plan.demo_password]);
     let files = plan.render(&templates).map_err(Failure::Input)?;
 
     std::fs::create_dir_all(dir).map_err(|e| Failure::Io(format!("{}: {e}", dir.display())))?;
@@ -95,32 +96,32 @@ fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
         AuthVersion::V4 => "v4",
     };
     let ids: Vec<&str> = plan.providers.iter().map(|p| p.id).collect();
-    println!("Created {} (Next.js 16, Auth.js {version}, providers: {}): {} files", dir.display(), ids.join(", "), created.len());
+    crate::outln!("Created {} (Next.js 16, Auth.js {version}, providers: {}): {} files", dir.display(), ids.join(", "), created.len());
     for rel in &created {
         if *rel == ENV_LOCAL {
-            println!("  + {rel}  (secrets, mode 0600, git-ignored)");
+            crate::outln!("  + {rel}  (secrets, mode 0600, git-ignored)");
         } else {
-            println!("  + {rel}");
+            crate::outln!("  + {rel}");
         }
     }
     if !kept.is_empty() {
-        println!("Kept {} existing file(s) unchanged:", kept.len());
+        crate::outln!("Kept {} existing file(s) unchanged:", kept.len());
         for rel in &kept {
-            println!("  = {rel}");
+            crate::outln!("  = {rel}");
         }
     }
     if has_credentials && created.contains(&ENV_LOCAL) {
-        println!();
-        println!("Demo user (credentials provider), stored in .env.local:");
-        println!("  email:    {DEMO_EMAIL}");
-        println!("  password: {}", plan.demo_password);
+        crate::outln!();
+        crate::outln!("Demo user (credentials provider):");
+        crate::outln!("  email:    {DEMO_EMAIL}");
+        crate::outln!("  password: AUTH_DEMO_PASSWORD in .env.local (secrets are never printed)");
     }
     let oauth: Vec<_> = plan.providers.iter().filter(|p| p.oauth).collect();
     if !oauth.is_empty() {
-        println!();
-        println!("Register these callback URLs, then fill the keys in .env.local:");
+        crate::outln!();
+        crate::outln!("Register these callback URLs, then fill the keys in .env.local:");
         for p in oauth {
-            println!("  {:<8} http://localhost:3000/api/auth/callback/{}  ({})", p.name, p.id, p.console);
+            crate::outln!("  {:<8} http://localhost:3000/api/auth/callback/{}  ({})", p.name, p.id, p.console);
         }
     }
 
@@ -128,37 +129,37 @@ fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
     let installed = if args.no_install {
         false
     } else {
-        println!();
-        println!("Running {} in {} ...", pm.install(), dir.display());
+        crate::outln!();
+        crate::outln!("Running {} in {} ...", pm.install(), dir.display());
         match std::process::Command::new(pm.name()).arg("install").current_dir(dir).status() {
             Ok(s) if s.success() => true,
             Ok(s) => {
-                eprintln!("authfix new: `{}` failed ({s}); the project is written, run it again by hand", pm.install());
+                crate::errln!("authfix new: `{}` failed ({s}); the project is written, run it again by hand", pm.install());
                 code = 1;
                 false
             }
             Err(e) => {
-                eprintln!("authfix new: cannot run `{}`: {e}; the project is written, install by hand", pm.install());
+                crate::errln!("authfix new: cannot run `{}`: {e}; the project is written, install by hand", pm.install());
                 code = 1;
                 false
             }
         }
     };
-    println!();
-    println!("Next steps:");
+    crate::outln!();
+    crate::outln!("Next steps:");
     if dir != Path::new(".") {
-        println!("  cd {}", shell_quote(dir));
+        crate::outln!("  cd {}", shell_quote(dir));
     }
     if !installed {
-        println!("  {}", pm.install());
+        crate::outln!("  {}", pm.install());
     }
-    println!("  {}", pm.run("dev"));
-    println!("Then open http://localhost:3000/dashboard");
+    crate::outln!("  {}", pm.run("dev"));
+    crate::outln!("Then open http://localhost:3000/dashboard");
     if plan.e2e {
-        println!();
-        println!("Sign-in regression guard (e2e/auth.spec.ts, also run by .github/workflows/auth.yml):");
-        println!("  npx playwright install chromium");
-        println!("  {}", pm.run("test:e2e"));
+        crate::outln!();
+        crate::outln!("Sign-in regression guard (e2e/auth.spec.ts, also run by .github/workflows/auth.yml):");
+        crate::outln!("  npx playwright install chromium");
+        crate::outln!("  {}", pm.run("test:e2e"));
     }
     Ok(code)
 }

@@ -15,4 +15,4 @@ pub mod style;
 pub mod suppress;
 
 pub use project::{Alias, Project, ProjectFacts};
-pub use rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety, Severity};
+pub use rule::{Applicability, Change, Diagnostic, Fix, FixAvailability, Rule, RuleMeta, Severity};

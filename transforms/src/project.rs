@@ -56,6 +56,18 @@ pub struct Project {
     needles: RefCell<HashMap<String, std::collections::BTreeSet<String>>>,
 }
 
+/// A copy with the same facts and texts (shared, not copied) and empty caches: the engine can plan
+/// on one copy and apply the chosen fixes on another, both with the same fresh secret.
+impl Clone for Project {
+    fn clone(&self) -> Project {
+        let mut p = Project::new(self.facts.clone());
+        for (path, f) in &self.files {
+            p.files.insert(path.clone(), SourceFile { text: f.text.clone(), parsed: RefCell::new(None) });
+        }
+        p
+    }
+}
+
 impl Project {
     pub fn new(facts: ProjectFacts) -> Project {
         Project { facts, files: BTreeMap::new(), app_dir: std::cell::Cell::new(None), needles: RefCell::new(HashMap::new()) }

@@ -4,24 +4,47 @@ use crate::edit::Edit;
 use crate::project::Project;
 use serde::Serialize;
 
-/// How safe a rule's fix is (the ruff/biome vocabulary).
+/// Whether a rule offers fixes at all (ruff's `FixAvailability`): declared per rule, checked
+/// against what the rule emits by the fixture harness.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
-pub enum Safety {
+pub enum FixAvailability {
+    /// Every diagnostic carries a fix.
+    Always,
+    /// Some diagnostics carry a fix; the others say in their note why there is none.
+    Sometimes,
+    /// Diagnostics only, each with an instruction.
+    None,
+}
+
+impl FixAvailability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixAvailability::Always => "always",
+            FixAvailability::Sometimes => "sometimes",
+            FixAvailability::None => "none",
+        }
+    }
+}
+
+/// How one fix may be applied (ruff's `Applicability`, biome's safe/unsafe code actions).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum Applicability {
     /// Applied by `fix` without extra flags: behaviour only changes where it was broken.
     Safe,
     /// Applied only with `--unsafe`: it changes behaviour the user may rely on.
     Unsafe,
-    /// Diagnostic only.
-    None,
+    /// Shown as a suggestion in the review, never applied.
+    DisplayOnly,
 }
 
-impl Safety {
+impl Applicability {
     pub fn as_str(self) -> &'static str {
         match self {
-            Safety::Safe => "safe",
-            Safety::Unsafe => "unsafe",
-            Safety::None => "none",
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+            Applicability::DisplayOnly => "display-only",
         }
     }
 }
@@ -48,13 +71,31 @@ impl Severity {
 pub struct RuleMeta {
     pub code: &'static str,
     pub name: &'static str,
-    pub safety: Safety,
+    /// Whether the rule's diagnostics carry fixes.
+    pub fix: FixAvailability,
+    /// The applicabilities its fixes may have (empty when `fix` is `None`).
+    pub applicability: &'static [Applicability],
     pub severity: Severity,
     pub summary: &'static str,
     pub doc: &'static str,
 }
 
 impl RuleMeta {
+    /// The fix column of `authfix rules`: `none`, `safe`, `unsafe`, `safe/unsafe`, with
+    /// `(sometimes)` when not every diagnostic has one.
+    pub fn fix_label(&self) -> String {
+        if self.fix == FixAvailability::None || self.applicability.is_empty() {
+            return "none".into();
+        }
+        let apps: Vec<&str> = self.applicability.iter().map(|a| a.as_str()).collect();
+        let base = apps.join("/");
+        if self.fix == FixAvailability::Sometimes {
+            format!("{base} (sometimes)")
+        } else {
+            base
+        }
+    }
+
     /// The doc comment without the one leading space rustdoc keeps on each line.
     pub fn doc_text(&self) -> String {
         self.doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n").trim().to_string()
@@ -86,15 +127,15 @@ impl Change {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Fix {
-    pub safety: Safety,
+    pub applicability: Applicability,
     /// What the fix does, imperative ("Remove `useSecureCookies`").
     pub title: String,
     pub changes: Vec<Change>,
 }
 
 impl Fix {
-    pub fn new(safety: Safety, title: impl Into<String>, changes: Vec<Change>) -> Fix {
-        Fix { safety, title: title.into(), changes }
+    pub fn new(applicability: Applicability, title: impl Into<String>, changes: Vec<Change>) -> Fix {
+        Fix { applicability, title: title.into(), changes }
     }
 }
 
@@ -145,7 +186,14 @@ pub trait Rule: Sync {
     fn check(&self, project: &Project, out: &mut Vec<Diagnostic>);
 }
 
+impl std::fmt::Debug for dyn Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.meta().code)
+    }
+}
+
 /// Declare a rule struct whose doc comment doubles as its runtime documentation.
+/// `fix: Always | Sometimes | None`, then (unless `None`) `applicability: [Safe, Unsafe, …]`.
 #[macro_export]
 macro_rules! declare_rule {
     (
@@ -153,7 +201,8 @@ macro_rules! declare_rule {
         pub struct $name:ident {
             code: $code:literal,
             name: $rname:literal,
-            safety: $safety:ident,
+            fix: $fix:ident,
+            $(applicability: [$($app:ident),* $(,)?],)?
             severity: $sev:ident,
             summary: $summary:literal $(,)?
         }
@@ -164,7 +213,8 @@ macro_rules! declare_rule {
             pub const META: $crate::rule::RuleMeta = $crate::rule::RuleMeta {
                 code: $code,
                 name: $rname,
-                safety: $crate::rule::Safety::$safety,
+                fix: $crate::rule::FixAvailability::$fix,
+                applicability: &[$($($crate::rule::Applicability::$app),*)?],
                 severity: $crate::rule::Severity::$sev,
                 summary: $summary,
                 doc: concat!($($doc, "\n"),*),

@@ -1,7 +1,7 @@
 //! Several rules touching the same files at once: the engine's result equals applying the rules
 //! one at a time (each to its own fixed point, repeated until nothing changes), every fixed file
 //! parses, and a second run is clean.
-use authfix_transforms::engine::{self, Decision, FixOptions};
+use authfix_transforms::engine::{self, Choice, FixOptions};
 use authfix_transforms::{parse, rules, Alias, Project, ProjectFacts, Rule};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -50,7 +50,7 @@ fn snapshot(p: &Project) -> BTreeMap<String, String> {
 
 fn run(facts: &ProjectFacts, files: &BTreeMap<String, String>, rules: &[&dyn Rule]) -> BTreeMap<String, String> {
     let opts = FixOptions { unsafe_fixes: true };
-    let (_, p) = engine::run(project(facts, files), rules, &opts, &mut |_, _| Decision::Apply);
+    let (_, p) = engine::run(project(facts, files), rules, &opts, Choice::All);
     snapshot(&p)
 }
 

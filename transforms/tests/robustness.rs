@@ -4,7 +4,7 @@
 //! paths the rules look at. `PROPTEST_CASES` sets how many cases run (default 256); CI runs the
 //! default, `PROPTEST_CASES=100000 cargo test -p authfix-transforms --test robustness --release`
 //! runs a long campaign.
-use authfix_transforms::engine::{self, Decision, FixOptions};
+use authfix_transforms::engine::{self, Choice, FixOptions};
 use authfix_transforms::{parse, rules, Project, ProjectFacts};
 use proptest::prelude::*;
 use std::path::Path;
@@ -137,14 +137,14 @@ fn check(facts: ProjectFacts, files: Vec<(String, String)>) -> Result<(), TestCa
     for (path, text) in &files {
         p.set_file(path.clone(), text.clone());
     }
-    let (outcome, fixed) = engine::run(p, &rules, &opts, &mut |_, _| Decision::Apply);
+    let (outcome, fixed) = engine::run(p, &rules, &opts, Choice::All);
     for (path, fr) in &outcome.changed {
         if parse::is_source_path(path) {
             prop_assert!(parse::parse(path, &fr.new).is_ok(), "fixed {} does not parse:\n{}", path, fr.new);
         }
     }
     prop_assert!(outcome.converged, "fixes did not converge");
-    let (again, _) = engine::run(fixed, &rules, &opts, &mut |_, _| Decision::Apply);
+    let (again, _) = engine::run(fixed, &rules, &opts, Choice::All);
     prop_assert!(
         again.changed.is_empty() && again.deleted.is_empty(),
         "second pass changed {:?} {:?}",

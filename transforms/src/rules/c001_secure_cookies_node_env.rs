@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::edit::{self, Edit};
 use crate::parse::Parsed;
 use crate::project::Project;
-use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
 use swc_core::common::comments::Comments;
 use swc_core::common::Spanned;
 use swc_core::ecma::ast::*;
@@ -46,7 +46,8 @@ declare_rule! {
     pub struct SecureCookiesNodeEnv {
         code: "C001",
         name: "secure-cookies-node-env",
-        safety: Safe,
+        fix: Sometimes,
+        applicability: [Safe],
         severity: Error,
         summary: "`useSecureCookies` gated on NODE_ENV breaks sign-in on production builds served over HTTP",
     }
@@ -71,7 +72,7 @@ impl Rule for SecureCookiesNodeEnv {
                 let d = Diagnostic::new(&Self::META, path, hit.start, hit.end, hit.message);
                 out.push(match hit.edit {
                     Some(e) => d.with_fix(Fix::new(
-                        Safety::Safe,
+                        Applicability::Safe,
                         "Remove the NODE_ENV-gated `useSecureCookies`; the library derives it from the URL",
                         vec![Change::edit(path, e)],
                     )),

@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::edit;
 use crate::parse::Parsed;
 use crate::project::Project;
-use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
 use crate::rules::client_common::{const_str, kv_props, mentions_auth, strip_parens};
 use swc_core::common::Spanned;
 use swc_core::ecma::ast::*;
@@ -53,7 +53,8 @@ declare_rule! {
     pub struct CookieDomainOverride {
         code: "C002",
         name: "cookie-domain-override",
-        safety: Unsafe,
+        fix: Always,
+        applicability: [Unsafe],
         severity: Error,
         summary: "a fixed cookie `domain` drops the session cookie on preview and local hosts",
     }
@@ -82,7 +83,7 @@ impl Rule for CookieDomainOverride {
                 let d = Diagnostic::new(&Self::META, path, start, end, message)
                 .with_note("to share the cookie across subdomains in production only, gate it: `domain: process.env.VERCEL_ENV === \"production\" ? \".example.com\" : undefined`");
                 out.push(d.with_fix(Fix::new(
-                    Safety::Unsafe,
+                    Applicability::Unsafe,
                     format!("Remove the `domain` override from the `{cookie}` cookie"),
                     vec![Change::edit(path, edit)],
                 )));

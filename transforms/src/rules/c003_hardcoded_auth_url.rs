@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::edit::{self, Edit};
 use crate::parse::Parsed;
 use crate::project::Project;
-use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
 use crate::rules::client_common::{const_str, kv_props, strip_parens};
 use crate::rules::env_common::{append_or_create, entries_with, is_next_config};
 use swc_core::common::Spanned;
@@ -43,7 +43,8 @@ declare_rule! {
     pub struct HardcodedAuthUrl {
         code: "C003",
         name: "hardcoded-auth-url",
-        safety: Safe,
+        fix: Always,
+        applicability: [Safe, Unsafe],
         severity: Error,
         summary: "`NEXTAUTH_URL`/`AUTH_URL` in next.config `env` is baked into the build: wrong on every other host",
     }
@@ -114,10 +115,10 @@ impl Rule for HardcodedAuthUrl {
                     } else {
                         format!("Move {names} from next.config to .env.local")
                     };
-                    out.push(d.with_fix(Fix::new(Safety::Safe, title, changes)));
+                    out.push(d.with_fix(Fix::new(Applicability::Safe, title, changes)));
                 } else {
                     let d = if local { d } else { d.with_note(format!("set `{}` in each deployment's environment (the host's settings) instead", h.key)) };
-                    out.push(d.with_fix(Fix::new(Safety::Unsafe, format!("Remove {names} from next.config"), changes)));
+                    out.push(d.with_fix(Fix::new(Applicability::Unsafe, format!("Remove {names} from next.config"), changes)));
                 }
             }
         }

@@ -3,7 +3,7 @@ use crate::declare_rule;
 use crate::edit::Edit;
 use crate::parse::Parsed;
 use crate::project::Project;
-use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
 use crate::rules::client_common::{callee_ident, is_auth_config, kv_props, mentions_auth, strip_parens};
 use swc_core::common::Spanned;
 use swc_core::ecma::ast::*;
@@ -42,7 +42,8 @@ declare_rule! {
     pub struct DebugAlwaysOn {
         code: "C004",
         name: "debug-always-on",
-        safety: Safe,
+        fix: Always,
+        applicability: [Safe],
         severity: Error,
         summary: "`debug: true` logs OAuth tokens and secrets in production",
     }
@@ -73,7 +74,7 @@ impl Rule for DebugAlwaysOn {
                     "`debug: true` makes Auth.js log OAuth tokens, cookies and provider secrets on every sign-in, in production logs too",
                 );
                 let e = Edit::replace(value, hi, format!("process.env.NODE_ENV === {}", style.quote("development")));
-                out.push(d.with_fix(Fix::new(Safety::Safe, "Enable `debug` only in development", vec![Change::edit(path, e)])));
+                out.push(d.with_fix(Fix::new(Applicability::Safe, "Enable `debug` only in development", vec![Change::edit(path, e)])));
             }
         }
     }

@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::dotenv;
 use crate::edit::Edit;
 use crate::project::Project;
-use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
 use crate::rules::env_common::{self as env, SecretValue};
 
 declare_rule! {
@@ -44,7 +44,8 @@ declare_rule! {
     pub struct MissingSecret {
         code: "E001",
         name: "missing-secret",
-        safety: Safe,
+        fix: Always,
+        applicability: [Safe],
         severity: Error,
         summary: "no AUTH_SECRET/NEXTAUTH_SECRET anywhere: v5 fails in every environment, v4 in production",
     }
@@ -95,7 +96,7 @@ impl Rule for MissingSecret {
         let mut d = Diagnostic::new(&Self::META, &file, start, end, message);
         let Some(fresh) = project.facts.fresh_secret.as_deref() else {
             out.push(d.with_note(format!(
-                "Generate one with `npx auth secret` or `openssl rand -base64 32`, put it in `.env.local` as `{key}` and in your host's settings."
+                "Generate one with `openssl rand -base64 32` (not `npx auth secret`: the npm `auth` package is now Better Auth's CLI and prints a `BETTER_AUTH_SECRET` that Auth.js never reads), put it in `.env.local` as `{key}` and in your host's settings."
             )));
             return;
         };
@@ -113,6 +114,6 @@ impl Rule for MissingSecret {
             }
         }
         d = d.with_note(format!("Deployments need their own `{key}` in the host's settings (one fixed value; changing it signs everyone out)."));
-        out.push(d.with_fix(Fix::new(Safety::Safe, format!("Write a fresh `{key}` into `.env.local`"), changes)));
+        out.push(d.with_fix(Fix::new(Applicability::Safe, format!("Write a fresh `{key}` into `.env.local`"), changes)));
     }
 }

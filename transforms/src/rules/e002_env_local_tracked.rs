@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::project::Project;
-use crate::rule::{Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rule::{Applicability, Diagnostic, Fix, Rule, RuleMeta};
 use crate::rules::env_common as env;
 
 declare_rule! {
@@ -37,7 +37,8 @@ declare_rule! {
     pub struct EnvLocalTracked {
         code: "E002",
         name: "env-local-tracked",
-        safety: Safe,
+        fix: Sometimes,
+        applicability: [Safe],
         severity: Error,
         summary: "`.env*.local` not covered by `.gitignore`: its secrets are one `git add` away from the repository",
     }
@@ -84,7 +85,7 @@ impl Rule for EnvLocalTracked {
             } else {
                 d
             };
-            out.push(d.with_fix(Fix::new(Safety::Safe, format!("Add `{PATTERN}` to `.gitignore`"), vec![change])));
+            out.push(d.with_fix(Fix::new(Applicability::Safe, format!("Add `{PATTERN}` to `.gitignore`"), vec![change])));
         }
     }
 }

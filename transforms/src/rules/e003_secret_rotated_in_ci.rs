@@ -47,7 +47,7 @@ declare_rule! {
     pub struct SecretRotatedInCi {
         code: "E003",
         name: "secret-rotated-in-ci",
-        safety: None,
+        fix: None,
         severity: Error,
         summary: "a build or deploy job generates a new secret each run: every deploy signs all users out",
     }
@@ -169,7 +169,7 @@ impl Rule for SecretRotatedInCi {
                     let end = start + glen;
                     out.push(
                         Diagnostic::new(&Self::META, w, start, end, message).with_note(format!(
-                            "Generate one secret once (`npx auth secret`), store it in the host's settings or as a repository secret, and read it here as `${{{{ secrets.{key} }}}}`; a throwaway secret is fine only in a test-only job."
+                            "Generate one secret once (`openssl rand -base64 32`), store it in the host's settings or as a repository secret, and read it here as `${{{{ secrets.{key} }}}}`; a throwaway secret is fine only in a test-only job."
                         )),
                     );
                 }

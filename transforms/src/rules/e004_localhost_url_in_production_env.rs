@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::dotenv;
 use crate::project::Project;
-use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
 use crate::rules::env_common as env;
 
 declare_rule! {
@@ -34,7 +34,8 @@ declare_rule! {
     pub struct LocalhostUrlInProductionEnv {
         code: "E004",
         name: "localhost-url-in-production-env",
-        safety: Unsafe,
+        fix: Always,
+        applicability: [Unsafe],
         severity: Error,
         summary: "committed `.env.production` sets NEXTAUTH_URL/AUTH_URL to localhost: sign-in redirects to localhost in production",
     }
@@ -72,7 +73,7 @@ impl Rule for LocalhostUrlInProductionEnv {
                     "`{key}` in the committed `{f}` points at localhost: every production build sends sign-in callbacks and redirects to localhost instead of the real host, so sign-in fails"
                 ))
                 .with_note(format!("Set `{key}` to the public URL in the host's settings (on Vercel v4 and v5 need none; v5 behind a proxy can use `AUTH_TRUST_HOST=true`)."))
-                .with_fix(Fix::new(Safety::Unsafe, format!("Remove `{key}` from `{f}`"), vec![Change::edit(f, dotenv::delete_line(text, &e))])),
+                .with_fix(Fix::new(Applicability::Unsafe, format!("Remove `{key}` from `{f}`"), vec![Change::edit(f, dotenv::delete_line(text, &e))])),
             );
         }
     }

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::project::Project;
-use crate::rule::{Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rule::{Applicability, Diagnostic, Fix, Rule, RuleMeta};
 use crate::rules::env_common as env;
 
 declare_rule! {
@@ -39,7 +39,8 @@ declare_rule! {
     pub struct V5UntrustedHost {
         code: "E005",
         name: "v5-untrusted-host",
-        safety: Unsafe,
+        fix: Sometimes,
+        applicability: [Unsafe],
         severity: Error,
         summary: "v5 with NEXTAUTH_URL but no AUTH_URL/AUTH_TRUST_HOST/trustHost: production answers UntrustedHost",
     }
@@ -84,7 +85,7 @@ impl Rule for V5UntrustedHost {
         let changes = all.iter().map(|(f, e)| env::rename_key(f, e, "AUTH_URL")).collect();
         out.push(
             d.with_note("Rename it in the host's settings too. Not needed when a Dockerfile or the host already sets `AUTH_URL`/`AUTH_TRUST_HOST`, or on Vercel and Cloudflare Pages, which trust the host themselves.")
-                .with_fix(Fix::new(Safety::Unsafe, "Rename `NEXTAUTH_URL` to `AUTH_URL` in the env files", changes)),
+                .with_fix(Fix::new(Applicability::Unsafe, "Rename `NEXTAUTH_URL` to `AUTH_URL` in the env files", changes)),
         );
     }
 }

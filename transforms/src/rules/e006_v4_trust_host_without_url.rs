@@ -37,7 +37,7 @@ declare_rule! {
     pub struct V4TrustHostWithoutUrl {
         code: "E006",
         name: "v4-trust-host-without-url",
-        safety: None,
+        fix: None,
         severity: Error,
         summary: "v4 with AUTH_TRUST_HOST but no NEXTAUTH_URL: withAuth/getToken read the wrong cookie behind HTTPS, a redirect loop",
     }

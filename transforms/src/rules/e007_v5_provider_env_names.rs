@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::dotenv::Entry;
 use crate::project::Project;
-use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
 use crate::rules::env_common as env;
 use swc_core::ecma::ast::*;
 use swc_core::ecma::visit::{Visit, VisitWith};
@@ -43,7 +43,8 @@ declare_rule! {
     pub struct V5ProviderEnvNames {
         code: "E007",
         name: "v5-provider-env-names",
-        safety: Unsafe,
+        fix: Sometimes,
+        applicability: [Unsafe],
         severity: Error,
         summary: "v5 provider used bare while the env holds GITHUB_ID-style names: v5 only reads AUTH_<ID>_ID/SECRET",
     }
@@ -193,7 +194,7 @@ impl Rule for V5ProviderEnvNames {
                     continue;
                 }
                 out.push(d.with_note("Rename them in the host's settings too.").with_fix(Fix::new(
-                    Safety::Unsafe,
+                    Applicability::Unsafe,
                     format!("Rename `{}` to `{}` in the env files", old_names.join("`, `"), new_names.join("`, `")),
                     changes,
                 )));

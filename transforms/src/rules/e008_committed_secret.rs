@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::dotenv;
 use crate::edit::{self, Edit};
 use crate::project::Project;
-use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
 use crate::rules::e003_secret_rotated_in_ci::classify;
 use crate::rules::env_common::{self as env, SecretValue};
 use swc_core::common::Spanned;
@@ -54,7 +54,8 @@ declare_rule! {
     pub struct CommittedSecret {
         code: "E008",
         name: "committed-secret",
-        safety: Unsafe,
+        fix: Sometimes,
+        applicability: [Unsafe],
         severity: Error,
         summary: "a literal session secret in a committed file: anyone with the repository can forge sessions",
     }
@@ -122,7 +123,7 @@ impl Rule for CommittedSecret {
                 } else {
                     format!("Read the secret from `process.env.{key}` and write a fresh one into `.env.local`")
                 };
-                out.push(d.with_note(fresh_note.clone()).with_fix(Fix::new(Safety::Unsafe, title, changes)));
+                out.push(d.with_note(fresh_note.clone()).with_fix(Fix::new(Applicability::Unsafe, title, changes)));
             }
         }
 
@@ -155,7 +156,7 @@ impl Rule for CommittedSecret {
                     continue;
                 }
                 out.push(d.with_note(fresh_note.clone()).with_fix(Fix::new(
-                    Safety::Unsafe,
+                    Applicability::Unsafe,
                     format!("Remove `{name}` from `{f}`; the app reads `{key}` from `.env.local`"),
                     with_local(vec![Change::edit(f, del)]),
                 )));
@@ -187,7 +188,7 @@ impl Rule for CommittedSecret {
             }
             let text = project.text(f).unwrap_or("");
             out.push(d.with_note(fresh_note.clone()).with_fix(Fix::new(
-                Safety::Unsafe,
+                Applicability::Unsafe,
                 format!("Remove `{}` from `{f}`; the app reads `{key}` from `.env.local`", e.key),
                 with_local(vec![Change::edit(f, dotenv::delete_line(text, &e))]),
             )));

@@ -3,7 +3,7 @@ use crate::declare_rule;
 use crate::edit::{self, Edit};
 use crate::parse::Parsed;
 use crate::project::Project;
-use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
 use crate::rules::matcher;
 use crate::rules::middleware_common::{self as mw, ExportVal};
 use swc_core::common::{Span, Spanned};
@@ -67,7 +67,8 @@ declare_rule! {
     pub struct MatcherCatchesAuthRoutes {
         code: "M001",
         name: "matcher-catches-auth-routes",
-        safety: Safe,
+        fix: Sometimes,
+        applicability: [Safe],
         severity: Error,
         summary: "the middleware's sign-in check runs on /api/auth and static files: signing in loops",
     }
@@ -167,7 +168,7 @@ impl Rule for MatcherCatchesAuthRoutes {
             let style = project.file_style(&f.path);
             match fix(&p, text, &state, &caught, &style) {
                 Some(edits) => out.push(d.with_fix(Fix::new(
-                    Safety::Safe,
+                    Applicability::Safe,
                     "Exclude /api/auth, /_next/static, /_next/image and /favicon.ico in `config.matcher`",
                     edits.into_iter().map(|e| Change::edit(&f.path, e)).collect(),
                 ))),

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::edit::Edit;
 use crate::project::Project;
-use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
 use crate::rules::middleware_common::{self as mw, ExportVal, Kind};
 use swc_core::ecma::ast::*;
 
@@ -43,7 +43,8 @@ declare_rule! {
     pub struct MiddlewareReexport {
         code: "M002",
         name: "middleware-reexport",
-        safety: Safe,
+        fix: Sometimes,
+        applicability: [Safe],
         severity: Error,
         summary: "`export { default } from \"next-auth/middleware\"` fails `next build` on Next 16",
     }
@@ -90,9 +91,9 @@ impl Rule for MiddlewareReexport {
             );
             let style = project.file_style(&f.path);
             let fix = match f.kind {
-                Kind::Proxy => {
-                    re.name_span.map(|s| Fix::new(Safety::Safe, "Re-export it as `proxy`", vec![Change::edit(&f.path, Edit::insert(p.hi(s), " as proxy"))]))
-                }
+                Kind::Proxy => re
+                    .name_span
+                    .map(|s| Fix::new(Applicability::Safe, "Re-export it as `proxy`", vec![Change::edit(&f.path, Edit::insert(p.hi(s), " as proxy"))])),
                 Kind::Middleware => {
                     let single = p
                         .module
@@ -104,7 +105,11 @@ impl Rule for MiddlewareReexport {
                         // The statement's own semicolon says more than the file's other lines.
                         let semi = if text[start..end].trim_end().ends_with(';') { ";" } else { "" };
                         let code = format!("import {{ withAuth }} from {}{semi}\n\nexport default withAuth({{}}){semi}", style.quote("next-auth/middleware"));
-                        Fix::new(Safety::Safe, "Export `withAuth({})` as the default export", vec![Change::edit(&f.path, Edit::replace(start, end, code))])
+                        Fix::new(
+                            Applicability::Safe,
+                            "Export `withAuth({})` as the default export",
+                            vec![Change::edit(&f.path, Edit::replace(start, end, code))],
+                        )
                     })
                 }
             };

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::edit::Edit;
 use crate::project::Project;
-use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
 use crate::rules::middleware_common::{self as mw, ExportVal};
 use swc_core::common::Spanned;
 use swc_core::ecma::ast::*;
@@ -43,7 +43,8 @@ declare_rule! {
     pub struct DestructuredAuthExport {
         code: "M003",
         name: "destructured-auth-export",
-        safety: Safe,
+        fix: Sometimes,
+        applicability: [Safe],
         severity: Error,
         summary: "`export const { auth: middleware } = NextAuth(cfg)` fails `next build` on Next 16",
     }
@@ -90,7 +91,7 @@ impl Rule for DestructuredAuthExport {
             );
             out.push(match fix(&p, text, exp) {
                 Some(edits) => d.with_fix(Fix::new(
-                    Safety::Safe,
+                    Applicability::Safe,
                     "Destructure `auth` and export it as the default export",
                     edits.into_iter().map(|e| Change::edit(&f.path, e)).collect(),
                 )),

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::project::Project;
-use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
 use crate::rules::middleware_common::{self as mw, ExportVal, Kind};
 
 declare_rule! {
@@ -36,7 +36,8 @@ declare_rule! {
     pub struct ProxyWrongExport {
         code: "M004",
         name: "proxy-wrong-export",
-        safety: Safe,
+        fix: Sometimes,
+        applicability: [Safe],
         severity: Error,
         summary: "`proxy.ts` exports `middleware`: Next 16 runs only `proxy` or the default export",
     }
@@ -74,7 +75,7 @@ impl Rule for ProxyWrongExport {
             );
             out.push(match mw::rename_export(&p, text, exp, "proxy") {
                 Some(edits) => {
-                    d.with_fix(Fix::new(Safety::Safe, "Rename the export to `proxy`", edits.into_iter().map(|e| Change::edit(&f.path, e)).collect()))
+                    d.with_fix(Fix::new(Applicability::Safe, "Rename the export to `proxy`", edits.into_iter().map(|e| Change::edit(&f.path, e)).collect()))
                 }
                 None => d.with_note("Rename the export to `proxy` (the name `proxy` is already used in this file)."),
             });

@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::edit::{self, Edit};
 use crate::parse::Parsed;
 use crate::project::Project;
-use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
 use crate::rules::middleware_common::{self as mw, ExportVal, Kind};
 use swc_core::common::Spanned;
 use swc_core::ecma::ast::*;
@@ -43,7 +43,8 @@ declare_rule! {
     pub struct MiddlewareToProxy {
         code: "M005",
         name: "middleware-to-proxy",
-        safety: Unsafe,
+        fix: Sometimes,
+        applicability: [Unsafe],
         severity: Warning,
         summary: "Next 16 deprecates `middleware.ts` in favour of `proxy.ts`",
     }
@@ -105,7 +106,7 @@ impl Rule for MiddlewareToProxy {
             );
             match proxy_text(&p, text, &exps) {
                 Ok(content) => out.push(d.with_fix(Fix::new(
-                    Safety::Unsafe,
+                    Applicability::Unsafe,
                     format!("Move `{}` to `{new_path}`, export `proxy`, drop the `runtime` config", f.path),
                     vec![Change::Create { file: new_path.clone(), content }, Change::Delete { file: f.path.clone() }],
                 ))),

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::edit::{self, Edit};
 use crate::project::{self, Project};
-use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
 use crate::rules::middleware_common::{self as mw};
 use swc_core::ecma::ast::*;
 
@@ -42,7 +42,8 @@ declare_rule! {
     pub struct MiddlewareNotLoaded {
         code: "M006",
         name: "middleware-not-loaded",
-        safety: Safe,
+        fix: Sometimes,
+        applicability: [Safe],
         severity: Error,
         summary: "a middleware/proxy file sits where Next never loads it, so it protects nothing",
     }
@@ -100,7 +101,7 @@ impl Rule for MiddlewareNotLoaded {
             }
             match moved_text(project, &f.path, &target, text) {
                 Some(content) => out.push(d.with_fix(Fix::new(
-                    Safety::Safe,
+                    Applicability::Safe,
                     format!("Move `{}` to `{target}`", f.path),
                     vec![Change::Create { file: target.clone(), content }, Change::Delete { file: f.path.clone() }],
                 ))),
@@ -152,7 +153,7 @@ impl MiddlewareNotLoaded {
             let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
             let content = edit::apply(text, &edits, eol);
             out.push(d.with_fix(Fix::new(
-                Safety::Safe,
+                Applicability::Safe,
                 format!("Rename `{}` to `{target}` and export `middleware`", f.path),
                 vec![Change::Create { file: target.clone(), content }, Change::Delete { file: f.path.clone() }],
             )));

@@ -41,7 +41,7 @@ declare_rule! {
     pub struct ConflictingMiddlewareExports {
         code: "M007",
         name: "conflicting-middleware-exports",
-        safety: None,
+        fix: None,
         severity: Error,
         summary: "a middleware/proxy file exports both a default and a named function: only one of them runs",
     }

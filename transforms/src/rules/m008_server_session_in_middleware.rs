@@ -48,7 +48,7 @@ declare_rule! {
     pub struct ServerSessionInMiddleware {
         code: "M008",
         name: "server-session-in-middleware",
-        safety: None,
+        fix: None,
         severity: Error,
         summary: "a session read in middleware that cannot protect anything (un-awaited Promise, or v4 `getServerSession()` without options)",
     }

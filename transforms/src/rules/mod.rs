@@ -38,7 +38,7 @@ pub mod u003_sign_in_redirect_swallowed;
 
 use crate::rule::Rule;
 
-/// Every rule, in code order.
+/// Every rule, in code order; A001 (the engine's unused-suppression finding) last.
 pub fn all() -> Vec<&'static dyn Rule> {
     vec![
         &p001_client_root_layout::ClientRootLayout,
@@ -72,6 +72,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &u001_redirect_while_loading::RedirectWhileLoading,
         &u002_hook_in_server_component::HookInServerComponent,
         &u003_sign_in_redirect_swallowed::SignInRedirectSwallowed,
+        &crate::suppress::UnusedSuppression,
     ]
 }
 

@@ -4,7 +4,7 @@ use crate::edit;
 use crate::parse::Parsed;
 use crate::project::Project;
 use crate::provider::{self, REACT_MODULE};
-use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
 use crate::rules::provider_edits::swap_provider;
 
 declare_rule! {
@@ -43,7 +43,8 @@ declare_rule! {
     pub struct ClientRootLayout {
         code: "P001",
         name: "client-root-layout",
-        safety: Safe,
+        fix: Sometimes,
+        applicability: [Safe],
         severity: Error,
         summary: "root layout made a Client Component to host SessionProvider: no `metadata`, no `auth()`, whole app client-rendered",
     }
@@ -121,7 +122,7 @@ impl Rule for ClientRootLayout {
                 let mut changes: Vec<Change> = create.into_iter().collect();
                 changes.extend(edits.into_iter().map(|e| Change::edit(layout, e)));
                 out.push(d.with_fix(Fix::new(
-                    Safety::Safe,
+                    Applicability::Safe,
                     format!("Render the client wrapper from {} and make the layout a Server Component", wrapper.file),
                     changes,
                 )));

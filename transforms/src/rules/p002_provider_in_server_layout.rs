@@ -2,7 +2,7 @@ use crate::ast;
 use crate::declare_rule;
 use crate::project::Project;
 use crate::provider::{self, REACT_MODULE};
-use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
 use crate::rules::provider_edits::swap_provider;
 
 declare_rule! {
@@ -38,7 +38,8 @@ declare_rule! {
     pub struct ProviderInServerLayout {
         code: "P002",
         name: "provider-in-server-layout",
-        safety: Safe,
+        fix: Sometimes,
+        applicability: [Safe],
         severity: Error,
         summary: "v4 `SessionProvider` rendered by a server layout: `next build` fails (React Context unavailable)",
     }
@@ -79,7 +80,7 @@ impl Rule for ProviderInServerLayout {
                 Ok(edits) => {
                     let mut changes: Vec<Change> = create.into_iter().collect();
                     changes.extend(edits.into_iter().map(|e| Change::edit(file, e)));
-                    out.push(d.with_fix(Fix::new(Safety::Safe, format!("Render the client wrapper from {}", wrapper.file), changes)));
+                    out.push(d.with_fix(Fix::new(Applicability::Safe, format!("Render the client wrapper from {}", wrapper.file), changes)));
                 }
                 Err(why) => out.push(d.with_note(why)),
             }

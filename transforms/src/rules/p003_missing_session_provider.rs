@@ -2,7 +2,7 @@ use crate::ast;
 use crate::declare_rule;
 use crate::project::{self, Project};
 use crate::provider::{self, REACT_MODULE};
-use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
@@ -35,7 +35,8 @@ declare_rule! {
     pub struct MissingSessionProvider {
         code: "P003",
         name: "missing-session-provider",
-        safety: Safe,
+        fix: Sometimes,
+        applicability: [Safe],
         severity: Error,
         summary: "`useSession()` with no SessionProvider above it: throws in dev, `undefined` in production",
     }
@@ -127,5 +128,5 @@ fn make_fix(project: &Project, root: &str) -> Result<Fix, String> {
         .ok_or_else(|| format!("{root} renders no `{{children}}` to wrap: render <{name}> around your app there"))?;
     let mut changes: Vec<Change> = create.into_iter().collect();
     changes.extend(edits.into_iter().map(|e| Change::edit(root, e)));
-    Ok(Fix::new(Safety::Safe, format!("Wrap {{children}} in {root} with <{name}> from {}", wrapper.file), changes))
+    Ok(Fix::new(Applicability::Safe, format!("Wrap {{children}} in {root} with <{name}> from {}", wrapper.file), changes))
 }

@@ -4,7 +4,7 @@ use crate::edit::Edit;
 use crate::parse::Parsed;
 use crate::project::Project;
 use crate::provider::{self, REACT_MODULE};
-use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety, Severity};
+use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta, Severity};
 use crate::rules::client_common::indent_at;
 use swc_core::common::{Span, Spanned};
 use swc_core::ecma::ast::*;
@@ -54,7 +54,8 @@ declare_rule! {
     pub struct NestedSessionProvider {
         code: "P004",
         name: "nested-session-provider",
-        safety: Unsafe,
+        fix: Sometimes,
+        applicability: [Unsafe],
         severity: Error,
         summary: "SessionProvider rendered in a page or component instead of the root layout: session refetched and reset on navigation",
     }
@@ -235,5 +236,5 @@ fn page_fix(project: &Project, path: &str, p: &Parsed, sp: &str, el: &El, root: 
         }
     }
     changes.extend(edits.into_iter().map(|e| Change::edit(path, e)));
-    Ok(Fix::new(Safety::Unsafe, format!("Provide the session from {root} and unwrap the page's SessionProvider"), changes))
+    Ok(Fix::new(Applicability::Unsafe, format!("Provide the session from {root} and unwrap the page's SessionProvider"), changes))
 }

@@ -3,7 +3,7 @@ use crate::declare_rule;
 use crate::edit::Edit;
 use crate::options;
 use crate::project::Project;
-use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
@@ -37,7 +37,8 @@ declare_rule! {
     pub struct BareGetServerSession {
         code: "S001",
         name: "bare-get-server-session",
-        safety: Safe,
+        fix: Sometimes,
+        applicability: [Safe],
         severity: Error,
         summary: "v4 `getServerSession()` without options skips your callbacks: `session.user.id` is missing",
     }
@@ -138,5 +139,5 @@ fn fix(project: &Project, path: &str, text: &str, p: &crate::parse::Parsed, call
         }
     }
     changes.push(Change::edit(path, Edit::insert(cs + close, name.clone())));
-    Ok(Fix::new(Safety::Safe, format!("Pass `{name}` from {}", opts.file), changes))
+    Ok(Fix::new(Applicability::Safe, format!("Pass `{name}` from {}", opts.file), changes))
 }

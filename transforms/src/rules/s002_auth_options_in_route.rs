@@ -4,7 +4,7 @@ use crate::edit::{self, Edit};
 use crate::options;
 use crate::parse::Parsed;
 use crate::project::{self, Project};
-use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
 use crate::style::Style;
 use swc_core::common::comments::Comments;
 use swc_core::common::{Span, Spanned};
@@ -48,7 +48,8 @@ declare_rule! {
     pub struct AuthOptionsInRoute {
         code: "S002",
         name: "auth-options-in-route",
-        safety: Safe,
+        fix: Sometimes,
+        applicability: [Safe],
         severity: Error,
         summary: "v4 options defined in the route handler: exporting them fails `next build`, and server code cannot import them",
     }
@@ -339,5 +340,5 @@ fn move_fix(project: &Project, route: &str, text: &str, p: &Parsed, target: &Tar
     } else {
         format!("Move `{name}` to {lib} and import it in the route")
     };
-    Ok(Fix::new(Safety::Safe, title, changes))
+    Ok(Fix::new(Applicability::Safe, title, changes))
 }

@@ -3,7 +3,7 @@ use crate::declare_rule;
 use crate::edit::{self, Edit};
 use crate::parse::Parsed;
 use crate::project::Project;
-use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
 use crate::rules::client_common::{auth_export_files, import_of};
 use swc_core::common::Span;
 
@@ -43,7 +43,8 @@ declare_rule! {
     pub struct GetServerSessionInV5 {
         code: "S003",
         name: "get-server-session-in-v5",
-        safety: Safe,
+        fix: Sometimes,
+        applicability: [Safe],
         severity: Error,
         summary: "v5 has no `getServerSession` and `next-auth/next` throws at import: use `auth()`",
     }
@@ -169,7 +170,7 @@ fn make_fix(project: &Project, path: &str, text: &str, p: &Parsed, imp: &ImportI
         }
     }
     Ok(Fix::new(
-        Safety::Safe,
+        Applicability::Safe,
         format!("Call `{auth_name}()` from {auth_file} instead of `getServerSession`"),
         edits.into_iter().map(|e| Change::edit(path, e)).collect(),
     ))

@@ -5,7 +5,7 @@ use crate::edit::Edit;
 use crate::options;
 use crate::parse::Parsed;
 use crate::project::Project;
-use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
 use crate::rules::client_common::{auth_export_files, callee_ident, const_str, import_of, indent_at, kv_props, strip_parens};
 use swc_core::common::{Span, Spanned};
 use swc_core::ecma::ast::*;
@@ -54,7 +54,8 @@ declare_rule! {
     pub struct UncheckedAuthDestructure {
         code: "S004",
         name: "unchecked-auth-destructure",
-        safety: Unsafe,
+        fix: Sometimes,
+        applicability: [Unsafe],
         severity: Error,
         summary: "`const { user } = await auth()` crashes with a TypeError when signed out",
     }
@@ -387,7 +388,7 @@ fn make_fix(project: &Project, path: &str, text: &str, p: &Parsed, hit: &Hit) ->
     edits.push(Edit::replace(lo, hi, new));
     let title =
         if is_component { "Check the session and redirect to sign-in when there is none" } else { "Check the session and answer 401 when there is none" };
-    Ok(Fix::new(Safety::Unsafe, title, edits.into_iter().map(|e| Change::edit(path, e)).collect()))
+    Ok(Fix::new(Applicability::Unsafe, title, edits.into_iter().map(|e| Change::edit(path, e)).collect()))
 }
 
 #[cfg(test)]

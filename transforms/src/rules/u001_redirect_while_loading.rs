@@ -4,7 +4,7 @@ use crate::edit::{self, Edit};
 use crate::parse::Parsed;
 use crate::project::Project;
 use crate::provider::REACT_MODULE;
-use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
 use crate::rules::client_common::{callee_ident, callee_last_name, indent_at, key_name, strip_parens, within};
 use swc_core::common::{Span, Spanned};
 use swc_core::ecma::ast::*;
@@ -53,7 +53,8 @@ declare_rule! {
     pub struct RedirectWhileLoading {
         code: "U001",
         name: "redirect-while-loading",
-        safety: Safe,
+        fix: Sometimes,
+        applicability: [Safe],
         severity: Error,
         summary: "redirect on `!session` without checking `status`: signed-in users are thrown out on every hard refresh",
     }
@@ -510,7 +511,7 @@ impl Components<'_> {
             Ctx::Effect => "Redirect only when `status === \"unauthenticated\"`",
             _ => "Render nothing while the session is loading, before the redirect check",
         };
-        Ok(Fix::new(Safety::Safe, title, edits.into_iter().map(|e| Change::edit(self.path, e)).collect()))
+        Ok(Fix::new(Applicability::Safe, title, edits.into_iter().map(|e| Change::edit(self.path, e)).collect()))
     }
 }
 

@@ -4,7 +4,7 @@ use crate::edit::Edit;
 use crate::parse::Parsed;
 use crate::project::Project;
 use crate::provider::REACT_MODULE;
-use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
 use crate::rules::client_common::{auth_export_files, strip_parens};
 use swc_core::ecma::ast::*;
 
@@ -46,7 +46,8 @@ declare_rule! {
     pub struct HookInServerComponent {
         code: "U002",
         name: "hook-in-server-component",
-        safety: Unsafe,
+        fix: Sometimes,
+        applicability: [Unsafe],
         severity: Error,
         summary: "`useSession()` in a Server Component (no `\"use client\"`): the page fails to build or render",
     }
@@ -128,7 +129,7 @@ impl Rule for HookInServerComponent {
                 None => {
                     let style = project.file_style(path);
                     let line = format!("{}{}\n\n", style.quote("use client"), style.semi());
-                    d.with_fix(Fix::new(Safety::Unsafe, "Add \"use client\" at the top of the file", vec![Change::edit(path, Edit::insert(0, line))]))
+                    d.with_fix(Fix::new(Applicability::Unsafe, "Add \"use client\" at the top of the file", vec![Change::edit(path, Edit::insert(0, line))]))
                 }
             });
         }

@@ -3,7 +3,7 @@ use crate::declare_rule;
 use crate::edit::Edit;
 use crate::parse::Parsed;
 use crate::project::Project;
-use crate::rule::{Change, Diagnostic, Fix, Rule, RuleMeta, Safety};
+use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
 use crate::rules::client_common::{auth_export_files, callee_ident, callee_last_name, indent_at, key_name, strip_parens};
 use swc_core::common::{Span, Spanned};
 use swc_core::ecma::ast::*;
@@ -55,7 +55,8 @@ declare_rule! {
     pub struct SignInRedirectSwallowed {
         code: "U003",
         name: "sign-in-redirect-swallowed",
-        safety: Unsafe,
+        fix: Sometimes,
+        applicability: [Unsafe],
         severity: Error,
         summary: "try/catch around a v5 server `signIn()` swallows its redirect",
     }
@@ -294,5 +295,9 @@ fn make_fix(project: &Project, path: &str, text: &str, p: &Parsed, hit: &Hit) ->
             edits.push(Edit::replace(open, close, format!("\n{outer}{}{call}\n{outer}", style.indent)));
         }
     }
-    Ok(Fix::new(Safety::Unsafe, "Rethrow Next's redirect in the catch with `unstable_rethrow`", edits.into_iter().map(|e| Change::edit(path, e)).collect()))
+    Ok(Fix::new(
+        Applicability::Unsafe,
+        "Rethrow Next's redirect in the catch with `unstable_rethrow`",
+        edits.into_iter().map(|e| Change::edit(path, e)).collect(),
+    ))
 }
