@@ -186,9 +186,11 @@ if command -v tmux >/dev/null; then
   for ((i = 0; i < 200; i++)); do [ -f "$E2E_WORK/tmux.rc" ] && break; sleep 0.1; done
   screen="$(tmux -L "$sock" capture-pane -p -t t -S -200)"
   tmux -L "$sock" kill-server 2>/dev/null
+  secret="$(sed -n 's/^NEXTAUTH_SECRET="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$app/.env.local" 2>/dev/null)"
   if [ "$ok" = 1 ] && grep -q "EXIT=0" "$E2E_WORK/tmux.rc" 2>/dev/null && grep -q "authfix fix: wrote" <<<"$screen" \
-     && [ -n "$(cd "$app" && git status --porcelain)" ] && "$bin" --color never check "$app" >/dev/null; then
-    e2e_pass "fix -i through npx in a terminal: prompts answered (yes, all), files written, check then clean"
+     && [ -n "$(cd "$app" && git status --porcelain)" ] && "$bin" --color never check "$app" >/dev/null \
+     && [ ${#secret} -ge 40 ] && ! grep -qF "$secret" <<<"$screen" && grep -q "NEXTAUTH_SECRET=\*\*\*" <<<"$screen"; then
+    e2e_pass "fix -i through npx in a terminal: prompts answered (yes, all), files written, the secret shown as ***, check then clean"
   else
     e2e_fail "fix -i through npx in a terminal"
     tail -n 25 <<<"$screen" | sed 's/^/    /'
