@@ -10,7 +10,7 @@
 //!   `allow_dirty`).
 //! - `explain {rule}`: a rule's (or doctor code's) documentation.
 //! - `init {path, auth?, providers?}`: the files and edits `authfix init` would make; nothing written.
-//! - `doctor {url, base_path?, project?}`: the `doctor --format json` document.
+//! - `doctor {url, base_path?, project?, protected?}`: the `doctor --format json` document.
 //!
 //! Bad arguments are tool errors (`isError: true`) whose text says why — what MCP clients show the
 //! agent, and what the 2025-11-25 specification asks for input validation errors: arguments that
@@ -101,6 +101,10 @@ pub struct DoctorParams {
     /// The deployed app's repository folder, to compare versions and add its static findings.
     #[serde(default)]
     pub project: Option<String>,
+    /// Pages that must need a session (e.g. "/dashboard"): each is also asked without a cookie and
+    /// with the request shapes of Next.js middleware-bypass advisories (D011), same origin only.
+    #[serde(default)]
+    pub protected: Vec<String>,
 }
 
 #[derive(Clone)]
@@ -298,8 +302,13 @@ fn init_tool(p: InitParams) -> Answer {
 }
 
 fn doctor_tool(p: DoctorParams) -> Answer {
-    let args =
-        DoctorArgs { url: p.url, base_path: p.base_path.unwrap_or_else(|| "/api/auth".into()), project: p.project.map(PathBuf::from), format: Format::Json };
+    let args = DoctorArgs {
+        url: p.url,
+        base_path: p.base_path.unwrap_or_else(|| "/api/auth".into()),
+        project: p.project.map(PathBuf::from),
+        protected: p.protected,
+        format: Format::Json,
+    };
     match crate::doctor::examine_json(&args) {
         Ok((doc, 2)) => Answer::JsonError(doc),
         Ok((doc, _)) => Answer::Json(doc),
