@@ -297,7 +297,7 @@ describe("bad arguments get MCP errors, and the server keeps serving", () => {
       [{ name: "explain", arguments: { rule: "Z999" } }, /no rule named "Z999"/],
       [{ name: "doctor", arguments: { url: "ftp://example.test" } }, /http/],
       [{ name: "doctor", arguments: { url: "not a url" } }, /./],
-      [{ name: "doctor", arguments: { url: "http://127.0.0.1:9", protected: ["https://elsewhere.test/x"] } }, /./],
+      [{ name: "doctor", arguments: { url: "http://127.0.0.1:9", protected: ["https://elsewhere.test/x"] } }, /must be a path on the app/],
       [{ name: "init", arguments: { path: join(repo, "examples", "broken-v4") } }, /already has an Auth\.js setup/],
       [{ name: "init", arguments: { path: work, providers: ["myspace"] } }, /myspace/],
     ];
