@@ -4,6 +4,7 @@ mod cli;
 mod config;
 mod doctor;
 mod fix;
+mod mcp;
 #[macro_use]
 mod output;
 mod git;
@@ -40,6 +41,7 @@ fn main() {
         cli::Command::Check(a) => run_big_stack(|| fix::check(a)),
         cli::Command::Rules(a) => rules_cmd::list(a.markdown),
         cli::Command::Explain(a) => rules_cmd::explain(&a.rule),
+        cli::Command::Mcp => mcp::run(),
     };
     std::process::exit(code);
 }

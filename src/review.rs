@@ -22,7 +22,7 @@ pub struct FileDeletion {
 }
 
 impl FileDeletion {
-    fn diff(&self) -> String {
+    pub fn diff(&self) -> String {
         let path = self.rel.to_string_lossy().replace('\\', "/");
         let diff = similar::TextDiff::from_lines(self.old.as_str(), "");
         diff.unified_diff().context_radius(3).header(&format!("a/{path}"), "/dev/null").to_string()
@@ -202,13 +202,11 @@ pub fn review_and_apply_all(root: &Path, changes: Vec<FileChange>, deletions: Ve
         }
         _ => {}
     }
-    // The git guard.
-    let paths: Vec<PathBuf> = changes.iter().map(|c| c.rel.clone()).chain(deletions.iter().map(|d| d.rel.clone())).collect();
-    match dirty_files(root, &paths) {
-        None => {
+    match guard(root, &changes, &deletions) {
+        Guard::OutsideGit => {
             crate::errln!("{YELLOW}note:{YELLOW:#} {} is not inside a git work tree: there is no version control to undo these changes", root.display())
         }
-        Some(dirty) if !dirty.is_empty() && !args.allow_dirty => {
+        Guard::Dirty(dirty) if !args.allow_dirty => {
             crate::errln!(
                 "{RED}refusing to write:{RED:#} uncommitted changes in {}\ncommit or stash them first, or pass --allow-dirty",
                 dirty.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
@@ -224,28 +222,11 @@ pub fn review_and_apply_all(root: &Path, changes: Vec<FileChange>, deletions: Ve
             return 1;
         }
     }
-    let mut failed = 0;
-    for c in &changes {
-        if let Err(e) = write_atomic(root, c) {
-            crate::errln!("{RED}error:{RED:#} {}: {e}", c.rel.display());
-            failed += 1;
-        }
+    let failed = apply(root, &changes, &deletions).failed;
+    for (rel, e) in &failed {
+        crate::errln!("{RED}error:{RED:#} {}: {e}", rel.display());
     }
-    for d in &deletions {
-        let path = root.join(&d.rel);
-        match std::fs::read(&path) {
-            Ok(now) if now == d.old.as_bytes() => {
-                if let Err(e) = std::fs::remove_file(&path) {
-                    crate::errln!("{RED}error:{RED:#} {}: {e}", d.rel.display());
-                    failed += 1;
-                }
-            }
-            _ => {
-                crate::errln!("{RED}error:{RED:#} {}: changed on disk since it was read; not deleted", d.rel.display());
-                failed += 1;
-            }
-        }
-    }
+    let failed = failed.len();
     let written = n - failed;
     let _ = writeln!(out, "{GREEN}{what}: wrote {written} of {files}{GREEN:#}");
     if failed > 0 {
@@ -253,6 +234,54 @@ pub fn review_and_apply_all(root: &Path, changes: Vec<FileChange>, deletions: Ve
     } else {
         0
     }
+}
+
+/// The git guard's verdict on the files a command would write or delete.
+pub enum Guard {
+    Clean,
+    /// Not inside a git work tree: nothing to undo the changes with.
+    OutsideGit,
+    /// These files have uncommitted changes.
+    Dirty(Vec<PathBuf>),
+}
+
+pub fn guard(root: &Path, changes: &[FileChange], deletions: &[FileDeletion]) -> Guard {
+    let paths: Vec<PathBuf> = changes.iter().map(|c| c.rel.clone()).chain(deletions.iter().map(|d| d.rel.clone())).collect();
+    match dirty_files(root, &paths) {
+        None => Guard::OutsideGit,
+        Some(dirty) if !dirty.is_empty() => Guard::Dirty(dirty),
+        Some(_) => Guard::Clean,
+    }
+}
+
+/// What [`apply`] did.
+pub struct Applied {
+    pub written: Vec<PathBuf>,
+    /// Files not written or deleted, with the reason.
+    pub failed: Vec<(PathBuf, String)>,
+}
+
+/// Write every change atomically and delete the moved files (each only if it is still what was
+/// read); prints nothing. The guard is the caller's.
+pub fn apply(root: &Path, changes: &[FileChange], deletions: &[FileDeletion]) -> Applied {
+    let mut out = Applied { written: Vec::new(), failed: Vec::new() };
+    for c in changes {
+        match write_atomic(root, c) {
+            Ok(()) => out.written.push(c.rel.clone()),
+            Err(e) => out.failed.push((c.rel.clone(), e)),
+        }
+    }
+    for d in deletions {
+        let path = root.join(&d.rel);
+        match std::fs::read(&path) {
+            Ok(now) if now == d.old.as_bytes() => match std::fs::remove_file(&path) {
+                Ok(()) => out.written.push(d.rel.clone()),
+                Err(e) => out.failed.push((d.rel.clone(), e.to_string())),
+            },
+            _ => out.failed.push((d.rel.clone(), "changed on disk since it was read; not deleted".into())),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -11,6 +11,9 @@ pub const NEXT_VERSION: &str = "^16.4.6";
 pub const REACT_VERSION: &str = "^19.3.1";
 pub const NEXT_AUTH_V5: &str = "5.0.0-beta.32";
 pub const NEXT_AUTH_V4: &str = "^4.24.15";
+/// `@playwright/test` for the scaffold's sign-in guard, pinned exactly: its browsers are tied to
+/// the version.
+pub const PLAYWRIGHT_VERSION: &str = "1.65.1";
 
 pub fn next_auth_version(auth: AuthVersion) -> &'static str {
     match auth {
@@ -42,6 +45,9 @@ pub struct Plan {
     pub secret: String,
     pub demo_email: String,
     pub demo_password: String,
+    /// The sign-in regression guard: a Playwright test, its config and a GitHub workflow
+    /// (`new` only; `--no-e2e` leaves it out).
+    pub e2e: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -180,7 +186,15 @@ impl Plan {
                 "typescript": "^5.9.3",
                 "types_node": "^22",
                 "types_react": "^19",
+                "playwright": PLAYWRIGHT_VERSION,
             },
+            "e2e": self.e2e && self.with_project,
+            "authfix_version": env!("CARGO_PKG_VERSION"),
+            "pm_ci": self.pm.ci_install(),
+            "pm_pnpm": self.pm == PackageManager::Pnpm,
+            "pm_yarn": self.pm == PackageManager::Yarn,
+            "pm_bun": self.pm == PackageManager::Bun,
+            "pm_test_e2e": self.pm.run("test:e2e"),
             "pm_install": self.pm.install(),
             "pm_dev": self.pm.run("dev"),
             "secret": self.secret,
@@ -260,6 +274,7 @@ mod tests {
             secret: "SECRET".into(),
             demo_email: "demo@example.com".into(),
             demo_password: "PASSWORD".into(),
+            e2e: true,
         }
     }
 
@@ -342,6 +357,7 @@ mod js_tests {
                 secret: "S".into(),
                 demo_email: "d@e".into(),
                 demo_password: "P".into(),
+                e2e: false,
             };
             let files = plan.render(&Templates::load(None).unwrap()).unwrap();
             for f in &files {

@@ -136,7 +136,57 @@ fn imported_by_the_setup(plan: &Plan) -> Vec<String> {
     v
 }
 
+/// What `init` would do, computed without writing or printing anything (its fresh secrets are
+/// registered with the output boundary).
+pub struct InitPlan {
+    pub root: PathBuf,
+    /// The one-line "Detected: …" summary.
+    pub detected: String,
+    pub notes: Vec<String>,
+    /// Every file to create or edit, sorted.
+    pub changes: Vec<FileChange>,
+    pub added_dep: bool,
+    pub has_credentials: bool,
+    pub pm: super::pm::PackageManager,
+}
+
 fn run_inner(args: &InitArgs) -> Result<i32, String> {
+    let InitPlan { root, detected, notes, mut changes, added_dep, has_credentials, pm } = plan(args)?;
+    if !args.review.diff {
+        crate::outln!("{detected}");
+        for n in &notes {
+            crate::outln!("note: {n}");
+        }
+    }
+    let writes_env = changes.iter().any(|c| c.rel == Path::new(ENV_LOCAL));
+    if args.review.diff {
+        // `--diff` output is meant for `git apply`, and secrets are masked in it: a masked
+        // secret applied would break sign-in. Leave those files out and say so on stderr.
+        let (withheld, rest): (Vec<FileChange>, Vec<FileChange>) = changes.into_iter().partition(|c| crate::output::holds_secret(&c.new));
+        changes = rest;
+        for c in &withheld {
+            crate::errln!(
+                "note: {} is left out of this diff: it holds a fresh secret, which is never printed. Use `authfix init --yes` instead of `git apply` to get it, or write it yourself with the keys in .env.example (secret: `openssl rand -base64 32`)",
+                c.rel.display()
+            );
+        }
+    }
+    let code = review_and_apply(&root, changes, &args.review, "authfix init");
+    if code == 0 && !args.review.dry_run && !args.review.diff {
+        crate::outln!();
+        crate::outln!("Next steps:");
+        if added_dep {
+            crate::outln!("  {}", pm.install());
+        }
+        if writes_env && has_credentials {
+            crate::outln!("  The demo user ({DEMO_EMAIL}) and its password are in .env.local (AUTH_DEMO_PASSWORD).");
+        }
+        crate::outln!("  {}   then open http://localhost:3000/dashboard", pm.run("dev"));
+    }
+    Ok(code)
+}
+
+pub fn plan(args: &InitArgs) -> Result<InitPlan, String> {
     let providers = providers::resolve(&args.providers)?;
     let root: PathBuf = args.path.clone();
     if !root.is_dir() {
@@ -180,6 +230,7 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
         secret: secret::auth_secret()?,
         demo_email: DEMO_EMAIL.into(),
         demo_password: secret::demo_password()?,
+        e2e: false,
     };
     let conflicts: Vec<String> = imported_by_the_setup(&plan)
         .into_iter()
@@ -290,45 +341,15 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
     }
 
     changes.sort_by(|a, b| a.rel.cmp(&b.rel));
-    if !args.review.diff {
-        crate::outln!(
-            "Detected: Next.js {} ({}), {}, alias {}, {}.",
-            d.next_major,
-            if d.src_dir { "src/app" } else { "app" },
-            if d.typescript { "TypeScript" } else { "JavaScript" },
-            d.alias.as_ref().map(|a| format!("{}* -> ./{}*", a.prefix, a.target)).unwrap_or_else(|| "none (relative imports)".into()),
-            d.pm.name()
-        );
-        for n in &notes {
-            crate::outln!("note: {n}");
-        }
-    }
-    let writes_env = changes.iter().any(|c| c.rel == Path::new(ENV_LOCAL));
-    if args.review.diff {
-        // `--diff` output is meant for `git apply`, and secrets are masked in it: a masked
-        // secret applied would break sign-in. Leave those files out and say so on stderr.
-        let (withheld, rest): (Vec<FileChange>, Vec<FileChange>) = changes.into_iter().partition(|c| crate::output::holds_secret(&c.new));
-        changes = rest;
-        for c in &withheld {
-            crate::errln!(
-                "note: {} is left out of this diff: it holds a fresh secret, which is never printed. Use `authfix init --yes` instead of `git apply` to get it, or write it yourself with the keys in .env.example (secret: `openssl rand -base64 32`)",
-                c.rel.display()
-            );
-        }
-    }
-    let code = review_and_apply(&root, changes, &args.review, "authfix init");
-    if code == 0 && !args.review.dry_run && !args.review.diff {
-        crate::outln!();
-        crate::outln!("Next steps:");
-        if added_dep {
-            crate::outln!("  {}", plan.pm.install());
-        }
-        if writes_env && plan.has_credentials() {
-            crate::outln!("  The demo user ({DEMO_EMAIL}) and its password are in .env.local (AUTH_DEMO_PASSWORD).");
-        }
-        crate::outln!("  {}   then open http://localhost:3000/dashboard", plan.pm.run("dev"));
-    }
-    Ok(code)
+    let detected = format!(
+        "Detected: Next.js {} ({}), {}, alias {}, {}.",
+        d.next_major,
+        if d.src_dir { "src/app" } else { "app" },
+        if d.typescript { "TypeScript" } else { "JavaScript" },
+        d.alias.as_ref().map(|a| format!("{}* -> ./{}*", a.prefix, a.target)).unwrap_or_else(|| "none (relative imports)".into()),
+        d.pm.name()
+    );
+    Ok(InitPlan { root, detected, notes, changes, added_dep, has_credentials: plan.has_credentials(), pm: plan.pm })
 }
 
 #[cfg(test)]
