@@ -28,6 +28,11 @@ pub fn build_project(app: &App) -> Project {
     for (path, f) in &app.files {
         p.set_file(path.clone(), f.text.clone());
     }
+    for (path, text) in &app.library {
+        if !app.files.contains_key(path) {
+            p.set_library_file(path.clone(), text.clone());
+        }
+    }
     p
 }
 

@@ -176,3 +176,103 @@ fn missing_secret_is_a_warning_in_a_fresh_clone_and_an_error_with_local_env_file
     assert_eq!(findings(&out).into_iter().map(|x| (x.0, x.3)).collect::<Vec<_>>(), vec![("E001".to_string(), "error".to_string())]);
     assert_eq!(code, 1);
 }
+
+/// A pnpm workspace whose app renders a `Providers` wrapper shared from `packages/ui` (through
+/// the package's barrel and its `exports`), with a `"use client"` page calling `useSession()`.
+fn shared_provider_workspace(page_outside: bool) -> tempfile::TempDir {
+    let d = repo();
+    let r = d.path();
+    write(r, "package.json", r#"{ "private": true }"#);
+    write(r, "pnpm-workspace.yaml", "packages:\n  - \"apps/*\"\n  - \"packages/*\"\n");
+    write(r, "pnpm-lock.yaml", "lockfileVersion: '9.0'\n");
+    write(r, "packages/ui/package.json", r#"{ "name": "@repo/ui", "exports": { ".": "./src/index.ts", "./*": "./src/*.tsx" } }"#);
+    write(r, "packages/ui/src/index.ts", "export * from \"./providers\";\nexport { Button } from \"./button\";\n");
+    write(r, "packages/ui/src/button.tsx", "export function Button() { return <button />; }\n");
+    write(
+        r,
+        "packages/ui/src/providers.tsx",
+        "\"use client\";\nimport { SessionProvider } from \"next-auth/react\";\nimport { ThemeProvider } from \"./theme\";\n\nexport function Providers({ children }: { children: React.ReactNode }) {\n  return (\n    <SessionProvider>\n      <ThemeProvider>{children}</ThemeProvider>\n    </SessionProvider>\n  );\n}\n",
+    );
+    write(
+        r,
+        "packages/ui/src/theme.tsx",
+        "\"use client\";\nexport function ThemeProvider({ children }: { children: React.ReactNode }) { return <>{children}</>; }\n",
+    );
+    write(r, "packages/typescript-config/package.json", r#"{ "name": "@repo/typescript-config" }"#);
+    write(r, "packages/typescript-config/nextjs.json", r#"{ "compilerOptions": { "jsx": "preserve", "strict": true } }"#);
+    write(
+        r,
+        "apps/web/package.json",
+        r#"{ "name": "web", "dependencies": { "next": "16.0.0", "next-auth": "5.0.0-beta.32", "@repo/ui": "workspace:*" }, "devDependencies": { "@repo/typescript-config": "workspace:*" } }"#,
+    );
+    write(
+        r,
+        "apps/web/tsconfig.json",
+        "{\n  \"extends\": \"@repo/typescript-config/nextjs.json\",\n  \"compilerOptions\": { \"paths\": { \"@/*\": [\"./*\"] } }\n}\n",
+    );
+    write(r, "apps/web/auth.ts", AUTH_V5);
+    write(r, "apps/web/app/api/auth/[...nextauth]/route.ts", "import { handlers } from \"@/auth\";\nexport const { GET, POST } = handlers;\n");
+    let wrap = if page_outside { "{children}" } else { "<Providers>{children}</Providers>" };
+    write(
+        r,
+        "apps/web/app/layout.tsx",
+        &format!("import {{ Providers }} from \"@repo/ui\";\n\nexport default function RootLayout({{ children }}: {{ children: React.ReactNode }}) {{\n  return (\n    <html lang=\"en\">\n      <body>{wrap}</body>\n    </html>\n  );\n}}\n"),
+    );
+    write(
+        r,
+        "apps/web/app/dashboard/page.tsx",
+        "\"use client\";\nimport { useSession } from \"next-auth/react\";\n\nexport default function Dashboard() {\n  const { data } = useSession();\n  return <p>{data?.user?.name}</p>;\n}\n",
+    );
+    commit_all(r);
+    d
+}
+
+#[test]
+fn a_provider_shared_from_a_workspace_package_is_followed() {
+    let d = shared_provider_workspace(false);
+    for dir in [d.path().to_path_buf(), d.path().join("apps/web")] {
+        let (_, out, err) = authfix(&["check", "--format", "json", "--select", "P001,P003,P004"], &dir);
+        assert!(findings(&out).is_empty(), "the root layout renders the package's SessionProvider wrapper\n{out}\n{err}");
+    }
+    // Nothing is reported on, or written to, the package's files.
+    let (_, out, _) = authfix(&["check", "--format", "json"], d.path());
+    assert!(findings(&out).iter().all(|f| f.1.starts_with("apps/web/")), "{out}");
+
+    // The same app without the wrapper: the page's useSession() has no provider.
+    let d = shared_provider_workspace(true);
+    let (_, out, _) = authfix(&["check", "--format", "json", "--select", "P003"], d.path());
+    let f = findings(&out);
+    assert_eq!(f.iter().map(|x| (x.0.as_str(), x.1.as_str())).collect::<Vec<_>>(), vec![("P003", "apps/web/app/dashboard/page.tsx")], "{out}");
+}
+
+#[test]
+fn tsconfig_paths_resolve_even_when_the_preset_it_extends_is_not_installed() {
+    let d = repo();
+    let r = d.path();
+    write(r, "package.json", r#"{ "name": "app", "dependencies": { "next": "16.0.0", "next-auth": "4.24.11" } }"#);
+    // Two aliases; the provider comes through the second one, and `extends` names a preset that
+    // lives in node_modules (absent in a fresh clone).
+    write(
+        r,
+        "tsconfig.json",
+        "{\n  // strict settings\n  \"extends\": \"@tsconfig/strictest/tsconfig.json\",\n  \"compilerOptions\": {\n    \"paths\": { \"@/*\": [\"./src/*\"], \"@ui/*\": [\"./src/components/ui/*\"] },\n  },\n}\n",
+    );
+    write(
+        r,
+        "src/components/ui/session.tsx",
+        "\"use client\";\nimport { SessionProvider } from \"next-auth/react\";\nexport default function Session({ children }: { children: React.ReactNode }) {\n  return <SessionProvider>{children}</SessionProvider>;\n}\n",
+    );
+    write(
+        r,
+        "src/app/layout.tsx",
+        "import Session from \"@ui/session\";\nexport default function RootLayout({ children }: { children: React.ReactNode }) {\n  return <html><body><Session>{children}</Session></body></html>;\n}\n",
+    );
+    write(
+        r,
+        "src/app/me/page.tsx",
+        "\"use client\";\nimport { useSession } from \"next-auth/react\";\nexport default function Me() {\n  const { data } = useSession();\n  return <p>{data?.user?.email}</p>;\n}\n",
+    );
+    commit_all(r);
+    let (_, out, err) = authfix(&["check", "--format", "json", "--select", "P001,P003,P004"], r);
+    assert!(findings(&out).is_empty(), "{out}\n{err}");
+}

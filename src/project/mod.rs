@@ -6,6 +6,7 @@
 pub mod deps;
 pub mod roots;
 pub mod walk;
+pub mod workspace;
 
 use anyhow::{bail, Context, Result};
 use authfix_transforms::parse::is_source_path;
@@ -22,6 +23,9 @@ pub struct App {
     pub facts: ProjectFacts,
     /// Files: path relative to the app root → file (`../` for the folders above it).
     pub files: BTreeMap<String, LoadedFile>,
+    /// Files of the workspace packages the app imports, keyed from the app root
+    /// (`../../packages/ui/src/providers.tsx`): read by the module graph only.
+    pub library: Vec<(String, std::sync::Arc<str>)>,
 }
 
 impl App {
@@ -171,6 +175,7 @@ pub fn scan(path: &Path) -> Result<Scan> {
                 facts: facts_for(r, pkg, &roots),
                 roots,
                 files: BTreeMap::new(),
+                library: Vec::new(),
             }
         })
         .collect();
@@ -194,8 +199,16 @@ pub fn scan(path: &Path) -> Result<Scan> {
         }
     }
     let mut listings = Listings::default();
+    let mut packages = workspace::Loader::default();
     for app in &mut apps {
         load_data_files(app, &mut listings, &mut skipped);
+        load_tsconfig_chain(app, &mut skipped);
+        if let Some(ws) = app.roots.workspace.clone() {
+            let texts: Vec<&str> = app.files.values().map(|f| &*f.text).collect();
+            let (links, files) = packages.load(&app.root, &ws, &texts);
+            app.facts.workspace_packages = links;
+            app.library = files;
+        }
     }
     mark_git(&mut apps);
     apps.sort_by(|a, b| a.prefix.cmp(&b.prefix));
@@ -236,6 +249,49 @@ fn is_container_config(n: &str) -> bool {
     n == "Dockerfile" || ["docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"].contains(&n)
 }
 
+/// `tsconfig.json`, `tsconfig.*.json`, `jsconfig.json`: how the app's imports resolve.
+fn is_ts_config(n: &str) -> bool {
+    (n.starts_with("tsconfig") || n.starts_with("jsconfig")) && n.ends_with(".json")
+}
+
+/// The files the app's tsconfig `extends` by a relative path (`../../tsconfig.base.json`), up to
+/// the outermost root, keyed with `../` segments; packages it extends come with the workspace
+/// packages, and presets from `node_modules` are left out (the resolver then drops them).
+fn load_tsconfig_chain(app: &mut App, skipped: &mut Vec<Skipped>) {
+    let top = app.roots.outermost().unwrap_or(&app.root).to_path_buf();
+    let mut pending: Vec<String> = app.files.keys().filter(|k| !k.contains('/') && is_ts_config(k)).cloned().collect();
+    let mut seen = 0;
+    while let Some(key) = pending.pop() {
+        seen += 1;
+        if seen > 16 {
+            break; // a chain this long (or a loop) gains nothing more
+        }
+        let Some(text) = app.files.get(&key).map(|f| f.text.clone()) else { continue };
+        let Ok(Some(jsonc_parser::JsonValue::Object(o))) = jsonc_parser::parse_to_value(&text, &Default::default()) else { continue };
+        let specs: Vec<String> = match o.get("extends") {
+            Some(jsonc_parser::JsonValue::String(s)) => vec![s.to_string()],
+            Some(jsonc_parser::JsonValue::Array(a)) => {
+                a.iter().filter_map(|v| if let jsonc_parser::JsonValue::String(s) = v { Some(s.to_string()) } else { None }).collect()
+            }
+            _ => continue,
+        };
+        let dir = authfix_transforms::project::parent(&key).to_string();
+        for spec in specs.iter().filter(|s| s.starts_with("./") || s.starts_with("../")) {
+            let joined = if dir.is_empty() { spec.clone() } else { format!("{dir}/{spec}") };
+            let mut k = authfix_transforms::project::normalize_key(&joined);
+            if !app.root.join(&k).is_file() && app.root.join(format!("{k}.json")).is_file() {
+                k.push_str(".json");
+            }
+            let Ok(abs) = app.root.join(&k).canonicalize() else { continue };
+            if !abs.starts_with(&top) || app.files.contains_key(&k) {
+                continue;
+            }
+            load_one(app, k.clone(), skipped);
+            pending.push(k);
+        }
+    }
+}
+
 fn is_env_name(n: &str) -> bool {
     n == ".env" || n.starts_with(".env.")
 }
@@ -255,8 +311,12 @@ fn workflow_names(listings: &mut Listings, dir: &Path, up: &str) -> Vec<String> 
 /// files; at the workspace root also `package.json` and `turbo.json`; at the git root its
 /// workflows (where GitHub runs them from).
 fn load_data_files(app: &mut App, listings: &mut Listings, skipped: &mut Vec<Skipped>) {
-    let mut names: Vec<String> =
-        listings.names(&app.root).iter().filter(|n| is_env_name(n) || *n == ".gitignore" || *n == "package.json" || is_container_config(n)).cloned().collect();
+    let mut names: Vec<String> = listings
+        .names(&app.root)
+        .iter()
+        .filter(|n| is_env_name(n) || *n == ".gitignore" || *n == "package.json" || is_container_config(n) || is_ts_config(n))
+        .cloned()
+        .collect();
     names.extend(workflow_names(listings, &app.root, ""));
     for (dir, up) in app.roots.outer_dirs(&app.root) {
         let ws = app.roots.workspace.as_deref() == Some(dir.as_path());

@@ -307,6 +307,13 @@ pub fn run(mut project: Project, rules: &[&dyn Rule], opts: &FixOptions, choice:
             if fix.changes.iter().any(|c| accepted.iter().any(|a| conflicts(a, c))) {
                 continue; // next pass, on the text this pass writes
             }
+            // A workspace package's file is shared with other apps: never edited from this one.
+            if let Some(c) = fix.changes.iter().find(|c| project.is_library(c.file())) {
+                let reason = format!("{} belongs to a workspace package, not to this app", c.file());
+                outcome.dropped.push(DroppedFix { code: d.code, file: d.file.clone(), title: fix.title.clone(), reason: reason.clone() });
+                dropped_keys.insert(k, reason);
+                continue;
+            }
             // Validate this fix on its own: it must apply and its output must parse.
             let previews = match apply_fix(&project, fix).and_then(|p| match first_invalid(&p) {
                 Some((file, err)) => Err(format!("the fixed {file} would not parse ({err})")),

@@ -20,6 +20,7 @@ pub mod secrets;
 pub mod style;
 pub mod suppress;
 pub mod versions;
+pub mod workspace;
 
 pub use project::{Alias, Project, ProjectFacts};
 pub use rule::{Applicability, Change, Diagnostic, Fix, FixAvailability, Rule, RuleMeta, Severity};

@@ -57,18 +57,22 @@ pub struct SourceFile {
     /// What a rule derived from a non-source file (a parsed workflow), see [`Project::derived`].
     derived: RefCell<Option<Rc<dyn std::any::Any>>>,
     module: RefCell<Option<Rc<crate::graph::ModuleInfo>>>,
+    /// A file of a workspace package the app imports: the module graph follows imports into it,
+    /// but it is not the app's (no rule reports on it, fixes it, or counts it).
+    library: bool,
 }
 
 impl SourceFile {
     fn new(text: std::sync::Arc<str>) -> SourceFile {
-        SourceFile { text, parsed: RefCell::new(None), module: RefCell::new(None), derived: RefCell::new(None) }
+        SourceFile { text, parsed: RefCell::new(None), module: RefCell::new(None), derived: RefCell::new(None), library: false }
     }
 }
 
 /// Files whose text decides how imports resolve.
 fn is_resolution_config(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
-    name == "package.json" || (name.starts_with("tsconfig") || name.starts_with("jsconfig")) && name.ends_with(".json")
+    // package.json, tsconfig/jsconfig and the presets they extend (`nextjs.json`).
+    name.ends_with(".json")
 }
 
 /// The graph's caches: the resolver (rebuilt when the set of files or a config changes),
@@ -103,7 +107,9 @@ impl Clone for Project {
     fn clone(&self) -> Project {
         let mut p = Project::new(self.facts.clone());
         for (path, f) in &self.files {
-            p.files.insert(path.clone(), SourceFile::new(f.text.clone()));
+            let mut c = SourceFile::new(f.text.clone());
+            c.library = f.library;
+            p.files.insert(path.clone(), c);
         }
         p
     }
@@ -125,8 +131,9 @@ impl Project {
         self.app_dir.set(None);
         let path = path.into();
         let text: std::sync::Arc<str> = text.into();
+        let library = self.files.get(&path).is_some_and(|f| f.library);
         for (needle, set) in self.needles.get_mut().iter_mut() {
-            if parse::is_source_path(&path) && memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some() {
+            if !library && parse::is_source_path(&path) && memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some() {
                 set.insert(path.clone());
             } else {
                 set.remove(&path);
@@ -140,7 +147,29 @@ impl Project {
         g.exports.clear();
         g.provides.clear();
         g.reach.clear();
-        self.files.insert(path, SourceFile::new(text));
+        let mut f = SourceFile::new(text);
+        f.library = library;
+        self.files.insert(path, f);
+    }
+
+    /// Add a file of a workspace package the app imports (`../../packages/ui/src/providers.tsx`,
+    /// its `package.json` and `tsconfig.json`): imports resolve into it and the graph reads it,
+    /// but [`Project::paths`], [`Project::source_files_containing`] and
+    /// [`Project::data_files`] leave it out, so no rule reports on it or edits it.
+    pub fn set_library_file(&mut self, path: impl Into<String>, text: impl Into<std::sync::Arc<str>>) {
+        let path = path.into();
+        self.set_file(path.clone(), text);
+        if let Some(f) = self.files.get_mut(&path) {
+            f.library = true;
+        }
+        for set in self.needles.get_mut().values_mut() {
+            set.remove(&path);
+        }
+    }
+
+    /// Whether `path` is a workspace package's file ([`Project::set_library_file`]).
+    pub fn is_library(&self, path: &str) -> bool {
+        self.files.get(path).is_some_and(|f| f.library)
     }
 
     /// Files that were parsed (because some rule needed them) and failed. Files no rule looks at
@@ -148,6 +177,7 @@ impl Project {
     pub fn parse_failures(&self) -> Vec<(String, ParseError)> {
         self.files
             .iter()
+            .filter(|(_, f)| !f.library)
             .filter_map(|(p, f)| match f.parsed.borrow().as_deref() {
                 Some(Err(e)) => Some((p.clone(), e.clone())),
                 _ => None,
@@ -164,8 +194,9 @@ impl Project {
         self.files.remove(path);
     }
 
+    /// The app's files (workspace packages' files left out).
     pub fn paths(&self) -> impl Iterator<Item = &str> {
-        self.files.keys().map(|s| s.as_str())
+        self.files.iter().filter(|(_, f)| !f.library).map(|(p, _)| p.as_str())
     }
 
     pub fn exists(&self, path: &str) -> bool {
@@ -217,7 +248,11 @@ impl Project {
         let mut cache = self.needles.borrow_mut();
         let set = cache.entry(needle.to_string()).or_insert_with(|| {
             let finder = memchr::memmem::Finder::new(needle.as_bytes());
-            self.files.iter().filter(|(p, f)| parse::is_source_path(p) && finder.find(f.text.as_bytes()).is_some()).map(|(p, _)| p.clone()).collect()
+            self.files
+                .iter()
+                .filter(|(p, f)| !f.library && parse::is_source_path(p) && finder.find(f.text.as_bytes()).is_some())
+                .map(|(p, _)| p.clone())
+                .collect()
         });
         let hits: Vec<&'a str> = set.iter().filter_map(|p| self.files.get_key_value(p).map(|(k, _)| k.as_str())).collect();
         hits.into_iter()
@@ -225,7 +260,7 @@ impl Project {
 
     /// Files that are not JS/TS sources (env files, `.gitignore`, `package.json`, workflows).
     pub fn data_files(&self) -> impl Iterator<Item = &str> {
-        self.files.keys().map(|s| s.as_str()).filter(|p| !parse::is_source_path(p))
+        self.paths().filter(|p| !parse::is_source_path(p))
     }
 
     /// Whether git says it ignores `path` (`None` outside a work tree: unknown).
@@ -302,7 +337,7 @@ impl Project {
     /// The style new files should follow: the majority style of (up to 50) source files.
     pub fn project_style(&self) -> Style {
         let mut sample = String::new();
-        for (_, f) in self.files.iter().filter(|(p, _)| parse::is_source_path(p)).take(50) {
+        for (_, f) in self.files.iter().filter(|(p, f)| !f.library && parse::is_source_path(p)).take(50) {
             sample.push_str(&f.text);
             sample.push('\n');
         }

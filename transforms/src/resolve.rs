@@ -28,7 +28,7 @@ pub enum Target {
 }
 
 /// The in-memory file system the resolver reads.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct MemFs {
     files: HashMap<PathBuf, Arc<str>>,
     dirs: HashSet<PathBuf>,
@@ -171,9 +171,24 @@ impl Resolver {
             fs.links.insert(link, target);
         }
         let fs = Arc::new(fs);
-        // Both resolvers read the same files (the file system is behind an `Arc` inside each).
-        let inner = ResolverGeneric::new_with_file_system(MemFsHandle(fs.clone()), options(true));
-        let plain = ResolverGeneric::new_with_file_system(MemFsHandle(fs), options(false));
+        let plain = ResolverGeneric::new_with_file_system(MemFsHandle(fs.clone()), options(false));
+        // A tsconfig that extends what the project does not hold (`next/tsconfig`,
+        // `@tsconfig/strictest` in an uninstalled clone) keeps its own `paths` and `baseUrl`: the
+        // unreadable `extends` entries are dropped, as a best effort (they rarely hold `paths`).
+        let mut pruned: Vec<(PathBuf, Arc<str>)> = Vec::new();
+        for (path, text) in fs.files.iter().filter(|(p, _)| is_tsconfig_name(p)) {
+            if let Some(t) = prune_extends(text, |spec| plain.resolve(path.parent().unwrap_or(Path::new("/")), spec).is_ok()) {
+                pruned.push((path.clone(), t.into()));
+            }
+        }
+        let fs = if pruned.is_empty() {
+            fs
+        } else {
+            let mut copy = (*fs).clone();
+            copy.files.extend(pruned);
+            Arc::new(copy)
+        };
+        let inner = ResolverGeneric::new_with_file_system(MemFsHandle(fs), options(true));
         Resolver { inner, plain, app_root }
     }
 
@@ -219,6 +234,45 @@ impl Resolver {
             Err(_) if bare && looks_like_package(spec) => Target::Package(spec.to_string()),
             Err(_) => Target::Unresolved,
         }
+    }
+}
+
+fn is_tsconfig_name(p: &Path) -> bool {
+    p.file_name().and_then(|n| n.to_str()).is_some_and(|n| (n.starts_with("tsconfig") || n.starts_with("jsconfig")) && n.ends_with(".json"))
+}
+
+/// The tsconfig's text without the `extends` entries `readable` rejects, as plain JSON; `None`
+/// when every entry is readable (or the text is not JSON: the resolver says so itself).
+fn prune_extends(text: &str, readable: impl Fn(&str) -> bool) -> Option<String> {
+    let jsonc_parser::JsonValue::Object(mut obj) = jsonc_parser::parse_to_value(text, &Default::default()).ok()?? else { return None };
+    let entries: Vec<String> = match obj.get("extends")? {
+        jsonc_parser::JsonValue::String(s) => vec![s.to_string()],
+        jsonc_parser::JsonValue::Array(a) => {
+            a.iter().filter_map(|v| if let jsonc_parser::JsonValue::String(s) = v { Some(s.to_string()) } else { None }).collect()
+        }
+        _ => return None,
+    };
+    let kept: Vec<String> = entries.iter().filter(|s| readable(s)).cloned().collect();
+    if kept.len() == entries.len() {
+        return None;
+    }
+    obj.take("extends");
+    let mut v = to_serde(jsonc_parser::JsonValue::Object(obj));
+    if !kept.is_empty() {
+        v["extends"] = serde_json::Value::from(kept);
+    }
+    Some(v.to_string())
+}
+
+fn to_serde(v: jsonc_parser::JsonValue) -> serde_json::Value {
+    use jsonc_parser::JsonValue as J;
+    match v {
+        J::String(s) => serde_json::Value::String(s.into_owned()),
+        J::Number(n) => serde_json::from_str(n).unwrap_or(serde_json::Value::Null),
+        J::Boolean(b) => serde_json::Value::Bool(b),
+        J::Null => serde_json::Value::Null,
+        J::Array(a) => serde_json::Value::Array(a.take_inner().into_iter().map(to_serde).collect()),
+        J::Object(o) => serde_json::Value::Object(o.take_inner().into_iter().map(|(k, v)| (k.into_owned(), to_serde(v))).collect()),
     }
 }
 
@@ -315,6 +369,40 @@ mod tests {
         // baseUrl from the extended config: bare specifiers from the project root.
         assert_eq!(r.resolve("src/app/page.tsx", "lib/util"), file("lib/util.ts"));
         assert_eq!(r.resolve("src/app/page.tsx", "@/missing"), Target::Unresolved);
+    }
+
+    #[test]
+    fn unreadable_extends_keeps_the_tsconfigs_own_paths() {
+        let r = resolver(
+            &[
+                ("tsconfig.json", "{\n  // Next's own preset, not installed in a fresh clone\n  \"extends\": [\"next/tsconfig\", \"./tsconfig.paths.json\"],\n  \"compilerOptions\": { \"strict\": true, \"paths\": { \"~/*\": [\"./src/*\"] } },\n}"),
+                ("tsconfig.paths.json", "{ \"compilerOptions\": { \"paths\": { \"@/*\": [\"./src/*\"] } } }"),
+                ("app/page.tsx", ""),
+                ("src/auth.ts", ""),
+            ],
+            &[],
+        );
+        assert_eq!(r.resolve("app/page.tsx", "~/auth"), file("src/auth.ts"));
+        assert_eq!(r.resolve("app/page.tsx", "./missing"), Target::Unresolved);
+        // A workspace preset the project holds stays in the chain.
+        let r = resolver(
+            &[
+                ("tsconfig.json", "{ \"extends\": \"@repo/typescript-config/nextjs.json\" }"),
+                ("../../packages/typescript-config/package.json", "{ \"name\": \"@repo/typescript-config\" }"),
+                (
+                    "../../packages/typescript-config/nextjs.json",
+                    "{ \"compilerOptions\": { \"paths\": { \"@/*\": [\"./src/*\"], \"#preset/*\": [\"./*\"] } } }",
+                ),
+                ("app/page.tsx", ""),
+                ("src/auth.ts", ""),
+            ],
+            &[("@repo/typescript-config", "../../packages/typescript-config")],
+        );
+        // TypeScript resolves an extended file's `paths` against the extended file's folder.
+        assert_eq!(r.resolve("app/page.tsx", "@/auth"), Target::Unresolved);
+        assert_eq!(r.resolve("app/page.tsx", "#preset/nextjs.json"), file("../../packages/typescript-config/nextjs.json"));
+        assert!(prune_extends("{ \"extends\": \"x\" }", |_| true).is_none());
+        assert_eq!(prune_extends("{ \"extends\": \"x\", \"a\": 1 }", |_| false).as_deref(), Some("{\"a\":1}"));
     }
 
     #[test]

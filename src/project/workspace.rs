@@ -1,0 +1,192 @@
+//! The workspace packages an app imports (`@repo/ui` → `packages/ui`), loaded so the module graph
+//! can follow imports into them — a `Providers` wrapper shared from `packages/ui` is then seen to
+//! render `SessionProvider`. Only the packages the app (or a package it loads) names in a quoted
+//! string are read, each once per scan however many apps import it; their files are the rules'
+//! library files (never reported on, never written).
+use super::walk;
+use authfix_transforms::parse::is_source_path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// `(npm name, folder key)` of each package, for the resolver's virtual `node_modules`.
+pub type Links = Vec<(String, String)>;
+/// `(key from the app root, text)` of each file.
+pub type Files = Vec<(String, Arc<str>)>;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Package {
+    pub name: String,
+    pub dir: PathBuf,
+}
+
+/// The packages a workspace root declares (`workspaces` in package.json, `pnpm-workspace.yaml`),
+/// by matching its globs against the folders holding a named `package.json`.
+pub fn packages(ws_root: &Path) -> Vec<Package> {
+    let read = |n: &str| std::fs::read_to_string(ws_root.join(n)).ok();
+    let pats = authfix_transforms::workspace::patterns(read("package.json").as_deref(), read("pnpm-workspace.yaml").as_deref());
+    if pats.is_empty() {
+        return Vec::new();
+    }
+    let set = |neg: bool| {
+        let mut b = globset::GlobSetBuilder::new();
+        for p in pats.iter().filter(|p| p.starts_with('!') == neg) {
+            if let Ok(g) = globset::GlobBuilder::new(p.trim_start_matches('!')).literal_separator(true).build() {
+                b.add(g);
+            }
+        }
+        b.build().unwrap_or_else(|_| globset::GlobSet::empty())
+    };
+    let (include, exclude) = (set(false), set(true));
+    let mut out = Vec::new();
+    for entry in walk::walker(ws_root).max_depth(Some(6)).build().flatten() {
+        if entry.file_name() != "package.json" || !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let dir = entry.path().parent().unwrap_or(ws_root);
+        let rel = dir.strip_prefix(ws_root).unwrap_or(dir).to_string_lossy().replace('\\', "/");
+        if rel.is_empty() || !include.is_match(&rel) || exclude.is_match(&rel) {
+            continue;
+        }
+        let name = std::fs::read_to_string(entry.path())
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .and_then(|v| v.get("name").and_then(|n| n.as_str()).map(String::from));
+        if let Some(name) = name.filter(|n| !n.is_empty()) {
+            out.push(Package { name, dir: dir.to_path_buf() });
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+/// Whether `text` names the package in a quoted import specifier (`"@repo/ui"`, `'@repo/ui/x'`).
+pub fn mentions(text: &str, name: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memmem::find_iter(b, name.as_bytes()).any(|i| {
+        let before = i.checked_sub(1).map(|j| b[j]);
+        let after = b.get(i + name.len()).copied();
+        matches!(before, Some(b'"' | b'\'' | b'`')) && matches!(after, Some(b'"' | b'\'' | b'`' | b'/'))
+    })
+}
+
+/// `to` as a key relative to the folder `from` (`../../packages/ui`); both absolute.
+pub fn rel_key(from: &Path, to: &Path) -> String {
+    let a: Vec<_> = from.components().collect();
+    let b: Vec<_> = to.components().collect();
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<String> = std::iter::repeat_n("..".to_string(), a.len() - common).collect();
+    parts.extend(b[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    parts.join("/")
+}
+
+/// A package's files the graph reads: its sources, and the JSON files at its root
+/// (`package.json`, `tsconfig.json`, tsconfig presets such as `nextjs.json`), relative to it.
+fn package_files(dir: &Path, cache: &mut HashMap<PathBuf, Arc<str>>) -> Files {
+    let mut out = Vec::new();
+    for entry in walk::walker(dir).build().flatten() {
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let p = entry.path();
+        let rel = p.strip_prefix(dir).unwrap_or(p).to_string_lossy().replace('\\', "/");
+        let name = entry.file_name().to_string_lossy();
+        let json = !rel.contains('/') && name.ends_with(".json") && name != "package-lock.json";
+        if !(json || is_source_path(&rel)) {
+            continue;
+        }
+        let text = match cache.get(p) {
+            Some(t) => t.clone(),
+            None => {
+                let Ok(t) = std::fs::read_to_string(p) else { continue };
+                let t: Arc<str> = t.trim_start_matches('\u{feff}').into();
+                cache.insert(p.to_path_buf(), t.clone());
+                t
+            }
+        };
+        out.push((rel, text));
+    }
+    out
+}
+
+/// Loads workspace packages for the apps of one scan, reading each package once.
+#[derive(Default)]
+pub struct Loader {
+    declared: HashMap<PathBuf, Vec<Package>>,
+    texts: HashMap<PathBuf, Arc<str>>,
+    files: HashMap<PathBuf, Files>,
+}
+
+impl Loader {
+    /// The packages the app imports, directly or through another such package: their
+    /// `(name, folder key)` for the resolver, and their files keyed from the app root.
+    pub fn load(&mut self, app_root: &Path, ws_root: &Path, app_texts: &[&str]) -> (Links, Files) {
+        let declared = self.declared.entry(ws_root.to_path_buf()).or_insert_with(|| packages(ws_root)).clone();
+        let mut chosen: Vec<&Package> = Vec::new();
+        let mut pending: Vec<&Package> = declared.iter().filter(|p| p.dir != app_root && app_texts.iter().any(|t| mentions(t, &p.name))).collect();
+        let mut files = Vec::new();
+        while let Some(pkg) = pending.pop() {
+            if chosen.iter().any(|c| c.dir == pkg.dir) {
+                continue;
+            }
+            chosen.push(pkg);
+            let list = match self.files.get(&pkg.dir) {
+                Some(l) => l.clone(),
+                None => {
+                    let l = package_files(&pkg.dir, &mut self.texts);
+                    self.files.insert(pkg.dir.clone(), l.clone());
+                    l
+                }
+            };
+            let key = rel_key(app_root, &pkg.dir);
+            for other in declared.iter().filter(|o| o.dir != app_root && !chosen.iter().any(|c| c.dir == o.dir)) {
+                if list.iter().any(|(_, t)| mentions(t, &other.name)) {
+                    pending.push(other);
+                }
+            }
+            files.extend(list.into_iter().map(|(rel, t)| (format!("{key}/{rel}"), t)));
+        }
+        let links = chosen.iter().map(|p| (p.name.clone(), rel_key(app_root, &p.dir))).collect();
+        (links, files)
+    }
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mentions_only_quoted_specifiers() {
+        assert!(mentions("import { Providers } from \"@repo/ui\";", "@repo/ui"));
+        assert!(mentions("import x from '@repo/ui/providers'", "@repo/ui"));
+        assert!(!mentions("import x from \"@repo/ui-kit\"", "@repo/ui"));
+        assert!(!mentions("// uses @repo/ui somewhere", "@repo/ui"));
+        assert!(!mentions("import x from \"@repo/uikit\"", "@repo/ui"));
+    }
+
+    #[test]
+    fn keys_between_folders() {
+        assert_eq!(rel_key(Path::new("/r/apps/web"), Path::new("/r/packages/ui")), "../../packages/ui");
+        assert_eq!(rel_key(Path::new("/r"), Path::new("/r/packages/ui")), "packages/ui");
+    }
+
+    #[test]
+    fn declared_packages_follow_the_globs() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        for (f, t) in [
+            ("pnpm-workspace.yaml", "packages:\n  - apps/*\n  - packages/**\n  - '!packages/legacy'\n"),
+            ("apps/web/package.json", r#"{"name":"web"}"#),
+            ("packages/ui/package.json", r#"{"name":"@repo/ui"}"#),
+            ("packages/config/eslint/package.json", r#"{"name":"@repo/eslint-config"}"#),
+            ("packages/legacy/package.json", r#"{"name":"legacy"}"#),
+            ("tools/x/package.json", r#"{"name":"x"}"#),
+            ("packages/ui/node_modules/dep/package.json", r#"{"name":"dep"}"#),
+        ] {
+            let p = r.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, t).unwrap();
+        }
+        let names: Vec<String> = packages(r).into_iter().map(|p| p.name).collect();
+        assert_eq!(names, vec!["@repo/eslint-config", "@repo/ui", "web"]);
+    }
+}
