@@ -42,7 +42,7 @@ declare_rule! {
     ///
     /// Options kept inside the route (inline, or a local `const`) are reported only when some
     /// server code calls `getServerSession` (it needs them); exported options in a JavaScript app
-    /// only then too (the route export check is TypeScript's).
+    /// never (the route export check is TypeScript's, and importing them from the route works).
     ///
     /// ## Fix safety
     /// Safe: the object's text moves unchanged with the imports and helper declarations it uses
@@ -89,9 +89,12 @@ impl Rule for AuthOptionsInRoute {
             // Options the route keeps to itself break nothing until some server code needs
             // them: a `getServerSession` call elsewhere (App or Pages Router). Exported options
             // break `next build` through the route export check, which is a TypeScript check.
+            // In a JavaScript app exported options break nothing: there is no type check, and
+            // server code imports them from the route (it works; it only drags the handler in).
             let needed = project.source_files_containing("getServerSession").any(|f| f != route && !f.ends_with(".d.ts"));
+            let typed = project.facts.typescript || route.ends_with(".ts") || route.ends_with(".tsx");
             match &target {
-                Target::Decl { exported: true, .. } if !project.facts.typescript && !needed => continue,
+                Target::Decl { exported: true, .. } if !typed => continue,
                 Target::Decl { exported: false, .. } | Target::Inline(_) if !needed => continue,
                 _ => {}
             }
