@@ -51,7 +51,9 @@ declare_rule! {
     /// contains a `throw`, `unstable_rethrow` or `isRedirectError`, or tests for `NEXT_REDIRECT`
     /// itself, calls with
     /// `redirect: false` (nothing is thrown), v4 projects (whose `signIn` is client-only) and
-    /// client code are left alone. On Next < 15 (which may lack `unstable_rethrow`), and for a `catch`
+    /// client code are left alone, and so is an empty `catch {}` around a `signOut()` without
+    /// `redirectTo` that the function follows with more work (it ignores the outcome on purpose:
+    /// the cookies are cleared before the redirect is thrown). On Next < 15 (which may lack `unstable_rethrow`), and for a `catch`
     /// binding that is a pattern, the diagnostic says what to add.
     pub struct SignInRedirectSwallowed {
         code: "U003",
@@ -81,17 +83,19 @@ impl Rule for SignInRedirectSwallowed {
             let Some(p) = project.parsed(path) else { continue };
             let auth_files = auth_files.get_or_insert_with(|| auth_export_files(project));
             let mut fns: Vec<String> = Vec::new();
+            let mut sign_outs: Vec<String> = Vec::new();
             for imp in ast::imports(&p) {
                 let Some(target) = project.resolve_import(path, &imp.src) else { continue };
                 if !auth_files.contains(&target) {
                     continue;
                 }
                 fns.extend(imp.specs.iter().filter(|s| (s.imported == "signIn" || s.imported == "signOut") && !s.type_only).map(|s| s.local.clone()));
+                sign_outs.extend(imp.specs.iter().filter(|s| s.imported == "signOut" && !s.type_only).map(|s| s.local.clone()));
             }
             if fns.is_empty() {
                 continue;
             }
-            let mut f = Finder { fns: &fns, in_action: ast::has_directive(&p, "use server"), hits: vec![] };
+            let mut f = Finder { fns: &fns, sign_outs: &sign_outs, followed: false, in_action: ast::has_directive(&p, "use server"), hits: vec![] };
             p.module.visit_with(&mut f);
             for hit in f.hits {
                 let d = Diagnostic::new(&Self::META, path, p.lo(hit.call), p.hi(hit.call), format!(
@@ -120,6 +124,12 @@ struct Hit {
 
 struct Finder<'a> {
     fns: &'a [String],
+    /// The local names of `signOut`. An empty `catch {}` around a `signOut()` with no `redirectTo`
+    /// that the function follows with more work ignores its outcome on purpose (the cookies are
+    /// cleared before the redirect is thrown; a delete-account action signs out and goes on).
+    sign_outs: &'a [String],
+    /// Whether the statement being visited has statements after it in its block.
+    followed: bool,
     in_action: bool,
     hits: Vec<Hit>,
 }
@@ -145,6 +155,8 @@ fn has_use_server(stmts: &[Stmt]) -> bool {
 struct Calls<'a> {
     fns: &'a [String],
     found: Vec<(String, Span)>,
+    /// The calls among them that name where to go (`redirectTo`).
+    redirect_to: Vec<Span>,
 }
 
 impl Visit for Calls<'_> {
@@ -154,10 +166,24 @@ impl Visit for Calls<'_> {
         if let Some(n) = callee_ident(c) {
             if self.fns.iter().any(|f| f == n) && !no_redirect(c) {
                 self.found.push((n.to_string(), c.span));
+                if has_prop(c, "redirectTo") {
+                    self.redirect_to.push(c.span);
+                }
             }
         }
         c.visit_children_with(self);
     }
+}
+
+fn has_prop(c: &CallExpr, name: &str) -> bool {
+    c.args.iter().any(|a| match unwrap_expr(&a.expr) {
+        Expr::Object(o) => o.props.iter().any(|p| matches!(p, PropOrSpread::Prop(p) if match &**p {
+            Prop::KeyValue(kv) => prop_name(&kv.key).as_deref() == Some(name),
+            Prop::Shorthand(i) => i.sym == name,
+            _ => false,
+        })),
+        _ => false,
+    })
 }
 
 /// `signIn("credentials", { …, redirect: false })` / `signOut({ redirect: false })` throw nothing.
@@ -198,6 +224,14 @@ impl Visit for Rethrows {
 }
 
 impl Visit for Finder<'_> {
+    fn visit_stmts(&mut self, stmts: &[Stmt]) {
+        let saved = self.followed;
+        for (i, s) in stmts.iter().enumerate() {
+            self.followed = i + 1 < stmts.len();
+            s.visit_with(self);
+        }
+        self.followed = saved;
+    }
     fn visit_function(&mut self, f: &Function) {
         let saved = self.in_action;
         if f.body.as_ref().is_some_and(|b| has_use_server(&b.stmts)) {
@@ -218,12 +252,16 @@ impl Visit for Finder<'_> {
     }
     fn visit_try_stmt(&mut self, t: &TryStmt) {
         if let (true, Some(h)) = (self.in_action, &t.handler) {
-            let mut calls = Calls { fns: self.fns, found: vec![] };
+            let mut calls = Calls { fns: self.fns, found: vec![], redirect_to: vec![] };
             t.block.visit_with(&mut calls);
             let mut r = Rethrows::default();
             h.body.visit_with(&mut r);
             if !r.0 {
-                if let Some((name, call)) = calls.found.into_iter().next() {
+                let followed = self.followed;
+                let deliberate = |n: &String, c: &Span| {
+                    h.body.stmts.is_empty() && followed && self.sign_outs.contains(n) && !calls.redirect_to.contains(c)
+                };
+                if let Some((name, call)) = calls.found.iter().find(|(n, c)| !deliberate(n, c)).cloned() {
                     let (param, pattern) = match &h.param {
                         Some(Pat::Ident(i)) => (Some(i.id.sym.to_string()), false),
                         Some(_) => (None, true),
