@@ -135,7 +135,7 @@ impl Rule for MissingSecret {
             // v5 needs it in `next dev` too: a checkout where nothing sets or documents it cannot
             // run at all until someone finds out.
             Diagnostic::new(&Self::META, &file, start, end, format!(
-                "`{key}` is set and documented nowhere (no env file, template, or workflow secret names it), so /api/auth answers 500 (MissingSecret) and `auth()` returns null in every checkout, `next dev` included, and on every host until someone sets it"
+                "`{key}` is neither set nor documented anywhere (no env file, template, or workflow secret names it), so /api/auth answers 500 (MissingSecret) and `auth()` returns null in every checkout, `next dev` included, and on every host until someone sets it"
             ))
         } else {
             let mut d = Diagnostic::new(&Self::META, &file, start, end, format!(
