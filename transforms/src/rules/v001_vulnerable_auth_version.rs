@@ -93,6 +93,12 @@ impl Rule for VulnerableAuthVersion {
             }
             let dep = vc::dep(project, name);
             let anchor = dep.clone().or_else(|| vc::dep(project, "next-auth"));
+            // A workspace package that declares neither (it only sees the root's hoisted copy,
+            // or depends on `next` alone) is not where the version is chosen: the package.json
+            // that declares it reports it.
+            if anchor.is_none() {
+                continue;
+            }
             let (start, end) = anchor.as_ref().map_or((0, 0), |d| (d.start, d.end));
             let list: Vec<String> = rows.iter().map(|a| format!("{} ({})", a.id, a.short)).collect();
             let fixed = safe.as_ref().map_or_else(|| "a newer release".to_string(), |s| s.to_string());
