@@ -4,6 +4,7 @@ pub mod ast;
 pub mod dotenv;
 pub mod edit;
 pub mod engine;
+pub mod migrate;
 pub mod options;
 pub mod parse;
 pub mod project;
