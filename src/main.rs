@@ -4,6 +4,7 @@ mod cli;
 mod config;
 mod doctor;
 mod fix;
+mod migrate;
 #[macro_use]
 mod output;
 mod project;
@@ -39,6 +40,7 @@ fn main() {
         cli::Command::Check(a) => run_big_stack(|| fix::check(a)),
         cli::Command::Rules(a) => rules_cmd::list(a.markdown),
         cli::Command::Explain(a) => rules_cmd::explain(&a.rule),
+        cli::Command::Migrate(a) => run_big_stack(|| migrate::run(a)),
     };
     std::process::exit(code);
 }

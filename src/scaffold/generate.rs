@@ -12,10 +12,14 @@ pub const REACT_VERSION: &str = "^19.3.1";
 pub const NEXT_AUTH_V5: &str = "5.0.0-beta.32";
 pub const NEXT_AUTH_V4: &str = "^4.24.15";
 
+/// The Better Auth line `new --auth better-auth` pins (the one `migrate better-auth` writes).
+pub const BETTER_AUTH: &str = authfix_transforms::migrate::BETTER_AUTH_RANGE;
+
 pub fn next_auth_version(auth: AuthVersion) -> &'static str {
     match auth {
         AuthVersion::V5 => NEXT_AUTH_V5,
         AuthVersion::V4 => NEXT_AUTH_V4,
+        AuthVersion::BetterAuth => "",
     }
 }
 
@@ -29,6 +33,8 @@ pub struct Alias {
 /// Everything that decides what gets generated.
 pub struct Plan {
     pub auth: AuthVersion,
+    /// The database of a Better Auth project.
+    pub database: crate::cli::Database,
     pub src_dir: bool,
     pub providers: Vec<&'static Provider>,
     /// The package name (also the app title).
@@ -74,7 +80,7 @@ impl Plan {
     pub fn auth_file(&self) -> String {
         match self.auth {
             AuthVersion::V5 => self.with_ext(&format!("{}auth.ts", self.source_prefix())),
-            AuthVersion::V4 => self.with_ext(&format!("{}lib/auth.ts", self.source_prefix())),
+            AuthVersion::V4 | AuthVersion::BetterAuth => self.with_ext(&format!("{}lib/auth.ts", self.source_prefix())),
         }
     }
 
@@ -129,6 +135,8 @@ impl Plan {
                 let (import, env_id, env_secret) = match self.auth {
                     AuthVersion::V5 => (p.v5_import, p.v5_env_id(), p.v5_env_secret()),
                     AuthVersion::V4 => (p.v4_import, p.v4_env_id.to_string(), p.v4_env_secret.to_string()),
+                    // Better Auth's docs name them <ID>_CLIENT_ID / <ID>_CLIENT_SECRET.
+                    AuthVersion::BetterAuth => ("", format!("{}_CLIENT_ID", p.id.to_ascii_uppercase()), format!("{}_CLIENT_SECRET", p.id.to_ascii_uppercase())),
                 };
                 json!({
                     "id": p.id,
@@ -149,15 +157,21 @@ impl Plan {
         let src = self.source_prefix();
         let auth_target = match self.auth {
             AuthVersion::V5 => format!("{src}auth"),
-            AuthVersion::V4 => format!("{src}lib/auth"),
+            AuthVersion::V4 | AuthVersion::BetterAuth => format!("{src}lib/auth"),
         };
         let imp = |t: &str| self.import_path(file, t);
+        let postgres = self.database == crate::cli::Database::Postgres;
+        let dialect = if postgres { authfix_transforms::migrate::Dialect::Postgres } else { authfix_transforms::migrate::Dialect::Sqlite };
         let providers = self.providers_json();
         let oauth: Vec<Value> = providers.iter().filter(|p| p["oauth"] == true).cloned().collect();
         json!({
             "name": self.name,
             "v5": self.auth == AuthVersion::V5,
             "v4": self.auth == AuthVersion::V4,
+            "better_auth": self.auth == AuthVersion::BetterAuth,
+            "db_postgres": postgres,
+            "db_sqlite": !postgres,
+            "schema_sql": authfix_transforms::migrate::data::create_tables(dialect),
             "src_dir": self.src_dir,
             "ts": self.typescript,
             "source_prefix": src,
@@ -175,11 +189,17 @@ impl Plan {
                 "sessionStatus": imp(&format!("{src}components/SessionStatus")),
                 "authButtons": imp(&format!("{src}components/AuthButtons")),
                 "demoUser": imp(&format!("{src}lib/demo-user")),
+                "authClient": imp(&format!("{src}lib/auth-client")),
             },
             "versions": {
                 "next": NEXT_VERSION,
                 "react": REACT_VERSION,
                 "next_auth": next_auth_version(self.auth),
+                "better_auth": BETTER_AUTH,
+                "pg": "^8.23.1",
+                "types_pg": "^8",
+                "better_sqlite3": "^12",
+                "types_better_sqlite3": "^7",
                 "typescript": "^5.9.3",
                 "types_node": "^22",
                 "types_react": "^19",
@@ -198,11 +218,12 @@ impl Plan {
         let mut hb = handlebars::Handlebars::new();
         hb.register_escape_fn(handlebars::no_escape);
         hb.set_strict_mode(true);
-        let version_set = match self.auth {
-            AuthVersion::V5 => "v5",
-            AuthVersion::V4 => "v4",
+        let mut sets = match self.auth {
+            AuthVersion::V5 => vec!["common", "v5"],
+            AuthVersion::V4 => vec!["common", "v4"],
+            // Its own set: no next-auth component (AuthProvider, SessionStatus) applies.
+            AuthVersion::BetterAuth => vec!["better-auth"],
         };
-        let mut sets = vec!["common", version_set];
         if self.with_project {
             sets.insert(0, "new");
         }
@@ -251,6 +272,7 @@ mod tests {
 
     fn plan(auth: AuthVersion, src_dir: bool, alias: bool, names: &[&str]) -> Plan {
         Plan {
+            database: Default::default(),
             auth,
             src_dir,
             providers: providers::resolve(&names.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap(),
@@ -333,6 +355,7 @@ mod js_tests {
     fn javascript_projects_get_js_files_without_type_syntax() {
         for auth in [AuthVersion::V5, AuthVersion::V4] {
             let plan = Plan {
+                database: Default::default(),
                 auth,
                 src_dir: false,
                 providers: providers::resolve(&["credentials".to_string(), "github".to_string()]).unwrap(),

@@ -64,6 +64,7 @@ fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
     let has_credentials = providers.iter().any(|p| !p.oauth);
     let plan = Plan {
         auth: args.auth,
+        database: args.database,
         src_dir: args.src_dir,
         providers,
         name: name.clone(),
@@ -91,11 +92,12 @@ fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
     }
 
     let version = match args.auth {
-        AuthVersion::V5 => "v5",
-        AuthVersion::V4 => "v4",
+        AuthVersion::V5 => "Auth.js v5",
+        AuthVersion::V4 => "Auth.js v4",
+        AuthVersion::BetterAuth => "Better Auth 1.7",
     };
     let ids: Vec<&str> = plan.providers.iter().map(|p| p.id).collect();
-    crate::outln!("Created {} (Next.js 16, Auth.js {version}, providers: {}): {} files", dir.display(), ids.join(", "), created.len());
+    crate::outln!("Created {} (Next.js 16, {version}, providers: {}): {} files", dir.display(), ids.join(", "), created.len());
     for rel in &created {
         if *rel == ENV_LOCAL {
             crate::outln!("  + {rel}  (secrets, mode 0600, git-ignored)");
@@ -109,7 +111,7 @@ fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
             crate::outln!("  = {rel}");
         }
     }
-    if has_credentials && created.contains(&ENV_LOCAL) {
+    if has_credentials && created.contains(&ENV_LOCAL) && args.auth != AuthVersion::BetterAuth {
         crate::outln!();
         crate::outln!("Demo user (credentials provider):");
         crate::outln!("  email:    {DEMO_EMAIL}");

@@ -400,7 +400,8 @@ fn sign_in_call(ctx: &Ctx, style: &Style, id: &str, callback: Option<String>, cr
     let cb = callback.map(|c| format!(", callbackURL: {c}")).unwrap_or_default();
     match ctx.providers.iter().find(|p| p.id() == Some(id))? {
         Provider::Social { key, .. } => Some(format!("authClient.signIn.social({{ provider: {}{cb} }})", style.quote(key))),
-        Provider::Generic { id, .. } => Some(format!("authClient.signIn.oauth2({{ providerId: {}{cb} }})", style.quote(id))),
+        // better-auth 1.7 registers genericOAuth providers as social providers: the same call.
+        Provider::Generic { id, .. } => Some(format!("authClient.signIn.social({{ provider: {}{cb} }})", style.quote(id))),
         Provider::Credentials(_) => {
             let (email, password) = creds?;
             let prop = |k: &str, v: String| if v == k { v } else { format!("{k}: {v}") };
@@ -543,7 +544,7 @@ pub fn client(ctx: &Ctx, file: &str, out: &mut Vec<Edit>, report: &mut Report) {
                     let indent = crate::rules::client_common::indent_at(text, p.lo(c.span)).to_string();
                     let at = edit::line_start(text, p.lo(c.span));
                     if !text[..at].ends_with(&format!("{TODO}: sign in with Better Auth\n")) {
-                        out.push(Edit::insert(at, format!("{indent}// {TODO}: sign in with Better Auth (`authClient.signIn.social`, `.oauth2`, `.email`)\n")));
+                        out.push(Edit::insert(at, format!("{indent}// {TODO}: sign in with Better Auth (`authClient.signIn.social` or `.email`)\n")));
                     }
                     report.human(
                         Some(file),

@@ -11,7 +11,7 @@ pub struct Written {
     pub imports: Vec<String>,
     /// `export const auth = betterAuth({…});` with the TODO block above it.
     pub body: String,
-    /// Whether the genericOAuth plugin is used (the client then needs `genericOAuthClient()`).
+    /// Whether the genericOAuth plugin is used.
     pub generic_oauth: bool,
     /// Whether email and password sign-in is on.
     pub email_password: bool,
@@ -89,6 +89,8 @@ pub fn write(cfg: &AuthConfig, db: &Database, typescript: bool) -> Written {
                 c.push_str(&format!("          clientId: {},\n", ts_non_null(client_id, typescript)));
                 c.push_str(&format!("          clientSecret: {},\n", ts_non_null(client_secret, typescript)));
                 c.push_str("          scopes: [\"openid\", \"email\", \"profile\"],\n");
+                // Auth.js signed out of the app only; Better Auth would also end the provider's session.
+                c.push_str("          disableProviderLogout: true,\n");
                 generic.push(format!("        {{\n{c}        }},\n"));
                 if !leftovers.is_empty() {
                     todo.push_str(&format!("// {TODO}: provider `{id}` options to port to its genericOAuth entry (`mapProfileToUser` for `profile`):\n"));

@@ -353,7 +353,7 @@ pub fn plan(project: &Project) -> Result<Outcome, Refusal> {
                 report.human(None, format!("OAuth app `{key}`: add the callback URL `<BETTER_AUTH_URL>/api/auth/callback/{key}` at the provider"))
             }
             Provider::Generic { id, .. } => {
-                report.human(None, format!("OAuth/OIDC app `{id}`: add the callback URL `<BETTER_AUTH_URL>/api/auth/oauth2/callback/{id}` at the provider"))
+                report.human(None, format!("OAuth/OIDC app `{id}`: add the callback URL `<BETTER_AUTH_URL>/api/auth/callback/{id}` at the provider"))
             }
         }
     }
@@ -397,11 +397,8 @@ pub fn plan(project: &Project) -> Result<Outcome, Refusal> {
     // 3. The client.
     {
         let style = project.project_style();
-        let code = if written.generic_oauth {
-            "import { createAuthClient } from \"better-auth/react\";\nimport { genericOAuthClient } from \"better-auth/client/plugins\";\n\nexport const authClient = createAuthClient({\n  plugins: [genericOAuthClient()],\n});\n"
-        } else {
-            "import { createAuthClient } from \"better-auth/react\";\n\nexport const authClient = createAuthClient();\n"
-        };
+        // genericOAuth providers need no client plugin in 1.7: `signIn.social` reaches them.
+        let code = "import { createAuthClient } from \"better-auth/react\";\n\nexport const authClient = createAuthClient();\n";
         creates.insert(lib_client.clone(), style.fit(code));
         report.changed(&lib_client, "the Better Auth client (`createAuthClient()` from better-auth/react)".into());
     }
@@ -425,7 +422,13 @@ pub fn plan(project: &Project) -> Result<Outcome, Refusal> {
         }
     }
     if !mw.is_empty() {
-        report.human(None, "pages the middleware protected: check the session on the server there too (`const session = await auth.api.getSession({ headers: await headers() }); if (!session) redirect(\"/sign-in\")`)".into());
+        report.human(
+            None,
+            format!(
+                "pages the middleware protected: check the session on the server there too (`const session = await auth.api.getSession({{ headers: await headers() }}); if (!session) redirect(\"{}\")`)",
+                cfg.sign_in_page.as_deref().unwrap_or("/sign-in")
+            ),
+        );
     }
 
     // 5. Every other source file: wrappers, client calls, server reads, imports of the config.
