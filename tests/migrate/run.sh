@@ -63,7 +63,7 @@ OIDC_PORT="$(e2e_free_port)"
 E2E_PIDS+=("$!")
 for _ in $(seq 1 80); do grep -q '^ready' "$W/oidc.log" && break; sleep 0.25; done
 if ! grep -q '^ready' "$W/oidc.log"; then cat "$W/oidc.log"; e2e_fail "OIDC provider did not start"; e2e_summary; exit 1; fi
-ISSUER="http://127.0.0.1:$OIDC_PORT"
+ISSUER="$(sed -n "s/^ready //p" "$W/oidc.log")"  # the issuer the provider announces (http://localhost:PORT)
 e2e_pass "OIDC provider (oauth2-mock-server) at $ISSUER"
 
 CRED_EMAIL=cred@example.com
