@@ -154,8 +154,14 @@ fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
     if !installed {
         crate::outln!("  {}", pm.install());
     }
-    crate::outln!("  {}", pm.run("dev"));
-    crate::outln!("Then open http://localhost:3000/dashboard");
+    if args.auth == AuthVersion::BetterAuth {
+        crate::outln!("  {}   (creates Better Auth's tables: db/better-auth.sql)", pm.run("db:migrate"));
+        crate::outln!("  {}", pm.run("dev"));
+        crate::outln!("Then open http://localhost:3000/sign-in");
+    } else {
+        crate::outln!("  {}", pm.run("dev"));
+        crate::outln!("Then open http://localhost:3000/dashboard");
+    }
     Ok(code)
 }
 

@@ -183,8 +183,8 @@ for v in ${MIGRATE_APPS-v4 v5 new}; do
       if e2e_run "new: authfix new --auth better-auth --provider credentials --no-install" "$AUTHFIX" --color never new --auth better-auth --provider credentials --no-install "$app"; then
         sed -i "s#^DATABASE_URL=.*#DATABASE_URL=$PG/newapp#; s#^BETTER_AUTH_URL=.*#BETTER_AUTH_URL=http://localhost:$port#" "$app/.env.local"
         give_deps "$app" ba
-        if e2e_run "new: the scaffold's SQL (db/better-auth.sql) on a fresh database" bash -c "
-            psql '$PG/postgres' -v ON_ERROR_STOP=1 -q -c 'CREATE DATABASE newapp' && psql '$PG/newapp' -v ON_ERROR_STOP=1 -q -f '$app/db/better-auth.sql'" \
+        if e2e_run "new: npm run db:migrate (the scaffold's db/better-auth.sql) on a fresh database" bash -c "
+            psql '$PG/postgres' -v ON_ERROR_STOP=1 -q -c 'CREATE DATABASE newapp' && cd '$app' && node scripts/migrate-db.mjs" \
           && e2e_run "new: better-auth's migration planner finds nothing to do" node "$MIG_DIR/schema-check.mjs" "$PG/newapp" \
           && e2e_run "new: next build" bash -c "cd '$app' && ./node_modules/.bin/next build" \
           && serve new "$app" "$port"; then
