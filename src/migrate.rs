@@ -164,8 +164,14 @@ fn print_report(p: &Planned, dry: bool) {
         n += 1;
     };
     match &p.plan.source {
-        Some(_) if dry => step(format!("before applying this: `authfix migrate better-auth{dir} --emit-sql {} > better-auth.sql` (the SQL reads the Auth.js setup)", d.name())),
-        Some(_) => step(format!("the data: `authfix migrate better-auth --emit-sql {}` on the code before this change (e.g. the previous commit) > better-auth.sql", d.name())),
+        Some(_) if dry => step(format!(
+            "before applying this: `authfix migrate better-auth{dir} --emit-sql {} > better-auth.sql` (the SQL reads the Auth.js setup)",
+            d.name()
+        )),
+        Some(_) => step(format!(
+            "the data: `authfix migrate better-auth --emit-sql {}` on the code before this change (e.g. the previous commit) > better-auth.sql",
+            d.name()
+        )),
         None => step("no adapter: there is no data to move; give Better Auth a database and run `npx @better-auth/cli migrate`".into()),
     }
     step(format!("`{}`", pm.install()));
@@ -272,7 +278,9 @@ fn emit_sql(planned: &[Planned], d: Dialect, already: usize) -> i32 {
                 let why = match &p.plan.adapter {
                     None => "the Auth.js setup has no adapter (users lived in JWTs only)".to_string(),
                     Some(migrate::model::Adapter::Other { module, .. }) => format!("authfix does not know the tables of the adapter from `{module}`"),
-                    Some(migrate::model::Adapter::Prisma { .. }) => "the Prisma schema (prisma/schema.prisma) has no Auth.js User and Account models".to_string(),
+                    Some(migrate::model::Adapter::Prisma { .. }) => {
+                        "the Prisma schema (prisma/schema.prisma) has no Auth.js User and Account models".to_string()
+                    }
                     Some(_) => "the adapter's tables could not be read".to_string(),
                 };
                 crate::errln!("authfix migrate better-auth: no data to move: {why}");
@@ -283,4 +291,3 @@ fn emit_sql(planned: &[Planned], d: Dialect, already: usize) -> i32 {
     let _ = out.flush();
     code
 }
-

@@ -197,6 +197,13 @@ impl Visit for Scan {
     }
 }
 
+/// A `// TODO(authfix migrate): …` line above the line holding `pos` (once per line).
+fn todo_line(text: &str, pos: usize, msg: &str) -> Edit {
+    let at = edit::line_start(text, pos);
+    let indent = crate::rules::client_common::indent_at(text, pos).to_string();
+    Edit::insert(at, format!("{indent}// {TODO}: {msg}\n"))
+}
+
 fn prop_key(k: &PropName) -> Option<String> {
     crate::rules::client_common::key_name(k)
 }
@@ -299,6 +306,8 @@ pub fn server(ctx: &Ctx, file: &str, out: &mut Vec<Edit>, report: &mut Report) {
                         &text[p.range(c.span)].lines().next().unwrap_or("")
                     ),
                 );
+                out.push(todo_line(text, p.lo(c.span), "read the session with `auth.api.getSession({ headers })`"));
+                report.todo_in_file(file);
             }
             continue;
         }
@@ -308,6 +317,8 @@ pub fn server(ctx: &Ctx, file: &str, out: &mut Vec<Edit>, report: &mut Report) {
                 Some(file),
                 format!("line {line}: the session is read outside an async function; `auth.api.getSession` needs `await headers()`: make the function async"),
             );
+            out.push(todo_line(text, p.lo(c.span), "read the session with `await auth.api.getSession({ headers: await headers() })` in an async function"));
+            report.todo_in_file(file);
             continue;
         }
         out.push(Edit::replace(p.lo(c.span), p.hi(c.span), "auth.api.getSession({ headers: await headers() })"));
@@ -364,6 +375,7 @@ pub fn server(ctx: &Ctx, file: &str, out: &mut Vec<Edit>, report: &mut Report) {
                     _ => "no Better Auth equivalent",
                 };
                 report.human(Some(file), format!("`{}` imported from the Auth.js config: {hint}", sp.imported));
+                out.push(todo_line(text, p.lo(imp.span), &format!("`{}` is gone with Auth.js: {hint}", sp.imported)));
                 report.todo_in_file(file);
             }
         }
@@ -598,6 +610,7 @@ pub fn client(ctx: &Ctx, file: &str, out: &mut Vec<Edit>, report: &mut Report) {
                         spec.imported
                     ),
                 );
+                out.push(todo_line(text, p.lo(react.span), &format!("`{}` from next-auth/react: port it to `authClient` by hand", spec.imported)));
             } else {
                 handled.push(spec.local.clone());
             }

@@ -139,7 +139,8 @@ impl Source {
         Source {
             origin: "the @auth/drizzle-adapter default tables (user, account)".into(),
             user: Table::new("user", USER_COLS),
-            account: Table::new("account", ACCOUNT_COLS),
+            // Its accounts have no `id`: the key is (provider, providerAccountId).
+            account: Table::new("account", &ACCOUNT_COLS[1..]),
             others: vec!["session".into(), "verificationToken".into()],
             password_column: None,
         }
@@ -253,7 +254,18 @@ pub fn emit_sql(src: &Source, dialect: Dialect) -> String {
         q("scope"),
         q("createdAt"),
         q("updatedAt"),
-        text(c(a, "id").unwrap_or_else(null)),
+        match c(a, "id") {
+            Some(id) => text(id),
+            // No id column (Drizzle's default accounts): provider and account id make one.
+            None => {
+                let (p, acc) = (c(a, "provider").unwrap_or_else(null), text(c(a, "providerAccountId").unwrap_or_else(null)));
+                if dialect == Dialect::Mysql {
+                    format!("CONCAT({p}, '-', {acc})")
+                } else {
+                    format!("{p} || '-' || {acc}")
+                }
+            }
+        },
         text(c(a, "providerAccountId").unwrap_or_else(null)),
         c(a, "provider").unwrap_or_else(null),
         text(c(a, "userId").unwrap_or_else(null)),

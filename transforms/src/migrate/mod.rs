@@ -195,9 +195,12 @@ pub fn plan(project: &Project) -> Result<Outcome, Refusal> {
     let authjs_files = files_importing(project, model::is_authjs_module, &["next-auth", "@auth/", "@next-auth/"]);
     let ba_files = files_importing(project, |s| s == "better-auth" || s.starts_with("better-auth/"), &["better-auth"]);
     let ba_dep = deps.iter().any(|d| d == "better-auth");
-    if authjs_deps.is_empty() && authjs_files.is_empty() {
+    // Files a previous run left marked (imports it could not port): its own leftovers, not a half-migration.
+    let unmarked: Vec<String> = authjs_files.iter().filter(|f| !project.text(f).is_some_and(code::has_todo)).cloned().collect();
+    if authjs_deps.is_empty() && unmarked.is_empty() {
         return if ba_dep || !ba_files.is_empty() { Ok(Outcome::AlreadyMigrated) } else { Err(Refusal::NotAuthJs) };
     }
+    let authjs_files = unmarked;
     if ba_dep || !ba_files.is_empty() {
         let mut ba = ba_files.clone();
         if ba_dep {
@@ -252,10 +255,24 @@ pub fn plan(project: &Project) -> Result<Outcome, Refusal> {
 
     // The database: the Prisma schema, the Drizzle tables, or the adapter.
     let schema = ["prisma/schema.prisma", "schema.prisma"].iter().find_map(|p| project.text(p).map(|t| prisma::parse(p, t)));
+    // The driver the project depends on says which database Drizzle/Kysely talk to.
+    let driver_dialect = || {
+        let has = |n: &str| deps.iter().any(|d| d == n);
+        if has("better-sqlite3") || has("@libsql/client") || has("sqlite3") {
+            Some(Dialect::Sqlite)
+        } else if has("mysql2") || has("@planetscale/database") {
+            Some(Dialect::Mysql)
+        } else if has("pg") || has("postgres") || has("@neondatabase/serverless") || has("@vercel/postgres") {
+            Some(Dialect::Postgres)
+        } else {
+            None
+        }
+    };
     let database = Database {
         dialect: match &cfg.adapter {
             Some(Adapter::Prisma { .. }) => schema.as_ref().and_then(|s| s.dialect()),
             Some(Adapter::Pg { .. }) => Some(Dialect::Postgres),
+            Some(Adapter::Drizzle { .. } | Adapter::Kysely { .. }) => driver_dialect(),
             _ => None,
         },
     };
@@ -364,8 +381,10 @@ pub fn plan(project: &Project) -> Result<Outcome, Refusal> {
         );
     }
     if cfg.adapter.is_none() {
-        report.human(None, "no adapter: Auth.js kept users in JWTs only; Better Auth needs a database (`database:` in the config), so there is no data to move and every user signs up again".into());
-        report.todo_in_file(&lib_auth);
+        report.human(
+            None,
+            "no adapter: Auth.js kept users in JWTs only, so there is no data to move; Better Auth runs stateless without `database` (add one to keep users: every user then signs up once)".into(),
+        );
     }
 
     // 2. The route handler.
@@ -562,6 +581,10 @@ pub fn plan(project: &Project) -> Result<Outcome, Refusal> {
         for x in merge(e) {
             changes.push(Change::edit(&f, x));
         }
+    }
+    // Which files end up holding a TODO marker (what the report points at).
+    if let Ok(previews) = crate::engine::preview(project, &Fix::new(Applicability::Safe, "", changes.clone())) {
+        report.todo_files = previews.iter().filter(|p| !p.deleted && code::has_todo(&p.new)).map(|p| p.file.clone()).collect();
     }
     Ok(Outcome::Migrate(Box::new(Plan { changes, packages, report, source, database, adapter: cfg.adapter.clone(), major: cfg.major })))
 }
