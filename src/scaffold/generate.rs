@@ -289,6 +289,44 @@ mod tests {
     }
 
     #[test]
+    fn better_auth_projects_have_the_migrated_shape() {
+        let templates = Templates::load(None).unwrap();
+        for (db, src_dir) in [(crate::cli::Database::Postgres, false), (crate::cli::Database::Sqlite, true)] {
+            let mut p = plan(AuthVersion::BetterAuth, src_dir, true, &["credentials", "github"]);
+            p.database = db;
+            let files = p.render(&templates).unwrap();
+            let get = |rel: &str| files.iter().find(|f| f.rel == rel).map(|f| f.content.as_str()).unwrap_or_else(|| panic!("{rel} missing"));
+            let s = if src_dir { "src/" } else { "" };
+            // The files `migrate better-auth` produces, and none of Auth.js's.
+            for rel in [format!("{s}lib/auth.ts"), format!("{s}lib/auth-client.ts"), format!("{s}app/api/auth/[...all]/route.ts"), format!("{s}proxy.ts")] {
+                get(&rel);
+            }
+            assert!(
+                files.iter().all(|f| !f.content.contains("next-auth") && !f.rel.contains("nextauth") && !f.rel.contains("AuthProvider")),
+                "Auth.js left in a Better Auth project"
+            );
+            let auth = get(&format!("{s}lib/auth.ts"));
+            assert!(auth.contains("plugins: [nextCookies()]") && auth.contains("emailAndPassword") && auth.contains("github: {"), "{auth}");
+            let pkg: serde_json::Value = serde_json::from_str(get("package.json")).unwrap();
+            assert_eq!(pkg["dependencies"]["better-auth"], BETTER_AUTH);
+            let env = get(".env.local");
+            assert!(env.contains("BETTER_AUTH_SECRET=\"SECRET\"") && env.contains("GITHUB_CLIENT_ID="), "{env}");
+            let dialect = match db {
+                crate::cli::Database::Postgres => {
+                    assert!(auth.contains("new Pool(") && pkg["dependencies"]["pg"].is_string() && env.contains("DATABASE_URL="));
+                    authfix_transforms::migrate::Dialect::Postgres
+                }
+                crate::cli::Database::Sqlite => {
+                    assert!(auth.contains("new Database(") && pkg["dependencies"]["better-sqlite3"].is_string() && !env.contains("DATABASE_URL"));
+                    authfix_transforms::migrate::Dialect::Sqlite
+                }
+            };
+            // The schema file is the same DDL `--emit-sql` writes for that dialect.
+            assert!(get("db/better-auth.sql").contains(&authfix_transforms::migrate::data::create_tables(dialect)));
+        }
+    }
+
+    #[test]
     fn relative_imports() {
         assert_eq!(relative_import("app/dashboard/page.tsx", "auth"), "../../auth");
         assert_eq!(relative_import("src/app/layout.tsx", "src/components/AuthProvider"), "../components/AuthProvider");

@@ -45,6 +45,9 @@ fn package_name(dir: &Path) -> Result<String, Failure> {
 }
 
 fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
+    if args.database != crate::cli::Database::Postgres && args.auth != AuthVersion::BetterAuth {
+        return Err(Failure::Input("--database goes with --auth better-auth (Auth.js projects get no database)".into()));
+    }
     let providers = providers::resolve(&args.providers).map_err(Failure::Input)?;
     let dir = &args.dir;
     let name = package_name(dir)?;

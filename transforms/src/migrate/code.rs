@@ -446,7 +446,6 @@ pub fn client(ctx: &Ctx, file: &str, out: &mut Vec<Edit>, report: &mut Report) {
     let src = |span: Span| text[p.range(span)].to_string();
     // useSession
     if let Some(us) = &use_session {
-        let mut ok = true;
         for (c, _) in s.calls.iter().filter(|(c, _)| &c.callee == us) {
             out.push(Edit::replace(p.lo(c.callee_span), p.hi(c.callee_span), "authClient.useSession"));
             uses_client = true;
@@ -527,7 +526,6 @@ pub fn client(ctx: &Ctx, file: &str, out: &mut Vec<Edit>, report: &mut Report) {
                 ));
             }
         }
-        let _ = &mut ok;
         handled.push(us.clone());
     }
     // signIn / signOut

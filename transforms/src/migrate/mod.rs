@@ -317,11 +317,7 @@ pub fn plan(project: &Project) -> Result<Outcome, Refusal> {
             if i == 0 {
                 let end_nl = if del.end > r.end { "\n" } else { "" };
                 let lead = if del.start < r.start && !edit::only_ws_before(text, r.start) { "\n" } else { "" };
-                e.push(Edit::replace(
-                    del.start,
-                    del.end,
-                    format!("{lead}{}{end_nl}", fit(&style, written.body.trim_end_matches('\n'))) + if end_nl.is_empty() { "" } else { "" },
-                ));
+                e.push(Edit::replace(del.start, del.end, format!("{lead}{}{end_nl}", fit(&style, written.body.trim_end_matches('\n')))));
             } else {
                 e.push(del);
             }

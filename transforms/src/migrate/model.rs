@@ -406,20 +406,20 @@ fn read_object(
             return Err(unreadable(&other, "the split configuration spreads another value"));
         }
         for pr in &props {
-            absorb(project, &other, &op, otext, pr, &mut cfg)?;
+            absorb(&other, &op, otext, pr, &mut cfg)?;
         }
         if other != file {
             split_file = Some(other);
         }
     }
     for pr in &own {
-        absorb(project, file, p, text, pr, &mut cfg)?;
+        absorb(file, p, text, pr, &mut cfg)?;
     }
     cfg.split_file = split_file;
     Ok(cfg)
 }
 
-fn absorb(project: &Project, file: &str, p: &Parsed, text: &str, pr: &OptProp, cfg: &mut AuthConfig) -> Result<(), ReadError> {
+fn absorb(file: &str, p: &Parsed, text: &str, pr: &OptProp, cfg: &mut AuthConfig) -> Result<(), ReadError> {
     let value_text = |e: &Expr| text[p.range(e.span())].to_string();
     let whole = text[pr.span.clone()].to_string();
     match (pr.key.as_str(), pr.value.map(strip_parens)) {
@@ -430,7 +430,7 @@ fn absorb(project: &Project, file: &str, p: &Parsed, text: &str, pr: &OptProp, c
                     cfg.providers.push(Provider::Unmapped { id: None, text: text[p.range(el.span())].to_string(), reason: "a spread of providers".into() });
                     continue;
                 }
-                cfg.providers.push(read_provider(project, file, p, text, &el.expr, cfg.major));
+                cfg.providers.push(read_provider(p, text, &el.expr, cfg.major));
             }
         }
         ("providers", _) => return Err(unreadable(file, "`providers` is not an array literal")),
@@ -516,7 +516,7 @@ fn provider_module(p: &Parsed, local: &str) -> Option<String> {
     Some(rest.to_string())
 }
 
-fn read_provider(project: &Project, file: &str, p: &Parsed, text: &str, e: &Expr, major: u8) -> Provider {
+fn read_provider(p: &Parsed, text: &str, e: &Expr, major: u8) -> Provider {
     let whole = text[p.range(e.span())].to_string();
     let (callee, args): (Option<&str>, Option<&ObjectLit>) = match strip_parens(e) {
         Expr::Ident(i) => (Some(&*i.sym), None),
@@ -542,7 +542,7 @@ fn read_provider(project: &Project, file: &str, p: &Parsed, text: &str, e: &Expr
     let own_id = get("id").and_then(const_str);
     if module.as_deref() == Some("credentials") {
         let id = own_id.unwrap_or_else(|| "credentials".into());
-        return Provider::Credentials(read_credentials(project, file, p, text, id, &whole));
+        return Provider::Credentials(read_credentials(p, text, id, &whole));
     }
     let leftovers = |skip: &[&str]| -> Vec<String> {
         args.map(|o| {
@@ -602,11 +602,9 @@ fn read_provider(project: &Project, file: &str, p: &Parsed, text: &str, e: &Expr
             reason: format!("Better Auth has no built-in `{module}` provider (use the genericOAuth plugin)"),
         };
     };
-    let upper = module.to_ascii_uppercase().replace('-', "_");
     // v5 reads AUTH_<ID>_ID / AUTH_<ID>_SECRET by itself; the new config names the variables it reads.
     let client_id = get_text("clientId").unwrap_or_else(|| format!("process.env.{}_CLIENT_ID", key.to_ascii_uppercase()));
     let client_secret = get_text("clientSecret").unwrap_or_else(|| format!("process.env.{}_CLIENT_SECRET", key.to_ascii_uppercase()));
-    let _ = upper;
     Provider::Social {
         key: key.to_string(),
         authjs_id: own_id.unwrap_or(module),
@@ -621,8 +619,7 @@ fn default_env(major: u8, id: &str, what: &str) -> Option<String> {
     (major >= 5).then(|| format!("process.env.AUTH_{}_{what}", id.to_ascii_uppercase().replace('-', "_")))
 }
 
-fn read_credentials(project: &Project, file: &str, p: &Parsed, text: &str, id: String, whole: &str) -> Credentials {
-    let _ = project;
+fn read_credentials(p: &Parsed, text: &str, id: String, whole: &str) -> Credentials {
     // The hash library and how the file binds it.
     let mut hash = None;
     let mut binding = None;
@@ -643,7 +640,6 @@ fn read_credentials(project: &Project, file: &str, p: &Parsed, text: &str, id: S
         hash = Some(lib);
         break;
     }
-    let _ = file;
     // The column: the hash argument of compare(password, X.col) / verify(X.col, password).
     let mut column = None;
     if let Some(b) = &binding {
