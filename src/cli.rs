@@ -233,6 +233,10 @@ pub struct DoctorArgs {
     /// The repository of the deployed app, to compare versions and combine with static findings.
     #[arg(long)]
     pub project: Option<PathBuf>,
+    /// A path signed-out visitors must not see, e.g. /dashboard (repeatable): asked without a
+    /// cookie and with known Next.js middleware-bypass request shapes; the page answering is D011.
+    #[arg(long = "protected", value_name = "PATH")]
+    pub protected: Vec<String>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 }

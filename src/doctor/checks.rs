@@ -13,6 +13,9 @@ pub struct Target {
     pub origin: Url,
     /// Starts with `/`, no trailing `/` (e.g. `/api/auth`).
     pub base_path: String,
+    /// Next's `basePath` (the path given in `--url`, e.g. `/app`), empty when none; it is put
+    /// before `--protected` paths.
+    pub app_base: String,
 }
 
 impl Target {
@@ -71,7 +74,7 @@ impl Target {
             }
         }
         let base_path = format!("{url_path}{bp}");
-        Ok(Target { origin, base_path })
+        Ok(Target { origin, base_path, app_base: url_path.to_string() })
     }
 
     /// `https://example.com` (no trailing slash).
@@ -85,6 +88,11 @@ impl Target {
 
     pub fn url_of(&self, endpoint: &str) -> String {
         format!("{}{}", self.origin_str(), self.path_of(endpoint))
+    }
+
+    /// A path on the app (`/dashboard`), with Next's basePath before it, as a full URL.
+    pub fn url_of_app_path(&self, path: &str) -> String {
+        format!("{}{}{path}", self.origin_str(), self.app_base)
     }
 
     pub fn is_https(&self) -> bool {
@@ -411,6 +419,7 @@ fn unexpected(evidence: Vec<String>, cause: &str, base: &str) -> Finding {
 fn check_unexpected(target: &Target, obs: &Observed, explained: &[&'static str], findings: &mut Vec<Finding>) {
     let mut seen = Vec::new();
     let mut protected = false;
+    let mut malformed = false;
     for (ep, r) in obs.each() {
         if explained.contains(&ep) {
             continue;
@@ -418,6 +427,10 @@ fn check_unexpected(target: &Target, obs: &Observed, explained: &[&'static str],
         let path = target.path_of(ep);
         let ct = r.content_type.as_deref().unwrap_or("no content type");
         if r.status == 200 && r.is_json() {
+            if let Some(problem) = json_problem(&path, ep, r) {
+                malformed = true;
+                seen.push(problem);
+            }
             continue;
         }
         if r.status == 404 {
@@ -435,11 +448,93 @@ fn check_unexpected(target: &Target, obs: &Observed, explained: &[&'static str],
     let cause = if protected {
         "A protection layer answers before the app: deployment protection (Vercel, Netlify), \
          basic auth, or an access proxy."
+    } else if malformed {
+        "Something else than the Auth.js route handler answers these paths with a JSON content \
+         type: another API or a mock mounted there, a catch-all route, or a proxy or CDN that \
+         rewrites or cuts the bodies. Auth.js's client cannot read these answers."
     } else {
         "Something else than the Auth.js route handler answers these paths: a catch-all page or \
          rewrite, a static host, or the handler crashed."
     };
     findings.push(unexpected(seen, cause, &target.base_path));
+}
+
+/// What is wrong with a 200 JSON answer of `endpoint`, if it is not what Auth.js sends to a
+/// request without cookies: `{}` (v4) or `null` (v5) from `/session`, `{"csrfToken": "…"}`
+/// from `/csrf`, an object of providers (each with absolute `signinUrl` and `callbackUrl`)
+/// from `/providers`. The body itself is never quoted.
+pub fn json_problem(path: &str, endpoint: &str, r: &Reply) -> Option<String> {
+    if r.body_truncated {
+        return Some(format!(
+            "{path} answered a body larger than 1 MiB (doctor stopped reading there; Auth.js answers \
+             are a few hundred bytes)"
+        ));
+    }
+    let v: serde_json::Value = match serde_json::from_str(&r.body) {
+        Ok(v) => v,
+        Err(e) => return Some(format!("{path} answered 200 application/json that is not JSON ({e})")),
+    };
+    use serde_json::Value;
+    match endpoint {
+        "session" => match &v {
+            Value::Null => None,
+            Value::Object(o) if o.is_empty() => None,
+            Value::Object(_) => Some(format!(
+                "{path} answered a non-empty object to a request without cookies; Auth.js answers \
+                 `{{}}` (v4) or `null` (v5) there"
+            )),
+            other => Some(format!("{path} answered {}, not a session: Auth.js answers `{{}}` (v4) or `null` (v5) there", json_kind(other))),
+        },
+        "csrf" => match v.get("csrfToken") {
+            Some(Value::String(t)) if !t.is_empty() && v.is_object() => None,
+            _ if v.is_object() => Some(format!("{path} answered an object without a `csrfToken` string")),
+            _ => Some(format!("{path} answered {}, not an object with a `csrfToken` string", json_kind(&v))),
+        },
+        "providers" => {
+            let Some(obj) = v.as_object() else {
+                return Some(format!("{path} answered {}, not an object of providers", json_kind(&v)));
+            };
+            let bad: Vec<String> = obj.iter().filter(|(_, p)| !is_provider(p)).map(|(id, _)| format!("`{}`", short(id))).collect();
+            match bad.len() {
+                0 => None,
+                n => Some(format!(
+                    "{path}: {} {} not a provider (an object with absolute `signinUrl` and `callbackUrl` URLs)",
+                    bad.into_iter().take(3).collect::<Vec<_>>().join(", "),
+                    if n == 1 { "is" } else { "are" }
+                )),
+            }
+        }
+        _ => None,
+    }
+}
+
+/// One entry of `/providers` as Auth.js writes it: `id`, `name`, `type` strings (when present),
+/// `signinUrl` and `callbackUrl` absolute http(s) URLs.
+fn is_provider(p: &serde_json::Value) -> bool {
+    let Some(o) = p.as_object() else { return false };
+    let url_ok = |k: &str| o.get(k).and_then(|u| u.as_str()).and_then(|u| Url::parse(u).ok()).is_some_and(|u| matches!(u.scheme(), "http" | "https"));
+    let str_or_absent = |k: &str| o.get(k).is_none_or(|s| s.is_string());
+    url_ok("signinUrl") && url_ok("callbackUrl") && ["id", "name", "type"].into_iter().all(str_or_absent)
+}
+
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// A name from a body, for evidence: at most 40 characters, control characters escaped.
+fn short(s: &str) -> String {
+    let mut out: String = s.chars().take(40).flat_map(char::escape_default).collect();
+    if s.chars().count() > 40 {
+        out.push('…');
+    }
+    out
 }
 
 /// Returns the (first) origin the providers' URLs use, when they were readable.

@@ -83,17 +83,30 @@ pub enum Code {
     /// Fix: redeploy from the repository; commit the lockfile.
     D009,
     /// **D010 unexpected-response.** An auth endpoint answers something Auth.js never sends:
-    /// 401/403 (a protection layer), HTML or other non-JSON content, another 4xx/5xx.
+    /// 401/403 (a protection layer), HTML or other non-JSON content, another 4xx/5xx, or JSON
+    /// that does not parse or has another shape than Auth.js's signed-out answer (a `/session`
+    /// that is not `{}`/`null`, a `/csrf` without `csrfToken`, `/providers` that are not
+    /// providers, a body over 1 MiB).
     /// User sees: `ClientFetchError` / "Unexpected token '<'" in the console; always signed out.
     /// Cause: deployment protection or basic auth in front of the app, a catch-all page or
     /// rewrite answering `{base}/*`, or a crash in the route handler.
     /// Fix: exempt `{base}/*` from the protection layer / rewrite; read the server log for a crash.
     D010,
+    /// **D011 protected-path-exposed.** With `--protected PATH`: the path answers with the page
+    /// (not a redirect, 401 or 403) to a request without a cookie, or to the request shape of a
+    /// Next.js middleware/proxy bypass advisory (CVE-2025-29927's `x-middleware-subrequest`,
+    /// GHSA-36qx-fr4f-26g5's locale-less `/_next/data` route).
+    /// User sees: nothing — anyone can read the page without signing in.
+    /// Cause: the middleware/proxy is the only check in front of the page (matcher gap, or a
+    /// Next.js version the advisory affects) and the page never checks the session itself.
+    /// Fix: upgrade `next`; check the session in the page, route handler or action itself.
+    D011,
 }
 
 impl Code {
     #[allow(dead_code)] // for the lead's `rules`/`explain` listing and the docs test
-    pub const ALL: [Code; 10] = [Code::D001, Code::D002, Code::D003, Code::D004, Code::D005, Code::D006, Code::D007, Code::D008, Code::D009, Code::D010];
+    pub const ALL: [Code; 11] =
+        [Code::D001, Code::D002, Code::D003, Code::D004, Code::D005, Code::D006, Code::D007, Code::D008, Code::D009, Code::D010, Code::D011];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -107,6 +120,7 @@ impl Code {
             Code::D008 => "D008",
             Code::D009 => "D009",
             Code::D010 => "D010",
+            Code::D011 => "D011",
         }
     }
 
@@ -122,6 +136,7 @@ impl Code {
             Code::D008 => "cookie-domain-mismatch",
             Code::D009 => "version-mismatch",
             Code::D010 => "unexpected-response",
+            Code::D011 => "protected-path-exposed",
         }
     }
 
@@ -138,6 +153,7 @@ impl Code {
             Code::D008 => "Auth cookie Domain does not cover this host",
             Code::D009 => "The deployment runs another Auth.js major than the repository",
             Code::D010 => "The auth endpoint does not answer like Auth.js",
+            Code::D011 => "A protected page answers signed-out requests",
         }
     }
 }

@@ -1,12 +1,18 @@
 //! Plain HTTP GETs against the auth endpoints: no redirects followed, every request bounded
-//! in time, proxy taken from `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` (and `NO_PROXY`).
+//! in time (the caller's total covers connect, headers and body, so a slow-drip answer times
+//! out) and in memory (headers up to [`HEADER_LIMIT`], bodies up to [`BODY_LIMIT`]), proxy taken
+//! from `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` (and `NO_PROXY`).
 use std::io::Read;
 use std::time::Duration;
 
 use serde::Serialize;
 
-/// Bodies are read up to this many bytes; the rest is ignored.
-const BODY_LIMIT: u64 = 256 * 1024;
+/// Bodies are read up to this many bytes (1 MiB): Auth.js answers are a few hundred bytes, so a
+/// longer body is not Auth.js ([`Reply::body_truncated`]) and the rest is never read.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// Status line and headers together may take this many bytes (64 KiB); more is a protocol error.
+pub const HEADER_LIMIT: usize = 64 * 1024;
 
 /// One answer, reduced to what the checks need. Cookie values are dropped on parsing.
 #[derive(Clone, Debug, Default)]
@@ -18,6 +24,10 @@ pub struct Reply {
     pub body: String,
     /// Answered at the path with a trailing slash, after Next's `trailingSlash` 308.
     pub via_trailing_slash: bool,
+    /// The body went on past [`BODY_LIMIT`]; `body` holds its first [`BODY_LIMIT`] bytes.
+    pub body_truncated: bool,
+    /// `x-nextjs-redirect`: Next's redirect answer to a data request (no `Location`).
+    pub next_redirect: Option<String>,
 }
 
 /// A `Set-Cookie` header without its value.
@@ -93,6 +103,7 @@ impl Reply {
                 "location" => r.location = Some(v.clone()),
                 "content-type" => r.content_type = Some(v.clone()),
                 "set-cookie" => r.set_cookies.extend(SetCookie::parse(v)),
+                "x-nextjs-redirect" => r.next_redirect = Some(v.clone()),
                 _ => {}
             }
         }
@@ -143,6 +154,7 @@ impl Client {
             .timeout_resolve(Some(timeout.min(Duration::from_secs(5))))
             .timeout_connect(Some(timeout.min(Duration::from_secs(5))))
             .max_redirects(0)
+            .max_response_header_size(HEADER_LIMIT)
             .http_status_as_error(false)
             .user_agent(concat!("authfix-doctor/", env!("CARGO_PKG_VERSION")));
         if let Some(path) = ca_file {
@@ -152,14 +164,33 @@ impl Client {
         Ok(Client { agent: builder.build().into() })
     }
 
+    /// GET an auth endpoint (`Accept: application/json`).
     pub fn get(&self, url: &str) -> Result<Reply, Unreachable> {
-        let mut resp = self.agent.get(url).header("Accept", "application/json").call().map_err(|e| classify_error(&e))?;
+        self.get_with(url, "application/json", &[])
+    }
+
+    /// GET a page as a browser would (`Accept: text/html…`), with extra headers.
+    pub fn get_page(&self, url: &str, headers: &[(&str, String)]) -> Result<Reply, Unreachable> {
+        self.get_with(url, "text/html,application/xhtml+xml,*/*;q=0.8", headers)
+    }
+
+    fn get_with(&self, url: &str, accept: &str, headers: &[(&str, String)]) -> Result<Reply, Unreachable> {
+        let mut req = self.agent.get(url).header("Accept", accept);
+        for (k, v) in headers {
+            req = req.header(*k, v.as_str());
+        }
+        let mut resp = req.call().map_err(|e| classify_error(&e))?;
         let status = resp.status().as_u16();
         let headers: Vec<(String, String)> =
             resp.headers().iter().map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect();
+        // One byte past the limit tells a long body from one of exactly the limit.
         let mut bytes = Vec::new();
-        resp.body_mut().as_reader().take(BODY_LIMIT).read_to_end(&mut bytes).map_err(|e| classify_error(&ureq::Error::from(e)))?;
-        Ok(Reply::from_parts(status, &headers, String::from_utf8_lossy(&bytes).into_owned()))
+        resp.body_mut().as_reader().take(BODY_LIMIT as u64 + 1).read_to_end(&mut bytes).map_err(|e| classify_error(&ureq::Error::from(e)))?;
+        let body_truncated = bytes.len() > BODY_LIMIT;
+        bytes.truncate(BODY_LIMIT);
+        let mut reply = Reply::from_parts(status, &headers, String::from_utf8_lossy(&bytes).into_owned());
+        reply.body_truncated = body_truncated;
+        Ok(reply)
     }
 }
 
@@ -187,6 +218,9 @@ fn classify_error(e: &ureq::Error) -> Unreachable {
         E::Io(io) => match io.kind() {
             std::io::ErrorKind::ConnectionRefused => ("refused", "connection refused: nothing listens on that port".to_string()),
             std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock => ("timeout", format!("no answer in time ({io})")),
+            std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset => {
+                ("connection", format!("the server closed the connection before a complete HTTP answer ({io})"))
+            }
             std::io::ErrorKind::InvalidData if io.to_string().to_lowercase().contains("certificate") => ("tls", format!("TLS: {io}")),
             _ => ("connection", io.to_string()),
         },
@@ -198,6 +232,10 @@ fn classify_error(e: &ureq::Error) -> Unreachable {
         E::ConnectProxyFailed(m) => ("proxy", format!("the proxy refused the connection: {m}")),
         E::ConnectionFailed => ("connection", "the connection failed".to_string()),
         E::BadUri(m) => ("invalid-url", m.clone()),
+        E::Protocol(p) => ("protocol", format!("the answer is not HTTP/1.x ({p}): something else than a web server listens there")),
+        E::LargeResponseHeader(_, limit) => {
+            ("protocol", format!("the response headers are larger than {} KiB: not an Auth.js answer; doctor stopped reading", limit / 1024))
+        }
         other => ("protocol", other.to_string()),
     };
     Unreachable { kind, message }
@@ -232,6 +270,11 @@ mod tests {
         assert_eq!(kind(ureq::Error::Timeout(ureq::Timeout::Connect)), "timeout");
         assert_eq!(kind(ureq::Error::Tls("bad certificate")), "tls");
         assert_eq!(kind(ureq::Error::ConnectProxyFailed("403".into())), "proxy");
+        assert_eq!(kind(ureq::Error::LargeResponseHeader(70_000, HEADER_LIMIT)), "protocol");
+        assert!(classify_error(&ureq::Error::LargeResponseHeader(70_000, HEADER_LIMIT)).message.contains("larger than 64 KiB"));
+        let eof = classify_error(&ureq::Error::Io(IoError::new(ErrorKind::UnexpectedEof, "Peer disconnected")));
+        assert_eq!(eof.kind, "connection");
+        assert!(eof.message.contains("closed the connection"), "{}", eof.message);
     }
 
     #[test]

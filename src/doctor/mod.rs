@@ -3,13 +3,16 @@
 //!
 //! Three plain GETs — `{base}/session`, `{base}/csrf`, `{base}/providers` — with no cookies,
 //! no redirects followed, nothing written to the app. The answers go through the pure
-//! classifiers in [`checks`]; every finding has a stable code ([`findings::Code`]).
+//! classifiers in [`checks`]; every finding has a stable code ([`findings::Code`]). With
+//! `--protected PATH`, each path is also asked without a cookie and with the request shapes
+//! of Next.js middleware-bypass advisories ([`protected`], D011), on the same origin only.
 //!
 //! Exit codes: 0 healthy, 1 problems found, 2 usage error or unreachable URL.
 pub mod checks;
 pub mod findings;
 pub mod http;
 pub mod project;
+pub mod protected;
 pub mod report;
 
 use std::time::Duration;
@@ -32,6 +35,12 @@ pub fn run(args: &DoctorArgs, color: ColorChoice) -> i32 {
             return 2;
         }
     };
+    for p in &args.protected {
+        if let Err(e) = protected::parse_path(p) {
+            eprintln!("authfix doctor: {e}");
+            return 2;
+        }
+    }
     if let Some(p) = &args.project {
         if !p.join("package.json").is_file() {
             crate::errln!("authfix doctor: --project {}: no package.json there", p.display());
@@ -116,6 +125,7 @@ pub fn examine(client: &http::Client, target: &Target, args: &DoctorArgs) -> (Re
         findings: Vec::new(),
         error: None,
         static_findings: None,
+        protected: Vec::new(),
     };
     let mut replies = Vec::new();
     for ep in ["session", "csrf", "providers"] {
@@ -152,12 +162,59 @@ pub fn examine(client: &http::Client, target: &Target, args: &DoctorArgs) -> (Re
     if let Some(p) = &project {
         add_route_hint(&mut findings, p, target);
     }
+    if !args.protected.is_empty() {
+        let paths: Vec<String> = args.protected.iter().filter_map(|p| protected::parse_path(p).ok()).collect();
+        report.protected = probe_protected(client, target, &paths);
+        findings.extend(protected::finding(target, &report.protected));
+        findings.sort_by_key(|f| f.code);
+    }
     report.running = diagnosis.running;
     report.project = project;
     report.status = if findings.is_empty() { "healthy" } else { "problems" };
     report.findings = findings;
     let code = if report.findings.is_empty() { 0 } else { 1 };
     (report, code)
+}
+
+/// Ask each protected path without a cookie; when that is refused (a redirect or 401/403), ask
+/// again with each bypass shape. Only the `--url` origin is contacted; no redirect is followed
+/// except Next's `trailingSlash` 308 to the same path with `/`.
+fn probe_protected(client: &http::Client, target: &Target, paths: &[String]) -> Vec<protected::ProtectedPath> {
+    // Pages Router build id, looked up once (from the app's 404 page) when a shape needs it.
+    let mut build_id: Option<Option<String>> = None;
+    let mut out = Vec::new();
+    for path in paths {
+        let plain = ask_protected(client, target, &protected::Probe::no_cookie(path));
+        let refused = plain.verdict.protects();
+        let mut requests = vec![plain];
+        if refused {
+            requests.push(ask_protected(client, target, &protected::Probe::subrequest(path)));
+            let id = build_id.get_or_insert_with(|| {
+                let url = target.url_of_app_path("/_authfix-doctor-not-found");
+                client.get_page(&url, &[]).ok().and_then(|r| protected::build_id_of(&r.body))
+            });
+            if let Some(id) = id {
+                requests.push(ask_protected(client, target, &protected::Probe::next_data(path, id)));
+            }
+        }
+        out.push(protected::ProtectedPath { path: path.clone(), requests });
+    }
+    out
+}
+
+fn ask_protected(client: &http::Client, target: &Target, probe: &protected::Probe) -> protected::ProtectedRequest {
+    let mut url = target.url_of_app_path(&probe.path);
+    let mut reply = client.get_page(&url, &probe.headers);
+    if let Ok(r) = &reply {
+        if r.status == 308 && r.location.as_deref().is_some_and(|l| Target::is_trailing_slash_redirect(&url, l)) {
+            url = match url.split_once('?') {
+                Some((p, q)) => format!("{p}/?{q}"),
+                None => format!("{url}/"),
+            };
+            reply = client.get_page(&url, &probe.headers);
+        }
+    }
+    protected::ProtectedRequest::new(probe, url, reply.as_ref())
 }
 
 /// D004 with `--project`: name the route handlers the repository has and their base paths.

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::checks::{Running, Target};
 use super::findings::Finding;
 use super::http::{Reply, SetCookie, Unreachable};
+use super::protected::ProtectedPath;
 
 pub const SCHEMA: &str = "authfix-doctor/1";
 
@@ -106,6 +107,9 @@ pub struct Report {
     /// change doctor's exit code, which is about the deployment).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub static_findings: Option<Vec<StaticFinding>>,
+    /// With `--protected`: each path and the requests made for it (D011).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub protected: Vec<ProtectedPath>,
 }
 
 /// One finding of the static rules in the `--project` repository.
@@ -170,6 +174,34 @@ pub fn print_human(report: &Report, out: &mut dyn Write) -> std::io::Result<()> 
             writeln!(out, "      {dim}Set-Cookie {} ({}){dim:#}", c.name, c.attributes())?;
         }
     }
+    if !report.protected.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "  Protected paths (--protected):")?;
+        for p in &report.protected {
+            writeln!(out, "  {}", p.path)?;
+            for r in &p.requests {
+                let mut line = format!("      {:<26}", r.shape.label());
+                match (&r.status, &r.error) {
+                    (Some(s), _) => line.push_str(&format!(" {s}")),
+                    (None, Some(e)) => line.push_str(&format!(" unreachable ({})", e.kind)),
+                    (None, None) => {}
+                }
+                if let Some(ct) = &r.content_type {
+                    line.push_str(&format!(" {}", ct.split(';').next().unwrap_or(ct)));
+                }
+                if let Some(l) = &r.location {
+                    line.push_str(&format!(" → {}", short_location(l)));
+                }
+                let verdict = r.verdict.as_str();
+                if r.verdict == super::protected::Verdict::Page {
+                    line.push_str(&format!("  {red}{verdict}{red:#}"));
+                } else {
+                    line.push_str(&format!("  {dim}{verdict}{dim:#}"));
+                }
+                writeln!(out, "{line}")?;
+            }
+        }
+    }
     writeln!(out)?;
     match &report.running {
         Some(r) => writeln!(out, "Running: next-auth v{} {dim}({}){dim:#}", r.major, r.evidence)?,
@@ -204,6 +236,14 @@ pub fn print_human(report: &Report, out: &mut dyn Write) -> std::io::Result<()> 
         n => writeln!(out, "{red}{n} problems found.{red:#}")?,
     }
     Ok(())
+}
+
+/// A `Location` without its query (`/api/auth/signin?…`): the query repeats the path asked.
+fn short_location(l: &str) -> String {
+    match l.split_once('?') {
+        Some((p, _)) => format!("{p}?…"),
+        None => l.to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -348,5 +348,280 @@ fn problems_report(t: &Target, o: &Observed, d: super::checks::Diagnosis) -> Rep
         findings: d.findings,
         error: None,
         static_findings: None,
+        protected: Vec::new(),
     }
+}
+
+/// A 200 `application/json` reply with this body.
+fn json200(body: &str) -> Reply {
+    raw(&format!("HTTP/1.1 200 OK\ncontent-type: application/json\n\n{body}"))
+}
+
+#[test]
+fn every_recorded_json_answer_has_auth_js_shape() {
+    use super::checks::json_problem;
+    for name in ["v4-healthy", "v4-https-url", "v4-no-url", "v4-secure-cookies", "v5-auth-url-localhost-3000", "v5-healthy", "v5-https-url"] {
+        let o = case(name);
+        for (ep, r) in o.each() {
+            assert!(r.status == 200 && r.is_json(), "{name}/{ep}");
+            assert_eq!(json_problem(&format!("/api/auth/{ep}"), ep, r), None, "{name}/{ep}");
+        }
+    }
+}
+
+#[test]
+fn json_bodies_that_are_not_auth_js_are_named() {
+    use super::checks::json_problem;
+    let problem = |ep: &str, body: &str| json_problem(&format!("/api/auth/{ep}"), ep, &json200(body));
+    // Auth.js's own shapes.
+    for (ep, body) in [
+        ("session", "null"),
+        ("session", " {} \n"),
+        ("csrf", r#"{"csrfToken":"a|b"}"#),
+        ("providers", "{}"),
+        (
+            "providers",
+            r#"{"github":{"id":"github","name":"GitHub","type":"oauth","signinUrl":"https://a.example/api/auth/signin/github","callbackUrl":"https://a.example/api/auth/callback/github"}}"#,
+        ),
+        // A provider without a name (custom providers may omit it) is still a provider.
+        ("providers", r#"{"x":{"id":"x","type":"oidc","signinUrl":"http://a/s","callbackUrl":"http://a/c"}}"#),
+    ] {
+        assert_eq!(problem(ep, body), None, "{ep} {body}");
+    }
+    for (ep, body, want) in [
+        ("session", "", "not JSON (EOF while parsing"),
+        ("session", "{{{", "not JSON (key must be a string"),
+        ("session", "<html>", "not JSON (expected value"),
+        ("session", "[]", "answered an array, not a session"),
+        ("session", "\"x\"", "answered a string, not a session"),
+        ("session", "0", "answered a number, not a session"),
+        ("session", "false", "answered a boolean, not a session"),
+        ("session", r#"{"user":{"name":"a"},"expires":"2030-01-01"}"#, "a non-empty object to a request without cookies"),
+        ("csrf", "{}", "an object without a `csrfToken` string"),
+        ("csrf", r#"{"csrfToken":""}"#, "an object without a `csrfToken` string"),
+        ("csrf", r#"{"csrfToken":1}"#, "an object without a `csrfToken` string"),
+        ("csrf", "null", "answered null, not an object with a `csrfToken` string"),
+        ("csrf", r#"["csrfToken"]"#, "answered an array, not an object"),
+        ("providers", "null", "answered null, not an object of providers"),
+        ("providers", r#""github""#, "answered a string, not an object of providers"),
+        ("providers", r#"{"a":1,"b":[],"c":{},"d":null}"#, "`a`, `b`, `c` are not a provider"),
+        ("providers", r#"{"a":{"signinUrl":"/api/auth/signin/a","callbackUrl":"/api/auth/callback/a"}}"#, "`a` is not a provider"),
+        ("providers", r#"{"a":{"signinUrl":"javascript:alert(1)","callbackUrl":"http://a/c"}}"#, "`a` is not a provider"),
+        ("providers", r#"{"a":{"id":7,"signinUrl":"http://a/s","callbackUrl":"http://a/c"}}"#, "`a` is not a provider"),
+    ] {
+        let got = problem(ep, body).unwrap_or_else(|| panic!("{ep} {body}: no problem"));
+        assert!(got.starts_with(&format!("/api/auth/{ep}")), "{got}");
+        assert!(got.contains(want), "{ep} {body}: {got}");
+    }
+    // A name from the body is shortened and escaped, never printed raw.
+    let long = format!(r#"{{"{}\n":1}}"#, "k".repeat(100));
+    let got = problem("providers", &long).unwrap();
+    assert!(got.contains(&format!("`{}…`", "k".repeat(40))) && !got.contains('\n'), "{got}");
+    // Deep nesting stops at serde_json's recursion limit instead of overflowing the stack.
+    let got = problem("session", &"[".repeat(100_000)).unwrap();
+    assert!(got.contains("recursion limit exceeded"), "{got}");
+    // A body cut at the limit is reported as such, whatever its first MiB looks like.
+    let mut cut = json200("null");
+    cut.body_truncated = true;
+    assert!(json_problem("/api/auth/session", "session", &cut).unwrap().contains("larger than 1 MiB"));
+}
+
+#[test]
+fn malformed_json_is_d010_with_its_own_cause_and_never_healthy() {
+    let t = loopback();
+    let o = Observed { session: json200("{{{"), csrf: json200("{}"), providers: json200("[]") };
+    assert_eq!(codes(&t, &o, None), vec!["D010"]);
+    let f = finding(&t, &o, Code::D010);
+    assert_eq!(f.evidence.len(), 3, "{:?}", f.evidence);
+    assert!(f.cause.contains("JSON content type"), "{}", f.cause);
+    let d = diagnose(&t, &o, None);
+    let rep = problems_report(&t, &o, d);
+    let mut human = Vec::new();
+    report::print_human(&rep, &mut human).unwrap();
+    let human = String::from_utf8(human).unwrap();
+    assert!(!human.contains("No problems found") && human.contains("1 problem found."), "{human}");
+    // One bad endpoint among healthy ones is enough.
+    let mut o = case("v5-healthy");
+    o.csrf = json200(r#"{"token":"x"}"#);
+    assert_eq!(codes(&t, &o, None), vec!["D010"]);
+    // A 401 among them keeps the protection-layer cause.
+    o.session = raw("HTTP/1.1 401 Unauthorized\ncontent-type: text/html\n\nno");
+    assert!(finding(&t, &o, Code::D010).cause.contains("protection layer"));
+}
+
+// --- D011 (--protected) --------------------------------------------------------------------------
+
+fn recorded_protected(name: &str) -> Reply {
+    recorded("protected", name)
+}
+
+#[test]
+fn protected_answers_recorded_from_real_servers_are_classified() {
+    use super::protected::{classify, Shape, Verdict};
+    for (name, shape, want) in [
+        ("next15-app-no-cookie", Shape::NoCookie, Verdict::Redirect),
+        ("next15-app-subrequest-page", Shape::MiddlewareSubrequest, Verdict::Page),
+        ("next15-app-subrequest-own-check", Shape::MiddlewareSubrequest, Verdict::Redirect),
+        ("next15-app-404", Shape::NoCookie, Verdict::NotFound),
+        ("next15-pages-data-page", Shape::NextDataLocaleLess, Verdict::Page),
+        ("next15-pages-data-own-check", Shape::NextDataLocaleLess, Verdict::Redirect),
+        ("next16-pages-data-fixed", Shape::NextDataLocaleLess, Verdict::Redirect),
+        ("next16-pages-subrequest-fixed", Shape::MiddlewareSubrequest, Verdict::Redirect),
+    ] {
+        assert_eq!(classify(shape, &recorded_protected(name)), want, "{name}");
+    }
+}
+
+#[test]
+fn protected_synthetic_answers_are_classified() {
+    use super::protected::{classify, Shape, Verdict};
+    let c = |shape, s: &str| classify(shape, &raw(s));
+    let page = Shape::NoCookie;
+    assert_eq!(c(page, "HTTP/1.1 401 Unauthorized\ncontent-type: text/plain\n\nno"), Verdict::Denied);
+    assert_eq!(c(page, "HTTP/1.1 403 Forbidden\n\n"), Verdict::Denied);
+    // A redirect to another host (an SSO login) protects too, and is never followed.
+    assert_eq!(c(page, "HTTP/1.1 307 Temporary Redirect\nlocation: https://sso.example/login?next=%2Fdashboard\n\n"), Verdict::Redirect);
+    assert_eq!(c(page, "HTTP/1.1 302 Found\nlocation: /login\n\n"), Verdict::Redirect);
+    // A 3xx without a Location is not a redirect a browser follows.
+    assert_eq!(c(page, "HTTP/1.1 307 Temporary Redirect\n\n"), Verdict::Other);
+    // `redirect()` after streaming started: a 200 with Next's meta refresh.
+    let streamed = "HTTP/1.1 200 OK\ncontent-type: text/html\n\n<!DOCTYPE html><html><head><meta id=\"__next-page-redirect\" http-equiv=\"refresh\" content=\"1;url=/api/auth/signin\"/></head><body>…</body></html>";
+    assert_eq!(c(page, streamed), Verdict::Redirect);
+    assert_eq!(c(page, "HTTP/1.1 200 OK\ncontent-type: text/html\n\n<html><body>Dashboard</body></html>"), Verdict::Page);
+    // An API route answering its data is exposed as well.
+    assert_eq!(c(page, "HTTP/1.1 200 OK\ncontent-type: application/json\n\n{\"invoices\":[]}"), Verdict::Page);
+    assert_eq!(c(page, "HTTP/1.1 204 No Content\n\n"), Verdict::NoContent);
+    assert_eq!(c(page, "HTTP/1.1 200 OK\n\n  \n"), Verdict::NoContent);
+    assert_eq!(c(page, "HTTP/1.1 404 Not Found\n\nnope"), Verdict::NotFound);
+    assert_eq!(c(page, "HTTP/1.1 500 Internal Server Error\n\nboom"), Verdict::Other);
+    let data = Shape::NextDataLocaleLess;
+    assert_eq!(c(data, "HTTP/1.1 200 OK\ncontent-type: application/json\n\n{\"notFound\":true}"), Verdict::NotFound);
+    assert_eq!(c(data, "HTTP/1.1 200 OK\ncontent-type: application/json\n\n{}"), Verdict::Other);
+    assert_eq!(c(data, "HTTP/1.1 200 OK\ncontent-type: text/html\n\n<html>"), Verdict::Other);
+    assert_eq!(c(data, "HTTP/1.1 200 OK\nx-nextjs-redirect: /login\n\n{}"), Verdict::Redirect);
+}
+
+#[test]
+fn build_ids_are_read_from_pages_router_html_only() {
+    use super::protected::build_id_of;
+    let id = build_id_of(&recorded_protected("next15-pages-404").body).expect("a build id");
+    assert!(id.len() >= 10 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'), "{id}");
+    assert_eq!(build_id_of(&recorded_protected("next15-app-404").body), None);
+    assert_eq!(build_id_of(r#"{"buildId":"../../etc"}"#), None);
+    assert_eq!(build_id_of(r#"{"buildId":""}"#), None);
+}
+
+#[test]
+fn protected_probes_and_paths() {
+    use super::protected::{parse_path, Probe, Shape, SUBREQUEST_VALUE};
+    assert_eq!(Probe::next_data("/dashboard", "ID").path, "/_next/data/ID/dashboard.json");
+    assert_eq!(Probe::next_data("/a/b/?x=1", "ID").path, "/_next/data/ID/a/b.json?x=1");
+    assert_eq!(Probe::next_data("/", "ID").path, "/_next/data/ID/index.json");
+    let s = Probe::subrequest("/dashboard");
+    assert_eq!(s.shape, Shape::MiddlewareSubrequest);
+    assert_eq!(s.headers, vec![("x-middleware-subrequest", SUBREQUEST_VALUE.to_string())]);
+    assert_eq!(SUBREQUEST_VALUE.split(':').filter(|n| *n == "middleware").count(), 5, "Next 15 needs a depth of 5");
+    assert!(Probe::no_cookie("/x").headers.is_empty());
+    assert_eq!(parse_path("/dashboard").unwrap(), "/dashboard");
+    assert_eq!(parse_path(" /a?b=1 ").unwrap(), "/a?b=1");
+    for bad in ["dashboard", "https://other.example/dashboard", "//other.example/x", "/a#b", "/a b"] {
+        assert!(parse_path(bad).is_err(), "{bad}");
+    }
+    // Protected paths go under Next's basePath (the path in --url) on the origin asked.
+    let t = Target::parse("https://myapp.example/app", "/api/auth").unwrap();
+    assert_eq!(t.url_of_app_path("/dashboard"), "https://myapp.example/app/dashboard");
+    assert_eq!(loopback().url_of_app_path("/dashboard"), format!("http://127.0.0.1:{PORT}/dashboard"));
+}
+
+fn protected_request(shape: super::protected::Shape, path: &str, reply: &Reply) -> super::protected::ProtectedRequest {
+    let probe = super::protected::Probe { shape, path: path.to_string(), headers: Vec::new() };
+    super::protected::ProtectedRequest::new(&probe, format!("http://127.0.0.1:{PORT}{path}"), Ok(reply))
+}
+
+#[test]
+fn d011_names_the_request_shape_and_its_advisory() {
+    use super::protected::{finding, ProtectedPath, Shape};
+    let t = loopback();
+    let refused = protected_request(Shape::NoCookie, "/dashboard", &recorded_protected("next15-app-no-cookie"));
+    let bypassed = protected_request(Shape::MiddlewareSubrequest, "/dashboard", &recorded_protected("next15-app-subrequest-page"));
+    let own_check = protected_request(Shape::MiddlewareSubrequest, "/account", &recorded_protected("next15-app-subrequest-own-check"));
+    // Refused everywhere: nothing to report.
+    let safe = [ProtectedPath { path: "/account".into(), requests: vec![refused.clone(), own_check] }];
+    assert!(finding(&t, &safe).is_none());
+    let paths = [ProtectedPath { path: "/dashboard".into(), requests: vec![refused, bypassed] }];
+    let f = finding(&t, &paths).expect("D011");
+    assert_eq!(f.code, Code::D011);
+    assert_eq!(
+        f.evidence,
+        vec!["GET /dashboard with `x-middleware-subrequest: middleware:…` (CVE-2025-29927 / GHSA-f82v-jwr5-mffw) → 200 text/html: the page"]
+    );
+    assert!(f.cause.contains("15.0.0–15.2.2") && f.cause.contains("no session check of its own"), "{}", f.cause);
+    assert!(f.fix.contains("15.2.3") && f.fix.contains("getServerSession(authOptions)") && f.fix.contains("auth()"), "{}", f.fix);
+    assert!(!f.fix.contains("matcher"), "not a matcher gap: {}", f.fix);
+    // The data route of the Pages Router advisory.
+    let data = protected_request(Shape::NextDataLocaleLess, "/_next/data/ID/dashboard.json", &recorded_protected("next15-pages-data-page"));
+    let f = finding(&t, &[ProtectedPath { path: "/dashboard".into(), requests: vec![data] }]).unwrap();
+    assert!(
+        f.evidence[0].contains("/_next/data/ID/dashboard.json (the locale-less data route, CVE-2026-44573 / GHSA-36qx-fr4f-26g5) → 200 application/json"),
+        "{:?}",
+        f.evidence
+    );
+    assert!(f.fix.contains("15.5.16, 16.2.5"), "{}", f.fix);
+    // Served without any cookie: a matcher gap, not an advisory.
+    let open = protected_request(Shape::NoCookie, "/reports", &raw("HTTP/1.1 200 OK\ncontent-type: text/html\n\n<html>reports</html>"));
+    let f = finding(&t, &[ProtectedPath { path: "/reports".into(), requests: vec![open] }]).unwrap();
+    assert_eq!(f.evidence, vec!["GET /reports without a cookie → 200 text/html: the page"]);
+    assert!(f.fix.contains("matcher") && f.fix.contains("own sign-in form"), "{}", f.fix);
+    assert!(!f.cause.contains("CVE"), "{}", f.cause);
+}
+
+#[test]
+fn d011_report_lists_each_request_without_bodies_or_cookie_values() {
+    use super::protected::{finding, ProtectedPath, Shape};
+    let t = loopback();
+    let paths = vec![ProtectedPath {
+        path: "/dashboard".into(),
+        requests: vec![
+            protected_request(Shape::NoCookie, "/dashboard", &recorded_protected("next15-app-no-cookie")),
+            protected_request(Shape::MiddlewareSubrequest, "/dashboard", &recorded_protected("next15-app-subrequest-page")),
+        ],
+    }];
+    let o = case("v4-healthy");
+    let mut d = diagnose(&t, &o, None);
+    d.findings.extend(finding(&t, &paths));
+    let mut rep = problems_report(&t, &o, d);
+    rep.protected = paths;
+    let mut human = Vec::new();
+    report::print_human(&rep, &mut human).unwrap();
+    let human = strip_ansi(&String::from_utf8(human).unwrap());
+    assert!(human.contains("  /dashboard\n      no cookie                  307 → http://localhost:41234/api/auth/signin?…  redirect\n"), "{human}");
+    assert!(human.contains("      x-middleware-subrequest    200 text/html  the page\n"), "{human}");
+    assert!(human.contains("D011 A protected page answers signed-out requests"), "{human}");
+    assert!(!human.contains("doctor-protected-page-marker"), "bodies are never printed: {human}");
+    let mut json = Vec::new();
+    report::print_json(&rep, &mut json).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(v["protected"][0]["requests"][1]["shape"], "middleware-subrequest");
+    assert_eq!(v["protected"][0]["requests"][1]["verdict"], "page");
+    assert_eq!(v["protected"][0]["requests"][1]["advisory"], "CVE-2025-29927 / GHSA-f82v-jwr5-mffw");
+    assert_eq!(v["protected"][0]["requests"][0]["verdict"], "redirect");
+    assert!(!String::from_utf8(json).unwrap().contains("marker"));
+}
+
+/// The text without its ANSI styles (`ESC [ … m`).
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for d in chars.by_ref() {
+                if d == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

@@ -75,6 +75,19 @@ for v in v4 v5; do
 done
 deps_ok v4 4.24.15 || { log "tests/e2e/deps/v4 lacks next-auth 4.24.15"; exit 1; }
 deps_ok v5 5.0.0-beta.32 || { log "tests/e2e/deps/v5 lacks next-auth 5.0.0-beta.32"; exit 1; }
+# D011's vulnerable Next.js (15.2.2: CVE-2025-29927, GHSA-36qx-fr4f-26g5), its own node_modules.
+NEXT15=$ROOT/tests/doctor/deps/next15
+next15_ok() {
+  [ "$(node -e 'try{console.log(require(process.argv[1]).version)}catch{console.log("")}' \
+    "$NEXT15/node_modules/next/package.json")" = 15.2.2 ] && [ -x "$NEXT15/node_modules/.bin/next" ]
+}
+if ! next15_ok; then
+  log "installing npm dependencies in tests/doctor/deps/next15"
+  # A copy of the lockfile: `npm install` rewrites it with this platform's optional packages.
+  (cd "$NEXT15" && cp package-lock.json "$WORK/next15-lock.json" && npm install --no-audit --no-fund --loglevel=error >&2;
+   cp "$WORK/next15-lock.json" package-lock.json)
+fi
+next15_ok || { log "tests/doctor/deps/next15 lacks next 15.2.2"; exit 1; }
 
 # --- 2. the authfix binary ----------------------------------------------------------------
 if [ -n "${AUTHFIX_BIN:-}" ]; then
@@ -90,21 +103,23 @@ fi
 
 # --- 3. build the apps (cached by a hash of their sources) ---------------------------------
 # An app is tests/doctor/apps/<name>; a variant folder holds a BASE file naming its base app
-# and only the files it changes.
-build_app() { # build_app NAME
-  local name=$1 base=$1 dir=$WORK/$1 hash
+# and only the files it changes. With DEPS_DIR and TAG the app is built against those
+# node_modules instead of tests/e2e/deps/<major>, into $WORK/<name>@<tag>.
+build_app() { # build_app NAME [DEPS_DIR TAG]
+  local name=$1 base=$1 dir=$WORK/$1${3:+@$3} hash
   if [ -f "$APPS/$name/BASE" ]; then base=$(cat "$APPS/$name/BASE"); fi
   local major=${base%%-*}
+  local deps=${2:-$DEPS/$major}
   hash=$( (cd "$APPS" && find "$base" "$name" -type f -print0 | sort -z | xargs -0 sha256sum;
-           sha256sum "$DEPS/$major/package.json";
-           [ ! -f "$DEPS/$major/package-lock.json" ] || sha256sum "$DEPS/$major/package-lock.json") \
+           sha256sum "$deps/package.json";
+           [ ! -f "$deps/package-lock.json" ] || sha256sum "$deps/package-lock.json") \
          | sha256sum | cut -c1-16)
   if [ "${DOCTOR_REBUILD:-}" != 1 ] && [ -f "$dir/.next/BUILD_ID" ] \
      && [ "$(cat "$dir/.doctor-hash" 2>/dev/null)" = "$hash" ]; then
-    log "app $name: build is current"
+    log "app ${dir##*/}: build is current"
     return
   fi
-  log "app $name: next build"
+  log "app ${dir##*/}: next build"
   rm -rf "$dir"
   mkdir -p "$dir"
   cp -a "$APPS/$base/." "$dir/"
@@ -112,16 +127,21 @@ build_app() { # build_app NAME
     (cd "$APPS/$name" && tar cf - --exclude=BASE .) | tar xf - -C "$dir"
   fi
   # A hardlinked copy: Turbopack refuses a symlinked node_modules outside the app's root.
-  cp -al "$DEPS/$major/node_modules" "$dir/node_modules" 2>/dev/null \
-    || cp -a "$DEPS/$major/node_modules" "$dir/node_modules"
+  cp -al "$deps/node_modules" "$dir/node_modules" 2>/dev/null \
+    || cp -a "$deps/node_modules" "$dir/node_modules"
   if ! (cd "$dir" && ./node_modules/.bin/next build >"$dir/build.log" 2>&1); then
     tail -40 "$dir/build.log" >&2
-    log "app $name: next build failed"
+    log "app ${dir##*/}: next build failed"
     exit 1
   fi
   echo "$hash" >"$dir/.doctor-hash"
 }
-for app in v5 v5-proxy v5-trailing-slash v4 v4-withauth v4-secure-cookies v4-cookie-domain; do build_app "$app"; done
+for app in v5 v5-proxy v5-trailing-slash v4 v4-withauth v4-secure-cookies v4-cookie-domain v4-protected v4-pages; do
+  build_app "$app"
+done
+# D011: the same two apps on the vulnerable Next.js.
+build_app v4-protected "$NEXT15" next15
+build_app v4-pages "$NEXT15" next15
 
 # --- 4. servers ------------------------------------------------------------------------------
 free_port() {
@@ -370,6 +390,35 @@ stop_server
 start_server v4-cookie-domain NEXTAUTH_SECRET=$SECRET NEXTAUTH_URL=http://localhost:@PORT@
 expect "v4 cookie domain .myapp.example, asked on another host" "D008" 1 -- --url "$(URL)"
 sample d008 -- --url "$(URL)"
+stop_server
+
+# D011 (--protected): middleware-only pages on a Next.js the bypass advisories affect (15.2.2)
+# and on a fixed one (16.4.6); /account also checks the session itself and must stay silent.
+start_server v4-protected@next15 NEXTAUTH_SECRET=$SECRET NEXTAUTH_URL=http://localhost:@PORT@
+expect "next 15.2.2, /dashboard behind the middleware only" "D011" 1 -- --url "$(URL)" --protected /dashboard
+expect_text "next 15.2.2: x-middleware-subrequest gets the page" 1 \
+  "GET /dashboard with .x-middleware-subrequest: middleware:…. \(CVE-2025-29927" -- --url "$(URL)" --protected /dashboard
+expect "next 15.2.2, /account checks the session itself" "" 0 -- --url "$(URL)" --protected /account
+expect "next 15.2.2, a path that does not exist is not D011" "" 0 -- --url "$(URL)" --protected /no-such-page
+sample d011 -- --url "$(URL)" --protected /dashboard --protected /account
+expect_no_secret "next 15.2.2 --protected: no secret or cookie value printed" -- --url "$(URL)" --protected /dashboard
+stop_server
+
+start_server v4-protected NEXTAUTH_SECRET=$SECRET NEXTAUTH_URL=http://localhost:@PORT@
+expect "next 16.4.6 (fixed), /dashboard behind the middleware only" "" 0 -- --url "$(URL)" --protected /dashboard --protected /account
+stop_server
+
+start_server v4-pages@next15 NEXTAUTH_SECRET=$SECRET NEXTAUTH_URL=http://localhost:@PORT@
+expect "next 15.2.2 Pages Router + i18n, /dashboard middleware only" "D011" 1 -- --url "$(URL)" --protected /dashboard
+expect_text "next 15.2.2 Pages Router: the locale-less data route gets the props" 1 \
+  "/_next/data/…, no locale +200 application/json  the page" -- --url "$(URL)" --protected /dashboard
+expect "next 15.2.2 Pages Router, /account checks in getServerSideProps" "" 0 -- --url "$(URL)" --protected /account
+stop_server
+
+start_server v4-pages NEXTAUTH_SECRET=$SECRET NEXTAUTH_URL=http://localhost:@PORT@
+expect "next 16.4.6 (fixed) Pages Router + i18n" "" 0 -- --url "$(URL)" --protected /dashboard --protected /account
+expect_text "next 16.4.6: the data route is redirected too" 0 "/_next/data/…, no locale +307 → /api/auth/signin\?…  redirect" \
+  -- --url "$(URL)" --protected /dashboard
 stop_server
 
 # https through a TLS-terminating proxy (a test CA, trusted through SSL_CERT_FILE) -------------

@@ -7,6 +7,20 @@ use swc_core::common::{Span, Spanned};
 use swc_core::ecma::ast::*;
 use swc_core::ecma::visit::{Visit, VisitWith};
 
+/// The expression under parentheses and TypeScript wrappers (`x as T`, `x satisfies T`, `x!`,
+/// `<T>x`).
+pub fn strip_ts(e: &Expr) -> &Expr {
+    match e {
+        Expr::Paren(p) => strip_ts(&p.expr),
+        Expr::TsAs(a) => strip_ts(&a.expr),
+        Expr::TsSatisfies(s) => strip_ts(&s.expr),
+        Expr::TsNonNull(n) => strip_ts(&n.expr),
+        Expr::TsTypeAssertion(t) => strip_ts(&t.expr),
+        Expr::TsConstAssertion(c) => strip_ts(&c.expr),
+        _ => e,
+    }
+}
+
 /// Leading directive statements (`"use client"`, `"use server"`), with their spans.
 pub fn directives(p: &Parsed) -> Vec<(String, Span)> {
     let mut out = Vec::new();

@@ -36,12 +36,39 @@ pub struct ProjectFacts {
     /// Env files git ignores, by any `.gitignore` (a monorepo root's too) or exclude file;
     /// `None` outside a git work tree (the rules then read the app's own `.gitignore`).
     pub git_ignored: Option<Vec<String>>,
+    /// Workspace packages the app can import (npm name → folder, as a project path such as
+    /// `../../packages/ui`), linked for module resolution as a package manager links them.
+    pub workspace_packages: Vec<(String, String)>,
 }
 
 pub struct SourceFile {
     /// Shared with the caller (no copy of the project's text is made).
     pub text: std::sync::Arc<str>,
     parsed: RefCell<Option<Rc<Result<Parsed, ParseError>>>>,
+    module: RefCell<Option<Rc<crate::graph::ModuleInfo>>>,
+}
+
+impl SourceFile {
+    fn new(text: std::sync::Arc<str>) -> SourceFile {
+        SourceFile { text, parsed: RefCell::new(None), module: RefCell::new(None) }
+    }
+}
+
+/// Files whose text decides how imports resolve.
+fn is_resolution_config(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name == "package.json" || (name.starts_with("tsconfig") || name.starts_with("jsconfig")) && name.ends_with(".json")
+}
+
+/// The graph's caches: the resolver (rebuilt when the set of files or a config changes),
+/// resolutions, and export origins (cleared on any change).
+#[derive(Default)]
+struct GraphCache {
+    resolver: Option<Rc<crate::resolve::Resolver>>,
+    resolved: HashMap<(String, String), crate::resolve::Target>,
+    exports: HashMap<(String, String), crate::graph::Origin>,
+    provides: HashMap<(String, String), bool>,
+    reach: HashMap<(String, String), crate::render::Reach>,
 }
 
 /// The app's files the rules read: every JS/TS source file, plus `.env*`, `.gitignore`,
@@ -54,6 +81,7 @@ pub struct Project {
     /// `source_files_containing(needle)`, per needle, kept up to date as files change (rules ask
     /// for the same literals on every pass).
     needles: RefCell<HashMap<String, std::collections::BTreeSet<String>>>,
+    graph: RefCell<GraphCache>,
 }
 
 /// A copy with the same facts and texts (shared, not copied) and empty caches: the engine can plan
@@ -62,7 +90,7 @@ impl Clone for Project {
     fn clone(&self) -> Project {
         let mut p = Project::new(self.facts.clone());
         for (path, f) in &self.files {
-            p.files.insert(path.clone(), SourceFile { text: f.text.clone(), parsed: RefCell::new(None) });
+            p.files.insert(path.clone(), SourceFile::new(f.text.clone()));
         }
         p
     }
@@ -70,7 +98,13 @@ impl Clone for Project {
 
 impl Project {
     pub fn new(facts: ProjectFacts) -> Project {
-        Project { facts, files: BTreeMap::new(), app_dir: std::cell::Cell::new(None), needles: RefCell::new(HashMap::new()) }
+        Project {
+            facts,
+            files: BTreeMap::new(),
+            app_dir: std::cell::Cell::new(None),
+            needles: RefCell::new(HashMap::new()),
+            graph: RefCell::new(GraphCache::default()),
+        }
     }
 
     /// Add or replace a file (text without BOM).
@@ -85,7 +119,15 @@ impl Project {
                 set.remove(&path);
             }
         }
-        self.files.insert(path, SourceFile { text, parsed: RefCell::new(None) });
+        let g = self.graph.get_mut();
+        if !self.files.contains_key(&path) || is_resolution_config(&path) {
+            g.resolver = None;
+            g.resolved.clear();
+        }
+        g.exports.clear();
+        g.provides.clear();
+        g.reach.clear();
+        self.files.insert(path, SourceFile::new(text));
     }
 
     /// Files that were parsed (because some rule needed them) and failed. Files no rule looks at
@@ -105,6 +147,7 @@ impl Project {
         for set in self.needles.get_mut().values_mut() {
             set.remove(path);
         }
+        *self.graph.get_mut() = GraphCache::default();
         self.files.remove(path);
     }
 
@@ -247,27 +290,79 @@ impl Project {
 
     /// Resolve an import specifier written in `from` to a project file.
     pub fn resolve_import(&self, from: &str, spec: &str) -> Option<String> {
-        let base = if spec.starts_with("./") || spec.starts_with("../") {
-            let dir = parent(from);
-            normalize(&join(dir, spec))?
-        } else if let Some(a) = &self.facts.alias {
-            let rest = spec.strip_prefix(&a.prefix)?;
-            normalize(&format!("{}{}", a.target, rest))?
-        } else {
-            return None;
+        match self.resolve(from, spec) {
+            crate::resolve::Target::File(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// Where `spec`, imported by `from`, leads (cached).
+    pub fn resolve(&self, from: &str, spec: &str) -> crate::resolve::Target {
+        let key = (from.to_string(), spec.to_string());
+        if let Some(t) = self.graph.borrow().resolved.get(&key) {
+            return t.clone();
+        }
+        let resolver = self.resolver();
+        let t = resolver.resolve(from, spec);
+        self.graph.borrow_mut().resolved.insert(key, t.clone());
+        t
+    }
+
+    fn resolver(&self) -> Rc<crate::resolve::Resolver> {
+        if let Some(r) = &self.graph.borrow().resolver {
+            return r.clone();
+        }
+        // Sources are known by name only; configs by their text. Fixtures (and callers that
+        // pass no tsconfig) give the alias as a fact: it stands in for the tsconfig's `paths`.
+        let empty: std::sync::Arc<str> = "".into();
+        let has_tsconfig = self.files.keys().any(|p| !p.contains('/') && (p.starts_with("tsconfig") || p.starts_with("jsconfig")) && p.ends_with(".json"));
+        let synthetic: Option<std::sync::Arc<str>> = match (&self.facts.alias, has_tsconfig) {
+            (Some(a), false) => Some(format!("{{ \"compilerOptions\": {{ \"paths\": {{ \"{}*\": [\"./{}*\"] }} }} }}", a.prefix, a.target).into()),
+            _ => None,
         };
-        if self.files.contains_key(&base) {
-            return Some(base);
+        let files = self
+            .files
+            .iter()
+            .map(|(p, f)| (p.as_str(), if is_resolution_config(p) { f.text.clone() } else { empty.clone() }))
+            .chain(synthetic.map(|t| ("tsconfig.json", t)));
+        let r = Rc::new(crate::resolve::Resolver::new(files, &self.facts.workspace_packages));
+        self.graph.borrow_mut().resolver = Some(r.clone());
+        r
+    }
+
+    pub(crate) fn module_cached(&self, path: &str, make: impl FnOnce(&Parsed) -> Rc<crate::graph::ModuleInfo>) -> Option<Rc<crate::graph::ModuleInfo>> {
+        let f = self.files.get(path)?;
+        if let Some(m) = f.module.borrow().as_ref() {
+            return Some(m.clone());
         }
-        let stem = base.trim_end_matches(".js").trim_end_matches(".jsx");
-        for ext in ["ts", "tsx", "js", "jsx", "mjs", "mts", "cjs", "cts"] {
-            for cand in [format!("{stem}.{ext}"), format!("{base}.{ext}"), format!("{base}/index.{ext}")] {
-                if self.files.contains_key(&cand) {
-                    return Some(cand);
-                }
-            }
-        }
-        None
+        let parsed = self.parsed(path)?;
+        let m = make(&parsed);
+        *f.module.borrow_mut() = Some(m.clone());
+        Some(m)
+    }
+
+    pub(crate) fn export_memo(&self, file: &str, name: &str) -> Option<crate::graph::Origin> {
+        self.graph.borrow().exports.get(&(file.to_string(), name.to_string())).cloned()
+    }
+
+    pub(crate) fn set_export_memo(&self, file: &str, name: &str, o: crate::graph::Origin) {
+        self.graph.borrow_mut().exports.insert((file.to_string(), name.to_string()), o);
+    }
+
+    pub(crate) fn provides_memo(&self, key: &(String, String)) -> Option<bool> {
+        self.graph.borrow().provides.get(key).copied()
+    }
+
+    pub(crate) fn set_provides_memo(&self, key: (String, String), v: bool) {
+        self.graph.borrow_mut().provides.insert(key, v);
+    }
+
+    pub(crate) fn reach_memo(&self, key: &(String, String)) -> Option<crate::render::Reach> {
+        self.graph.borrow().reach.get(key).cloned()
+    }
+
+    pub(crate) fn set_reach_memo(&self, key: (String, String), r: crate::render::Reach) {
+        self.graph.borrow_mut().reach.insert(key, r);
     }
 
     /// The specifier `from` should use to import `target`: through the alias when the target lies
@@ -295,14 +390,6 @@ impl std::ops::Deref for ParsedRef {
 
 pub fn parent(path: &str) -> &str {
     path.rfind('/').map_or("", |i| &path[..i])
-}
-
-fn join(dir: &str, spec: &str) -> String {
-    if dir.is_empty() {
-        spec.to_string()
-    } else {
-        format!("{dir}/{spec}")
-    }
 }
 
 /// Resolve `.` and `..`; `None` when the path climbs above the root.

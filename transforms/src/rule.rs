@@ -178,6 +178,14 @@ impl Diagnostic {
         self.note = Some(note.into());
         self
     }
+    /// A note for when nothing more specific was said.
+    pub fn with_note_if_absent(self, note: impl Into<String>) -> Self {
+        if self.note.is_some() {
+            self
+        } else {
+            self.with_note(note)
+        }
+    }
 }
 
 pub trait Rule: Sync {

@@ -191,7 +191,10 @@ fn merge(mut edits: Vec<Edit>) -> Vec<Edit> {
 
 pub fn plan(project: &Project) -> Result<Outcome, Refusal> {
     let deps = package_json(project).map(|p| dep_names(&p)).unwrap_or_default();
-    let authjs_deps: Vec<String> = deps.iter().filter(|d| model::is_authjs_module(d)).cloned().collect();
+    let mut authjs_deps: Vec<String> = deps.iter().filter(|d| model::is_authjs_module(d)).cloned().collect();
+    // Sorted whatever order serde_json keeps keys in.
+    authjs_deps.sort();
+    authjs_deps.dedup();
     let authjs_files = files_importing(project, model::is_authjs_module, &["next-auth", "@auth/", "@next-auth/"]);
     let ba_files = files_importing(project, |s| s == "better-auth" || s.starts_with("better-auth/"), &["better-auth"]);
     let ba_dep = deps.iter().any(|d| d == "better-auth");

@@ -3,7 +3,7 @@ use crate::declare_rule;
 use crate::edit::{self, Edit};
 use crate::parse::Parsed;
 use crate::project::Project;
-use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
+use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta, Severity};
 use crate::rules::matcher;
 use crate::rules::middleware_common::{self as mw, ExportVal};
 use swc_core::common::{Span, Spanned};
@@ -42,6 +42,10 @@ declare_rule! {
     /// and a project serving Auth.js from another base path (`basePath`, or a path in
     /// `AUTH_URL`/`NEXTAUTH_URL`).
     /// `favicon.ico` alone is not reported (a missing icon), but the fix excludes it too.
+    /// The matcher is evaluated as Next evaluates it (case-sensitive); one authfix cannot
+    /// evaluate in bounded time (a lookahead inside nested repetitions), or one larger than it
+    /// evaluates (32 entries, 16 KiB), gets a warning without a fix asking to check the
+    /// exclusions by hand.
     ///
     /// ## Example
     /// ```ts
@@ -121,7 +125,30 @@ impl Rule for MatcherCatchesAuthRoutes {
             let g = Guard { project, p: &p, text };
             let Some((desc, redirects)) = g.export(run) else { continue };
             let Some(state) = matcher_state(&p, &exps) else { continue };
-            let Some(caught) = caught_by(&state) else { continue };
+            let caught = match caught_by(&state) {
+                None => continue,
+                Some(Caught::Known(c)) => c,
+                Some(Caught::Unknown { span, too_many }) => {
+                    let (start, end) = (p.lo(span), p.hi(span));
+                    let why = if too_many {
+                        format!(
+                            "the {}'s `matcher` is larger than authfix evaluates ({} entries, {} KiB)",
+                            kind_word(&f),
+                            matcher::MAX_ENTRIES,
+                            matcher::MAX_TOTAL_LEN >> 10
+                        )
+                    } else {
+                        format!("authfix could not evaluate the {}'s `matcher` in bounded time", kind_word(&f))
+                    };
+                    let message = format!(
+                        "{why}, and {desc} runs on every path it lets in: check by hand that it excludes /api/auth/*, /_next/static, /_next/image and favicon.ico"
+                    );
+                    let mut d = Diagnostic::new(&Self::META, &f.path, start, end, message);
+                    d.severity = Severity::Warning;
+                    out.push(d.with_note(format!("The standard matcher excludes them all: `\"{STANDARD}\"`.")));
+                    continue;
+                }
+            };
             if !CATS.iter().zip(&caught).any(|(c, hit)| c.reported && *hit) {
                 continue;
             }
@@ -135,10 +162,7 @@ impl Rule for MatcherCatchesAuthRoutes {
             };
             let (start, end) = match &state {
                 MState::Entries(es) => {
-                    let s = es
-                        .iter()
-                        .find(|e| CATS.iter().any(|c| c.reported && c.probes.iter().any(|pr| matcher::source_matches(&e.source, pr) == Some(true))))
-                        .map(|e| e.span);
+                    let s = es.iter().find(|e| e.catches(true)).map(|e| e.span);
                     match s {
                         Some(s) => (p.lo(s), p.hi(s)),
                         None => (0, 0),
@@ -196,24 +220,47 @@ fn custom_auth_base(project: &Project) -> bool {
     in_code || in_env
 }
 
-/// Which categories the matcher lets in; `None` when it cannot be told.
-fn caught_by(state: &MState) -> Option<Vec<bool>> {
-    let MState::Entries(entries) = state else { return Some(vec![true; CATS.len()]) };
-    let mut v = Vec::new();
-    for c in &CATS {
-        let mut hit = false;
-        for e in entries {
-            for pr in c.probes {
-                match matcher::source_matches(&e.source, pr)? {
-                    true if e.conditional => return None,
-                    true => hit = true,
-                    false => {}
+/// Which categories the matcher lets in.
+enum Caught {
+    Known(Vec<bool>),
+    /// An entry could not be evaluated within the backtrack limit, or the matcher is larger
+    /// than `matcher::within_budget` (`too_many`), and no other entry settles it; `span`: the
+    /// entry to check.
+    Unknown {
+        span: Span,
+        too_many: bool,
+    },
+}
+
+/// `None` when it cannot be told: an entry authfix does not model, or a `has`/`missing` entry
+/// that may catch them.
+fn caught_by(state: &MState) -> Option<Caught> {
+    let MState::Entries(entries) = state else { return Some(Caught::Known(vec![true; CATS.len()])) };
+    if !matcher::within_budget(entries.iter().map(|e| e.source.as_str())) {
+        return entries.first().map(|e| Caught::Unknown { span: e.span, too_many: true });
+    }
+    let mut v = vec![false; CATS.len()];
+    let mut costly = None;
+    for e in entries {
+        match &e.eval {
+            Eval::Unsupported => return None,
+            Eval::TooCostly if e.conditional => return None,
+            Eval::TooCostly => costly = costly.or(Some(e.span)),
+            Eval::Known(hits) => {
+                for (c, hit) in hits.iter().enumerate() {
+                    if *hit && e.conditional {
+                        return None;
+                    }
+                    v[c] |= *hit;
                 }
             }
         }
-        v.push(hit);
     }
-    Some(v)
+    let reported = CATS.iter().zip(&v).any(|(c, hit)| c.reported && *hit);
+    match costly {
+        Some(span) if !reported => Some(Caught::Unknown { span, too_many: false }),
+        _ => Some(Caught::Known(v)),
+    }
 }
 
 fn kind_word(f: &mw::MwFile) -> &'static str {
@@ -229,6 +276,49 @@ struct Entry {
     span: Span,
     lit: bool,
     conditional: bool,
+    eval: Eval,
+}
+
+/// What an entry's matcher says about the probe paths.
+enum Eval {
+    /// Per category of `CATS`: whether it matches one of its probes.
+    Known(Vec<bool>),
+    /// A probe reached the backtrack limit, or the regex is larger than the size limits.
+    TooCostly,
+    /// A source Next rejects or authfix does not model.
+    Unsupported,
+}
+
+impl Eval {
+    fn of(source: &str) -> Eval {
+        let m = match matcher::Matcher::new(source) {
+            Ok(m) => m,
+            Err(matcher::js_regex::NotCompiled::TooLarge) => return Eval::TooCostly,
+            Err(matcher::js_regex::NotCompiled::Unsupported) => return Eval::Unsupported,
+        };
+        let mut hits = Vec::with_capacity(CATS.len());
+        for c in &CATS {
+            let mut hit = false;
+            for pr in c.probes {
+                match m.test(pr) {
+                    Some(h) => hit |= h,
+                    None => return Eval::TooCostly,
+                }
+            }
+            hits.push(hit);
+        }
+        Eval::Known(hits)
+    }
+}
+
+impl Entry {
+    /// Whether the entry lets in one of the (reported) categories' probes.
+    fn catches(&self, reported_only: bool) -> bool {
+        match &self.eval {
+            Eval::Known(hits) => CATS.iter().zip(hits).any(|(c, hit)| *hit && (c.reported || !reported_only)),
+            _ => false,
+        }
+    }
 }
 
 enum MState<'a> {
@@ -252,13 +342,13 @@ fn matcher_state<'a>(p: &'a Parsed, exps: &[mw::Export]) -> Option<MState<'a>> {
     let entry = |e: &Expr| -> Option<Entry> {
         let e = mw::unwrap_expr(e);
         if let Some(s) = mw::str_value(e) {
-            return Some(Entry { source: s, span: e.span(), lit: matches!(e, Expr::Lit(Lit::Str(_))), conditional: false });
+            return Some(Entry { eval: Eval::Unsupported, source: s, span: e.span(), lit: matches!(e, Expr::Lit(Lit::Str(_))), conditional: false });
         }
         let Expr::Object(o) = e else { return None };
         let (_, src) = mw::find_prop(o, "source")?;
         let source = mw::str_value(&src.value)?;
         let conditional = mw::has_prop(o, "has") || mw::has_prop(o, "missing");
-        Some(Entry { source, span: src.value.span(), lit: false, conditional })
+        Some(Entry { eval: Eval::Unsupported, source, span: src.value.span(), lit: false, conditional })
     };
     let v = mw::unwrap_expr(&kv.value);
     let entries = match v {
@@ -275,20 +365,34 @@ fn matcher_state<'a>(p: &'a Parsed, exps: &[mw::Export]) -> Option<MState<'a>> {
         }
         e => vec![entry(e)?],
     };
+    let mut entries = entries;
+    // Beyond the budget nothing is evaluated (`caught_by` says unknown), so no input costs more
+    // than MAX_ENTRIES evaluations of MAX_TOTAL_LEN bytes of sources.
+    if matcher::within_budget(entries.iter().map(|e| e.source.as_str())) {
+        for e in &mut entries {
+            e.eval = Eval::of(&e.source);
+        }
+    }
     Some(MState::Entries(entries))
 }
+
+/// Most lookahead alternatives the fix merges into (each is compiled once).
+const MAX_ALTERNATIVES: usize = 64;
 
 /// The lookahead alternatives with the missing standard exclusions merged in, each placed after
 /// the alternative covering the exclusion before it.
 fn merged_alternatives(alts: &[String]) -> Option<Vec<String>> {
-    let mut out: Vec<String> = alts.to_vec();
+    if alts.len() > MAX_ALTERNATIVES {
+        return None;
+    }
+    let mut out: Vec<(String, matcher::Alternative)> = alts.iter().map(|a| Some((a.clone(), matcher::Alternative::new(a)?))).collect::<Option<_>>()?;
     let mut cursor = 0;
     for c in &CATS {
         let mut covered = None;
-        for (i, a) in out.iter().enumerate() {
+        for (i, (_, a)) in out.iter().enumerate() {
             let mut all = true;
             for pr in c.probes {
-                if !matcher::alternative_covers(a, &pr[1..])? {
+                if !a.covers(&pr[1..])? {
                     all = false;
                 }
             }
@@ -300,12 +404,12 @@ fn merged_alternatives(alts: &[String]) -> Option<Vec<String>> {
         match covered {
             Some(i) => cursor = cursor.max(i + 1),
             None => {
-                out.insert(cursor, c.alt.to_string());
+                out.insert(cursor, (c.alt.to_string(), matcher::Alternative::new(c.alt)?));
                 cursor += 1;
             }
         }
     }
-    Some(out)
+    Some(out.into_iter().map(|(a, _)| a).collect())
 }
 
 fn js_string(quote: char, value: &str) -> String {
@@ -356,8 +460,10 @@ fn fix(p: &Parsed, text: &str, state: &MState, caught: &[bool], style: &crate::s
             let _ = caught;
             let mut edits = Vec::new();
             for e in entries {
-                let catches = CATS.iter().any(|c| c.probes.iter().any(|pr| matcher::source_matches(&e.source, pr) == Some(true)));
-                if !catches {
+                if matches!(e.eval, Eval::TooCostly) {
+                    return None; // it may catch them as well: no fix that claims to settle it
+                }
+                if !e.catches(false) {
                     continue;
                 }
                 if !e.lit && !matches!(&text[p.range(e.span)].chars().next(), Some('"') | Some('\'')) {

@@ -1,420 +1,79 @@
-//! Next's middleware `matcher` semantics, enough to tell which paths a matcher lets through:
-//! path-to-regexp 6 (`parse` + `tokensToRegexp` with Next's defaults: not strict, case-insensitive,
-//! delimiter `/#?`, prefixes `./`; `next/dist/esm/lib/try-to-parse-path.js`,
-//! `getMiddlewareMatchers` in `next/dist/esm/build/analysis/get-page-static-info.js`) and a small
-//! backtracking regex engine with lookahead (which the matchers rely on). Anything outside what is
-//! supported gives `None`, and the rules then stay silent.
+//! Next's middleware `matcher` semantics, enough to tell which paths a matcher lets through, in
+//! bounded time.
+//!
+//! A source goes through [`path_to_regexp::middleware_regexp`] (path-to-regexp 6 as Next calls it,
+//! and the `/_next/data` prefix and `.json`/`.rsc` suffix `getMiddlewareMatchers` wraps around
+//! it) into the regex Next stores in its middleware manifest, which `getMiddlewareRouteMatcher`
+//! (`next/dist/shared/lib/router/utils/middleware-route-matcher.js`) runs as
+//! `new RegExp(regexp).exec(pathname)`: without flags, so **case-sensitive** (path-to-regexp
+//! compiles with `i`, but Next keeps only the `.source`). [`js_regex`] evaluates that JavaScript
+//! regex. Both conversions are replayed against outputs and answers recorded from next@16.4.6 and
+//! V8 (`tests/path_to_regexp/`).
+//!
+//! ## Engine
+//! [fancy-regex](https://docs.rs/fancy-regex) rather than [regress](https://docs.rs/regress),
+//! though regress has the ECMAScript syntax: regress is a classic backtracking engine with no
+//! step limit (its PikeVM backend is documented as a testing aid), so a hostile matcher could
+//! still hang a run. fancy-regex hands every part without lookaround to the `regex` crate
+//! (linear time: the issue's `(?!(?:.*)*zz)` and `(?!(?:(?:.*)*)*zz)` are answered at once) and
+//! backtracks only around lookarounds, under [`js_regex::BACKTRACK_LIMIT`]. Its syntax is not
+//! JavaScript's, so [`js_regex`] parses the JavaScript grammar itself and writes the equivalent
+//! fancy-regex pattern (every literal as `\x{…}`, `.`/`\d`/`\w`/`\s`/`\b` with their JavaScript
+//! definitions); what it does not model is refused and the rules stay silent.
+//!
+//! ## Bound
+//! A test of one path takes at most [`js_regex::BACKTRACK_LIMIT`] backtracking steps (a few dozen
+//! nanoseconds each, more when a step runs a delegated sub-regex over the short path); a regex
+//! whose automaton would pass the size limits is not built; a file is evaluated only within
+//! [`within_budget`] (32 entries, 16 KiB of sources), and an entry stops at its first path that
+//! reaches the limit. Every recorded matcher is decided on every probe within 100 steps (the
+//! replay passes with the limit set that low); what reaches a limit is "unknown", which M001
+//! reports as a warning. Measured with `cargo run --release -p authfix-transforms
+//! --example matcher_cost` (every rule on a `proxy.ts`, best of 3) on this project's shared
+//! 2-core machine under a load of about 7: Next's standard matcher 0.3 ms; 32 entries that each
+//! reach the backtrack limit 10–30 ms; 32 counted shapes that stay under it on some or all paths
+//! at most 30 ms; 4 entries with 4,000-byte lookahead bodies run at each step 7 ms; 32 regexes
+//! at the size limit 40–95 ms; 32 caught lookahead lists of 7 × 64 bytes, fixed and checked
+//! again, 30–85 ms. The worst seen, 94 ms, is a tenth of the 1 s a file may cost.
+pub mod js_regex;
+pub mod path_to_regexp;
 
-#[derive(Debug, Clone)]
-enum Node {
-    Char(char),
-    Any,
-    Class(Vec<(char, char)>, bool),
-    Start,
-    End,
-    Group(Vec<Vec<Node>>),
-    Look(Vec<Vec<Node>>, bool),
-    Rep(Box<Node>, usize, Option<usize>),
+use js_regex::{JsRegex, NotCompiled};
+
+/// Most `matcher` entries evaluated in one file (real ones have a handful); with more, the
+/// evaluation is unknown.
+pub const MAX_ENTRIES: usize = 32;
+/// Most bytes of matcher sources evaluated in one file (Next's standard matcher has 55).
+pub const MAX_TOTAL_LEN: usize = 16 << 10;
+
+/// Whether a file's matcher sources are within what is evaluated ([`MAX_ENTRIES`],
+/// [`MAX_TOTAL_LEN`]); beyond, the evaluation is unknown.
+pub fn within_budget<'a>(sources: impl IntoIterator<Item = &'a str>) -> bool {
+    let (mut n, mut len) = (0, 0);
+    for s in sources {
+        n += 1;
+        len += s.len();
+    }
+    n <= MAX_ENTRIES && len <= MAX_TOTAL_LEN
 }
 
-/// A compiled regular expression (case-insensitive, as Next compiles matchers).
-#[derive(Debug, Clone)]
-pub struct Regex(Vec<Vec<Node>>);
+/// One `config.matcher` source, compiled as Next compiles it (no `i18n`, no `basePath`).
+#[derive(Debug)]
+pub struct Matcher(JsRegex);
 
-struct P<'a> {
-    s: &'a [char],
-    i: usize,
-}
+impl Matcher {
+    /// `Err` for a source Next rejects or that this module does not model
+    /// ([`NotCompiled::Unsupported`]), or whose regex is larger than the size limits.
+    pub fn new(source: &str) -> Result<Matcher, NotCompiled> {
+        let re = path_to_regexp::middleware_regexp(source).map_err(|_| NotCompiled::Unsupported)?;
+        JsRegex::new(&re).map(Matcher)
+    }
 
-impl P<'_> {
-    fn peek(&self) -> Option<char> {
-        self.s.get(self.i).copied()
+    /// Whether the middleware runs on `pathname`; `None` when that cannot be told within the
+    /// backtrack limit.
+    pub fn test(&self, pathname: &str) -> Option<bool> {
+        self.0.test(pathname)
     }
-    fn alt(&mut self) -> Option<Vec<Vec<Node>>> {
-        let mut alts = vec![self.seq()?];
-        while self.peek() == Some('|') {
-            self.i += 1;
-            alts.push(self.seq()?);
-        }
-        Some(alts)
-    }
-    fn seq(&mut self) -> Option<Vec<Node>> {
-        let mut out = Vec::new();
-        while let Some(c) = self.peek() {
-            if c == '|' || c == ')' {
-                break;
-            }
-            let atom = self.atom()?;
-            out.push(self.quant(atom)?);
-        }
-        Some(out)
-    }
-    fn quant(&mut self, atom: Node) -> Option<Node> {
-        let (min, max) = match self.peek() {
-            Some('*') => (0, None),
-            Some('+') => (1, None),
-            Some('?') => (0, Some(1)),
-            Some('{') => {
-                let rest: String = self.s[self.i + 1..].iter().collect();
-                let close = rest.find('}')?;
-                let body = &rest[..close];
-                let (a, b) = match body.split_once(',') {
-                    Some((a, "")) => (a.trim().parse().ok()?, None),
-                    Some((a, b)) => (a.trim().parse().ok()?, Some(b.trim().parse().ok()?)),
-                    None => {
-                        let n = body.trim().parse().ok()?;
-                        (n, Some(n))
-                    }
-                };
-                self.i += close + 1;
-                (a, b)
-            }
-            _ => return Some(atom),
-        };
-        if matches!(atom, Node::Start | Node::End | Node::Look(..)) {
-            return None;
-        }
-        self.i += 1;
-        if self.peek() == Some('?') {
-            self.i += 1; // lazy: same set of full matches
-        }
-        Some(Node::Rep(Box::new(atom), min, max))
-    }
-    fn escape_class(c: char) -> Option<(Vec<(char, char)>, bool)> {
-        let word = vec![('a', 'z'), ('A', 'Z'), ('0', '9'), ('_', '_')];
-        let digit = vec![('0', '9')];
-        let space = vec![(' ', ' '), ('\t', '\t'), ('\n', '\n'), ('\r', '\r')];
-        Some(match c {
-            'w' => (word, false),
-            'W' => (word, true),
-            'd' => (digit, false),
-            'D' => (digit, true),
-            's' => (space, false),
-            'S' => (space, true),
-            _ => return None,
-        })
-    }
-    fn atom(&mut self) -> Option<Node> {
-        let c = self.peek()?;
-        self.i += 1;
-        Some(match c {
-            '(' => {
-                let rest: String = self.s[self.i..].iter().take(3).collect();
-                let node = if rest.starts_with("?:") {
-                    self.i += 2;
-                    Node::Group(self.alt()?)
-                } else if rest.starts_with("?!") {
-                    self.i += 2;
-                    Node::Look(self.alt()?, true)
-                } else if rest.starts_with("?=") {
-                    self.i += 2;
-                    Node::Look(self.alt()?, false)
-                } else if rest.starts_with("?<") && !rest.starts_with("?<=") && !rest.starts_with("?<!") {
-                    let name_end = self.s[self.i..].iter().position(|c| *c == '>')?;
-                    self.i += name_end + 1;
-                    Node::Group(self.alt()?)
-                } else if rest.starts_with('?') {
-                    return None;
-                } else {
-                    Node::Group(self.alt()?)
-                };
-                if self.peek() != Some(')') {
-                    return None;
-                }
-                self.i += 1;
-                node
-            }
-            '[' => {
-                let mut neg = false;
-                if self.peek() == Some('^') {
-                    neg = true;
-                    self.i += 1;
-                }
-                let mut items = Vec::new();
-                let mut first = true;
-                loop {
-                    let c = self.peek()?;
-                    self.i += 1;
-                    if c == ']' && !first {
-                        break;
-                    }
-                    first = false;
-                    let lo = if c == '\\' {
-                        let e = self.peek()?;
-                        self.i += 1;
-                        if let Some((set, n)) = Self::escape_class(e) {
-                            if n {
-                                return None;
-                            }
-                            items.extend(set);
-                            continue;
-                        }
-                        e
-                    } else {
-                        c
-                    };
-                    if self.peek() == Some('-') && self.s.get(self.i + 1).is_some_and(|c| *c != ']') {
-                        self.i += 1;
-                        let mut hi = self.peek()?;
-                        self.i += 1;
-                        if hi == '\\' {
-                            hi = self.peek()?;
-                            self.i += 1;
-                        }
-                        items.push((lo, hi));
-                    } else {
-                        items.push((lo, lo));
-                    }
-                }
-                Node::Class(items, neg)
-            }
-            '.' => Node::Any,
-            '^' => Node::Start,
-            '$' => Node::End,
-            '\\' => {
-                let e = self.peek()?;
-                self.i += 1;
-                match Self::escape_class(e) {
-                    Some((set, neg)) => Node::Class(set, neg),
-                    None if e.is_ascii_alphanumeric() => return None, // \b, \1, \u… unsupported
-                    None => Node::Char(e),
-                }
-            }
-            '*' | '+' | '?' | '{' | ')' => return None,
-            c => Node::Char(c),
-        })
-    }
-}
-
-fn eq_ci(a: char, b: char) -> bool {
-    a == b || a.eq_ignore_ascii_case(&b)
-}
-
-fn in_class(items: &[(char, char)], neg: bool, c: char) -> bool {
-    let hit = items.iter().any(|(lo, hi)| {
-        let (l, u) = (c.to_ascii_lowercase(), c.to_ascii_uppercase());
-        (*lo <= c && c <= *hi) || (*lo <= l && l <= *hi) || (*lo <= u && u <= *hi)
-    });
-    hit != neg
-}
-
-fn m_alt(alts: &[Vec<Node>], s: &[char], i: usize, k: &mut dyn FnMut(usize) -> bool) -> bool {
-    alts.iter().any(|seq| m_seq(seq, s, i, k))
-}
-
-fn m_seq(seq: &[Node], s: &[char], i: usize, k: &mut dyn FnMut(usize) -> bool) -> bool {
-    match seq.split_first() {
-        None => k(i),
-        Some((first, rest)) => m_node(first, s, i, &mut |j| m_seq(rest, s, j, k)),
-    }
-}
-
-fn m_node(n: &Node, s: &[char], i: usize, k: &mut dyn FnMut(usize) -> bool) -> bool {
-    match n {
-        Node::Char(c) => i < s.len() && eq_ci(s[i], *c) && k(i + 1),
-        Node::Any => i < s.len() && s[i] != '\n' && k(i + 1),
-        Node::Class(items, neg) => i < s.len() && in_class(items, *neg, s[i]) && k(i + 1),
-        Node::Start => i == 0 && k(i),
-        Node::End => i == s.len() && k(i),
-        Node::Group(alts) => m_alt(alts, s, i, k),
-        Node::Look(alts, negative) => {
-            let found = m_alt(alts, s, i, &mut |_| true);
-            found != *negative && k(i)
-        }
-        Node::Rep(node, min, max) => m_rep(node, *min, *max, 0, s, i, k),
-    }
-}
-
-fn m_rep(node: &Node, min: usize, max: Option<usize>, count: usize, s: &[char], i: usize, k: &mut dyn FnMut(usize) -> bool) -> bool {
-    if max.is_none_or(|m| count < m) && m_node(node, s, i, &mut |j| j > i && m_rep(node, min, max, count + 1, s, j, k)) {
-        return true;
-    }
-    count >= min && k(i)
-}
-
-impl Regex {
-    pub fn new(src: &str) -> Option<Regex> {
-        let chars: Vec<char> = src.chars().collect();
-        let mut p = P { s: &chars, i: 0 };
-        let alts = p.alt()?;
-        if p.i != chars.len() {
-            return None;
-        }
-        Some(Regex(alts))
-    }
-    /// Whether the expression matches at the start of `input` (anchors inside still apply).
-    pub fn matches_at_start(&self, input: &str) -> bool {
-        let s: Vec<char> = input.chars().collect();
-        m_alt(&self.0, &s, 0, &mut |_| true)
-    }
-}
-
-/// A path-to-regexp 6 source turned into the regular expression Next tests pathnames with
-/// (`^…[\/#\?]?$`). `None` for syntax this module does not model (`{…}` groups, a repeated
-/// parameter without prefix) or that path-to-regexp rejects.
-pub fn path_to_regex(path: &str) -> Option<String> {
-    #[derive(Debug)]
-    enum Tok {
-        Char(char),
-        Escaped(char),
-        Name,
-        Pattern(String),
-        Modifier(char),
-        Brace,
-    }
-    let c: Vec<char> = path.chars().collect();
-    let mut toks = Vec::new();
-    let mut i = 0;
-    while i < c.len() {
-        match c[i] {
-            '*' | '+' | '?' => {
-                toks.push(Tok::Modifier(c[i]));
-                i += 1;
-            }
-            '\\' => {
-                toks.push(Tok::Escaped(*c.get(i + 1)?));
-                i += 2;
-            }
-            '{' | '}' => {
-                toks.push(Tok::Brace);
-                i += 1;
-            }
-            ':' => {
-                let mut j = i + 1;
-                let mut name = String::new();
-                while j < c.len() && (c[j].is_ascii_alphanumeric() || c[j] == '_') {
-                    name.push(c[j]);
-                    j += 1;
-                }
-                if name.is_empty() {
-                    return None;
-                }
-                toks.push(Tok::Name);
-                i = j;
-            }
-            '(' => {
-                let mut count = 1;
-                let mut pat = String::new();
-                let mut j = i + 1;
-                if c.get(j) == Some(&'?') {
-                    return None;
-                }
-                while j < c.len() {
-                    if c[j] == '\\' {
-                        pat.push(c[j]);
-                        pat.push(*c.get(j + 1)?);
-                        j += 2;
-                        continue;
-                    }
-                    if c[j] == ')' {
-                        count -= 1;
-                        if count == 0 {
-                            j += 1;
-                            break;
-                        }
-                    } else if c[j] == '(' {
-                        count += 1;
-                        if c.get(j + 1) != Some(&'?') {
-                            return None;
-                        }
-                    }
-                    pat.push(c[j]);
-                    j += 1;
-                }
-                if count != 0 || pat.is_empty() {
-                    return None;
-                }
-                toks.push(Tok::Pattern(pat));
-                i = j;
-            }
-            ch => {
-                toks.push(Tok::Char(ch));
-                i += 1;
-            }
-        }
-    }
-    fn esc(s: &str) -> String {
-        let mut o = String::new();
-        for ch in s.chars() {
-            if ".+*?=^!:${}()[]|/\\".contains(ch) {
-                o.push('\\');
-            }
-            o.push(ch);
-        }
-        o
-    }
-    let default_pattern = "[^\\/#\\?]+?".to_string();
-    let mut route = String::from("^");
-    let mut lit = String::new();
-    let mut k = 0;
-    while k < toks.len() {
-        let ch = match &toks[k] {
-            Tok::Char(ch) => Some(*ch),
-            _ => None,
-        };
-        let after = if ch.is_some() { k + 1 } else { k };
-        let (name, pattern, next) = match toks.get(after) {
-            Some(Tok::Name) => {
-                let pat = match toks.get(after + 1) {
-                    Some(Tok::Pattern(p)) => Some(p.clone()),
-                    _ => None,
-                };
-                (true, pat.clone(), if pat.is_some() { after + 2 } else { after + 1 })
-            }
-            Some(Tok::Pattern(p)) => (false, Some(p.clone()), after + 1),
-            _ => (false, None, after),
-        };
-        if name || pattern.is_some() {
-            let mut prefix = ch.map(String::from).unwrap_or_default();
-            if !(prefix == "." || prefix == "/") {
-                lit.push_str(&prefix);
-                prefix.clear();
-            }
-            route.push_str(&esc(&lit));
-            lit.clear();
-            let modifier = match toks.get(next) {
-                Some(Tok::Modifier(m)) => Some(*m),
-                _ => None,
-            };
-            let pat = pattern.unwrap_or_else(|| default_pattern.clone());
-            let pre = esc(&prefix);
-            match modifier {
-                Some(m @ ('*' | '+')) => {
-                    if pre.is_empty() {
-                        return None;
-                    }
-                    route.push_str(&format!("(?:{pre}((?:{pat})(?:{pre}(?:{pat}))*)){}", if m == '*' { "?" } else { "" }));
-                }
-                m => {
-                    let m = m.map(String::from).unwrap_or_default();
-                    if pre.is_empty() {
-                        route.push_str(&format!("({pat}){m}"));
-                    } else {
-                        route.push_str(&format!("(?:{pre}({pat})){m}"));
-                    }
-                }
-            }
-            k = next + usize::from(modifier.is_some());
-            continue;
-        }
-        match &toks[k] {
-            Tok::Char(ch) | Tok::Escaped(ch) => {
-                lit.push(*ch);
-                k += 1;
-            }
-            _ => return None, // a modifier with nothing before it, `{`: unsupported or invalid
-        }
-    }
-    route.push_str(&esc(&lit));
-    route.push_str("[\\/#\\?]?$");
-    Some(route)
-}
-
-/// Whether a matcher source (as written in `config.matcher`) matches `pathname`. `None` when the
-/// source is outside what this module models.
-pub fn source_matches(source: &str, pathname: &str) -> Option<bool> {
-    let re = Regex::new(&path_to_regex(source)?)?;
-    Some(re.matches_at_start(pathname))
 }
 
 /// Split a regex at its top-level `|`.
@@ -434,7 +93,12 @@ pub fn split_alternatives(s: &str) -> Option<Vec<String>> {
             '[' if !in_class => in_class = true,
             ']' if in_class => in_class = false,
             '(' if !in_class => depth += 1,
-            ')' if !in_class => depth -= 1,
+            ')' if !in_class => {
+                depth -= 1;
+                if depth < 0 {
+                    return None;
+                }
+            }
             '|' if !in_class && depth == 0 => {
                 out.push(std::mem::take(&mut cur));
                 continue;
@@ -454,15 +118,26 @@ pub fn split_alternatives(s: &str) -> Option<Vec<String>> {
 pub fn lookahead_alternatives(source: &str) -> Option<Vec<String>> {
     let inner = source.strip_prefix("/((?!")?.strip_suffix(").*)")?;
     let alts = split_alternatives(inner)?;
-    // The whole source must still be one lookahead group (not `a).*|(b`).
-    Regex::new(&format!("(?:{inner})"))?;
+    // The inside must be a valid regex of its own (split_alternatives saw the parentheses
+    // balance, so it cannot be `a).*|(b`); translating checks that without compiling.
+    js_regex::translate(&format!("(?:{inner})"))?;
     Some(alts)
 }
 
-/// Whether a lookahead alternative keeps `path` (without its leading `/`) out of the matcher.
-pub fn alternative_covers(alt: &str, path_without_slash: &str) -> Option<bool> {
-    let re = Regex::new(&format!("^(?:{alt})"))?;
-    Some(re.matches_at_start(path_without_slash))
+/// One alternative of a `/((?!a|b|c).*)` lookahead, compiled.
+#[derive(Debug)]
+pub struct Alternative(JsRegex);
+
+impl Alternative {
+    pub fn new(alt: &str) -> Option<Alternative> {
+        JsRegex::new(&format!("^(?:{alt})")).ok().map(Alternative)
+    }
+
+    /// Whether the alternative keeps `path` (without its leading `/`) out of the matcher; `None`
+    /// when that cannot be told within the backtrack limit.
+    pub fn covers(&self, path_without_slash: &str) -> Option<bool> {
+        self.0.test(path_without_slash)
+    }
 }
 
 #[cfg(test)]
@@ -470,7 +145,7 @@ mod tests {
     use super::*;
 
     fn m(src: &str, path: &str) -> bool {
-        source_matches(src, path).unwrap_or_else(|| panic!("unsupported {src}"))
+        Matcher::new(src).unwrap_or_else(|e| panic!("{src}: {e:?}")).test(path).unwrap()
     }
 
     #[test]
@@ -483,6 +158,7 @@ mod tests {
         assert!(m(s, "/dashboard"));
         assert!(m(s, "/"));
         assert!(m(s, "/api/users"));
+        assert!(m(s, "/API/AUTH/signin"), "Next matches case-sensitively");
     }
 
     #[test]
@@ -507,6 +183,8 @@ mod tests {
         assert!(m("/(api|trpc)(.*)", "/api/auth/signin"));
         assert!(m("/", "/"));
         assert!(!m("/", "/x"));
+        assert!(m("/a(.*)*", "/a/b"), "a repeated parameter without prefix gets `/` (Next's normalizer)");
+        assert!(m("/{a}?", "/"));
     }
 
     #[test]
@@ -529,19 +207,39 @@ mod tests {
     }
 
     #[test]
-    fn unsupported_gives_none() {
-        assert!(source_matches("/{a}?", "/").is_none());
-        assert!(source_matches("/.*", "/").is_none());
-        assert!(source_matches("/((?<=x).*)", "/").is_none());
+    fn rejected_or_unmodelled_gives_none() {
+        for s in ["/.*", "dashboard", "/((?!a{2,1}).*)", "/((?<n>a)\\k<n>)", "/((?=a)*)"] {
+            assert_eq!(Matcher::new(s).err(), Some(NotCompiled::Unsupported), "{s}");
+        }
+    }
+
+    #[test]
+    fn the_issues_matchers_are_answered() {
+        // Linear in fancy-regex: the lookahead bodies have no lookaround, so the regex crate runs them.
+        for s in ["/((?!(?:.*)*zz).*)", "/((?!(?:(?:.*)*)*zz).*)"] {
+            assert!(m(s, "/api/auth/callback/github"), "{s}");
+            assert!(!m(s, "/a/zz"), "{s}");
+        }
+    }
+
+    #[test]
+    fn hostile_matchers_come_back_unknown() {
+        for s in ["/((?:(?!zz)[^z]|.)*zz)", "/((?:(?=.)(?:.*)*)*zz)", "/((?!(?:(?=.).*)*zz).*)"] {
+            let re = Matcher::new(s).unwrap();
+            assert_eq!(re.test("/_next/static/chunks/main.js"), None, "{s}");
+            assert_eq!(re.test("/api/auth/callback/github"), None, "{s}");
+        }
     }
 
     #[test]
     fn lookahead_parts() {
         let alts = lookahead_alternatives("/((?!api|_next/static|.*\\..*).*)").unwrap();
         assert_eq!(alts, vec!["api", "_next/static", ".*\\..*"]);
-        assert_eq!(alternative_covers(".*\\..*", "favicon.ico"), Some(true));
-        assert_eq!(alternative_covers(".*\\..*", "_next/image"), Some(false));
-        assert_eq!(alternative_covers("api", "api/auth/signin"), Some(true));
+        let any_dot = Alternative::new(".*\\..*").unwrap();
+        assert_eq!(any_dot.covers("favicon.ico"), Some(true));
+        assert_eq!(any_dot.covers("_next/image"), Some(false));
+        assert_eq!(Alternative::new("api").unwrap().covers("api/auth/signin"), Some(true));
         assert!(lookahead_alternatives("/dashboard/:path*").is_none());
+        assert!(lookahead_alternatives("/((?!a).*|(b).*)").is_none());
     }
 }

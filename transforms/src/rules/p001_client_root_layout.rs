@@ -94,7 +94,14 @@ impl Rule for ClientRootLayout {
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
-        let Some(layout) = project.root_layout() else { return };
+        for layout in project.root_layouts() {
+            self.check_layout(project, &layout, out);
+        }
+    }
+}
+
+impl ClientRootLayout {
+    fn check_layout(&self, project: &Project, layout: &str, out: &mut Vec<Diagnostic>) {
         let Some(p) = project.parsed(layout) else { return };
         let Some((_, dspan)) = ast::directives(&p).into_iter().find(|(d, _)| d == "use client") else { return };
         let Some(sp) = ast::local_name(&p, &[REACT_MODULE], "SessionProvider") else { return };

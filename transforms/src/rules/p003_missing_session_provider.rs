@@ -1,7 +1,7 @@
 use crate::ast;
 use crate::declare_rule;
-use crate::project::{self, Project};
-use crate::provider::{self, REACT_MODULE};
+use crate::project::Project;
+use crate::provider;
 use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
 
 declare_rule! {
@@ -42,23 +42,11 @@ declare_rule! {
     }
 }
 
-fn layouts_above(project: &Project, file: &str) -> Vec<String> {
-    let app = project.app_dir().unwrap_or("app");
-    let mut dir = project::parent(file).to_string();
-    let mut out = Vec::new();
-    while dir.starts_with(app) {
-        for ext in ["tsx", "jsx", "js", "ts"] {
-            let l = format!("{dir}/layout.{ext}");
-            if project.exists(&l) {
-                out.push(l);
-            }
-        }
-        if dir == app {
-            break;
-        }
-        dir = project::parent(&dir).to_string();
-    }
-    out
+/// Files that are tests, stories or mocks: Next never renders them.
+pub(crate) fn is_test_code(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    path.split('/').any(|s| matches!(s, "__tests__" | "__mocks__" | "tests" | "test" | "e2e" | "cypress" | "playwright" | ".storybook" | "stories"))
+        || [".test.", ".spec.", ".stories.", ".story."].iter().any(|m| name.contains(m))
 }
 
 impl Rule for MissingSessionProvider {
@@ -67,47 +55,52 @@ impl Rule for MissingSessionProvider {
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
-        let Some(root) = project.root_layout() else { return };
-        let users: Vec<&str> = project.source_files_containing("useSession").filter(|f| !project.in_pages_dir(f)).collect();
-        if users.is_empty() || provider::provides_session(project, root, 4) {
+        // Only App Router apps: a package that depends on next (a UI library in a monorepo) is
+        // rendered by the apps that import it, which see it through their own graph.
+        if project.app_dir().is_none() {
             return;
         }
-        let mut any_layout_provides: Option<bool> = None;
-        let mut fix: Option<Result<Fix, String>> = None;
+        let users: Vec<&str> = project.source_files_containing("useSession").filter(|f| !project.in_pages_dir(f) && !is_test_code(f)).collect();
+        if users.is_empty() {
+            return;
+        }
+        let mut any_provider: Option<bool> = None;
+        let mut fixes: std::collections::HashMap<String, Result<Fix, String>> = std::collections::HashMap::new();
         for file in users {
-            let Some(p) = project.parsed(file) else { continue };
-            let Some(local) = ast::local_name(&p, &[REACT_MODULE], "useSession") else { continue };
-            let calls: Vec<_> = ast::calls(&p).into_iter().filter(|c| c.callee == local).collect();
-            if calls.is_empty() {
-                continue;
-            }
-            let provided = if project.in_app_dir(file) {
-                layouts_above(project, file).iter().any(|l| provider::provides_session(project, l, 4))
-            } else {
-                *any_layout_provides.get_or_insert_with(|| {
-                    let layouts: Vec<String> = project
-                        .paths()
-                        .filter(|f| project.in_app_dir(f) && f.rsplit('/').next().is_some_and(|n| n.starts_with("layout.")))
-                        .map(String::from)
-                        .collect();
-                    layouts.iter().any(|l| provider::provides_session(project, l, 4))
-                })
-            };
-            if provided {
-                continue;
-            }
-            let fix = fix.get_or_insert_with(|| make_fix(project, root)).clone();
-            for c in calls {
+            let Some(info) = project.module(file) else { continue };
+            for call in info.calls.iter().filter(|c| project.is_use_session(file, &c.callee)) {
+                let Some(u) = call.unit else { continue };
+                let reach = project.reach(file, &info.units[u].name);
+                // Where the graph sees every way to this call: silent unless one has no
+                // provider. Where it sees none (rendered in ways it cannot follow, or not at
+                // all): only when the project renders no SessionProvider anywhere.
+                let route = if reach.unprovided {
+                    reach.unprovided_route.clone()
+                } else if !reach.reached && !*any_provider.get_or_insert_with(|| project.has_session_provider()) {
+                    None
+                } else {
+                    continue;
+                };
+                let root = route.as_deref().and_then(|r| project.root_layout_of(r)).or_else(|| project.root_layout().map(String::from));
                 let d = Diagnostic::new(
                     &Self::META,
                     file,
-                    p.lo(c.span),
-                    p.hi(c.span),
+                    call.lo,
+                    call.hi,
                     "`useSession()` has no SessionProvider above it: it throws in development and returns `undefined` in production, crashing this component",
                 );
-                out.push(match &fix {
-                    Ok(f) => d.with_fix(f.clone()),
-                    Err(why) => d.with_note(why.clone()),
+                let d = match &route {
+                    Some(r) if r != file => d.with_note(format!("rendered by {r}, and no layout above it provides a session")),
+                    _ => d,
+                };
+                let Some(root) = root else {
+                    out.push(d.with_note("the app has no root layout to render the provider in"));
+                    continue;
+                };
+                let fix = fixes.entry(root.clone()).or_insert_with(|| make_fix(project, &root)).clone();
+                out.push(match fix {
+                    Ok(f) => d.with_fix(f),
+                    Err(why) => d.with_note(why),
                 });
             }
         }

@@ -1,11 +1,13 @@
 use crate::ast;
 use crate::declare_rule;
 use crate::edit::Edit;
+use crate::graph::{ModuleInfo, UseKind};
 use crate::parse::Parsed;
 use crate::project::Project;
 use crate::provider::{self, REACT_MODULE};
 use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta, Severity};
 use crate::rules::client_common::indent_at;
+use std::collections::HashSet;
 use swc_core::common::{Span, Spanned};
 use swc_core::ecma::ast::*;
 use swc_core::ecma::visit::{Visit, VisitWith};
@@ -56,7 +58,7 @@ declare_rule! {
         name: "nested-session-provider",
         fix: Sometimes,
         applicability: [Unsafe],
-        severity: Error,
+        severity: Warning,
         summary: "SessionProvider rendered in a page or component instead of the root layout: session refetched and reset on navigation",
     }
 }
@@ -72,8 +74,6 @@ struct El {
     self_closing: bool,
     /// Meaningful children (whitespace-only text skipped): span and whether it is a JSX element.
     children: Vec<(Span, bool)>,
-    /// Wraps `{children}` / `{props.children}` or spreads props: a reusable wrapper.
-    passes_children: bool,
 }
 
 struct Els<'a> {
@@ -84,28 +84,16 @@ struct Els<'a> {
 impl Visit for Els<'_> {
     fn visit_jsx_element(&mut self, n: &JSXElement) {
         if matches!(&n.opening.name, JSXElementName::Ident(i) if i.sym == self.name) {
-            let has_spread = n.opening.attrs.iter().any(|a| matches!(a, JSXAttrOrSpread::SpreadElement(_)));
             let mut children = Vec::new();
-            let mut passes_children = has_spread;
             for c in &n.children {
                 match c {
                     JSXElementChild::JSXText(t) if t.raw.trim().is_empty() => {}
                     JSXElementChild::JSXElement(e) => children.push((e.span, true)),
-                    JSXElementChild::JSXExprContainer(ec) => {
-                        if let JSXExpr::Expr(e) = &ec.expr {
-                            let is_children = match &**e {
-                                Expr::Ident(i) => i.sym == "children",
-                                Expr::Member(m) => matches!(&m.prop, MemberProp::Ident(p) if p.sym == "children"),
-                                _ => false,
-                            };
-                            passes_children |= is_children;
-                        }
-                        children.push((ec.span, false));
-                    }
+                    JSXElementChild::JSXExprContainer(ec) => children.push((ec.span, false)),
                     other => children.push((other.span(), false)),
                 }
             }
-            self.out.push(El { span: n.span, has_attrs: !n.opening.attrs.is_empty(), self_closing: n.closing.is_none(), children, passes_children });
+            self.out.push(El { span: n.span, has_attrs: !n.opening.attrs.is_empty(), self_closing: n.closing.is_none(), children });
         }
         n.visit_children_with(self);
     }
@@ -123,43 +111,148 @@ impl Rule for NestedSessionProvider {
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
-        let root = project.root_layout();
+        let mut judged: HashSet<(String, String)> = HashSet::new();
         for path in project.source_files_containing("SessionProvider") {
-            if Some(path) == root || project.in_pages_dir(path) || path.contains("node_modules") {
+            if project.in_pages_dir(path) || path.contains("node_modules") {
                 continue;
             }
-            let Some(p) = project.parsed(path) else { continue };
-            let Some(sp) = ast::local_name(&p, &[REACT_MODULE], "SessionProvider") else { continue };
-            let els = elements(&p, &sp);
-            let s = stem(path);
-            let in_app = project.in_app_dir(path);
-            for el in &els {
-                let (lo, hi) = (p.lo(el.span), p.hi(el.span));
-                let end = lo + project.text(path).unwrap()[lo..hi].find('>').map_or(hi - lo, |i| i + 1);
-                if in_app && s == "layout" {
-                    let mut d = Diagnostic::new(&Self::META, path, lo, end,
-                        "SessionProvider in a nested layout keeps the session only inside this segment: it is fetched again each time the user enters it, and `useSession()` outside it sees no provider")
-                        .with_note("fine when only this segment uses the client session; otherwise render it once in the root layout (through a \"use client\" wrapper)");
-                    d.severity = Severity::Warning;
-                    out.push(d);
-                } else if in_app && s == "page" {
-                    let d = Diagnostic::new(&Self::META, path, lo, end,
-                        "SessionProvider in a page unmounts on every navigation away: the session is fetched again and starts \"loading\" on each visit, and `useSession()` outside this page sees no provider");
-                    out.push(match page_fix(project, path, &p, &sp, el, root, els.len()) {
-                        Ok(f) => d.with_fix(f),
-                        Err(why) => d.with_note(why),
-                    });
-                } else if !el.passes_children && !ROUTE_STEMS.contains(&s) {
-                    out.push(Diagnostic::new(&Self::META, path, lo, end,
-                        "this component wraps its own content in SessionProvider, so every place that renders it mounts a separate provider that refetches the session and resets on navigation")
-                        .with_note("render SessionProvider once in the root layout (through a \"use client\" wrapper around `{children}`) and remove it here"));
+            let Some(info) = project.module(path) else { continue };
+            for (i, el) in info.elements.iter().enumerate() {
+                if el.name.starts_with(|c: char| c.is_ascii_lowercase()) || !project.is_session_provider(path, &el.name) {
+                    continue;
                 }
+                let Some(u) = el.unit else { continue };
+                let unit = info.units[u].name.clone();
+                let is_route = project.route_stem(path).is_some() && project.entry_unit(path).as_deref() == Some(unit.as_str());
+                if !is_route && project.provides_children(path, &unit) {
+                    // A wrapper: what counts is where it is rendered.
+                    self.judge_wrapper(project, path, &unit, &mut judged, out);
+                    continue;
+                }
+                self.judge_placed(project, path, &info, i, &unit, is_route, out);
             }
         }
     }
 }
 
-const ROUTE_STEMS: &[&str] = &["layout", "template", "page", "route", "default", "loading", "error", "not-found", "global-error"];
+/// The text of an element's opening tag (`<SessionProvider session={s}>`).
+fn opening_end(text: &str, lo: usize, hi: usize) -> usize {
+    lo + text[lo..hi].find('>').map_or(hi - lo, |i| i + 1)
+}
+
+const NESTED: &str = "this SessionProvider is rendered inside another one: the inner provider keeps its own copy of the session, fetches it again on mount, and `update()` or `signOut()` inside it leaves the outer one stale";
+
+impl NestedSessionProvider {
+    /// A provider placed around specific content (not around a wrapper's `children`).
+    #[allow(clippy::too_many_arguments)]
+    fn judge_placed(&self, project: &Project, path: &str, info: &ModuleInfo, i: usize, unit: &str, is_route: bool, out: &mut Vec<Diagnostic>) {
+        let el = &info.elements[i];
+        if is_route && project.is_root_layout(path) {
+            return; // the one place it belongs
+        }
+        let reach = project.reach(path, unit);
+        if !is_route && !reach.reached {
+            return; // test helpers, stories, dead code: Next never renders them
+        }
+        let Some(text) = project.text(path) else { return };
+        let (lo, end) = (el.lo, opening_end(text, el.lo, el.hi));
+        let s = stem(path);
+        if project.under_provider(path, info, el.parent) || reach.provided {
+            let mut d = Diagnostic::new(&Self::META, path, lo, end, NESTED);
+            d.severity = Severity::Error;
+            let fix = if is_route && s == "page" { self.page_fix_for(project, path, &el.name, el.lo) } else { None };
+            out.push(
+                match fix {
+                    Some(Ok(f)) => d.with_fix(f),
+                    Some(Err(why)) => d.with_note(why),
+                    None => d,
+                }
+                .with_note_if_absent("remove this one: the provider above already gives this subtree the session"),
+            );
+            return;
+        }
+        if is_route && s == "layout" {
+            out.push(Diagnostic::new(&Self::META, path, lo, end,
+                "SessionProvider in a nested layout keeps the session only inside this segment: it is fetched again each time the user enters it, and `useSession()` outside it sees no provider")
+                .with_note("fine when only this segment uses the client session; otherwise render it once in the root layout (through a \"use client\" wrapper)"));
+        } else if is_route && s == "page" {
+            let d = Diagnostic::new(&Self::META, path, lo, end,
+                "SessionProvider in a page unmounts on every navigation away: the session is fetched again and starts \"loading\" on each visit, and `useSession()` outside this page sees no provider");
+            out.push(
+                match self.page_fix_for(project, path, &el.name, el.lo) {
+                    Some(Ok(f)) => d.with_fix(f),
+                    Some(Err(why)) => d.with_note(why),
+                    None => d,
+                }
+                .with_note_if_absent(
+                    "fine when only this page uses the client session (it may pass the server session in); otherwise provide it once from the root layout",
+                ),
+            );
+        } else {
+            out.push(Diagnostic::new(&Self::META, path, lo, end,
+                "this component wraps its own content in SessionProvider, so every place that renders it mounts a separate provider that refetches the session and resets on navigation")
+                .with_note("fine for a self-contained widget; otherwise render SessionProvider once in the root layout (through a \"use client\" wrapper around `{children}`) and remove it here"));
+        }
+    }
+
+    /// The page fix for the provider element starting at `lo` (named `name` in the file).
+    fn page_fix_for(&self, project: &Project, path: &str, name: &str, lo: usize) -> Option<Result<Fix, String>> {
+        let p = project.parsed(path)?;
+        let els = elements(&p, name);
+        let mine = els.iter().find(|e| p.lo(e.span) == lo)?;
+        let root = project.root_layout_of(path);
+        Some(page_fix(project, path, &p, name, mine, root.as_deref(), els.len()))
+    }
+
+    /// A component that renders SessionProvider around its `children`, judged where it is
+    /// rendered: in a root layout it is the app's provider; elsewhere a deliberate placement
+    /// (a warning) or a second provider inside another (an error).
+    fn judge_wrapper(&self, project: &Project, file: &str, unit: &str, judged: &mut HashSet<(String, String)>, out: &mut Vec<Diagnostic>) {
+        if !judged.insert((file.to_string(), unit.to_string())) || judged.len() > 64 {
+            return;
+        }
+        for site in project.users_of(file, unit) {
+            let UseKind::Element(e) = site.kind else { continue };
+            let k = site.file.as_str();
+            let Some(info) = project.module(k) else { continue };
+            let Some(u) = info.elements[e].unit else { continue };
+            let user = info.units[u].name.clone();
+            let is_route = project.route_stem(k).is_some() && project.entry_unit(k).as_deref() == Some(user.as_str());
+            // A wrapper of the wrapper (`GlobalProviders` rendering `<Providers>{children}`).
+            if !is_route && project.provides_children(k, &user) && info.slots.iter().any(|s| s.unit == Some(u) && info.ancestors(s.parent).any(|a| a == e)) {
+                self.judge_wrapper(project, k, &user, judged, out);
+                continue;
+            }
+            if is_route && project.is_root_layout(k) && !project.under_provider(k, &info, info.elements[e].parent) {
+                continue;
+            }
+            let reach = project.reach(k, &user);
+            if !is_route && !reach.reached {
+                continue;
+            }
+            let Some(text) = project.text(k) else { continue };
+            let el = &info.elements[e];
+            let (lo, end) = (el.lo, opening_end(text, el.lo, el.hi));
+            let name = &el.name;
+            if project.under_provider(k, &info, el.parent) || reach.provided {
+                let mut d = Diagnostic::new(&Self::META, k, lo, end, format!("<{name}> renders a SessionProvider inside another one: the inner provider keeps its own copy of the session and fetches it again on mount"))
+                    .with_note(format!("render <{name}> once, in the root layout"));
+                d.severity = Severity::Error;
+                out.push(d);
+            } else {
+                let place = match project.route_stem(k) {
+                    Some("page") if is_route => "a page".to_string(),
+                    Some("layout") if is_route => "a nested layout".to_string(),
+                    Some(other) if is_route => format!("the `{other}` file"),
+                    _ => "a component".to_string(),
+                };
+                out.push(Diagnostic::new(&Self::META, k, lo, end,
+                    format!("<{name}> renders SessionProvider here, in {place} rather than the root layout: the session is fetched again whenever this mounts, and `useSession()` outside it sees no provider"))
+                    .with_note("fine when only this part of the app uses the client session; otherwise render it once in the root layout"));
+            }
+        }
+    }
+}
 
 fn page_fix(project: &Project, path: &str, p: &Parsed, sp: &str, el: &El, root: Option<&str>, count: usize) -> Result<Fix, String> {
     let text = project.text(path).unwrap();
@@ -236,5 +329,10 @@ fn page_fix(project: &Project, path: &str, p: &Parsed, sp: &str, el: &El, root: 
         }
     }
     changes.extend(edits.into_iter().map(|e| Change::edit(path, e)));
-    Ok(Fix::new(Applicability::Unsafe, format!("Provide the session from {root} and unwrap the page's SessionProvider"), changes))
+    let title = if changes.iter().all(|c| c.file() == path) {
+        format!("Unwrap the page's SessionProvider ({root} provides the session)")
+    } else {
+        format!("Provide the session from {root} and unwrap the page's SessionProvider")
+    };
+    Ok(Fix::new(Applicability::Unsafe, title, changes))
 }

@@ -40,6 +40,10 @@ declare_rule! {
     /// export { handler as GET, handler as POST };
     /// ```
     ///
+    /// Options kept inside the route (inline, or a local `const`) are reported only when some
+    /// server code calls `getServerSession` (it needs them); exported options in a JavaScript app
+    /// only then too (the route export check is TypeScript's).
+    ///
     /// ## Fix safety
     /// Safe: the object's text moves unchanged with the imports and helper declarations it uses
     /// (relative import paths are recomputed), and every file that imported it from the route
@@ -82,6 +86,15 @@ impl Rule for AuthOptionsInRoute {
             } else {
                 continue;
             };
+            // Options the route keeps to itself break nothing until some server code needs
+            // them: a `getServerSession` call elsewhere (App or Pages Router). Exported options
+            // break `next build` through the route export check, which is a TypeScript check.
+            let needed = project.source_files_containing("getServerSession").any(|f| f != route && !f.ends_with(".d.ts"));
+            match &target {
+                Target::Decl { exported: true, .. } if !project.facts.typescript && !needed => continue,
+                Target::Decl { exported: false, .. } | Target::Inline(_) if !needed => continue,
+                _ => {}
+            }
             let (span, msg) = match &target {
                 Target::Inline(s) => (*s, "the NextAuth options are written inline in the route handler: server components cannot import them, so `getServerSession` runs without them".to_string()),
                 Target::Decl { name, stmt, exported: true } => (*stmt, format!("`{name}` is exported from the route handler: Next's route export check fails `next build` (routes may only export HTTP methods and segment config)")),

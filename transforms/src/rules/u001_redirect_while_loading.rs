@@ -73,7 +73,7 @@ impl Rule for RedirectWhileLoading {
         }
         for path in project.source_files_containing("useSession") {
             let Some(p) = project.parsed(path) else { continue };
-            let Some(use_session) = ast::local_name(&p, &[REACT_MODULE], "useSession") else { continue };
+            let Some(use_session) = project.local_of(path, REACT_MODULE, "useSession") else { continue };
             let text = project.text(path).unwrap();
             let mut redirect_fns: Vec<String> = ["redirect", "permanentRedirect"].iter().filter_map(|n| ast::local_name(&p, &["next/navigation"], n)).collect();
             redirect_fns.extend(ast::local_name(&p, &[REACT_MODULE], "signIn"));

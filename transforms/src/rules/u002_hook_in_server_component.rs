@@ -108,7 +108,7 @@ impl Rule for HookInServerComponent {
             if ast::has_directive(&p, "use client") {
                 continue;
             }
-            let Some(local) = ast::local_name(&p, &[REACT_MODULE], "useSession") else { continue };
+            let Some(local) = project.local_of(path, REACT_MODULE, "useSession") else { continue };
             let Some(call) = ast::calls(&p).into_iter().find(|c| c.callee == local) else { continue };
             let s = stem(path);
             if !ROUTE_STEMS.contains(&s) && s != "layout" && !imported_by_server_route(project, path) {

@@ -48,7 +48,8 @@ declare_rule! {
     /// ## Fix safety
     /// Unsafe: code after the `try` that ran after a successful sign-in no longer runs, because the
     /// redirect now leaves the action (which is what `signIn` intends). A `catch` that already
-    /// contains a `throw`, `unstable_rethrow` or `isRedirectError`, calls with
+    /// contains a `throw`, `unstable_rethrow` or `isRedirectError`, or tests for `NEXT_REDIRECT`
+    /// itself, calls with
     /// `redirect: false` (nothing is thrown), v4 projects (whose `signIn` is client-only) and
     /// client code are left alone. On Next < 15 (which may lack `unstable_rethrow`), and for a `catch`
     /// binding that is a pattern, the diagnostic says what to add.
@@ -185,6 +186,13 @@ impl Visit for Rethrows {
     fn visit_ident(&mut self, i: &Ident) {
         if i.sym == "error" {
             self.1 = true;
+        }
+    }
+    /// A catch that looks at `NEXT_REDIRECT` itself (`error.digest?.startsWith("NEXT_REDIRECT")`,
+    /// `error.message.includes("NEXT_REDIRECT")`) handles the redirect on purpose.
+    fn visit_str(&mut self, s: &Str) {
+        if s.value.as_str().is_some_and(|v| v.contains("NEXT_REDIRECT")) {
+            self.0 = true;
         }
     }
 }

@@ -1,0 +1,3 @@
+export default function Home() {
+  return <main>doctor test app (v4, Pages Router)</main>;
+}
