@@ -821,3 +821,121 @@ pub fn has_todo(text: &str) -> bool {
 pub fn style_of(ctx: &Ctx, file: &str) -> Style {
     ctx.project.file_style(file)
 }
+
+/// The simple path prefixes a middleware `config.matcher` protects: `"/dashboard/:path*"`,
+/// `"/dashboard"`, `["/a/:path+", "/b"]`. `None` when a matcher is anything else (a regex, a
+/// negative lookahead, an object, a computed value): then no page is edited, the report asks.
+pub fn matcher_prefixes(p: &Parsed, text: &str) -> Option<Vec<String>> {
+    for item in &p.module.body {
+        let ModuleItem::ModuleDecl(ModuleDecl::ExportDecl(ExportDecl { decl: Decl::Var(v), .. })) = item else { continue };
+        for d in &v.decls {
+            if !matches!(&d.name, Pat::Ident(i) if i.id.sym == "config") {
+                continue;
+            }
+            let Some(Expr::Object(o)) = d.init.as_deref().map(strip_parens) else { return None };
+            let (_, _, kv) = crate::rules::client_common::kv_props(o).into_iter().find(|(_, k, _)| k == "matcher")?;
+            let values: Vec<String> = match strip_parens(&kv.value) {
+                Expr::Array(a) => {
+                    a.elems.iter().map(|e| e.as_ref().filter(|e| e.spread.is_none()).and_then(|e| const_str(&e.expr))).collect::<Option<Vec<_>>>()?
+                }
+                e => vec![const_str(e)?],
+            };
+            let _ = text;
+            return values
+                .iter()
+                .map(|m| {
+                    let base = m.strip_suffix("/:path*").or_else(|| m.strip_suffix("/:path+")).or_else(|| m.strip_suffix("/(.*)")).unwrap_or(m);
+                    let simple = base.starts_with('/')
+                        && base[1..].split('/').all(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+                    simple.then(|| base.to_string())
+                })
+                .collect();
+        }
+    }
+    None
+}
+
+/// The URL path of an App Router page file (`app/(shop)/dashboard/[id]/page.tsx` →
+/// `/dashboard/[id]`), route groups dropped; `None` for parallel (`@x`) or private (`_x`) folders.
+pub fn page_route(app_dir: &str, file: &str) -> Option<String> {
+    let rest = file.strip_prefix(app_dir)?.strip_prefix('/')?;
+    let (dir, name) = rest.rsplit_once('/').unwrap_or(("", rest));
+    if !name.starts_with("page.") {
+        return None;
+    }
+    let mut route = String::new();
+    for seg in dir.split('/').filter(|s| !s.is_empty()) {
+        if seg.starts_with('(') && seg.ends_with(')') {
+            continue;
+        }
+        if seg.starts_with('@') || seg.starts_with('_') {
+            return None;
+        }
+        route.push('/');
+        route.push_str(seg);
+    }
+    Some(if route.is_empty() { "/".into() } else { route })
+}
+
+/// In a server page the middleware protected: a session check on the server, as the middleware
+/// now only looks at the cookie (`const session = await auth.api.getSession(…); if (!session)
+/// redirect(…)`). Pages that already read the session, client pages and pages whose component is
+/// not a plain default-exported function are left alone (the report names them).
+pub fn guard_page(ctx: &Ctx, file: &str, sign_in: &str, out: &mut Vec<Edit>, report: &mut Report) {
+    let project = ctx.project;
+    let Some(p) = project.parsed(file) else { return };
+    let text = project.text(file).unwrap_or("");
+    let style = project.file_style(file);
+    if ast::has_directive(&p, "use client") {
+        report.human(
+            Some(file),
+            format!("a client page the middleware protected: check `authClient.useSession()` and send visitors without a session to {sign_in}"),
+        );
+        return;
+    }
+    // Already reads the session (on the server, through the config or next-auth)?
+    let imps = ast::imports(&p);
+    let reads = imps
+        .iter()
+        .any(|i| i.src == "next-auth" || i.src == "next-auth/next" || project.resolve_import(file, &i.src).as_deref() == Some(ctx.main_file.as_str()));
+    if reads {
+        return;
+    }
+    let func = p.module.body.iter().find_map(|item| match item {
+        ModuleItem::ModuleDecl(ModuleDecl::ExportDefaultDecl(ExportDefaultDecl { decl: DefaultDecl::Fn(f), .. })) => Some(&f.function),
+        _ => None,
+    });
+    let Some(func) = func.filter(|f| f.body.is_some()) else {
+        report.human(Some(file), format!("a page the middleware protected: check the session on the server (`auth.api.getSession`) and redirect to {sign_in}"));
+        return;
+    };
+    let body = func.body.as_ref().unwrap();
+    let names = ast::top_level_names(&p);
+    let refs: Vec<String> = ast::ident_refs(&p.module).into_iter().map(|(n, _)| n).collect();
+    let var = if refs.iter().any(|n| n == "session") { "authSession" } else { "session" };
+    let open = p.lo(body.span) + 1;
+    let indent = body.stmts.first().map(|s| crate::rules::client_common::indent_at(text, p.lo(s.span())).to_string()).unwrap_or_else(|| style.indent.clone());
+    let q = style.quote(sign_in);
+    let semi = style.semi();
+    out.push(Edit::insert(
+        open,
+        format!("\n{indent}// The middleware only looks at the cookie: check the session here.\n{indent}const {var} = await auth.api.getSession({{ headers: await headers() }}){semi}\n{indent}if (!{var}) redirect({q}){semi}"),
+    ));
+    if !func.is_async {
+        out.push(Edit::insert(p.lo(func.span), "async "));
+    }
+    let mut lines = Vec::new();
+    if !names.iter().any(|n| n == "auth") {
+        lines.push(ast::import_line(&style, "{ auth }", &project.import_specifier(file, &ctx.lib_auth)));
+    }
+    if !names.iter().any(|n| n == "headers") {
+        lines.push(ast::import_line(&style, "{ headers }", "next/headers"));
+    }
+    if !names.iter().any(|n| n == "redirect") {
+        lines.push(ast::import_line(&style, "{ redirect }", "next/navigation"));
+    }
+    if !lines.is_empty() {
+        out.push(ast::insert_import(&p, text, &lines.join("\n")));
+    }
+    report.changed(file, format!("checks the session on the server (the middleware protected it; it now only reads the cookie), redirecting to {sign_in}"));
+}

@@ -439,7 +439,28 @@ pub fn plan(project: &Project) -> Result<Outcome, Refusal> {
             replaced.insert(f.clone(), new);
         }
     }
-    if !mw.is_empty() {
+    // The pages the middleware protected get a server-side check (the new middleware only reads
+    // the cookie); with a matcher authfix cannot read, the report asks instead.
+    let sign_in = cfg.sign_in_page.clone().unwrap_or_else(|| "/sign-in".into());
+    let mut guarded_all = !mw.is_empty();
+    let mut to_guard: Vec<String> = Vec::new();
+    for f in &mw {
+        let prefixes = project.parsed(f).and_then(|p| code::matcher_prefixes(&p, project.text(f).unwrap_or("")));
+        match (prefixes, project.app_dir()) {
+            (Some(prefixes), Some(app)) => {
+                for page in project.paths().filter(|p| crate::parse::is_source_path(p)) {
+                    if let Some(route) = code::page_route(app, page) {
+                        let hit = prefixes.iter().any(|pre| route == *pre || route.starts_with(&format!("{pre}/")));
+                        if hit && route != sign_in && !to_guard.iter().any(|x| x == page) {
+                            to_guard.push(page.to_string());
+                        }
+                    }
+                }
+            }
+            _ => guarded_all = false,
+        }
+    }
+    if !mw.is_empty() && !guarded_all {
         report.human(
             None,
             format!(
@@ -475,6 +496,9 @@ pub fn plan(project: &Project) -> Result<Outcome, Refusal> {
         }
         for (w, exports) in &wrappers {
             code::unwrap_wrapper_uses(&ctx, f, w, exports, &mut e, &mut report);
+        }
+        if to_guard.contains(f) {
+            code::guard_page(&ctx, f, &sign_in, &mut e, &mut report);
         }
         if !e.is_empty() {
             edits.insert(f.clone(), e);
