@@ -27,14 +27,42 @@ fn dialect(d: SqlDialect) -> Dialect {
     }
 }
 
-/// The rules' view of one app, with the Prisma schema when it has one.
-fn build(app: &App) -> (Project, Vec<(String, String)>) {
+/// The rules' view of one app, with the Prisma schema when it has one and the declaration files
+/// (`*.d.ts`, which the scan leaves out) that mention Auth.js. `other_apps`: the roots of the
+/// scan's other apps, whose files are theirs (a monorepo's root app does not walk into apps/web).
+fn build(app: &App, other_apps: &[PathBuf]) -> (Project, Vec<(String, String)>) {
     let mut p = analyze::build_project(app);
     let mut extra = Vec::new();
+    // `extra` keeps the bytes read (a BOM included, to check nothing changed before writing);
+    // the rules get the text without it.
     for f in EXTRA_FILES {
         if let Ok(t) = std::fs::read_to_string(app.root.join(f)) {
-            p.set_file(*f, t.clone());
+            p.set_file(*f, t.strip_prefix('\u{feff}').unwrap_or(&t).to_string());
             extra.push((f.to_string(), t));
+        }
+    }
+    // The same walk as the scan's (ignore files honoured, skipped folders, no links followed).
+    let others: Vec<PathBuf> = other_apps.iter().filter(|r| **r != app.root).cloned().collect();
+    let walker = ignore::WalkBuilder::new(&app.root)
+        .hidden(false)
+        .git_global(false)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(move |e| {
+            !(e.file_type().is_some_and(|t| t.is_dir())
+                && (project::SKIP_DIRS.contains(&e.file_name().to_str().unwrap_or("")) || others.iter().any(|o| o == e.path())))
+        })
+        .build();
+    for entry in walker.flatten() {
+        let path = entry.path();
+        if !entry.file_type().is_some_and(|t| t.is_file()) || !path.to_string_lossy().ends_with(".d.ts") {
+            continue;
+        }
+        let Ok(t) = std::fs::read_to_string(path) else { continue };
+        if t.contains("next-auth") || t.contains("@auth/") {
+            let rel = path.strip_prefix(&app.root).unwrap_or(path).to_string_lossy().replace('\\', "/");
+            p.set_file(rel.clone(), t.strip_prefix('\u{feff}').unwrap_or(&t).to_string());
+            extra.push((rel, t));
         }
     }
     (p, extra)
@@ -199,12 +227,13 @@ pub fn run(args: &MigrateArgs) -> i32 {
         return 2;
     }
     let root = args.path.canonicalize().unwrap_or(args.path.clone());
+    let app_roots: Vec<PathBuf> = scan.apps.iter().map(|a| a.root.clone()).collect();
     // Plan every app before anything is written or printed.
     let mut planned: Vec<Planned> = Vec::new();
     let mut already = 0;
     let mut not_authjs = 0;
     for app in &scan.apps {
-        let (project, extra) = build(app);
+        let (project, extra) = build(app, &app_roots);
         crate::output::register(&authfix_transforms::secrets::collect(&project));
         match migrate::plan(&project) {
             Ok(Outcome::AlreadyMigrated) => already += 1,
@@ -262,6 +291,7 @@ fn emit_sql(planned: &[Planned], d: Dialect, already: usize) -> i32 {
             );
             return 2;
         }
+        crate::errln!("authfix migrate better-auth: {}", migrate::Refusal::NotAuthJs);
         return 2;
     }
     let mut out = crate::output::stdout();

@@ -193,3 +193,49 @@ fn emit_sql_prints_and_writes_nothing() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("run --emit-sql on the code before the migration"));
 }
+
+#[test]
+fn type_augmentations_of_next_auth_go_and_other_declarations_stay() {
+    // v5: a file that only augments next-auth is deleted.
+    let (_t, dir) = committed("v5_pg_src_app");
+    let out = authfix().args(["migrate", "better-auth", "--yes"]).arg(&dir).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!dir.join("src/types/next-auth.d.ts").exists(), "the augmentation file is still there");
+    assert!(stdout.contains("src/types/next-auth.d.ts: removed: it only augmented next-auth's types"), "{stdout}");
+
+    // v4: next-auth's block goes from a file with other declarations, which stays a module; its
+    // BOM and CRLF survive. A declaration file without next-auth, and one under node_modules, are
+    // not touched.
+    let (_t, dir) = project("v4_middleware_pages_guarded");
+    let globals = dir.join("types/globals.d.ts");
+    let lf = fs::read_to_string(&globals).unwrap();
+    fs::write(&globals, format!("\u{feff}{}", lf.replace('\n', "\r\n"))).unwrap();
+    let vendored = dir.join("node_modules/@types/vendored/index.d.ts");
+    fs::create_dir_all(vendored.parent().unwrap()).unwrap();
+    fs::write(&vendored, "declare module \"next-auth\" {\n  interface Session { tenant: string }\n}\n").unwrap();
+    fs::write(dir.join(".gitignore"), "node_modules/\n").unwrap();
+    git(&dir, &["init", "-q"]);
+    git(&dir, &["add", "-A"]);
+    git(&dir, &["commit", "-qm", "init"]);
+    let assets = fs::read(dir.join("types/assets.d.ts")).unwrap();
+    let out = authfix().args(["migrate", "better-auth", "--yes"]).arg(&dir).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let want = expected("v4_middleware_pages_guarded", "types/globals.d.ts");
+    assert!(want.contains("declare global") && want.ends_with("export {};\n") && !want.contains("next-auth"), "{want}");
+    assert_eq!(fs::read_to_string(&globals).unwrap(), format!("\u{feff}{}", want.replace('\n', "\r\n")));
+    assert!(stdout.contains("it added `role` to next-auth's types"), "{stdout}");
+    assert_eq!(fs::read(dir.join("types/assets.d.ts")).unwrap(), assets);
+    assert!(fs::read_to_string(&vendored).unwrap().contains("tenant"));
+    assert!(!stdout.contains("node_modules"), "{stdout}");
+
+    // One whose other declarations use a type from next-auth: left alone, the report says why.
+    let (_t, dir) = committed("v5_prisma_split_config");
+    let before = fs::read(dir.join("next-auth.d.ts")).unwrap();
+    let out = authfix().args(["migrate", "better-auth", "--yes"]).arg(&dir).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(fs::read(dir.join("next-auth.d.ts")).unwrap(), before);
+    assert!(stdout.contains("next-auth.d.ts: its other declarations use `User` from next-auth"), "{stdout}");
+}

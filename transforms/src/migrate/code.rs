@@ -9,6 +9,7 @@ use crate::edit::{self, Edit};
 use crate::parse::Parsed;
 use crate::rules::client_common::{const_str, strip_parens};
 use crate::style::Style;
+use std::collections::BTreeSet;
 use swc_core::common::{Span, Spanned};
 use swc_core::ecma::ast::*;
 use swc_core::ecma::visit::{Visit, VisitWith};
@@ -938,4 +939,174 @@ pub fn guard_page(ctx: &Ctx, file: &str, sign_in: &str, out: &mut Vec<Edit>, rep
         out.push(ast::insert_import(&p, text, &lines.join("\n")));
     }
     report.changed(file, format!("checks the session on the server (the middleware protected it; it now only reads the cookie), redirecting to {sign_in}"));
+}
+
+/// What to do with a declaration file (`*.d.ts`) that mentions Auth.js.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Augmentation {
+    /// No `declare module "next-auth…"` and no import from Auth.js: not ours.
+    NotOurs,
+    /// Only Auth.js augmentations (`declare module "next-auth"`, `"next-auth/jwt"`,
+    /// `"@auth/core/…"`), their imports and `export {}`: the file goes. `fields`: what the blocks
+    /// added besides the user's id (see [`augmented_fields`]).
+    Whole { fields: Vec<String> },
+    /// Auth.js blocks and imports next to other declarations: these edits remove them (and keep
+    /// the file a module, so the other `declare module`/`declare global` blocks keep their meaning).
+    Parts { edits: Vec<Edit>, fields: Vec<String> },
+    /// Authfix leaves the file alone; the reason goes in the report.
+    Manual(String),
+}
+
+/// Judge a declaration file by its syntax tree (parsed as TypeScript declarations): with next-auth
+/// gone its type augmentations no longer type-check, and Better Auth infers its types
+/// (`typeof auth.$Infer.Session`).
+pub fn augmentation(file: &str, text: &str, style: &Style) -> Augmentation {
+    use swc_core::common::comments::Comments;
+    let p = match crate::parse::parse(file, text) {
+        Ok(p) => p,
+        Err(e) => {
+            let (line, col) = edit::line_col(text, e.offset);
+            return Augmentation::Manual(format!("does not parse ({} at {line}:{col}): remove its next-auth type augmentations by hand", e.message));
+        }
+    };
+    let mut ours: Vec<Span> = Vec::new();
+    let mut fields: Vec<String> = Vec::new();
+    let mut imported: Vec<String> = Vec::new();
+    let mut others: Vec<&ModuleItem> = Vec::new();
+    let mut was_module = false;
+    let mut keeps_module = false;
+    for item in &p.module.body {
+        if matches!(item, ModuleItem::ModuleDecl(_)) {
+            was_module = true;
+        }
+        match item {
+            ModuleItem::ModuleDecl(ModuleDecl::Import(d)) if is_authjs_module(d.src.value.as_str().unwrap_or("")) => {
+                ours.push(d.span);
+                for s in &d.specifiers {
+                    imported.push(
+                        match s {
+                            ImportSpecifier::Named(n) => &n.local,
+                            ImportSpecifier::Default(d) => &d.local,
+                            ImportSpecifier::Namespace(n) => &n.local,
+                        }
+                        .sym
+                        .to_string(),
+                    );
+                }
+            }
+            ModuleItem::Stmt(Stmt::Decl(Decl::TsModule(m))) if matches!(&m.id, TsModuleName::Str(s) if is_authjs_module(s.value.as_str().unwrap_or(""))) => {
+                ours.push(m.span);
+                augmented_fields(m, &mut fields);
+            }
+            ModuleItem::ModuleDecl(ModuleDecl::ExportNamed(NamedExport { specifiers, src: None, .. })) if specifiers.is_empty() => keeps_module = true,
+            other => {
+                keeps_module |= matches!(other, ModuleItem::ModuleDecl(_));
+                others.push(other);
+            }
+        }
+    }
+    if ours.is_empty() {
+        return Augmentation::NotOurs;
+    }
+    if others.is_empty() {
+        return Augmentation::Whole { fields };
+    }
+    let refs: BTreeSet<String> = others.iter().flat_map(|o| ast::ident_refs(*o)).map(|(n, _)| n).collect();
+    if let Some(used) = imported.iter().find(|n| refs.contains(*n)) {
+        return Augmentation::Manual(format!(
+            "its other declarations use `{used}` from next-auth: remove the next-auth parts by hand (Better Auth's types: `typeof auth.$Infer.Session`)"
+        ));
+    }
+    let mut edits = Vec::new();
+    for span in ours {
+        let (lo, hi) = (p.lo(span), p.hi(span));
+        // The comments above a block go with it.
+        let start = p
+            .comments
+            .get_leading(span.lo)
+            .and_then(|cs| cs.first().map(|c| p.lo(c.span)))
+            .filter(|s| edit::only_ws_before(text, *s) && text[*s..lo].contains('\n'))
+            .unwrap_or(lo);
+        edits.push(edit::delete_statement_lines(text, start, hi));
+    }
+    if was_module && !keeps_module {
+        let sep = if text.ends_with('\n') { "\n" } else { "\n\n" };
+        edits.push(Edit::insert(text.len(), format!("{sep}export {{}}{}\n", style.semi())));
+    }
+    Augmentation::Parts { edits, fields }
+}
+
+/// The properties an Auth.js `declare module` block adds to its interfaces (`Session`, `User`,
+/// `JWT`, `AdapterUser`…), without `user` (the session's user object) and `id` (Better Auth's user
+/// has one): what becomes `user.additionalFields`.
+pub fn augmented_fields(m: &TsModuleDecl, out: &mut Vec<String>) {
+    struct Props<'a>(&'a mut Vec<String>);
+    impl Visit for Props<'_> {
+        fn visit_ts_property_signature(&mut self, n: &TsPropertySignature) {
+            let name = match &*n.key {
+                Expr::Ident(i) => Some(i.sym.to_string()),
+                Expr::Lit(Lit::Str(s)) => s.value.as_str().map(String::from),
+                _ => None,
+            };
+            if let Some(name) = name.filter(|n| n != "user" && n != "id") {
+                if !self.0.contains(&name) {
+                    self.0.push(name);
+                }
+            }
+            n.visit_children_with(self);
+        }
+    }
+    m.visit_with(&mut Props(out));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn judge(t: &str) -> Augmentation {
+        augmentation("types/next-auth.d.ts", t, &Style::detect(t))
+    }
+
+    #[test]
+    fn augmentation_files() {
+        let whole = "import NextAuth, { type DefaultSession } from \"next-auth\";\nimport { JWT } from \"next-auth/jwt\";\n\n// ids\ndeclare module \"next-auth\" {\n  interface Session {\n    user: { id: string } & DefaultSession[\"user\"];\n  }\n}\n\ndeclare module \"next-auth/jwt\" {\n  interface JWT { uid?: string }\n}\n\nexport {};\n";
+        assert_eq!(judge(whole), Augmentation::Whole { fields: vec!["uid".into()] });
+        // v5's adapter augmentation, and a side-effect import.
+        assert_eq!(
+            judge("import \"next-auth/jwt\"\ndeclare module \"@auth/core/adapters\" {\n  interface AdapterUser { role: string }\n}\n"),
+            Augmentation::Whole { fields: vec!["role".into()] }
+        );
+        // Not ours: another module's augmentation, a global, a string that only mentions next-auth.
+        assert_eq!(judge("declare global { interface Window { x: 1 } }\n"), Augmentation::NotOurs);
+        assert_eq!(judge("declare module \"next-auth-helpers\" { const x: string }\n"), Augmentation::NotOurs);
+        assert_eq!(judge("// moved off next-auth\ndeclare module \"*.svg\" { const x: string; export default x; }\n"), Augmentation::NotOurs);
+        // Other declarations that use what is imported from next-auth: by hand.
+        let Augmentation::Manual(why) =
+            judge("import { Session } from \"next-auth\";\ndeclare module \"next-auth\" {}\ndeclare global { var s: Session }\nexport {};\n")
+        else {
+            panic!()
+        };
+        assert!(why.contains("`Session`"), "{why}");
+        // Does not parse: by hand, with where.
+        let Augmentation::Manual(why) = judge("declare module \"next-auth\" {\n") else { panic!() };
+        assert!(why.contains("does not parse"), "{why}");
+    }
+
+    #[test]
+    fn mixed_file_keeps_the_rest_and_stays_a_module() {
+        let t = "import { DefaultSession } from \"next-auth\";\n\n// The session carries the id.\ndeclare module \"next-auth\" {\n  interface Session {\n    user: { id: string } & DefaultSession[\"user\"];\n  }\n}\n\ndeclare module \"*.svg\" {\n  const src: string;\n  export default src;\n}\n";
+        let Augmentation::Parts { edits: e, fields } = judge(t) else { panic!("{:?}", judge(t)) };
+        assert!(fields.is_empty(), "only the id: {fields:?}");
+        let out = edit::apply(t, &e, "\n");
+        assert_eq!(out, "declare module \"*.svg\" {\n  const src: string;\n  export default src;\n}\n\nexport {};\n");
+        crate::parse::parse("types/next-auth.d.ts", &out).unwrap();
+        // A file that keeps an import stays a module by itself; no `export {}` added.
+        let t = "import type { Foo } from \"./foo\";\nimport \"next-auth\";\ndeclare module \"next-auth\" { interface User { role: string } }\ndeclare global { var foo: Foo }\n";
+        let Augmentation::Parts { edits: e, .. } = judge(t) else { panic!() };
+        assert_eq!(edit::apply(t, &e, "\n"), "import type { Foo } from \"./foo\";\ndeclare global { var foo: Foo }\n");
+        // A script (no import or export) stays a script.
+        let t = "declare module \"next-auth\" { interface User { role: string } }\ndeclare module \"*.css\";\n";
+        let Augmentation::Parts { edits: e, .. } = judge(t) else { panic!() };
+        assert_eq!(edit::apply(t, &e, "\n"), "declare module \"*.css\";\n");
+    }
 }

@@ -509,6 +509,40 @@ pub fn plan(project: &Project) -> Result<Outcome, Refusal> {
         edits.get(f).is_some_and(|e| !e.is_empty()) || creates.contains_key(f) || deletes.contains(f) || replaced.contains_key(f) || *f == lib_auth
     });
 
+    // Type augmentations of next-auth (`types/next-auth.d.ts`): they go with it.
+    for f in project.paths().filter(|p| p.ends_with(".d.ts")).map(String::from).collect::<Vec<_>>() {
+        let text = project.text(&f).unwrap_or("");
+        if !(text.contains("next-auth") || text.contains("@auth/")) {
+            continue;
+        }
+        let mut fields_line = |fields: &[String]| {
+            if !fields.is_empty() {
+                let list: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
+                report.human(
+                    Some(&f),
+                    format!(
+                        "it added {} to next-auth's types: where the app reads them, declare them in `user.additionalFields` ({lib_auth})",
+                        list.join(", ")
+                    ),
+                );
+            }
+        };
+        match code::augmentation(&f, text, &project.file_style(&f)) {
+            code::Augmentation::NotOurs => {}
+            code::Augmentation::Whole { fields } => {
+                fields_line(&fields);
+                deletes.insert(f.clone());
+                report.changed(&f, "removed: it only augmented next-auth's types (Better Auth infers them: `typeof auth.$Infer.Session`)".into());
+            }
+            code::Augmentation::Parts { edits: e, fields } => {
+                fields_line(&fields);
+                edits.insert(f.clone(), e);
+                report.changed(&f, "next-auth's type augmentations and imports removed, the other declarations kept".into());
+            }
+            code::Augmentation::Manual(why) => report.human(Some(&f), why),
+        }
+    }
+
     // 6. Env files.
     let mut renames: Vec<(&str, String)> = vec![
         ("NEXTAUTH_SECRET", "BETTER_AUTH_SECRET".into()),
