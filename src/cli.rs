@@ -42,6 +42,9 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Ask a running deployment's auth endpoints what is wrong with its environment.
     Doctor(DoctorArgs),
+    /// Serve the Model Context Protocol over stdio (tools: check, fix, explain, init, doctor),
+    /// for coding agents such as Cursor, Claude Code and VS Code.
+    Mcp,
     /// Move an Auth.js app to another auth library: code, env, packages, and the data as SQL.
     Migrate(MigrateArgs),
 }
@@ -199,6 +202,10 @@ pub struct NewArgs {
     /// Do not run the package manager's install.
     #[arg(long)]
     pub no_install: bool,
+    /// Leave out the sign-in regression guard (e2e/auth.spec.ts, playwright.config.ts,
+    /// .github/workflows/auth.yml, the `test:e2e` script and @playwright/test).
+    #[arg(long)]
+    pub no_e2e: bool,
     /// Write into a non-empty folder (existing files are still never overwritten).
     #[arg(long)]
     pub force: bool,

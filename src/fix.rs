@@ -13,24 +13,57 @@ use std::path::{Path, PathBuf};
 
 /// Scan PATH and resolve the rule selection; `Err(exit code)` after printing why.
 fn prepare(path: &Path, selection: &Selection) -> Result<(Scan, config::Resolved, PathBuf), i32> {
-    let (cfg, _) = config::load(path).map_err(|e| {
+    prepare_quiet(path, selection).map_err(|e| {
         crate::errln!("authfix: {e}");
         2
-    })?;
-    let resolved = config::resolve(&cfg, selection).map_err(|e| {
-        crate::errln!("authfix: {e}");
-        2
-    })?;
-    let scan = project::scan(path).map_err(|e| {
-        crate::errln!("authfix: {e:#}");
-        2
-    })?;
+    })
+}
+
+/// [`prepare`] without printing: `Err` is the usage error's message (a bad `authfix.toml`, an
+/// unknown rule, no Next.js app under PATH).
+pub fn prepare_quiet(path: &Path, selection: &Selection) -> Result<(Scan, config::Resolved, PathBuf), String> {
+    let (cfg, _) = config::load(path).map_err(|e| e.to_string())?;
+    let resolved = config::resolve(&cfg, selection).map_err(|e| e.to_string())?;
+    let scan = project::scan(path).map_err(|e| format!("{e:#}"))?;
     if scan.apps.is_empty() {
-        crate::errln!("authfix: no Next.js app under {} (no package.json that depends on next)", path.display());
-        return Err(2);
+        return Err(format!("no Next.js app under {} (no package.json that depends on next)", path.display()));
     }
     let root = path.canonicalize().unwrap_or(path.to_path_buf());
     Ok((scan, resolved, root))
+}
+
+/// What `fix --yes` would write for PATH, computed without printing or prompting (the run's
+/// secrets are registered with the output boundary, as for every run).
+pub struct Plan {
+    pub scan: Scan,
+    pub results: Vec<AppResult>,
+    pub root: PathBuf,
+    pub changes: Vec<FileChange>,
+    pub deletions: Vec<review::FileDeletion>,
+}
+
+impl Plan {
+    pub fn report(&self) -> Report<'_> {
+        Report { apps: &self.scan.apps, results: &self.results, skipped: &self.scan.skipped, check: false }
+    }
+}
+
+pub fn plan(path: &Path, selection: &Selection, unsafe_fixes: bool) -> Result<Plan, String> {
+    let (scan, resolved, root) = prepare_quiet(path, selection)?;
+    let results = analyze::run(&scan, &resolved.rules, Mode::Fix(FixOptions { unsafe_fixes }), &resolved.severity);
+    let (changes, deletions) = changes_of(&scan.apps, &results);
+    Ok(Plan { scan, results, root, changes, deletions })
+}
+
+/// The findings of `check` for PATH as the JSON document of `--format json` (not yet masked:
+/// the caller's output boundary masks), and whether an error-level finding or a skipped file
+/// remains.
+pub fn check_json(path: &Path, selection: &Selection) -> Result<(String, bool), String> {
+    let (scan, resolved, _) = prepare_quiet(path, selection)?;
+    let results = analyze::run(&scan, &resolved.rules, Mode::Check, &resolved.severity);
+    let r = Report { apps: &scan.apps, results: &results, skipped: &scan.skipped, check: true };
+    let errors = r.items().iter().any(|i| i.diag.severity == Severity::Error);
+    Ok((report::json::render(&r), errors || !r.problems().is_empty()))
 }
 
 /// A progress line on terminals for runs that take more than a moment; nothing when piped.
@@ -107,7 +140,7 @@ fn changes_of(apps: &[App], results: &[AppResult]) -> (Vec<FileChange>, Vec<revi
 
 /// A file of `app` as a path relative to the scan root.
 fn display_path(app: &App, path: &str) -> String {
-    format!("{}{}", app.prefix, path)
+    app.display(path)
 }
 
 /// `fix --interactive`: plan every app's fixes, ask about each applied fix (yes / no / all /
@@ -187,7 +220,7 @@ pub fn run(args: &FixArgs) -> i32 {
     let mut out = crate::output::stdout();
     for (app, res) in scan.apps.iter().zip(&results) {
         for dr in &res.outcome.dropped {
-            crate::errln!("{}dropped{} {} fix in {}{}: {}", review::RED.render(), review::RED.render_reset(), dr.code, app.prefix, dr.file, dr.reason);
+            crate::errln!("{}dropped{} {} fix in {}: {}", review::RED.render(), review::RED.render_reset(), dr.code, app.display(&dr.file), dr.reason);
         }
         if !res.outcome.converged {
             crate::errln!("warning: fixes in {} did not settle; please report this", if app.prefix.is_empty() { "." } else { &app.prefix });

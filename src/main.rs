@@ -4,9 +4,11 @@ mod cli;
 mod config;
 mod doctor;
 mod fix;
+mod mcp;
 mod migrate;
 #[macro_use]
 mod output;
+mod git;
 mod project;
 mod registry;
 mod report;
@@ -40,6 +42,7 @@ fn main() {
         cli::Command::Check(a) => run_big_stack(|| fix::check(a)),
         cli::Command::Rules(a) => rules_cmd::list(a.markdown),
         cli::Command::Explain(a) => rules_cmd::explain(&a.rule),
+        cli::Command::Mcp => mcp::run(),
         cli::Command::Migrate(a) => run_big_stack(|| migrate::run(a)),
     };
     std::process::exit(code);

@@ -41,16 +41,13 @@ fn build(app: &App, other_apps: &[PathBuf]) -> (Project, Vec<(String, String)>) 
             extra.push((f.to_string(), t));
         }
     }
-    // The same walk as the scan's (ignore files honoured, skipped folders, no links followed).
+    // The scan's walk (ignore files honoured, no links followed), which also stops at the other
+    // apps' roots (setting a filter replaces the walker's own, so the skip list is repeated).
     let others: Vec<PathBuf> = other_apps.iter().filter(|r| **r != app.root).cloned().collect();
-    let walker = ignore::WalkBuilder::new(&app.root)
-        .hidden(false)
-        .git_global(false)
-        .require_git(false)
-        .follow_links(false)
+    let walker = project::walk::walker(&app.root)
         .filter_entry(move |e| {
             !(e.file_type().is_some_and(|t| t.is_dir())
-                && (project::SKIP_DIRS.contains(&e.file_name().to_str().unwrap_or("")) || others.iter().any(|o| o == e.path())))
+                && (project::walk::SKIP_DIRS.contains(&e.file_name().to_str().unwrap_or("")) || others.iter().any(|o| o == e.path())))
         })
         .build();
     for entry in walker.flatten() {

@@ -22,7 +22,7 @@ pub struct FileDeletion {
 }
 
 impl FileDeletion {
-    fn diff(&self) -> String {
+    pub fn diff(&self) -> String {
         let path = self.rel.to_string_lossy().replace('\\', "/");
         let diff = similar::TextDiff::from_lines(self.old.as_str(), "");
         diff.unified_diff().context_radius(3).header(&format!("a/{path}"), "/dev/null").to_string()
@@ -69,33 +69,16 @@ pub fn coloured_diff(c: &FileChange) -> String {
     out
 }
 
-/// Files among `paths` with uncommitted changes; `None` outside a git work tree.
+/// Files among `paths` (relative to `root`) with uncommitted changes, staged or not, or untracked;
+/// `None` outside a git work tree. Asked through [`crate::git`]: NUL-separated output, paths
+/// compared exactly.
 pub fn dirty_files(root: &Path, paths: &[PathBuf]) -> Option<Vec<PathBuf>> {
-    let inside = std::process::Command::new("git").arg("-C").arg(root).args(["rev-parse", "--is-inside-work-tree"]).output().ok()?;
-    if !inside.status.success() {
-        return None;
-    }
-    let existing: Vec<&PathBuf> = paths.iter().filter(|p| root.join(p).exists()).collect();
-    if existing.is_empty() {
-        return Some(vec![]);
-    }
-    let out = std::process::Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["status", "--porcelain", "--untracked-files=all", "--"])
-        .args(existing.iter().map(|p| p.as_os_str()))
-        .output()
-        .ok()?;
-    let text = String::from_utf8_lossy(&out.stdout);
-    let dirty: Vec<PathBuf> = existing
-        .into_iter()
-        .filter(|p| {
-            let s = p.to_string_lossy().replace('\\', "/");
-            text.lines().any(|l| l.len() > 3 && l[3..].trim_matches('"').ends_with(s.as_str()))
-        })
-        .cloned()
-        .collect();
-    Some(dirty)
+    let top = crate::git::toplevel(root)?;
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let rel: Vec<(String, &PathBuf)> =
+        paths.iter().filter(|p| root.join(p).exists()).filter_map(|p| Some((crate::git::relative_to(&top, &root.join(p))?, p))).collect();
+    let dirty = crate::git::dirty(&top, &rel.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>()).unwrap_or_default();
+    Some(rel.into_iter().filter(|(r, _)| dirty.contains(r)).map(|(_, p)| p.clone()).collect())
 }
 
 /// Write atomically: a temporary file in the same folder, the old permissions, then a rename.
@@ -219,13 +202,11 @@ pub fn review_and_apply_all(root: &Path, changes: Vec<FileChange>, deletions: Ve
         }
         _ => {}
     }
-    // The git guard.
-    let paths: Vec<PathBuf> = changes.iter().map(|c| c.rel.clone()).chain(deletions.iter().map(|d| d.rel.clone())).collect();
-    match dirty_files(root, &paths) {
-        None => {
+    match guard(root, &changes, &deletions) {
+        Guard::OutsideGit => {
             crate::errln!("{YELLOW}note:{YELLOW:#} {} is not inside a git work tree: there is no version control to undo these changes", root.display())
         }
-        Some(dirty) if !dirty.is_empty() && !args.allow_dirty => {
+        Guard::Dirty(dirty) if !args.allow_dirty => {
             crate::errln!(
                 "{RED}refusing to write:{RED:#} uncommitted changes in {}\ncommit or stash them first, or pass --allow-dirty",
                 dirty.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
@@ -241,28 +222,11 @@ pub fn review_and_apply_all(root: &Path, changes: Vec<FileChange>, deletions: Ve
             return 1;
         }
     }
-    let mut failed = 0;
-    for c in &changes {
-        if let Err(e) = write_atomic(root, c) {
-            crate::errln!("{RED}error:{RED:#} {}: {e}", c.rel.display());
-            failed += 1;
-        }
+    let failed = apply(root, &changes, &deletions).failed;
+    for (rel, e) in &failed {
+        crate::errln!("{RED}error:{RED:#} {}: {e}", rel.display());
     }
-    for d in &deletions {
-        let path = root.join(&d.rel);
-        match std::fs::read(&path) {
-            Ok(now) if now == d.old.as_bytes() => {
-                if let Err(e) = std::fs::remove_file(&path) {
-                    crate::errln!("{RED}error:{RED:#} {}: {e}", d.rel.display());
-                    failed += 1;
-                }
-            }
-            _ => {
-                crate::errln!("{RED}error:{RED:#} {}: changed on disk since it was read; not deleted", d.rel.display());
-                failed += 1;
-            }
-        }
-    }
+    let failed = failed.len();
     let written = n - failed;
     let _ = writeln!(out, "{GREEN}{what}: wrote {written} of {files}{GREEN:#}");
     if failed > 0 {
@@ -270,6 +234,54 @@ pub fn review_and_apply_all(root: &Path, changes: Vec<FileChange>, deletions: Ve
     } else {
         0
     }
+}
+
+/// The git guard's verdict on the files a command would write or delete.
+pub enum Guard {
+    Clean,
+    /// Not inside a git work tree: nothing to undo the changes with.
+    OutsideGit,
+    /// These files have uncommitted changes.
+    Dirty(Vec<PathBuf>),
+}
+
+pub fn guard(root: &Path, changes: &[FileChange], deletions: &[FileDeletion]) -> Guard {
+    let paths: Vec<PathBuf> = changes.iter().map(|c| c.rel.clone()).chain(deletions.iter().map(|d| d.rel.clone())).collect();
+    match dirty_files(root, &paths) {
+        None => Guard::OutsideGit,
+        Some(dirty) if !dirty.is_empty() => Guard::Dirty(dirty),
+        Some(_) => Guard::Clean,
+    }
+}
+
+/// What [`apply`] did.
+pub struct Applied {
+    pub written: Vec<PathBuf>,
+    /// Files not written or deleted, with the reason.
+    pub failed: Vec<(PathBuf, String)>,
+}
+
+/// Write every change atomically and delete the moved files (each only if it is still what was
+/// read); prints nothing. The guard is the caller's.
+pub fn apply(root: &Path, changes: &[FileChange], deletions: &[FileDeletion]) -> Applied {
+    let mut out = Applied { written: Vec::new(), failed: Vec::new() };
+    for c in changes {
+        match write_atomic(root, c) {
+            Ok(()) => out.written.push(c.rel.clone()),
+            Err(e) => out.failed.push((c.rel.clone(), e)),
+        }
+    }
+    for d in deletions {
+        let path = root.join(&d.rel);
+        match std::fs::read(&path) {
+            Ok(now) if now == d.old.as_bytes() => match std::fs::remove_file(&path) {
+                Ok(()) => out.written.push(d.rel.clone()),
+                Err(e) => out.failed.push((d.rel.clone(), e.to_string())),
+            },
+            _ => out.failed.push((d.rel.clone(), "changed on disk since it was read; not deleted".into())),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -319,6 +331,31 @@ mod tests {
         let bad_json = FileChange { rel: PathBuf::from("package.json"), old: None, new: "{\"a\": }".into() };
         assert!(write_atomic(d.path(), &bad_json).is_err());
         assert!(!d.path().join("package.json").exists());
+    }
+
+    #[test]
+    fn dirty_files_are_matched_exactly() {
+        let d = tempfile::tempdir().unwrap();
+        let git = |args: &[&str]| assert!(std::process::Command::new("git").arg("-C").arg(d.path()).args(args).output().unwrap().status.success());
+        git(&["init", "-q"]);
+        git(&["config", "user.email", "t@example.com"]);
+        git(&["config", "user.name", "t"]);
+        for f in ["web/a/page.tsx", "web/ba/page.tsx", "web/é.tsx"] {
+            std::fs::create_dir_all(d.path().join(f).parent().unwrap()).unwrap();
+            std::fs::write(d.path().join(f), "x").unwrap();
+        }
+        git(&["add", "-A"]);
+        git(&["commit", "-qm", "init"]);
+        std::fs::write(d.path().join("web/ba/page.tsx"), "changed").unwrap();
+        std::fs::write(d.path().join("web/é.tsx"), "changed").unwrap();
+        // Asked from a subfolder of the work tree, as `fix apps/web` does.
+        let root = d.path().join("web");
+        let paths: Vec<PathBuf> = ["a/page.tsx", "ba/page.tsx", "é.tsx", "new.tsx"].iter().map(PathBuf::from).collect();
+        let mut dirty = dirty_files(&root, &paths).unwrap();
+        dirty.sort();
+        // `ba/page.tsx` ends with `a/page.tsx`, which is clean; `é.tsx` is dirty although git
+        // quotes such names outside `-z` output.
+        assert_eq!(dirty, vec![PathBuf::from("ba/page.tsx"), PathBuf::from("é.tsx")]);
     }
 
     #[cfg(unix)]

@@ -295,3 +295,39 @@ fn colour_only_when_asked_or_on_a_terminal() {
     assert_eq!(anstream::adapter::strip_str(&always).to_string(), piped, "colours are the only difference");
     assert!(!always.contains("lit3ral"));
 }
+
+/// Issue 13: versions from the workspace root's lockfile (not the app's range), the V rules on
+/// them, and the app's package.json edited (never the lockfile) by `fix --unsafe`.
+#[test]
+fn versions_come_from_the_workspace_root_lockfile() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let app = root.join("apps/web");
+    fs::create_dir_all(app.join("app/dashboard")).unwrap();
+    fs::write(root.join("package.json"), r#"{ "private": true, "workspaces": ["apps/*"] }"#).unwrap();
+    let lock = "lockfileVersion: '9.0'\n\nimporters:\n\n  apps/web:\n    dependencies:\n      next-auth:\n        specifier: ^5.0.0-beta.25\n        version: 5.0.0-beta.25(next@16.1.0)\n\npackages:\n\n  next-auth@5.0.0-beta.25:\n    resolution: {}\n\n  next@16.1.0:\n    resolution: {}\n";
+    fs::write(root.join("pnpm-lock.yaml"), lock).unwrap();
+    fs::write(app.join("package.json"), "{\n  \"dependencies\": {\n    \"next\": \"16.1.0\",\n    \"next-auth\": \"^5.0.0-beta.25\"\n  }\n}\n").unwrap();
+    fs::write(app.join("auth.ts"), "import NextAuth from \"next-auth\";\nexport const { handlers, auth } = NextAuth({ providers: [] });\n").unwrap();
+    fs::write(app.join(".env.local"), "AUTH_SECRET=0123456789abcdef0123456789abcdef\n").unwrap();
+    fs::write(app.join("app/dashboard/page.tsx"), "import { auth } from \"../../auth\";\nexport default async function D() {\n  const session = await auth();\n  if (!session) return null;\n  return <p>hi</p>;\n}\n").unwrap();
+    let (code, out, err) = authfix(root, &["check", "--format", "json", "--select", "V001,V002,S011"]);
+    assert_eq!(code, 1, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    let mut codes: Vec<&str> = findings.iter().map(|f| f["code"].as_str().unwrap()).collect();
+    codes.sort();
+    assert_eq!(codes, ["S011", "V001", "V002"], "{out}");
+    let v001 = &findings.iter().find(|f| f["code"] == "V001").unwrap()["message"];
+    assert!(v001.as_str().unwrap().contains("5.0.0-beta.25 (resolved in `../../pnpm-lock.yaml`)"), "{v001}");
+    // Without the workspace lockfile the range admits the fixed release: nothing to say.
+    fs::rename(root.join("pnpm-lock.yaml"), root.join("lock.bak")).unwrap();
+    let (code, out, _) = authfix(root, &["check", "--format", "json", "--select", "V001,V002,S011"]);
+    assert_eq!(code, 0, "{out}");
+    fs::rename(root.join("lock.bak"), root.join("pnpm-lock.yaml")).unwrap();
+    // The fix raises the app's range and leaves the lockfile alone.
+    let (code, out, err) = authfix(root, &["fix", "--unsafe", "--yes", "--allow-dirty", "--select", "V001"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(fs::read_to_string(app.join("package.json")).unwrap().contains("\"next-auth\": \"^5.0.0-beta.32\""));
+    assert_eq!(fs::read_to_string(root.join("pnpm-lock.yaml")).unwrap(), lock);
+}

@@ -129,6 +129,34 @@ fn common_checks(g: &Generated, v5: bool, src: &str) {
     let ts: serde_json::Value = serde_json::from_str(&g.file("tsconfig.json")).unwrap();
     let alias = ts["compilerOptions"]["paths"]["@/*"][0].as_str().unwrap();
     assert_eq!(alias, if src.is_empty() { "./*" } else { "./src/*" });
+    e2e_guard_checks(g, &pkg, v5);
+}
+
+/// The sign-in regression guard `new` writes by default (issue 15).
+fn e2e_guard_checks(g: &Generated, pkg: &serde_json::Value, v5: bool) {
+    let pw = pkg["devDependencies"]["@playwright/test"].as_str().expect("@playwright/test in devDependencies");
+    assert!(pw.chars().all(|c| c.is_ascii_digit() || c == '.'), "pinned exactly: {pw}");
+    assert_eq!(pkg["scripts"]["test:e2e"], "next build && playwright test");
+    let config = g.file("playwright.config.ts");
+    assert!(config.contains("executablePath: process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE || undefined"));
+    assert!(config.contains("command: `npx next start --port ${port}`"));
+    assert!(config.contains(if v5 { "AUTH_URL: baseURL" } else { "NEXTAUTH_URL: baseURL" }), "{config}");
+    let spec = g.file("e2e/auth.spec.ts");
+    if g.password.is_some() {
+        for step in ["await page.reload();", "getByTestId(\"client-email\")", "name: \"Sign out\"", "AUTH_DEMO_PASSWORD"] {
+            assert!(spec.contains(step), "e2e/auth.spec.ts lacks {step}");
+        }
+    } else {
+        assert!(!spec.contains("AUTH_DEMO_PASSWORD") && spec.contains("/dashboard"));
+    }
+    let wf = g.file(".github/workflows/auth.yml");
+    assert!(wf.contains(&format!("npx --yes authfix@{} check --format github .", env!("CARGO_PKG_VERSION"))));
+    assert!(wf.contains("npx playwright install --with-deps chromium") && wf.contains("npm ci") && wf.contains("npm run test:e2e"));
+    assert!(wf.contains(if v5 { "echo \"AUTH_SECRET=$secret\"" } else { "echo \"NEXTAUTH_SECRET=$secret\"" }));
+    assert!(!wf.contains(&g.secret), "no secret in the workflow");
+    assert!(!wf.contains("{{") && !wf.contains("${{"), "no template or expression left over");
+    assert!(g.file(".gitignore").lines().any(|l| l == "/test-results/"));
+    assert!(g.stdout.contains("npm run test:e2e"));
 }
 
 #[test]
@@ -168,6 +196,56 @@ fn v4_src_all_providers() {
     common_checks(&g, false, "src/");
     assert!(g.password.is_some());
     insta::assert_snapshot!("new_v4_src_all_providers", g.snapshot_text());
+}
+
+#[test]
+fn no_e2e_leaves_the_guard_out_and_nothing_else() {
+    let with = generate(&["--provider", "credentials"]);
+    let without = generate(&["--provider", "credentials", "--no-e2e"]);
+    for rel in ["e2e/auth.spec.ts", "playwright.config.ts", ".github/workflows/auth.yml"] {
+        assert!(with.root.join(rel).exists(), "{rel} by default");
+        assert!(!without.root.join(rel).exists(), "{rel} with --no-e2e");
+    }
+    assert!(!without.root.join(".github").exists() && !without.root.join("e2e").exists());
+    let pkg: serde_json::Value = serde_json::from_str(&without.file("package.json")).unwrap();
+    assert!(pkg["devDependencies"].get("@playwright/test").is_none() && pkg["scripts"].get("test:e2e").is_none());
+    for rel in [".gitignore", "README.md"] {
+        assert!(!without.file(rel).to_lowercase().contains("playwright"), "{rel}");
+    }
+    assert!(!without.stdout.contains("test:e2e"));
+    // Every other file is the same, byte for byte (secrets aside).
+    let strip = |g: &Generated| -> Vec<(String, String)> {
+        tree(&g.root)
+            .into_iter()
+            .filter(|(rel, _)| ![".env.local", ".gitignore", "README.md", "package.json"].contains(&rel.as_str()))
+            .filter(|(rel, _)| !rel.starts_with("e2e/") && !rel.starts_with(".github/") && rel != "playwright.config.ts")
+            .map(|(rel, c)| (rel, g.redact(&c)))
+            .collect()
+    };
+    assert_eq!(strip(&with), strip(&without));
+    let fix = authfix().args(["--color", "never", "check"]).arg(&without.root).output().unwrap();
+    assert_eq!(fix.status.code(), Some(0));
+}
+
+#[test]
+fn e2e_workflow_follows_the_package_manager() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (ua, install, setup, test) in [
+        ("pnpm/9.12.0 npm/? node/v20.20.2 linux x64", "pnpm install --frozen-lockfile", Some("pnpm/action-setup@v4"), "pnpm test:e2e"),
+        ("yarn/4.5.0 npm/? node/v20.20.2 linux x64", "yarn install --immutable", Some("corepack enable"), "yarn test:e2e"),
+        ("bun/1.2.0 npm/? node/v20.20.2 linux x64", "bun install --frozen-lockfile", Some("oven-sh/setup-bun@v2"), "bun test:e2e"),
+        ("npm/11.0.0 node/v20.20.2 linux x64", "npm ci", None, "npm run test:e2e"),
+    ] {
+        let name = ua.split('/').next().unwrap();
+        let out = authfix().current_dir(tmp.path()).env("npm_config_user_agent", ua).args(["new", "--no-install", name]).output().unwrap();
+        assert!(out.status.success());
+        let wf = std::fs::read_to_string(tmp.path().join(name).join(".github/workflows/auth.yml")).unwrap();
+        assert!(wf.contains(&format!("      - run: {install}\n")), "{name}:\n{wf}");
+        assert!(wf.contains(&format!("      - run: {test}\n")), "{name}:\n{wf}");
+        for other in ["pnpm/action-setup", "corepack enable", "oven-sh/setup-bun"] {
+            assert_eq!(wf.contains(other), setup.is_some_and(|s| s.starts_with(other)), "{name}: {other}");
+        }
+    }
 }
 
 #[test]

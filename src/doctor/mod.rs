@@ -47,14 +47,7 @@ pub fn run(args: &DoctorArgs, color: ColorChoice) -> i32 {
             return 2;
         }
     }
-    let timeout = std::env::var("AUTHFIX_DOCTOR_TIMEOUT_SECS")
-        .ok()
-        .and_then(|s| s.parse::<u64>().ok())
-        .filter(|s| *s > 0)
-        .map(Duration::from_secs)
-        .unwrap_or(REQUEST_TIMEOUT);
-    let ca_file = std::env::var_os("SSL_CERT_FILE").filter(|v| !v.is_empty()).map(std::path::PathBuf::from);
-    let client = match http::Client::new(timeout, ca_file.as_deref()) {
+    let client = match client() {
         Ok(c) => c,
         Err(e) => {
             crate::errln!("authfix doctor: {e}");
@@ -88,6 +81,40 @@ pub fn run(args: &DoctorArgs, color: ColorChoice) -> i32 {
         return 2;
     }
     code
+}
+
+/// The HTTP client: `AUTHFIX_DOCTOR_TIMEOUT_SECS` (default 10 s per request), `SSL_CERT_FILE`.
+fn client() -> Result<http::Client, String> {
+    let timeout = std::env::var("AUTHFIX_DOCTOR_TIMEOUT_SECS")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .filter(|s| *s > 0)
+        .map(Duration::from_secs)
+        .unwrap_or(REQUEST_TIMEOUT);
+    let ca_file = std::env::var_os("SSL_CERT_FILE").filter(|v| !v.is_empty()).map(std::path::PathBuf::from);
+    http::Client::new(timeout, ca_file.as_deref())
+}
+
+/// The doctor's JSON document (`--format json`) and exit code (0 healthy, 1 problems, 2
+/// unreachable), printing nothing; `Err` for arguments doctor refuses (a bad URL or base path, a
+/// `--project` without package.json).
+pub fn examine_json(args: &DoctorArgs) -> Result<(serde_json::Value, i32), String> {
+    let target = Target::parse(&args.url, &args.base_path)?;
+    for p in &args.protected {
+        protected::parse_path(p)?;
+    }
+    if let Some(p) = &args.project {
+        if !p.join("package.json").is_file() {
+            return Err(format!("project {}: no package.json there", p.display()));
+        }
+    }
+    let client = client()?;
+    let (mut report, code) = examine(&client, &target, args);
+    if let (Some(p), None) = (&args.project, &report.error) {
+        report.static_findings = Some(static_findings(p));
+    }
+    let doc = serde_json::to_value(&report).map_err(|e| e.to_string())?;
+    Ok((doc, code))
 }
 
 /// `authfix check` on the `--project` repository, secrets masked; empty when it cannot be read.

@@ -2,26 +2,19 @@
 use std::path::{Path, PathBuf};
 
 /// The next-auth major version the repository at `path` uses: the lockfile's resolved version
-/// when a lockfile names it (package-lock.json, pnpm-lock.yaml, yarn.lock, bun.lock), else the
-/// range in package.json (`dependencies` or `devDependencies`). `None` when neither names
-/// next-auth.
+/// when a lockfile names it (the app's, else its workspace root's: package-lock.json,
+/// pnpm-lock.yaml, yarn.lock, bun.lock), else the range in package.json. `None` when neither
+/// names next-auth. The same reader as `fix`/`check` ([`crate::project::deps`]).
 pub fn project_auth_major(path: &Path) -> Option<u8> {
-    if let Some(v) = crate::project::locked_version(path, "next-auth") {
-        return major_of(&v);
-    }
-    let pkg = std::fs::read_to_string(path.join("package.json")).ok()?;
-    let json: serde_json::Value = serde_json::from_str(&pkg).ok()?;
-    major_of(&crate::project::dep_range(&json, "next-auth")?)
-}
-
-/// The first number in a version or range: `^4.24.5` → 4, `5.0.0-beta.32` → 5; the `beta`
-/// dist-tag is v5.
-pub fn major_of(range: &str) -> Option<u8> {
-    crate::project::major_of(range).map(|m| m as u8)
+    let pkg = std::fs::read_to_string(path.join("package.json")).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or(serde_json::Value::Null);
+    let root = path.canonicalize().ok()?;
+    let roots = crate::project::roots::Finder::default().roots(&root);
+    crate::project::deps::auth_major(&root, roots.workspace.as_deref(), &pkg)
 }
 
 /// Route handlers named `[...nextauth]` under `app/` or `src/app/`, relative to the project
-/// (for D004's message). Skips `node_modules` and build output.
+/// (for D004's message), found with the walker `fix` uses (`.gitignore` honoured, dependencies
+/// and build output skipped).
 pub fn auth_route_dirs(path: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for root in ["app", "src/app"] {
@@ -29,16 +22,8 @@ pub fn auth_route_dirs(path: &Path) -> Vec<PathBuf> {
         if !dir.is_dir() {
             continue;
         }
-        for entry in walkdir::WalkDir::new(&dir)
-            .max_depth(8)
-            .into_iter()
-            .filter_entry(|e| {
-                let n = e.file_name().to_string_lossy();
-                n != "node_modules" && n != ".next" && !n.starts_with('.')
-            })
-            .flatten()
-        {
-            if entry.file_type().is_dir() && entry.file_name() == "[...nextauth]" {
+        for entry in crate::project::walk::walker(&dir).max_depth(Some(8)).build().flatten() {
+            if entry.file_type().is_some_and(|t| t.is_dir()) && entry.file_name() == "[...nextauth]" {
                 if let Ok(rel) = entry.path().strip_prefix(path) {
                     out.push(rel.to_path_buf());
                 }
@@ -75,16 +60,6 @@ mod tests {
     }
 
     #[test]
-    fn majors() {
-        assert_eq!(major_of("^4.24.5"), Some(4));
-        assert_eq!(major_of("5.0.0-beta.32"), Some(5));
-        assert_eq!(major_of("~4"), Some(4));
-        assert_eq!(major_of(">=5.0.0-beta.1"), Some(5));
-        assert_eq!(major_of("beta"), Some(5));
-        assert_eq!(major_of("latest"), None);
-    }
-
-    #[test]
     fn package_json_range_without_lockfile() {
         let d = tempfile::tempdir().unwrap();
         write(d.path(), "package.json", r#"{"dependencies":{"next":"16.4.6","next-auth":"^4.24.15"}}"#);
@@ -109,6 +84,19 @@ mod tests {
         let e = tempfile::tempdir().unwrap();
         write(e.path(), "yarn.lock", "\"next-auth@^5.0.0-beta.32\":\n  version \"5.0.0-beta.32\"\n  resolved \"x\"\n");
         assert_eq!(project_auth_major(e.path()), Some(5));
+    }
+
+    #[test]
+    fn workspace_root_lockfile() {
+        let d = tempfile::tempdir().unwrap();
+        write(d.path(), "pnpm-workspace.yaml", "packages:\n  - apps/*\n");
+        write(
+            d.path(),
+            "pnpm-lock.yaml",
+            "importers:\n\n  apps/web:\n    dependencies:\n      next-auth:\n        specifier: '*'\n        version: 5.0.0-beta.32(next@16.4.6)\n",
+        );
+        write(d.path(), "apps/web/package.json", r#"{"dependencies":{"next-auth":"*"}}"#);
+        assert_eq!(project_auth_major(&d.path().join("apps/web")), Some(5));
     }
 
     #[test]

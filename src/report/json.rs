@@ -31,9 +31,11 @@ pub fn render(r: &Report) -> String {
                     .changes
                     .iter()
                     .map(|c| match c {
-                        Change::Edit { file, edit } => json!({"kind": "edit", "file": format!("{}{}", it.app.prefix, file), "byte_start": edit.start, "byte_end": edit.end, "text": m(&edit.text)}),
-                        Change::Create { file, content } => json!({"kind": "create", "file": format!("{}{}", it.app.prefix, file), "text": m(content)}),
-                        Change::Delete { file } => json!({"kind": "delete", "file": format!("{}{}", it.app.prefix, file)}),
+                        Change::Edit { file, edit } => {
+                            json!({"kind": "edit", "file": it.app.display(file), "byte_start": edit.start, "byte_end": edit.end, "text": m(&edit.text)})
+                        }
+                        Change::Create { file, content } => json!({"kind": "create", "file": it.app.display(file), "text": m(content)}),
+                        Change::Delete { file } => json!({"kind": "delete", "file": it.app.display(file)}),
                     })
                     .collect();
                 json!({"safety": f.applicability.as_str(), "title": m(&f.title), "edits": edits})

@@ -44,7 +44,7 @@ impl<'a> Report<'a> {
                     app,
                     diag: &f.diagnostic,
                     status: &f.status,
-                    path: format!("{}{}", app.prefix, f.diagnostic.file),
+                    path: app.display(&f.diagnostic.file),
                     start: index.line_col(text, f.diagnostic.start),
                     end: index.line_col(text, f.diagnostic.end),
                     secrets: &r.outcome.secrets,
@@ -61,7 +61,7 @@ impl<'a> Report<'a> {
             for (path, e) in &r.outcome.unparsable {
                 let text = app.files.get(path).map(|f| &*f.text).unwrap_or("");
                 let (l, c) = line_col(text, e.offset);
-                out.push((format!("{}{path}", app.prefix), format!("does not parse ({} at {l}:{c}); left untouched", e.message)));
+                out.push((app.display(path), format!("does not parse ({} at {l}:{c}); left untouched", e.message)));
             }
         }
         out

@@ -78,38 +78,11 @@ pub fn append_lines(old: &str, lines: &[String]) -> String {
     out
 }
 
-/// True when a .gitignore already ignores `.env.local` and `.env.production.local`.
+/// True when a .gitignore already ignores `.env.local` and `.env.production.local` (matched as git
+/// does, by the rules crate's `gitignore` module).
 pub fn gitignore_covers_env_local(text: &str) -> bool {
-    let pats: Vec<&str> = text.lines().map(|l| l.trim()).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
-    let covers = |file: &str| {
-        let mut ignored = false;
-        for p in &pats {
-            let (neg, p) = match p.strip_prefix('!') {
-                Some(rest) => (true, rest),
-                None => (false, *p),
-            };
-            let p = p.trim_start_matches('/');
-            if glob_match(p, file) {
-                ignored = !neg;
-            }
-        }
-        ignored
-    };
-    covers(".env.local") && covers(".env.production.local")
-}
-
-/// `*` and `?` globbing within one path segment (enough for .gitignore env patterns).
-fn glob_match(pat: &str, s: &str) -> bool {
-    let (p, s): (Vec<char>, Vec<char>) = (pat.chars().collect(), s.chars().collect());
-    fn go(p: &[char], s: &[char]) -> bool {
-        match p.first() {
-            None => s.is_empty(),
-            Some('*') => (0..=s.len()).any(|i| go(&p[1..], &s[i..])),
-            Some('?') => !s.is_empty() && go(&p[1..], &s[1..]),
-            Some(c) => s.first() == Some(c) && go(&p[1..], &s[1..]),
-        }
-    }
-    go(&p, &s)
+    let p = authfix_transforms::gitignore::Patterns::new(text);
+    [".env.local", ".env.production.local"].iter().all(|f| p.check(f, false).is_some_and(|v| v.ignored))
 }
 
 /// Keys (`NAME=`) defined in a dotenv text.
@@ -234,6 +207,10 @@ mod tests {
         assert!(!gitignore_covers_env_local("node_modules\n.env\n"));
         assert!(!gitignore_covers_env_local(".env.local\n"), ".env.production.local stays tracked");
         assert!(!gitignore_covers_env_local(".env*\n!.env.local\n"));
+        assert!(gitignore_covers_env_local("*.local\n"));
+        assert!(gitignore_covers_env_local("**/.env*.local\n"));
+        assert!(!gitignore_covers_env_local(".env*.local/\n"), "a folder pattern does not cover files");
+        assert!(!gitignore_covers_env_local("config/.env*.local\n"), "anchored to another folder");
     }
 
     #[test]

@@ -11,6 +11,9 @@ pub const NEXT_VERSION: &str = "^16.4.6";
 pub const REACT_VERSION: &str = "^19.3.1";
 pub const NEXT_AUTH_V5: &str = "5.0.0-beta.32";
 pub const NEXT_AUTH_V4: &str = "^4.24.15";
+/// `@playwright/test` for the scaffold's sign-in guard, pinned exactly: its browsers are tied to
+/// the version.
+pub const PLAYWRIGHT_VERSION: &str = "1.65.1";
 
 /// The Better Auth line `new --auth better-auth` pins (the one `migrate better-auth` writes).
 pub const BETTER_AUTH: &str = authfix_transforms::migrate::BETTER_AUTH_RANGE;
@@ -23,12 +26,9 @@ pub fn next_auth_version(auth: AuthVersion) -> &'static str {
     }
 }
 
-/// A tsconfig path alias: `prefix` (`@/`) maps to `dir` (`""` or `"src/"`, relative to the root).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Alias {
-    pub prefix: String,
-    pub dir: String,
-}
+/// A tsconfig path alias: `prefix` (`@/`) maps to `target` (`""` or `"src/"`, relative to the
+/// root). The same type the rules and `fix` use.
+pub use authfix_transforms::Alias;
 
 /// Everything that decides what gets generated.
 pub struct Plan {
@@ -51,6 +51,9 @@ pub struct Plan {
     pub secret: String,
     pub demo_email: String,
     pub demo_password: String,
+    /// The sign-in regression guard: a Playwright test, its config and a GitHub workflow
+    /// (`new` only; `--no-e2e` leaves it out).
+    pub e2e: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,7 +124,7 @@ impl Plan {
     /// (root-relative, without extension).
     pub fn import_path(&self, from: &str, target: &str) -> String {
         if let Some(alias) = &self.alias {
-            if let Some(rest) = target.strip_prefix(alias.dir.as_str()) {
+            if let Some(rest) = target.strip_prefix(alias.target.as_str()) {
                 return format!("{}{rest}", alias.prefix);
             }
         }
@@ -203,7 +206,15 @@ impl Plan {
                 "typescript": "^5.9.3",
                 "types_node": "^22",
                 "types_react": "^19",
+                "playwright": PLAYWRIGHT_VERSION,
             },
+            "e2e": self.e2e && self.with_project,
+            "authfix_version": env!("CARGO_PKG_VERSION"),
+            "pm_ci": self.pm.ci_install(),
+            "pm_pnpm": self.pm == PackageManager::Pnpm,
+            "pm_yarn": self.pm == PackageManager::Yarn,
+            "pm_bun": self.pm == PackageManager::Bun,
+            "pm_test_e2e": self.pm.run("test:e2e"),
             "pm_install": self.pm.install(),
             "pm_dev": self.pm.run("dev"),
             "secret": self.secret,
@@ -278,13 +289,14 @@ mod tests {
             providers: providers::resolve(&names.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap(),
             name: "demo".into(),
             next_major: 16,
-            alias: alias.then(|| Alias { prefix: "@/".into(), dir: if src_dir { "src/".into() } else { "".into() } }),
+            alias: alias.then(|| Alias { prefix: "@/".into(), target: if src_dir { "src/".into() } else { "".into() } }),
             pm: PackageManager::Npm,
             with_project: true,
             typescript: true,
             secret: "SECRET".into(),
             demo_email: "demo@example.com".into(),
             demo_password: "PASSWORD".into(),
+            e2e: true,
         }
     }
 
@@ -406,6 +418,7 @@ mod js_tests {
                 secret: "S".into(),
                 demo_email: "d@e".into(),
                 demo_password: "P".into(),
+                e2e: false,
             };
             let files = plan.render(&Templates::load(None).unwrap()).unwrap();
             for f in &files {

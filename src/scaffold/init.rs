@@ -44,29 +44,20 @@ fn read(root: &Path, rel: &str) -> Option<String> {
     std::fs::read_to_string(root.join(rel)).ok()
 }
 
-use crate::project::major_of;
-
-fn dep<'a>(pkg: &'a Value, name: &str) -> Option<&'a str> {
-    ["dependencies", "devDependencies"].iter().find_map(|k| pkg.get(k).and_then(|d| d.get(name)).and_then(|v| v.as_str()))
-}
+use crate::project::deps::major_of;
 
 /// The tsconfig alias that points at the project root or at `src/` (`@/*`, `~/*`, …).
 fn detect_alias(root: &Path) -> Option<Alias> {
-    let a = crate::project::read_alias(root)?;
-    (a.target.is_empty() || a.target == "src/").then_some(Alias { prefix: a.prefix, dir: a.target })
+    let a = crate::project::deps::read_alias(root)?;
+    (a.target.is_empty() || a.target == "src/").then_some(a)
 }
 
 const SOURCE_EXTS: &[&str] = &["ts", "tsx", "js", "jsx", "mjs", "cjs", "mts"];
 
+/// Source files that already use Auth.js, found with the walker `fix` uses.
 fn existing_auth_files(root: &Path) -> Vec<String> {
     let mut found = Vec::new();
-    let walker = ignore::WalkBuilder::new(root)
-        .hidden(true)
-        .git_ignore(true)
-        .require_git(false)
-        .filter_entry(|e| !matches!(e.file_name().to_str(), Some("node_modules" | ".next" | "out" | "build" | "dist")))
-        .build();
-    for entry in walker.flatten() {
+    for entry in crate::project::walk::walker(root).build().flatten() {
         let path = entry.path();
         let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
             continue;
@@ -91,11 +82,19 @@ pub fn detect(root: &Path) -> Result<Detected, String> {
     let not_next = || format!("{} is not a Next.js app (no package.json with a \"next\" dependency)", root.display());
     let package_json = read(root, "package.json").ok_or_else(not_next)?;
     let pkg: Value = serde_json::from_str(&package_json).map_err(|e| format!("{}/package.json does not parse: {e}", root.display()))?;
-    let next_spec = dep(&pkg, "next").ok_or_else(not_next)?;
+    if !crate::project::deps::depends_on(&pkg, "next") {
+        return Err(not_next());
+    }
     let installed = read(root, "node_modules/next/package.json")
         .and_then(|t| serde_json::from_str::<Value>(&t).ok())
         .and_then(|v| v.get("version").and_then(|v| v.as_str()).and_then(major_of));
-    let next_major = installed.or_else(|| major_of(next_spec)).unwrap_or(16);
+    // Else the lockfile's version (the app's, or the workspace root's), else the range.
+    let workspace = root.canonicalize().ok().and_then(|r| crate::project::roots::Finder::default().roots(&r).workspace);
+    let locked = || {
+        let r = root.canonicalize().ok()?;
+        crate::project::deps::version_of(&r, workspace.as_deref(), &pkg, "next").and_then(|v| major_of(&v))
+    };
+    let next_major = installed.or_else(locked).unwrap_or(16);
     let src_dir = root.join("src/app").is_dir();
     if !src_dir && !root.join("app").is_dir() {
         return Err(format!("{} has no app/ or src/app/ folder (authfix init sets up the App Router)", root.display()));
@@ -108,8 +107,14 @@ pub fn detect(root: &Path) -> Result<Detected, String> {
         src_dir,
         alias: detect_alias(root),
         typescript,
-        pm: PackageManager::detect_project(root, Some(&pkg)),
-        next_auth_dep: dep(&pkg, "next-auth").map(str::to_string),
+        // A workspace app installs with the workspace's package manager (its lockfile is at the root).
+        pm: match &workspace {
+            Some(w) if !crate::project::deps::LOCKFILES.iter().chain(&["bun.lockb"]).any(|f| root.join(f).is_file()) => {
+                PackageManager::detect_project(w, Some(&pkg))
+            }
+            _ => PackageManager::detect_project(root, Some(&pkg)),
+        },
+        next_auth_dep: crate::project::deps::dep_range(&pkg, "next-auth"),
         existing_auth: existing_auth_files(root),
         layout,
         package_json,
@@ -131,7 +136,57 @@ fn imported_by_the_setup(plan: &Plan) -> Vec<String> {
     v
 }
 
+/// What `init` would do, computed without writing or printing anything (its fresh secrets are
+/// registered with the output boundary).
+pub struct InitPlan {
+    pub root: PathBuf,
+    /// The one-line "Detected: …" summary.
+    pub detected: String,
+    pub notes: Vec<String>,
+    /// Every file to create or edit, sorted.
+    pub changes: Vec<FileChange>,
+    pub added_dep: bool,
+    pub has_credentials: bool,
+    pub pm: super::pm::PackageManager,
+}
+
 fn run_inner(args: &InitArgs) -> Result<i32, String> {
+    let InitPlan { root, detected, notes, mut changes, added_dep, has_credentials, pm } = plan(args)?;
+    if !args.review.diff {
+        crate::outln!("{detected}");
+        for n in &notes {
+            crate::outln!("note: {n}");
+        }
+    }
+    let writes_env = changes.iter().any(|c| c.rel == Path::new(ENV_LOCAL));
+    if args.review.diff {
+        // `--diff` output is meant for `git apply`, and secrets are masked in it: a masked
+        // secret applied would break sign-in. Leave those files out and say so on stderr.
+        let (withheld, rest): (Vec<FileChange>, Vec<FileChange>) = changes.into_iter().partition(|c| crate::output::holds_secret(&c.new));
+        changes = rest;
+        for c in &withheld {
+            crate::errln!(
+                "note: {} is left out of this diff: it holds a fresh secret, which is never printed. Use `authfix init --yes` instead of `git apply` to get it, or write it yourself with the keys in .env.example (secret: `openssl rand -base64 32`)",
+                c.rel.display()
+            );
+        }
+    }
+    let code = review_and_apply(&root, changes, &args.review, "authfix init");
+    if code == 0 && !args.review.dry_run && !args.review.diff {
+        crate::outln!();
+        crate::outln!("Next steps:");
+        if added_dep {
+            crate::outln!("  {}", pm.install());
+        }
+        if writes_env && has_credentials {
+            crate::outln!("  The demo user ({DEMO_EMAIL}) and its password are in .env.local (AUTH_DEMO_PASSWORD).");
+        }
+        crate::outln!("  {}   then open http://localhost:3000/dashboard", pm.run("dev"));
+    }
+    Ok(code)
+}
+
+pub fn plan(args: &InitArgs) -> Result<InitPlan, String> {
     if args.auth == AuthVersion::BetterAuth {
         return Err("init adds Auth.js; for Better Auth use `authfix new --auth better-auth`, or move an Auth.js app with `authfix migrate better-auth`".into());
     }
@@ -179,6 +234,7 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
         secret: secret::auth_secret()?,
         demo_email: DEMO_EMAIL.into(),
         demo_password: secret::demo_password()?,
+        e2e: false,
     };
     let conflicts: Vec<String> = imported_by_the_setup(&plan)
         .into_iter()
@@ -289,45 +345,15 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
     }
 
     changes.sort_by(|a, b| a.rel.cmp(&b.rel));
-    if !args.review.diff {
-        crate::outln!(
-            "Detected: Next.js {} ({}), {}, alias {}, {}.",
-            d.next_major,
-            if d.src_dir { "src/app" } else { "app" },
-            if d.typescript { "TypeScript" } else { "JavaScript" },
-            d.alias.as_ref().map(|a| format!("{}* -> ./{}*", a.prefix, a.dir)).unwrap_or_else(|| "none (relative imports)".into()),
-            d.pm.name()
-        );
-        for n in &notes {
-            crate::outln!("note: {n}");
-        }
-    }
-    let writes_env = changes.iter().any(|c| c.rel == Path::new(ENV_LOCAL));
-    if args.review.diff {
-        // `--diff` output is meant for `git apply`, and secrets are masked in it: a masked
-        // secret applied would break sign-in. Leave those files out and say so on stderr.
-        let (withheld, rest): (Vec<FileChange>, Vec<FileChange>) = changes.into_iter().partition(|c| crate::output::holds_secret(&c.new));
-        changes = rest;
-        for c in &withheld {
-            crate::errln!(
-                "note: {} is left out of this diff: it holds a fresh secret, which is never printed. Use `authfix init --yes` instead of `git apply` to get it, or write it yourself with the keys in .env.example (secret: `openssl rand -base64 32`)",
-                c.rel.display()
-            );
-        }
-    }
-    let code = review_and_apply(&root, changes, &args.review, "authfix init");
-    if code == 0 && !args.review.dry_run && !args.review.diff {
-        crate::outln!();
-        crate::outln!("Next steps:");
-        if added_dep {
-            crate::outln!("  {}", plan.pm.install());
-        }
-        if writes_env && plan.has_credentials() {
-            crate::outln!("  The demo user ({DEMO_EMAIL}) and its password are in .env.local (AUTH_DEMO_PASSWORD).");
-        }
-        crate::outln!("  {}   then open http://localhost:3000/dashboard", plan.pm.run("dev"));
-    }
-    Ok(code)
+    let detected = format!(
+        "Detected: Next.js {} ({}), {}, alias {}, {}.",
+        d.next_major,
+        if d.src_dir { "src/app" } else { "app" },
+        if d.typescript { "TypeScript" } else { "JavaScript" },
+        d.alias.as_ref().map(|a| format!("{}* -> ./{}*", a.prefix, a.target)).unwrap_or_else(|| "none (relative imports)".into()),
+        d.pm.name()
+    );
+    Ok(InitPlan { root, detected, notes, changes, added_dep, has_credentials: plan.has_credentials(), pm: plan.pm })
 }
 
 #[cfg(test)]
@@ -343,13 +369,31 @@ mod tests {
     }
 
     #[test]
+    fn workspace_app_uses_the_root_lockfile() {
+        let d = tempfile::tempdir().unwrap();
+        let w = |f: &str, t: &str| {
+            let p = d.path().join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, t).unwrap();
+        };
+        w("pnpm-workspace.yaml", "packages:\n  - apps/*\n");
+        w("pnpm-lock.yaml", "importers:\n\n  apps/web:\n    dependencies:\n      next:\n        specifier: '*'\n        version: 15.3.1(react@19.0.0)\n");
+        w("apps/web/package.json", r#"{"dependencies":{"next":"*"}}"#);
+        w("apps/web/app/layout.tsx", "export default function L({ children }) { return children }\n");
+        let det = detect(&d.path().join("apps/web")).unwrap();
+        assert_eq!(det.pm, PackageManager::Pnpm);
+        assert_eq!(det.next_major, 15, "from the workspace lockfile (the range is `*`)");
+        assert_eq!(det.layout.as_deref(), Some("app/layout.tsx"));
+    }
+
+    #[test]
     fn alias_detection() {
         let d = tempfile::tempdir().unwrap();
         let write = |t: &str| std::fs::write(d.path().join("tsconfig.json"), t).unwrap();
         write("{ // jsonc\n \"compilerOptions\": { \"paths\": { \"@/*\": [\"./src/*\"] } } }");
-        assert_eq!(detect_alias(d.path()), Some(Alias { prefix: "@/".into(), dir: "src/".into() }));
+        assert_eq!(detect_alias(d.path()), Some(Alias { prefix: "@/".into(), target: "src/".into() }));
         write("{ \"compilerOptions\": { \"baseUrl\": \".\", \"paths\": { \"~/*\": [\"*\"] } } }");
-        assert_eq!(detect_alias(d.path()), Some(Alias { prefix: "~/".into(), dir: "".into() }));
+        assert_eq!(detect_alias(d.path()), Some(Alias { prefix: "~/".into(), target: "".into() }));
         write("{ \"compilerOptions\": { \"paths\": { \"@lib/*\": [\"./lib/*\"] } } }");
         assert_eq!(detect_alias(d.path()), None);
     }

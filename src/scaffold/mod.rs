@@ -3,7 +3,7 @@ use crate::cli::{ColorChoice, InitArgs, NewArgs};
 
 pub(crate) mod edits;
 mod generate;
-mod init;
+pub mod init;
 mod new;
 pub(crate) mod pm;
 mod providers;
@@ -17,4 +17,9 @@ pub fn run_new(args: &NewArgs, color: ColorChoice) -> i32 {
 
 pub fn run_init(args: &InitArgs, color: ColorChoice) -> i32 {
     init::run(args, color)
+}
+
+/// What `init` would write (for `authfix mcp`'s preview); nothing written or printed.
+pub fn init_plan(args: &InitArgs) -> Result<init::InitPlan, String> {
+    init::plan(args)
 }

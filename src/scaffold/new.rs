@@ -72,13 +72,14 @@ fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
         providers,
         name: name.clone(),
         next_major: 16,
-        alias: Some(Alias { prefix: "@/".into(), dir: if args.src_dir { "src/".into() } else { String::new() } }),
+        alias: Some(Alias { prefix: "@/".into(), target: if args.src_dir { "src/".into() } else { String::new() } }),
         pm,
         with_project: true,
         typescript: true,
         secret: secret::auth_secret().map_err(Failure::Io)?,
         demo_email: DEMO_EMAIL.into(),
         demo_password: secret::demo_password().map_err(Failure::Io)?,
+        e2e: !args.no_e2e,
     };
     crate::output::register(&[&plan.secret, &plan.demo_password]);
     let files = plan.render(&templates).map_err(Failure::Input)?;
@@ -164,6 +165,12 @@ fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
     } else {
         crate::outln!("  {}", pm.run("dev"));
         crate::outln!("Then open http://localhost:3000/dashboard");
+    }
+    if plan.e2e {
+        crate::outln!();
+        crate::outln!("Sign-in regression guard (e2e/auth.spec.ts, also run by .github/workflows/auth.yml):");
+        crate::outln!("  npx playwright install chromium");
+        crate::outln!("  {}", pm.run("test:e2e"));
     }
     Ok(code)
 }

@@ -31,6 +31,16 @@ impl PackageManager {
         format!("{} install", self.name())
     }
 
+    /// The install command for CI: exactly the lockfile, never updating it.
+    pub fn ci_install(self) -> &'static str {
+        match self {
+            Self::Npm => "npm ci",
+            Self::Pnpm => "pnpm install --frozen-lockfile",
+            Self::Yarn => "yarn install --immutable",
+            Self::Bun => "bun install --frozen-lockfile",
+        }
+    }
+
     /// The command that adds a dependency.
     pub fn add(self, spec: &str) -> String {
         match self {

@@ -61,6 +61,36 @@ check_app() {
   e2e_stop_all
 }
 
+# generated_playwright NAME APP: the app's own sign-in guard (e2e/auth.spec.ts, written by
+# `authfix new`) through its playwright.config.ts: `next start` as its webServer, Debian's Chromium
+# through PLAYWRIGHT_CHROMIUM_EXECUTABLE, the loopback-only flags through PLAYWRIGHT_CHROMIUM_ARGS.
+# Then the same test against a server with another demo password must fail (it can fail).
+generated_playwright() {
+  local name="$1" app="$2" v="$3" port flags
+  flags="$(cd "$E2E_DIR" && node -e 'import("./browser.mjs").then((m) => console.log(JSON.stringify(m.chromiumFlags().filter((f) => f !== "--headless"))))')"
+  port="$(e2e_free_port)"
+  local env=(CI=true E2E_PORT="$port" PLAYWRIGHT_CHROMIUM_EXECUTABLE=/usr/bin/chromium PLAYWRIGHT_CHROMIUM_ARGS="$flags")
+  e2e_run "$name: the generated Playwright test (e2e/auth.spec.ts) passes" bash -c "
+    cd '$app' && env ${env[*]@Q} ./node_modules/.bin/playwright test --reporter=list > '$E2E_WORK/$name-pw.log' 2>&1; rc=\$?;
+    cat '$E2E_WORK/$name-pw.log'; [ \$rc -eq 0 ] && grep -Eq '^ +1 passed' '$E2E_WORK/$name-pw.log' &&
+    grep -q 'sign in, reload, the session is still there, sign out' '$E2E_WORK/$name-pw.log'" &&
+    sed -n '/✓\|passed/p' "$E2E_WORK/$name-pw.log" | sed 's/^/    /'
+  # Negative control: against a server whose demo user has another password (reused, as the
+  # config does outside CI), the same test must fail at sign-in.
+  local port2 url_env
+  port2="$(e2e_free_port)"
+  if [ "$v" = v5 ]; then url_env="AUTH_URL=http://localhost:$port2"; else url_env="NEXTAUTH_URL=http://localhost:$port2"; fi
+  e2e_start_next "$app" "$port2" "$E2E_WORK/$name-pw-neg-server.log" "$url_env" AUTH_DEMO_PASSWORD=not-the-tests-password
+  e2e_wait_http "http://127.0.0.1:$port2/" 60
+  e2e_run "$name: the generated Playwright test fails when the server rejects the demo password" bash -c "
+    cd '$app' && ! env -u CI E2E_PORT=$port2 PLAYWRIGHT_CHROMIUM_EXECUTABLE=/usr/bin/chromium PLAYWRIGHT_CHROMIUM_ARGS=${flags@Q} \
+      ./node_modules/.bin/playwright test --reporter=list > '$E2E_WORK/$name-pw-neg.log' 2>&1;
+    cat '$E2E_WORK/$name-pw-neg.log'; grep -Eq '^ +1 failed' '$E2E_WORK/$name-pw-neg.log' && grep -q 'toHaveURL' '$E2E_WORK/$name-pw-neg.log'"
+  e2e_stop_all
+  e2e_run "$name: Playwright stopped its next start (port $port free)" bash -c "
+    sleep 0.5; ! curl -s -o /dev/null --max-time 2 'http://127.0.0.1:$port/'"
+}
+
 # fix_dry_run NAME APP: `authfix fix --dry-run` finds nothing (skipped while fix is missing).
 fix_dry_run() {
   local name="$1" app="$2" out rc
@@ -85,7 +115,7 @@ for v in ${E2E_VERSIONS-v5 v4}; do
   fi
   (cd "$app" && git init -q && git add -A && git -c user.email=e2e@test -c user.name=e2e commit -qm generated)
   fix_dry_run "$name" "$app"
-  check_app "$name" "$app" "$v"
+  check_app "$name" "$app" "$v" && generated_playwright "$name" "$app" "$v"
 done
 
 # init on plain create-next-app-style projects (tests/e2e/fixtures/plain-app, and plain-app-js

@@ -43,7 +43,11 @@ SECRET="$(node -e 'console.log(require("crypto").randomBytes(32).toString("base6
 #        prerender  `next build` fails while prerendering a page
 #        browser    builds and starts; the browser check fails at a given step
 #        untrusted  builds and starts; /api/auth/* answers 500 UntrustedHost
+#        header     builds and starts; tests/proof/header-check.mjs (sign in on the app's own
+#                   /login form, the root layout's header must follow without a reload) fails
+#                   before, and passes after together with the full browser check
 #   HOST localhost, or myapp.test for a plain-HTTP non-loopback deployment.
+#   FIX_FLAGS extra `authfix fix` flags, comma-separated (`-` for none).
 APPS=(
   "p001-client-root-layout          v5 build     localhost  -"
   "p003-missing-session-provider    v4 prerender localhost  -"
@@ -54,6 +58,9 @@ APPS=(
   "m003-destructured-auth-export    v5 build     localhost  -"
   "e005-untrusted-host              v5 untrusted $TEST_HOST --unsafe"
   "u001-redirect-while-loading      v5 browser   localhost  -"
+  "c005-credentials-with-database-strategy v5 browser localhost -"
+  "m009-node-only-code-in-edge-middleware  v5 browser localhost --unsafe,--select=M009"
+  "u004-stale-session-after-sign-in        v5 header  localhost -"
 )
 
 # The symptom each app must show before the fix: an extended regex, matched against the build
@@ -67,6 +74,17 @@ declare -A SYMPTOM=(
   [m002-middleware-reexport]='must export a function, either as a default export or as a named "proxy" export'
   [m003-destructured-auth-export]='must export a function, either as a default export or as a named "proxy" export'
   [u001-redirect-while-loading]='^not ok - after a reload the useSession\(\) page still shows the session: thrown out of /client: landed on http://localhost:[0-9]+/api/auth/signin.* while /api/auth/session answers 200 .*"email":"demo@example.com"'
+  [c005-credentials-with-database-strategy]='^not ok - demo-user sign-in reaches /dashboard: sign-in did not reach /dashboard: landed on http://localhost:[0-9]+/api/auth/signin.*\(/api/auth/session: 200 (null|\{\})\)$'
+  [m009-node-only-code-in-edge-middleware]='^not ok - signed-out /dashboard leads to the sign-in page: HTTP 500 at http://localhost:[0-9]+/dashboard'
+  [u004-stale-session-after-sign-in]='^not ok - without a reload, the header shows the signed-in user: header-user still shows "Signed out" on /dashboard after signing in'
+)
+# A line the server log must show before the fix (what the server says about the symptom).
+declare -A SERVER_SYMPTOM=(
+  [m009-node-only-code-in-edge-middleware]='Native module not found: node:'
+)
+# Apps that talk to the PostgreSQL this script starts (DATABASE_URL, schema from the app's schema.sql).
+declare -A NEEDS_PG=(
+  [c005-credentials-with-database-strategy]=1
 )
 # A second line the log must also show (the crash behind a prerender error, ...).
 declare -A SYMPTOM2=(
@@ -82,6 +100,54 @@ declare -A PROTECTED=(
   [m003-destructured-auth-export]=/client
   [u001-redirect-while-loading]=/client
 )
+
+# ---- PostgreSQL on loopback (Debian's postgresql: initdb + pg_ctl in a temp folder, as `nobody`
+# when run as root, since PostgreSQL refuses to run as root); stopped and removed on exit.
+PG_DIR=""
+PG_PORT=""
+pg_bin() {
+  local b
+  b="$(command -v "$1" 2>/dev/null)" && { echo "$b"; return; }
+  ls /usr/lib/postgresql/*/bin/"$1" 2>/dev/null | sort -V | tail -n 1
+}
+pg_as() {
+  if [ "$(id -u)" -eq 0 ]; then setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$@"; else "$@"; fi
+}
+pg_start() {
+  local initdb pg_ctl
+  initdb="$(pg_bin initdb)"; pg_ctl="$(pg_bin pg_ctl)"
+  [ -n "$initdb" ] && [ -n "$pg_ctl" ] || { echo "initdb/pg_ctl not found (apt-get install postgresql)"; return 1; }
+  PG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/authfix-pg.XXXXXX")"
+  [ "$(id -u)" -eq 0 ] && chown nobody "$PG_DIR"
+  PG_PORT="$(e2e_free_port)"
+  pg_as "$initdb" -D "$PG_DIR/data" -U authfix --auth=trust -E UTF8 >"$PG_DIR/initdb.log" 2>&1 || { tail -n 20 "$PG_DIR/initdb.log"; return 1; }
+  pg_as "$pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DIR" start >"$PG_DIR/pg_ctl.log" 2>&1 || { tail -n 20 "$PG_DIR/server.log"; return 1; }
+}
+pg_stop() {
+  [ -n "$PG_DIR" ] || return 0
+  [ -d "$PG_DIR/data" ] && pg_as "$(pg_bin pg_ctl)" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1
+  rm -rf "$PG_DIR"
+  PG_DIR=""
+}
+trap 'pg_stop; e2e_cleanup' EXIT
+DATABASE_URL=""
+for spec in "${APPS[@]}"; do
+  read -r n _ <<<"$spec"
+  if [ -n "${NEEDS_PG[$n]:-}" ] && { [ -z "${PROOF_APPS:-}" ] || grep -qw -- "$n" <<<"$PROOF_APPS"; }; then
+    if pg_start; then
+      DATABASE_URL="postgres://authfix@127.0.0.1:$PG_PORT/postgres"
+      if psql "$DATABASE_URL" -q -v ON_ERROR_STOP=1 -f "$PROOF_DIR/apps/$n/schema.sql" >"$W/schema.log" 2>&1; then
+        e2e_pass "PostgreSQL started on 127.0.0.1:$PG_PORT ($(pg_as "$(pg_bin postgres)" --version 2>/dev/null | head -n 1)), schema from apps/$n/schema.sql"
+      else
+        e2e_fail "schema for $n:"; sed 's/^/    /' "$W/schema.log"
+      fi
+    else
+      e2e_fail "PostgreSQL did not start"
+    fi
+    break
+  fi
+done
 
 log_of() { echo "$W/$(echo "$1" | tr -c 'a-zA-Z0-9._-' '_').log"; }
 
@@ -99,6 +165,8 @@ app_env() {
     # E005 is about exactly this: the URL comes from the app's own .env.production, no trust.
     [ "$name" = e005-untrusted-host ] || echo "AUTH_TRUST_HOST=true"
   fi
+  [ -n "${NEEDS_PG[$name]:-}" ] && echo "DATABASE_URL=$DATABASE_URL"
+  true
 }
 
 # build NAME APP VERSION BASE LOG: `next build`; exit status of the build.
@@ -114,6 +182,11 @@ serve() {
   mapfile -t envs < <(app_env "$name" "$v" "$base")
   e2e_start_next "$app" "$port" "$logf" "${envs[@]}"
   e2e_wait_http "http://127.0.0.1:$port/" 60
+}
+
+# header_check BASE LOG: the U004 header check (tests/proof/header-check.mjs); its exit status.
+header_check() {
+  node "$PROOF_DIR/header-check.mjs" --base-url "$1" --email "$DEMO_EMAIL" --password "$DEMO_PASSWORD" >"$2" 2>&1
 }
 
 # check NAME BASE LOG: the browser check; its exit status.
@@ -140,7 +213,7 @@ expect_in() {
 
 # after NAME APP VERSION BASE PORT: rebuild, start, full browser check.
 after() {
-  local name="$1" app="$2" v="$3" base="$4" port="$5" logf
+  local name="$1" app="$2" v="$3" base="$4" port="$5" kind="${6:-}" logf
   logf="$(log_of "$name-after-build")"
   if ! build "$name" "$app" "$v" "$base" "$logf"; then
     e2e_fail "$name after: next build; last lines of $logf:"
@@ -150,6 +223,14 @@ after() {
   e2e_pass "$name after: next build succeeds"
   if ! serve "$name" "$app" "$v" "$base" "$port" "$(log_of "$name-after-server")"; then
     e2e_fail "$name after: next start did not answer"; e2e_stop_all; return 1
+  fi
+  if [ "$kind" = header ]; then
+    logf="$(log_of "$name-after-header")"
+    if header_check "$base" "$logf"; then
+      e2e_pass "$name after: the header shows the user right after signing in on /login, no reload"
+    else
+      e2e_fail "$name after: header check on $base:"; sed 's/^/    /' "$logf"
+    fi
   fi
   logf="$(log_of "$name-after-check")"
   if check "$name" "$base" "$logf"; then
@@ -188,7 +269,7 @@ for spec in "${APPS[@]}"; do
         expect_in "$name before: next build fails (exit $brc)" "$blog" "${SYMPTOM[$name]}" ${SYMPTOM2[$name]:+"${SYMPTOM2[$name]}"}
       fi
       ;;
-    browser | untrusted)
+    browser | untrusted | header)
       if [ "$brc" -ne 0 ]; then
         e2e_fail "$name before: next build failed (the symptom is at run time); last lines:"
         tail -n 25 "$blog" | sed 's/^/    /'
@@ -209,7 +290,12 @@ for spec in "${APPS[@]}"; do
         expect_in "$name before: the server log says UntrustedHost" "$slog" '\[auth\]\[error\].* UntrustedHost: Host must be trusted'
       fi
       clog="$(log_of "$name-before-check")"
-      if check "$name" "$base" "$clog"; then
+      if [ "$kind" = header ]; then
+        header_check "$base" "$clog"; crc=$?
+      else
+        check "$name" "$base" "$clog"; crc=$?
+      fi
+      if [ "$crc" -eq 0 ]; then
         e2e_fail "$name before: the browser check passed on the broken app"
         sed 's/^/    /' "$clog"
       elif [ "$kind" = untrusted ]; then
@@ -219,13 +305,17 @@ for spec in "${APPS[@]}"; do
         expect_in "$name before: the browser check fails on $base" "$clog" \
           "${SYMPTOM[$name]}" ${SYMPTOM2[$name]:+"${SYMPTOM2[$name]}"}
       fi
+      if [ -n "${SERVER_SYMPTOM[$name]:-}" ]; then
+        sleep 0.5
+        expect_in "$name before: the server log says why" "$slog" "${SERVER_SYMPTOM[$name]}"
+      fi
       e2e_stop_all
       ;;
   esac
 
   # ---- fix
   flags=(--yes)
-  [ "$fixflags" != - ] && flags+=("$fixflags")
+  if [ "$fixflags" != - ]; then IFS=, read -r -a more <<<"$fixflags"; flags+=("${more[@]}"); fi
   flog="$(log_of "$name-fix")"
   "$AUTHFIX" --color never fix "${flags[@]}" "$app" >"$flog" 2>&1; frc=$?
   if [ "$frc" -eq 0 ] && [ -n "$(cd "$app" && git status --porcelain)" ]; then
@@ -246,7 +336,7 @@ for spec in "${APPS[@]}"; do
   fi
 
   # ---- after: the same check passes
-  after "$name" "$app" "$v" "$base" "$port"
+  after "$name" "$app" "$v" "$base" "$port" "$kind"
   echo "   ($name: $(( $(date +%s) - t_app )) s)"
 done
 

@@ -7,20 +7,6 @@ use swc_core::common::{Span, Spanned};
 use swc_core::ecma::ast::*;
 use swc_core::ecma::visit::{Visit, VisitWith};
 
-/// The expression under parentheses and TypeScript wrappers (`x as T`, `x satisfies T`, `x!`,
-/// `<T>x`).
-pub fn strip_ts(e: &Expr) -> &Expr {
-    match e {
-        Expr::Paren(p) => strip_ts(&p.expr),
-        Expr::TsAs(a) => strip_ts(&a.expr),
-        Expr::TsSatisfies(s) => strip_ts(&s.expr),
-        Expr::TsNonNull(n) => strip_ts(&n.expr),
-        Expr::TsTypeAssertion(t) => strip_ts(&t.expr),
-        Expr::TsConstAssertion(c) => strip_ts(&c.expr),
-        _ => e,
-    }
-}
-
 /// Leading directive statements (`"use client"`, `"use server"`), with their spans.
 pub fn directives(p: &Parsed) -> Vec<(String, Span)> {
     let mut out = Vec::new();
@@ -329,4 +315,72 @@ pub fn consts_mentioning(p: &Parsed, text: &str, needle: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// The name of a plain property key: `a` or `"a"` (computed, numeric and bigint keys give `None`).
+pub fn prop_name(k: &PropName) -> Option<String> {
+    match k {
+        PropName::Ident(i) => Some(i.sym.to_string()),
+        PropName::Str(s) => s.value.as_str().map(|s| s.to_string()),
+        _ => None,
+    }
+}
+
+/// The expression under parentheses and TypeScript wrappers that do not change the value:
+/// `(x)`, `x as T`, `x satisfies T`, `x!`, `x as const`, `<T>x`.
+pub fn unwrap_expr(mut e: &Expr) -> &Expr {
+    loop {
+        e = match e {
+            Expr::Paren(p) => &p.expr,
+            Expr::TsAs(a) => &a.expr,
+            Expr::TsSatisfies(s) => &s.expr,
+            Expr::TsNonNull(n) => &n.expr,
+            Expr::TsConstAssertion(c) => &c.expr,
+            Expr::TsTypeAssertion(t) => &t.expr,
+            _ => return e,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expr(src: &str) -> (Parsed, String) {
+        let p = crate::parse::parse("x.ts", &format!("const v = {src};")).unwrap();
+        (p, src.to_string())
+    }
+
+    fn init(p: &Parsed) -> &Expr {
+        let ModuleItem::Stmt(Stmt::Decl(Decl::Var(v))) = &p.module.body[0] else { panic!("not a const") };
+        v.decls[0].init.as_deref().unwrap()
+    }
+
+    #[test]
+    fn unwraps_parens_and_ts_wrappers() {
+        for src in ["a", "(a)", "a as string", "a satisfies X", "a!", "(a as const)", "<T>a", "((a!) as X) satisfies Y"] {
+            let (p, _) = expr(src);
+            assert!(matches!(unwrap_expr(init(&p)), Expr::Ident(i) if &*i.sym == "a"), "{src}");
+        }
+        let (p, _) = expr("a + b");
+        assert!(matches!(unwrap_expr(init(&p)), Expr::Bin(_)));
+    }
+
+    #[test]
+    fn property_names() {
+        let (p, _) = expr(r#"{ a: 1, "b-c": 2, [d]: 3, 4: 5 }"#);
+        let Expr::Object(o) = unwrap_expr(init(&p)) else { panic!() };
+        let names: Vec<Option<String>> = o
+            .props
+            .iter()
+            .map(|p| match p {
+                PropOrSpread::Prop(p) => match &**p {
+                    Prop::KeyValue(kv) => prop_name(&kv.key),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        assert_eq!(names, vec![Some("a".into()), Some("b-c".into()), None, None]);
+    }
 }

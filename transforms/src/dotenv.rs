@@ -1,5 +1,8 @@
 //! dotenv files, read without losing anything: every entry keeps its byte ranges so that a fix
 //! can rename a key, drop a line or append one while comments, order and line endings survive.
+//!
+//! Hand-written on purpose: the dotenv crates (`dotenvy`, `dotenv-parser`) return keys and values
+//! only, without the byte ranges the fixes splice at.
 use crate::edit::{self, Edit};
 
 #[derive(Clone, Debug, PartialEq, Eq)]

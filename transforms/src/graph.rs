@@ -169,7 +169,7 @@ fn module_export_name(n: &ModuleExportName) -> String {
 
 /// `memo(Y)`, `React.memo(Y)`, `forwardRef(Y)` → `Y`; a plain `Y` → `Y`.
 fn aliased_ident(e: &Expr) -> Option<String> {
-    match crate::ast::strip_ts(e) {
+    match crate::ast::unwrap_expr(e) {
         Expr::Ident(i) => Some(i.sym.to_string()),
         Expr::Call(c) => {
             let callee = match &c.callee {
@@ -197,7 +197,7 @@ fn aliased_ident(e: &Expr) -> Option<String> {
 
 /// `memo((props) => …)`, `forwardRef(function X() {…})`: the wrapped function, if any.
 fn wrapped_fn(e: &Expr) -> Option<&Expr> {
-    match crate::ast::strip_ts(e) {
+    match crate::ast::unwrap_expr(e) {
         f @ (Expr::Arrow(_) | Expr::Fn(_)) => Some(f),
         Expr::Call(c) => {
             let pass = match &c.callee {
@@ -220,7 +220,7 @@ fn wrapped_fn(e: &Expr) -> Option<&Expr> {
 /// `dynamic(() => import("./X"))`, `lazy(() => import("./X"))`, with an optional
 /// `.then((m) => m.Named)`: the specifier and what is taken from it.
 fn dynamic_import(e: &Expr) -> Option<(String, Imported)> {
-    let Expr::Call(c) = crate::ast::strip_ts(e) else { return None };
+    let Expr::Call(c) = crate::ast::unwrap_expr(e) else { return None };
     let callee = match &c.callee {
         Callee::Expr(e) => match &**e {
             Expr::Ident(i) => i.sym.to_string(),
@@ -244,7 +244,7 @@ fn dynamic_import(e: &Expr) -> Option<(String, Imported)> {
 }
 
 fn import_call(e: &Expr) -> Option<(String, Imported)> {
-    match crate::ast::strip_ts(e) {
+    match crate::ast::unwrap_expr(e) {
         Expr::Call(c) if matches!(c.callee, Callee::Import(_)) => match c.args.first().map(|a| &*a.expr) {
             Some(Expr::Lit(Lit::Str(s))) => Some((s.value.as_str().unwrap_or("").to_string(), Imported::Default)),
             _ => None,
@@ -290,7 +290,7 @@ fn jsx_name(n: &JSXElementName) -> String {
 }
 
 fn is_children(e: &Expr) -> bool {
-    match crate::ast::strip_ts(e) {
+    match crate::ast::unwrap_expr(e) {
         Expr::Ident(i) => i.sym == "children",
         Expr::Member(m) => matches!(&m.prop, MemberProp::Ident(p) if p.sym == "children"),
         _ => false,

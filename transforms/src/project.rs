@@ -33,9 +33,18 @@ pub struct ProjectFacts {
     /// Files git tracks, among the non-source files the CLI loaded (`.env*`, workflows…);
     /// `None` outside a git work tree.
     pub git_tracked: Option<Vec<String>>,
-    /// Env files git ignores, by any `.gitignore` (a monorepo root's too) or exclude file;
-    /// `None` outside a git work tree (the rules then read the app's own `.gitignore`).
+    /// Env files git ignores, by any `.gitignore` (a monorepo root's too) or exclude file, among
+    /// those the CLI loaded and the app's `.env` and `.env.local` even when absent (so a rule can
+    /// ask whether a file would be ignored once written); `None` outside a git work tree (the
+    /// rules then match the `.gitignore` files they were given).
     pub git_ignored: Option<Vec<String>>,
+    /// The app root relative to the outermost folder the CLI loaded files from (the git root,
+    /// else the workspace root), `/`-separated: `apps/web`, or empty when they are the same.
+    /// Files of the folders in between are keyed with `../` segments (`../../.gitignore`).
+    pub app_path: String,
+    /// Exact resolved versions of `next`, `next-auth`, `@auth/core` (lockfile first, the
+    /// workspace root's in a monorepo; else the package.json range's floor) and the lockfile read.
+    pub versions: crate::versions::Versions,
     /// Workspace packages the app can import (npm name → folder, as a project path such as
     /// `../../packages/ui`), linked for module resolution as a package manager links them.
     pub workspace_packages: Vec<(String, String)>,
@@ -45,12 +54,14 @@ pub struct SourceFile {
     /// Shared with the caller (no copy of the project's text is made).
     pub text: std::sync::Arc<str>,
     parsed: RefCell<Option<Rc<Result<Parsed, ParseError>>>>,
+    /// What a rule derived from a non-source file (a parsed workflow), see [`Project::derived`].
+    derived: RefCell<Option<Rc<dyn std::any::Any>>>,
     module: RefCell<Option<Rc<crate::graph::ModuleInfo>>>,
 }
 
 impl SourceFile {
     fn new(text: std::sync::Arc<str>) -> SourceFile {
-        SourceFile { text, parsed: RefCell::new(None), module: RefCell::new(None) }
+        SourceFile { text, parsed: RefCell::new(None), module: RefCell::new(None), derived: RefCell::new(None) }
     }
 }
 
@@ -72,7 +83,9 @@ struct GraphCache {
 }
 
 /// The app's files the rules read: every JS/TS source file, plus `.env*`, `.gitignore`,
-/// `package.json`, `next.config.*` and `.github/workflows/*.yml` when present.
+/// `package.json`, `next.config.*` and `.github/workflows/*.yml` when present. Keys are paths
+/// relative to the app root; files in the folders above it, up to the workspace and git roots,
+/// are keyed with `../` segments (`../../.github/workflows/ci.yml`, `../../.env.example`).
 pub struct Project {
     pub facts: ProjectFacts,
     files: BTreeMap<String, SourceFile>,
@@ -161,6 +174,19 @@ impl Project {
 
     pub fn text(&self, path: &str) -> Option<&str> {
         self.files.get(path).map(|f| &*f.text)
+    }
+
+    /// A value computed once from a file's text (a workflow's YAML tree) and kept until the file
+    /// changes, so the rules and passes that ask again do not redo the work. `None` when the file
+    /// is unknown.
+    pub fn derived<T: 'static>(&self, path: &str, make: impl FnOnce(&std::sync::Arc<str>) -> T) -> Option<Rc<T>> {
+        let f = self.files.get(path)?;
+        if let Some(v) = f.derived.borrow().as_ref().and_then(|v| v.clone().downcast::<T>().ok()) {
+            return Some(v);
+        }
+        let v = Rc::new(make(&f.text));
+        *f.derived.borrow_mut() = Some(v.clone());
+        Some(v)
     }
 
     /// The parsed module, or the parse error. `None` when the file is unknown or not a source file.
@@ -392,6 +418,27 @@ pub fn parent(path: &str) -> &str {
     path.rfind('/').map_or("", |i| &path[..i])
 }
 
+/// Resolve `.` and `..` of a key, keeping the `..` that climb above the root:
+/// `apps/web/../../.github/ci.yml` → `.github/ci.yml`, `a/../../x` → `../x`.
+pub fn normalize_key(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for p in path.split('/') {
+        match p {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|l| *l != "..") => {
+                parts.pop();
+            }
+            _ => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+/// How many folders above the app root a key lies (`../../.gitignore` → 2, `app/page.tsx` → 0).
+pub fn levels_up(key: &str) -> usize {
+    normalize_key(key).split('/').take_while(|p| *p == "..").count()
+}
+
 /// Resolve `.` and `..`; `None` when the path climbs above the root.
 pub fn normalize(path: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
@@ -474,6 +521,38 @@ mod tests {
         assert!(p.source_files_containing("useSession").next().is_none());
         p.set_file(".env", "useSession");
         assert!(p.source_files_containing("useSession").next().is_none(), "only source files");
+    }
+
+    #[test]
+    fn derived_values_are_kept_until_the_file_changes() {
+        let mut p = project(None, &[]);
+        p.set_file(".github/workflows/ci.yml", "a");
+        let calls = std::cell::Cell::new(0);
+        let len = |p: &Project| {
+            *p.derived(".github/workflows/ci.yml", |t| {
+                calls.set(calls.get() + 1);
+                t.len()
+            })
+            .unwrap()
+        };
+        assert_eq!((len(&p), len(&p), calls.get()), (1, 1, 1));
+        p.set_file(".github/workflows/ci.yml", "abc");
+        assert_eq!((len(&p), calls.get()), (3, 2));
+        assert!(p.derived("missing.yml", |_| 0).is_none());
+    }
+
+    #[test]
+    fn keys_above_the_app() {
+        assert_eq!(normalize_key("apps/web/../../.github/workflows/ci.yml"), ".github/workflows/ci.yml");
+        assert_eq!(normalize_key("web/../../.env"), "../.env");
+        assert_eq!(normalize_key("./../../.gitignore"), "../../.gitignore");
+        assert_eq!(normalize_key("app/./page.tsx"), "app/page.tsx");
+        assert_eq!(levels_up("../../.gitignore"), 2);
+        assert_eq!(levels_up(".gitignore"), 0);
+        assert_eq!(normalize("../x"), None, "normalize still refuses to climb");
+        let p = project(None, &["../../.github/workflows/ci.yml", "../../.env.example", "app/page.tsx"]);
+        assert_eq!(p.data_files().collect::<Vec<_>>(), vec!["../../.env.example", "../../.github/workflows/ci.yml"]);
+        assert_eq!(p.app_dir(), Some("app"));
     }
 
     #[test]

@@ -5,9 +5,10 @@ use super::config::TODO;
 use super::model::{is_authjs_module, Provider};
 use super::{Ctx, Report};
 use crate::ast;
+use crate::ast::unwrap_expr;
 use crate::edit::{self, Edit};
 use crate::parse::Parsed;
-use crate::rules::client_common::{const_str, strip_parens};
+use crate::rules::client_common::const_str;
 use crate::style::Style;
 use std::collections::BTreeSet;
 use swc_core::common::{Span, Spanned};
@@ -86,13 +87,13 @@ impl Visit for Scan {
                 let mut obj = Vec::new();
                 let mut obj_other = Vec::new();
                 for (idx, a) in n.args.iter().enumerate() {
-                    if let Expr::Object(o) = strip_parens(&a.expr) {
+                    if let Expr::Object(o) = unwrap_expr(&a.expr) {
                         let mut kvs = Vec::new();
                         let mut other = false;
                         for p in &o.props {
                             match p {
                                 PropOrSpread::Prop(p) => match &**p {
-                                    Prop::KeyValue(kv) => match crate::rules::client_common::key_name(&kv.key) {
+                                    Prop::KeyValue(kv) => match crate::ast::prop_name(&kv.key) {
                                         Some(k) => kvs.push((k, kv.value.span())),
                                         None => other = true,
                                     },
@@ -124,7 +125,7 @@ impl Visit for Scan {
     }
     fn visit_var_declarator(&mut self, n: &VarDeclarator) {
         if let (Pat::Object(o), Some(init)) = (&n.name, &n.init) {
-            let is_hook = match strip_parens(init) {
+            let is_hook = match unwrap_expr(init) {
                 Expr::Call(c) => {
                     matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if Some(i.sym.as_str()) == self.session_local.as_deref()))
                 }
@@ -152,7 +153,7 @@ impl Visit for Scan {
         let eq = matches!(n.op, BinaryOp::EqEqEq | BinaryOp::EqEq);
         let ne = matches!(n.op, BinaryOp::NotEqEq | BinaryOp::NotEq);
         if eq || ne {
-            let pair = match (strip_parens(&n.left), strip_parens(&n.right)) {
+            let pair = match (unwrap_expr(&n.left), unwrap_expr(&n.right)) {
                 (Expr::Ident(i), r) => const_str(r).map(|s| (i, s)),
                 (l, Expr::Ident(i)) => const_str(l).map(|s| (i, s)),
                 _ => None,
@@ -206,7 +207,7 @@ fn todo_line(text: &str, pos: usize, msg: &str) -> Edit {
 }
 
 fn prop_key(k: &PropName) -> Option<String> {
-    crate::rules::client_common::key_name(k)
+    crate::ast::prop_name(k)
 }
 
 fn scan(p: &Parsed, session_local: Option<String>) -> Scan {
@@ -833,9 +834,9 @@ pub fn matcher_prefixes(p: &Parsed, text: &str) -> Option<Vec<String>> {
             if !matches!(&d.name, Pat::Ident(i) if i.id.sym == "config") {
                 continue;
             }
-            let Some(Expr::Object(o)) = d.init.as_deref().map(strip_parens) else { return None };
+            let Some(Expr::Object(o)) = d.init.as_deref().map(unwrap_expr) else { return None };
             let (_, _, kv) = crate::rules::client_common::kv_props(o).into_iter().find(|(_, k, _)| k == "matcher")?;
-            let values: Vec<String> = match strip_parens(&kv.value) {
+            let values: Vec<String> = match unwrap_expr(&kv.value) {
                 Expr::Array(a) => {
                     a.elems.iter().map(|e| e.as_ref().filter(|e| e.spread.is_none()).and_then(|e| const_str(&e.expr))).collect::<Option<Vec<_>>>()?
                 }

@@ -8,9 +8,10 @@
 //! function of the request, a spread of an unknown value, computed keys) is refused with the
 //! reason: authfix never guesses at a configuration it cannot read.
 use crate::ast;
+use crate::ast::{prop_name, unwrap_expr};
 use crate::parse::Parsed;
 use crate::project::Project;
-use crate::rules::client_common::{const_str, key_name, strip_parens};
+use crate::rules::client_common::const_str;
 use std::ops::Range;
 use swc_core::common::Spanned;
 use swc_core::ecma::ast::*;
@@ -193,12 +194,12 @@ pub fn read(project: &Project) -> Result<AuthConfig, ReadError> {
                 _ => continue,
             };
             for d in &var.decls {
-                let Some(Expr::Call(c)) = d.init.as_deref().map(strip_parens) else { continue };
+                let Some(Expr::Call(c)) = d.init.as_deref().map(unwrap_expr) else { continue };
                 if !matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if i.sym == na.as_str())) {
                     continue;
                 }
                 let Some(arg) = c.args.first() else { continue };
-                match (&d.name, strip_parens(&arg.expr)) {
+                match (&d.name, unwrap_expr(&arg.expr)) {
                     (Pat::Object(_), Expr::Object(obj)) => return read_object(project, f, &p, obj, Shape::V5, vec![p.range(item.span())], major.max(5)),
                     (Pat::Object(_), Expr::Ident(i)) => {
                         // `NextAuth(config)` with a local object.
@@ -246,11 +247,11 @@ pub fn read(project: &Project) -> Result<AuthConfig, ReadError> {
         for item in &p.module.body {
             let ModuleItem::Stmt(Stmt::Decl(Decl::Var(v))) = item else { continue };
             for d in &v.decls {
-                let Some(Expr::Call(c)) = d.init.as_deref().map(strip_parens) else { continue };
+                let Some(Expr::Call(c)) = d.init.as_deref().map(unwrap_expr) else { continue };
                 if !matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if i.sym == na.as_str())) {
                     continue;
                 }
-                if let Some(Expr::Object(obj)) = c.args.first().map(|a| strip_parens(&a.expr)) {
+                if let Some(Expr::Object(obj)) = c.args.first().map(|a| unwrap_expr(&a.expr)) {
                     let mut stmts = vec![p.range(item.span())];
                     stmts.extend(handler_statements(&p).into_iter().filter(|r| r.start != p.lo(item.span())));
                     return read_object(project, &f, &p, obj, Shape::V4Inline, stmts, 4);
@@ -275,7 +276,7 @@ fn local_object<'a>(p: &'a Parsed, name: &str) -> Option<(&'a ObjectLit, Range<u
             if i.id.sym != name {
                 continue;
             }
-            if let Some(Expr::Object(o)) = d.init.as_deref().map(strip_parens) {
+            if let Some(Expr::Object(o)) = d.init.as_deref().map(unwrap_expr) {
                 return Some((o, p.range(item.span())));
             }
         }
@@ -288,7 +289,7 @@ fn exported_object<'a>(p: &'a Parsed, name: &str) -> Option<&'a ObjectLit> {
     for item in &p.module.body {
         match item {
             ModuleItem::ModuleDecl(ModuleDecl::ExportDefaultExpr(e)) if name == "default" => {
-                return match strip_parens(&e.expr) {
+                return match unwrap_expr(&e.expr) {
                     Expr::Object(o) => Some(o),
                     Expr::Ident(i) => local_object(p, &i.sym).map(|x| x.0),
                     _ => None,
@@ -309,7 +310,7 @@ fn handler_statements(p: &Parsed) -> Vec<Range<usize>> {
         match item {
             ModuleItem::Stmt(Stmt::Decl(Decl::Var(v))) | ModuleItem::ModuleDecl(ModuleDecl::ExportDecl(ExportDecl { decl: Decl::Var(v), .. })) => {
                 for d in &v.decls {
-                    if let (Pat::Ident(i), Some(Expr::Call(c))) = (&d.name, d.init.as_deref().map(strip_parens)) {
+                    if let (Pat::Ident(i), Some(Expr::Call(c))) = (&d.name, d.init.as_deref().map(unwrap_expr)) {
                         if matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(x) if x.sym == na.as_str())) {
                             handler = Some(i.id.sym.to_string());
                             out.push(p.range(item.span()));
@@ -340,12 +341,12 @@ fn props_of<'a>(file: &str, p: &Parsed, obj: &'a ObjectLit) -> Result<(Vec<OptPr
             PropOrSpread::Spread(s) => spreads.push(&*s.expr),
             PropOrSpread::Prop(pr) => match &**pr {
                 Prop::KeyValue(kv) => {
-                    let key = key_name(&kv.key).ok_or_else(|| unreadable(file, "the options use a computed key"))?;
+                    let key = prop_name(&kv.key).ok_or_else(|| unreadable(file, "the options use a computed key"))?;
                     out.push(OptProp { key, value: Some(&kv.value), span: p.range(kv.span()) });
                 }
                 Prop::Shorthand(i) => out.push(OptProp { key: i.sym.to_string(), value: None, span: p.range(i.span) }),
                 Prop::Method(m) => {
-                    let key = key_name(&m.key).ok_or_else(|| unreadable(file, "the options use a computed key"))?;
+                    let key = prop_name(&m.key).ok_or_else(|| unreadable(file, "the options use a computed key"))?;
                     out.push(OptProp { key, value: None, span: p.range(m.span()) });
                 }
                 other => out.push(OptProp { key: "?".into(), value: None, span: p.range(other.span()) }),
@@ -388,7 +389,7 @@ fn read_object(
     };
     // `...authConfig` from a split config file: its options first, this file's override them.
     for s in spreads {
-        let Expr::Ident(i) = strip_parens(s) else { return Err(unreadable(file, "the options spread a value authfix cannot follow")) };
+        let Expr::Ident(i) = unwrap_expr(s) else { return Err(unreadable(file, "the options spread a value authfix cannot follow")) };
         let imp = ast::imports(p).into_iter().find(|im| im.specs.iter().any(|sp| sp.local == i.sym.as_str()));
         let (other, name) = match &imp {
             Some(im) => {
@@ -422,7 +423,7 @@ fn read_object(
 fn absorb(file: &str, p: &Parsed, text: &str, pr: &OptProp, cfg: &mut AuthConfig) -> Result<(), ReadError> {
     let value_text = |e: &Expr| text[p.range(e.span())].to_string();
     let whole = text[pr.span.clone()].to_string();
-    match (pr.key.as_str(), pr.value.map(strip_parens)) {
+    match (pr.key.as_str(), pr.value.map(unwrap_expr)) {
         ("providers", Some(Expr::Array(a))) => {
             cfg.providers.clear();
             for el in a.elems.iter().flatten() {
@@ -446,7 +447,7 @@ fn absorb(file: &str, p: &Parsed, text: &str, pr: &OptProp, cfg: &mut AuthConfig
             }
         }
         ("secret", Some(e)) => {
-            let env = crate::rules::env_common::env_read(e);
+            let env = crate::rules::env_common::secret::env_read(e);
             cfg.secret = match env.as_deref() {
                 Some("AUTH_SECRET" | "NEXTAUTH_SECRET" | "BETTER_AUTH_SECRET") => None,
                 _ => Some(value_text(e)),
@@ -518,11 +519,11 @@ fn provider_module(p: &Parsed, local: &str) -> Option<String> {
 
 fn read_provider(p: &Parsed, text: &str, e: &Expr, major: u8) -> Provider {
     let whole = text[p.range(e.span())].to_string();
-    let (callee, args): (Option<&str>, Option<&ObjectLit>) = match strip_parens(e) {
+    let (callee, args): (Option<&str>, Option<&ObjectLit>) = match unwrap_expr(e) {
         Expr::Ident(i) => (Some(&*i.sym), None),
         Expr::Call(c) => {
             let callee = crate::rules::client_common::callee_ident(c);
-            let obj = c.args.first().and_then(|a| match strip_parens(&a.expr) {
+            let obj = c.args.first().and_then(|a| match unwrap_expr(&a.expr) {
                 Expr::Object(o) => Some(o),
                 _ => None,
             });
@@ -550,7 +551,7 @@ fn read_provider(p: &Parsed, text: &str, e: &Expr, major: u8) -> Provider {
                 .iter()
                 .filter(|pp| match pp {
                     PropOrSpread::Prop(pr) => match &**pr {
-                        Prop::KeyValue(kv) => !key_name(&kv.key).is_some_and(|k| skip.contains(&k.as_str())),
+                        Prop::KeyValue(kv) => !prop_name(&kv.key).is_some_and(|k| skip.contains(&k.as_str())),
                         Prop::Shorthand(i) => !skip.contains(&&*i.sym),
                         _ => true,
                     },
@@ -674,12 +675,12 @@ impl swc_core::ecma::visit::Visit for CallText<'_> {
             if let Callee::Expr(e) = &n.callee {
                 if self.text[self.p.range(e.span())].replace(char::is_whitespace, "") == self.callee {
                     if let Some(a) = n.args.get(self.arg) {
-                        if let Expr::Member(m) = strip_parens(&a.expr) {
+                        if let Expr::Member(m) = unwrap_expr(&a.expr) {
                             if let MemberProp::Ident(i) = &m.prop {
                                 self.found = Some(i.sym.to_string());
                             }
                         }
-                        if let Expr::OptChain(oc) = strip_parens(&a.expr) {
+                        if let Expr::OptChain(oc) = unwrap_expr(&a.expr) {
                             if let OptChainBase::Member(m) = &*oc.base {
                                 if let MemberProp::Ident(i) = &m.prop {
                                     self.found = Some(i.sym.to_string());
@@ -696,7 +697,7 @@ impl swc_core::ecma::visit::Visit for CallText<'_> {
 
 fn read_adapter(p: &Parsed, text: &str, e: &Expr) -> Adapter {
     let whole = text[p.range(e.span())].to_string();
-    let Expr::Call(c) = strip_parens(e) else { return Adapter::Other { module: String::new(), text: whole } };
+    let Expr::Call(c) = unwrap_expr(e) else { return Adapter::Other { module: String::new(), text: whole } };
     let Some(callee) = crate::rules::client_common::callee_ident(c) else { return Adapter::Other { module: String::new(), text: whole } };
     let module = ast::imports(p).into_iter().find(|i| i.specs.iter().any(|s| s.local == callee)).map(|i| i.src).unwrap_or_default();
     let arg0 = c.args.first().map(|a| text[p.range(a.expr.span())].to_string());
@@ -704,7 +705,7 @@ fn read_adapter(p: &Parsed, text: &str, e: &Expr) -> Adapter {
         ("@auth/prisma-adapter" | "@next-auth/prisma-adapter", Some(client)) => Adapter::Prisma { client },
         ("@auth/drizzle-adapter" | "@next-auth/drizzle-adapter", Some(db)) => {
             let mut tables = Vec::new();
-            if let Some(Expr::Object(o)) = c.args.get(1).map(|a| strip_parens(&a.expr)) {
+            if let Some(Expr::Object(o)) = c.args.get(1).map(|a| unwrap_expr(&a.expr)) {
                 for (_, k, kv) in crate::rules::client_common::kv_props(o) {
                     tables.push((k, text[p.range(kv.value.span())].to_string()));
                 }

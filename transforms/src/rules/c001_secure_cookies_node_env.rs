@@ -98,14 +98,6 @@ struct Finder<'a> {
     in_cookies: u32,
 }
 
-fn key_name(k: &PropName) -> Option<String> {
-    match k {
-        PropName::Ident(i) => Some(i.sym.to_string()),
-        PropName::Str(s) => s.value.as_str().map(|s| s.to_string()),
-        _ => None,
-    }
-}
-
 impl Finder<'_> {
     fn gated(&self, e: &Expr) -> bool {
         let t = &self.text[self.parsed.range(e.span())];
@@ -149,7 +141,7 @@ impl Visit for Finder<'_> {
         for (idx, prop) in obj.props.iter().enumerate() {
             let PropOrSpread::Prop(prop) = prop else { continue };
             let Prop::KeyValue(kv) = &**prop else { continue };
-            let Some(key) = key_name(&kv.key) else { continue };
+            let Some(key) = crate::ast::prop_name(&kv.key) else { continue };
             let span = kv.span();
             match key.as_str() {
                 "useSecureCookies" if self.gated(&kv.value) => self.hits.push(Hit {
@@ -168,7 +160,8 @@ impl Visit for Finder<'_> {
             }
         }
         for prop in &obj.props {
-            let is_cookies = matches!(prop, PropOrSpread::Prop(p) if matches!(&**p, Prop::KeyValue(kv) if key_name(&kv.key).as_deref() == Some("cookies")));
+            let is_cookies =
+                matches!(prop, PropOrSpread::Prop(p) if matches!(&**p, Prop::KeyValue(kv) if crate::ast::prop_name(&kv.key).as_deref() == Some("cookies")));
             if is_cookies {
                 self.in_cookies += 1;
             }

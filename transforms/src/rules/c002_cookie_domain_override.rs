@@ -1,9 +1,10 @@
+use crate::ast::unwrap_expr;
 use crate::declare_rule;
 use crate::edit;
 use crate::parse::Parsed;
 use crate::project::Project;
 use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
-use crate::rules::client_common::{const_str, kv_props, mentions_auth, strip_parens};
+use crate::rules::client_common::{const_str, kv_props, mentions_auth};
 use swc_core::common::Spanned;
 use swc_core::ecma::ast::*;
 use swc_core::ecma::visit::{Visit, VisitWith};
@@ -12,8 +13,11 @@ declare_rule! {
     /// ## What it does
     /// Finds a fixed `domain` in the `options` of a cookie in the Auth.js `cookies` config
     /// (`cookies: { sessionToken: { name, options: { domain: "example.com" } } }`) — a string
-    /// literal, or a literal gated on `NODE_ENV` (`NODE_ENV === "production" ? ".example.com" :
-    /// undefined`, which is just as fixed on every production build) — and removes it.
+    /// literal, a literal gated on `NODE_ENV` (`NODE_ENV === "production" ? ".example.com" :
+    /// undefined`, which is just as fixed on every production build), or a domain computed by an
+    /// expression that yields one in every case (`host == "localhost" ? host : "." + host`,
+    /// `` `.${host}` ``): the config is evaluated once per server, so that one host's domain goes
+    /// on every request — and removes it.
     ///
     /// ## Why is this bad?
     /// Both versions merge the `cookies` config over their defaults (v4 `next-auth/src/core/init.ts`,
@@ -48,8 +52,9 @@ declare_rule! {
     /// session shared across subdomains in production (`app.` and `www.`) stops being shared.
     /// Keep the sharing by gating it on the production host instead, e.g.
     /// `domain: process.env.VERCEL_ENV === "production" ? ".example.com" : undefined`. A `domain`
-    /// computed otherwise (read from an env variable, gated on `VERCEL_ENV` or the host) is left
-    /// alone.
+    /// that can be left unset (a branch giving `undefined`, `null` or `""`), or that is read as it
+    /// stands from an env variable or another binding (`process.env.COOKIE_DOMAIN`,
+    /// `cookieDomain`), is left alone: each deployment may set its own.
     pub struct CookieDomainOverride {
         code: "C002",
         name: "cookie-domain-override",
@@ -74,8 +79,10 @@ impl Rule for CookieDomainOverride {
             let Some(p) = project.parsed(path) else { continue };
             let mut f = Finder { p: &p, text, env_consts: crate::ast::consts_mentioning(&p, text, "NODE_ENV"), hits: vec![] };
             p.module.visit_with(&mut f);
-            for Hit { cookie, start, end, edit, node_env } in f.hits {
-                let message = if node_env {
+            for Hit { cookie, start, end, edit, node_env, computed } in f.hits {
+                let message = if computed {
+                    format!("the `{cookie}` cookie's `domain` is computed from one host and set in every case, so on every other host (preview deployments, a second domain, localhost) browsers reject the cookie and sign-in silently fails")
+                } else if node_env {
                     format!("the `{cookie}` cookie's `domain` is gated on NODE_ENV, which is \"production\" in every production build (previews, staging, self-hosted copies), so browsers reject the cookie there and sign-in silently fails")
                 } else {
                     format!("a fixed `domain` on the `{cookie}` cookie makes browsers reject it on every other host (preview deployments, localhost), so sign-in silently fails there")
@@ -102,6 +109,8 @@ struct Hit {
     edit: edit::Edit,
     /// `NODE_ENV === "production" ? ".example.com" : undefined` rather than a plain literal.
     node_env: bool,
+    /// An expression that always yields a domain (`cond ? host : "." + host`).
+    computed: bool,
 }
 
 struct Finder<'a> {
@@ -116,10 +125,10 @@ impl Finder<'_> {
     /// `cond ? "literal" : undefined` (either way round) where `cond` reads `NODE_ENV`, directly
     /// or through a top-level constant: still a fixed domain on every production build.
     fn node_env_gated(&self, e: &Expr) -> bool {
-        let Expr::Cond(c) = strip_parens(e) else { return false };
+        let Expr::Cond(c) = unwrap_expr(e) else { return false };
         let empty = |e: &Expr| {
-            matches!(strip_parens(e), Expr::Ident(i) if i.sym == "undefined")
-                || matches!(strip_parens(e), Expr::Lit(Lit::Null(_)))
+            matches!(unwrap_expr(e), Expr::Ident(i) if i.sym == "undefined")
+                || matches!(unwrap_expr(e), Expr::Lit(Lit::Null(_)))
                 || const_str(e).as_deref() == Some("")
         };
         let literal_branch =
@@ -129,35 +138,65 @@ impl Finder<'_> {
     }
 }
 
+/// An expression that always yields a non-empty domain: a string concatenation or template with
+/// a literal part (`"." + host`, `` `.${host}` ``), or a conditional whose branches all do or are
+/// plain bindings, with at least one concatenation among them (`host == "localhost" ? host : "."
+/// + host`). Env reads and bare bindings alone are not: each deployment may set its own.
+fn always_a_domain(e: &Expr) -> bool {
+    fn built(e: &Expr) -> bool {
+        match unwrap_expr(e) {
+            Expr::Bin(b) if b.op == BinaryOp::Add => {
+                let lit = |x: &Expr| const_str(x).is_some_and(|s| !s.is_empty());
+                (lit(&b.left) || lit(&b.right) || built(&b.left) || built(&b.right)) && !reads_env(&b.left) && !reads_env(&b.right)
+            }
+            Expr::Tpl(t) => !t.exprs.is_empty() && t.quasis.iter().any(|q| !q.raw.is_empty()) && !t.exprs.iter().any(|x| reads_env(x)),
+            Expr::Cond(c) => branch(&c.cons) && branch(&c.alt) && (built(&c.cons) || built(&c.alt)),
+            _ => false,
+        }
+    }
+    fn branch(e: &Expr) -> bool {
+        match unwrap_expr(e) {
+            Expr::Ident(i) => i.sym != "undefined",
+            Expr::Member(_) => !reads_env(e),
+            e => built(e) || const_str(e).is_some_and(|s| !s.is_empty()),
+        }
+    }
+    fn reads_env(e: &Expr) -> bool {
+        crate::rules::env_common::secret::env_read(e).is_some()
+    }
+    built(e)
+}
+
 impl Visit for Finder<'_> {
     fn visit_object_lit(&mut self, o: &ObjectLit) {
         for (_, key, kv) in kv_props(o) {
             if key != "cookies" {
                 continue;
             }
-            let Expr::Object(cookies) = strip_parens(&kv.value) else { continue };
+            let Expr::Object(cookies) = unwrap_expr(&kv.value) else { continue };
             for (_, cookie, ckv) in kv_props(cookies) {
                 if !AUTH_COOKIES.contains(&cookie.as_str()) {
                     continue;
                 }
-                let Expr::Object(c) = strip_parens(&ckv.value) else { continue };
+                let Expr::Object(c) = unwrap_expr(&ckv.value) else { continue };
                 for (_, k, okv) in kv_props(c) {
                     if k != "options" {
                         continue;
                     }
-                    let Expr::Object(opts) = strip_parens(&okv.value) else { continue };
+                    let Expr::Object(opts) = unwrap_expr(&okv.value) else { continue };
                     for (i, dk, dkv) in kv_props(opts) {
                         if dk != "domain" {
                             continue;
                         }
                         let node_env = self.node_env_gated(&dkv.value);
-                        if const_str(&dkv.value).is_none() && !node_env {
+                        let computed = !node_env && const_str(&dkv.value).is_none() && always_a_domain(&dkv.value);
+                        if const_str(&dkv.value).is_none() && !node_env && !computed {
                             continue;
                         }
                         let span = dkv.span();
                         let prev = if i > 0 { Some(self.p.hi(opts.props[i - 1].span())) } else { None };
                         let e = edit::delete_list_element(self.text, self.p.lo(span), self.p.hi(span), prev);
-                        self.hits.push(Hit { cookie: cookie.clone(), start: self.p.lo(span), end: self.p.hi(span), edit: e, node_env });
+                        self.hits.push(Hit { cookie: cookie.clone(), start: self.p.lo(span), end: self.p.hi(span), edit: e, node_env, computed });
                     }
                 }
             }

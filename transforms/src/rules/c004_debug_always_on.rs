@@ -1,10 +1,10 @@
-use crate::ast;
+use crate::ast::{self, unwrap_expr};
 use crate::declare_rule;
 use crate::edit::Edit;
 use crate::parse::Parsed;
 use crate::project::Project;
 use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
-use crate::rules::client_common::{callee_ident, is_auth_config, kv_props, mentions_auth, strip_parens};
+use crate::rules::client_common::{callee_ident, is_auth_config, kv_props, mentions_auth};
 use swc_core::common::Spanned;
 use swc_core::ecma::ast::*;
 use swc_core::ecma::visit::{Visit, VisitWith};
@@ -89,7 +89,7 @@ struct Finder<'a> {
 impl Finder<'_> {
     fn object(&mut self, o: &ObjectLit) {
         for (_, key, kv) in kv_props(o) {
-            if key == "debug" && matches!(strip_parens(&kv.value), Expr::Lit(Lit::Bool(b)) if b.value) && matches!(&*kv.value, Expr::Lit(_)) {
+            if key == "debug" && matches!(unwrap_expr(&kv.value), Expr::Lit(Lit::Bool(b)) if b.value) && matches!(&*kv.value, Expr::Lit(_)) {
                 let span = kv.span();
                 self.hits.push((self.p.lo(span), self.p.hi(span), self.p.lo(kv.value.span())));
             }
@@ -107,7 +107,7 @@ impl Visit for Finder<'_> {
     fn visit_call_expr(&mut self, c: &CallExpr) {
         // `NextAuth({ ...authConfig, debug: true })` has no `providers` of its own.
         if self.nextauth.is_some() && callee_ident(c) == self.nextauth {
-            if let Some(Expr::Object(o)) = c.args.first().map(|a| strip_parens(&a.expr)) {
+            if let Some(Expr::Object(o)) = c.args.first().map(|a| unwrap_expr(&a.expr)) {
                 if !is_auth_config(o) {
                     self.object(o);
                 }

@@ -1,20 +1,11 @@
 //! Small helpers shared by P004, S003–S004, C002–C004 and U001–U003: property keys, literal
 //! values, the project's v5 `auth.ts`, auth config objects, and function bodies.
-use crate::ast;
+use crate::ast::{self, prop_name, unwrap_expr};
 use crate::edit;
 use crate::parse::Parsed;
 use crate::project::Project;
 use swc_core::common::Span;
 use swc_core::ecma::ast::*;
-
-/// The name of a plain property key (`a`, `"a"`).
-pub fn key_name(k: &PropName) -> Option<String> {
-    match k {
-        PropName::Ident(i) => Some(i.sym.to_string()),
-        PropName::Str(s) => s.value.as_str().map(|s| s.to_string()),
-        _ => None,
-    }
-}
 
 /// The key/value properties of an object literal, with their index in `props`.
 pub fn kv_props(obj: &ObjectLit) -> Vec<(usize, String, &KeyValueProp)> {
@@ -23,7 +14,7 @@ pub fn kv_props(obj: &ObjectLit) -> Vec<(usize, String, &KeyValueProp)> {
         .enumerate()
         .filter_map(|(i, p)| match p {
             PropOrSpread::Prop(p) => match &**p {
-                Prop::KeyValue(kv) => key_name(&kv.key).map(|k| (i, k, kv)),
+                Prop::KeyValue(kv) => prop_name(&kv.key).map(|k| (i, k, kv)),
                 _ => None,
             },
             _ => None,
@@ -35,9 +26,9 @@ pub fn kv_props(obj: &ObjectLit) -> Vec<(usize, String, &KeyValueProp)> {
 pub fn has_key(obj: &ObjectLit, name: &str) -> bool {
     obj.props.iter().any(|p| match p {
         PropOrSpread::Prop(p) => match &**p {
-            Prop::KeyValue(kv) => key_name(&kv.key).as_deref() == Some(name),
+            Prop::KeyValue(kv) => prop_name(&kv.key).as_deref() == Some(name),
             Prop::Shorthand(i) => i.sym == name,
-            Prop::Method(m) => key_name(&m.key).as_deref() == Some(name),
+            Prop::Method(m) => prop_name(&m.key).as_deref() == Some(name),
             _ => false,
         },
         _ => false,
@@ -46,21 +37,10 @@ pub fn has_key(obj: &ObjectLit, name: &str) -> bool {
 
 /// A constant string: `"x"`, `'x'` or a template without expressions.
 pub fn const_str(e: &Expr) -> Option<String> {
-    match strip_parens(e) {
+    match unwrap_expr(e) {
         Expr::Lit(Lit::Str(s)) => s.value.as_str().map(|s| s.to_string()),
         Expr::Tpl(t) if t.exprs.is_empty() => t.quasis.first().map(|q| q.raw.to_string()),
         _ => None,
-    }
-}
-
-pub fn strip_parens(e: &Expr) -> &Expr {
-    match e {
-        Expr::Paren(p) => strip_parens(&p.expr),
-        Expr::TsAs(a) => strip_parens(&a.expr),
-        Expr::TsConstAssertion(a) => strip_parens(&a.expr),
-        Expr::TsSatisfies(s) => strip_parens(&s.expr),
-        Expr::TsNonNull(n) => strip_parens(&n.expr),
-        _ => e,
     }
 }
 
@@ -83,7 +63,7 @@ pub fn auth_export_files(project: &Project) -> Vec<String> {
         let exports_auth = p.module.body.iter().any(|item| {
             let ModuleItem::ModuleDecl(ModuleDecl::ExportDecl(ExportDecl { decl: Decl::Var(v), .. })) = item else { return false };
             v.decls.iter().any(|d| {
-                let is_call = matches!(d.init.as_deref().map(strip_parens), Some(Expr::Call(c)) if matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if i.sym == na.as_str())));
+                let is_call = matches!(d.init.as_deref().map(unwrap_expr), Some(Expr::Call(c)) if matches!(&c.callee, Callee::Expr(e) if matches!(&**e, Expr::Ident(i) if i.sym == na.as_str())));
                 let Pat::Object(o) = &d.name else { return false };
                 is_call
                     && o.props.iter().any(|pp| match pp {

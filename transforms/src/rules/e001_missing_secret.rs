@@ -2,16 +2,28 @@ use crate::declare_rule;
 use crate::dotenv;
 use crate::edit::Edit;
 use crate::project::Project;
-use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
-use crate::rules::env_common::{self as env, SecretValue};
+use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta, Severity};
+use crate::rules::env_common::env_files as envf;
+use crate::rules::env_common::secret::{self, SecretValue};
+use crate::rules::env_common::{auth_files, deploy, workflows};
 
 declare_rule! {
     /// ## What it does
     /// Finds a project whose secret is set nowhere the tool can see: no `AUTH_SECRET` /
-    /// `NEXTAUTH_SECRET` (v5 also `AUTH_SECRET_1..3`) in any env file, none documented in
-    /// `.env.example`, none in a workflow or `next.config.*`, and no `secret` option in the auth
-    /// config other than one read from those same env names.
+    /// `NEXTAUTH_SECRET` (v5 also `AUTH_SECRET_1..3`) with a value in any env file (the app's, or
+    /// one in a folder above it up to the workspace/git root, where monorepos keep theirs), none
+    /// documented in a template (`.env.example` & co., the workspace root's included), none passed
+    /// by a workflow from the repository's secrets or variables (`${{ secrets.AUTH_SECRET }}`),
+    /// none named in `next.config.*`, and no `secret` option in the auth config other than one
+    /// read from those same env names. A literal in a workflow (E008's) or a value a workflow
+    /// generates (E003's) does not count: `next dev` and every deployment still have none.
     ///
+    /// It is an **error** where the secret is missing from an environment that exists: the app
+    /// has local env files that `next dev` / `next start` load (untracked ones inside a git work
+    /// tree, any outside one; an outer env file counts when a script, dotenv-cli or turbo loads
+    /// it) and none of them sets it — or, for v5, which needs it in `next dev` too, when nothing
+    /// sets or documents it at all. A v4 checkout with no local env file (a fresh clone, CI: the
+    /// secret lives in the host's settings) gets a **warning** that it is documented nowhere.    ///
     /// ## Why is this bad?
     /// v5 requires a secret in every environment: `@auth/core/src/lib/utils/assert.ts` answers
     /// `MissingSecret` ("Please define a `secret`") when `config.secret` is empty after
@@ -58,27 +70,40 @@ impl Rule for MissingSecret {
 
     fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
         let Some(major) = project.facts.auth_major else { return };
-        let keys = env::secret_keys(major);
-        // Set (or documented, even empty) in an env file. An empty entry in a loaded file is
-        // handled below: it is the same as none, unless a template documents the name.
-        let found = env::entries_with(project, keys);
-        if found.iter().any(|(f, e)| env::is_example(f) || !e.value.is_empty()) {
+        let keys = secret::secret_keys(major);
+        let own = envf::env_files(project);
+        let outer = envf::outer_env_files(project);
+        // A `BETTER_AUTH_SECRET` from `npx auth secret` is E011's: it renames the key.
+        let better = crate::rules::e011_better_auth_secret_name::BETTER;
+        if envf::entries_in(project, own.iter().chain(&outer).copied().collect(), &[better]).iter().any(|(_, e)| !e.value.is_empty())
+            && !crate::rules::e011_better_auth_secret_name::uses_better_auth(project)
+        {
             return;
         }
-        if keys.iter().any(|k| env::workflows_mention(project, k) || env::next_config_mentions(project, k)) {
+        // Set in an env file: the app's own, or one a monorepo keeps above it. An empty entry is
+        // the same as none.
+        let sets = |files: &[&str]| envf::entries_in(project, files.to_vec(), keys).iter().any(|(f, e)| !envf::is_example(f) && !e.value.is_empty());
+        if sets(&own) || sets(&outer) {
             return;
         }
-        // A template that names it, even in a comment (`# AUTH_SECRET=  # npx auth secret`).
-        if env::env_files(project).into_iter().filter(|f| env::is_example(f)).any(|f| keys.iter().any(|k| project.text(f).unwrap_or("").contains(k))) {
+        // Documented in a template, even in a comment (`# AUTH_SECRET=  # npx auth secret`).
+        if own.iter().chain(&outer).filter(|f| envf::is_example(f)).any(|f| keys.iter().any(|k| project.text(f).unwrap_or("").contains(k))) {
+            return;
+        }
+        // Passed by a workflow from the repository's secrets or variables; named in next.config.
+        let from_store = |v: &str| v.contains("${{") && ["secrets.", "vars.", "inputs."].iter().any(|s| v.contains(s));
+        if workflows::workflows(project).iter().any(|w| keys.iter().any(|k| w.settings(k).iter().any(|s| from_store(&s.value))))
+            || keys.iter().any(|k| deploy::next_config_mentions(project, k))
+        {
             return;
         }
         // The config sets the secret itself, or reads it from another name: not ours to judge
         // (a literal is E008's).
-        let props = env::secret_props(project);
+        let props = secret::secret_props(project);
         if props.iter().any(|s| !matches!(&s.value, SecretValue::Env(n) if keys.contains(&n.as_str()))) {
             return;
         }
-        let Some((file, start, end)) = env::nextauth_call(project) else { return };
+        let Some((file, start, end)) = auth_files::nextauth_call(project) else { return };
         // The name the config reads explicitly (`secret: process.env.AUTH_SECRET` in v4), else the
         // one the version documents.
         let key: &str = props
@@ -87,27 +112,53 @@ impl Rule for MissingSecret {
                 SecretValue::Env(n) => keys.iter().find(|k| *k == n).copied(),
                 _ => None,
             })
-            .unwrap_or(env::secret_key(major));
-        let message = if major >= 5 {
-            format!("no `{key}` is set in any env file, so /api/auth answers 500 (MissingSecret) and `auth()` returns null, in development too and on any host that does not set it")
+            .unwrap_or(secret::secret_key(major));
+        // The env files this machine's `next dev` / `next start` load, which are not in the
+        // repository (a fresh clone has none of them).
+        let loaded = envf::outer_env_loaded(project);
+        let local: Vec<&str> = own
+            .iter()
+            .copied()
+            .filter(|f| !envf::is_example(f) && (envf::loaded_in_development(f) || envf::loaded_in_production(f)))
+            .chain(loaded)
+            .filter(|f| project.facts.git_tracked.is_none() || !project.is_tracked(f))
+            .collect();
+        let mut d = if !local.is_empty() {
+            let files = local.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ");
+            let message = if major >= 5 {
+                format!("no `{key}` is set in {files} or any other env file, so /api/auth answers 500 (MissingSecret) and `auth()` returns null, in development too and on any host that does not set it")
+            } else {
+                format!("no `{key}` is set in {files} or any other env file, so `next start` answers 500 (NO_SECRET) on /api/auth, as does any deployment whose host does not set it; only `next dev` works")
+            };
+            Diagnostic::new(&Self::META, &file, start, end, message)
+        } else if major >= 5 {
+            // v5 needs it in `next dev` too: a checkout where nothing sets or documents it cannot
+            // run at all until someone finds out.
+            Diagnostic::new(&Self::META, &file, start, end, format!(
+                "`{key}` is set and documented nowhere (no env file, template, or workflow secret names it), so /api/auth answers 500 (MissingSecret) and `auth()` returns null in every checkout, `next dev` included, and on every host until someone sets it"
+            ))
         } else {
-            format!("no `{key}` is set in any env file, so `next start` answers 500 (NO_SECRET) on /api/auth, as does any deployment whose host does not set it; only `next dev` works")
+            let mut d = Diagnostic::new(&Self::META, &file, start, end, format!(
+                "`{key}` is documented nowhere: no env file sets it, no template (`.env.example`) names it and no workflow passes it from the repository's secrets, so every host must find out by itself that `next start` answers 500 (NO_SECRET) on /api/auth without it"
+            ));
+            d.severity = Severity::Warning;
+            d
         };
-        let mut d = Diagnostic::new(&Self::META, &file, start, end, message);
         let Some(fresh) = project.facts.fresh_secret.as_deref() else {
             out.push(d.with_note(format!(
                 "Generate one with `openssl rand -base64 32` (not `npx auth secret`: the npm `auth` package is now Better Auth's CLI and prints a `BETTER_AUTH_SECRET` that Auth.js never reads), put it in `.env.local` as `{key}` and in your host's settings."
             )));
             return;
         };
+        let found = envf::entries_with(project, keys);
         let mut changes = Vec::new();
         // An empty `KEY=` already in `.env.local`: fill it in rather than add a second line.
         let local_empty = found.iter().find(|(f, e)| *f == ".env.local" && e.key == key);
         match local_empty {
             Some((_, e)) => changes.push(Change::edit(".env.local", Edit::replace(e.value_range.start, e.value_range.end, fresh))),
-            None => changes.push(env::append_or_create(project, ".env.local", &format!("{key}={fresh}"))),
+            None => changes.push(envf::append_or_create(project, ".env.local", &format!("{key}={fresh}"))),
         }
-        if let Some(ex) = env::env_files(project).into_iter().find(|f| env::is_example(f) && !f.contains('/')) {
+        if let Some(ex) = own.iter().find(|f| envf::is_example(f) && !f.contains('/')) {
             let text = project.text(ex).unwrap_or("");
             if dotenv::get(&dotenv::parse(text), key).is_none() {
                 changes.push(Change::edit(ex, dotenv::append_line(text, &format!("{key}="))));

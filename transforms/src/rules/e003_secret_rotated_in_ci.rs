@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::project::Project;
 use crate::rule::{Diagnostic, Rule, RuleMeta};
-use crate::rules::env_common::{self as env, Job, Line};
+use crate::rules::env_common::workflows::{self, words, Workflow};
 
 declare_rule! {
     /// ## What it does
@@ -78,15 +78,16 @@ pub(crate) enum Kind {
     Build,
 }
 
-/// Does this job build or deploy the app (`Some`), or only test it (`None`)?
-pub(crate) fn classify(ls: &[Line], job: &Job) -> Option<Kind> {
-    let text: String = ls[job.lines.clone()].iter().filter(|l| !l.is_trivia()).map(|l| l.text).collect::<Vec<_>>().join("\n");
-    let all = env::words(&text);
+/// Does job `j` of the workflow build or deploy the app (`Some`), or only test it (`None`)?
+pub(crate) fn classify(w: &Workflow, j: usize) -> Option<Kind> {
+    let job = &w.jobs[j];
+    let text: String = w.job_scalars(j).map(|s| w.raw(s)).collect::<Vec<_>>().join("\n");
+    let all = words(&text);
     let lower = text.to_ascii_lowercase();
-    let mut label = env::words(&job.id);
-    label.extend(env::words(job.name.as_deref().unwrap_or("")));
-    for n in env::values_of(ls, job.lines.clone(), "name") {
-        label.extend(env::words(n));
+    let mut label = words(&job.id);
+    label.extend(words(job.name.as_deref().unwrap_or("")));
+    for s in w.job_scalars(j).filter(|s| s.key.as_ref().is_some_and(|k| k.0 == "name")) {
+        label.extend(words(&s.value));
     }
     let deploy = job.environment
         || all.iter().any(|w| DEPLOY_WORDS.contains(&w.as_str()))
@@ -128,47 +129,50 @@ impl Rule for SecretRotatedInCi {
     }
 
     fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
-        for w in env::workflow_files(project) {
-            let text = project.text(w).unwrap_or("");
-            let ls = env::lines(text);
-            for job in env::jobs(&ls) {
+        for w in workflows::workflows(project) {
+            for (j, job) in w.jobs.iter().enumerate() {
                 let mut kind: Option<Option<Kind>> = None;
-                for i in job.lines.clone() {
-                    let l = &ls[i];
-                    if l.is_trivia() {
-                        continue;
-                    }
-                    let lower = l.text.to_ascii_lowercase();
+                // Every script line of the job (YAML comments are not scalars; `#` lines of a
+                // script are shell comments).
+                let lines: Vec<(usize, &str, Option<usize>)> =
+                    w.job_scalars(j).filter(|s| !s.is_key).flat_map(|s| w.lines_of(s).into_iter().map(move |(at, l)| (at, l, s.step))).collect();
+                for &(at_line, text, step) in &lines {
+                    let lower = text.to_ascii_lowercase();
                     let Some((at, glen, label)) = GENERATORS.iter().find_map(|(g, label)| lower.find(g).map(|at| (at, g.trim_end_matches('(').len(), *label)))
                     else {
                         continue;
                     };
-                    let step = job.steps.iter().find(|s| s.contains(&i)).cloned().unwrap_or(i..i + 1);
-                    let step_text: String = ls[step].iter().map(|l| l.text).collect::<Vec<_>>().join("\n");
+                    let step_text: String = match step {
+                        Some(st) => w.scalars.iter().filter(|s| s.job == Some(j) && s.step == Some(st)).map(|s| w.raw(s)).collect::<Vec<_>>().join("\n"),
+                        None => text.to_string(),
+                    };
                     let key = if label == "npx auth secret" {
                         Some(secret_named(&step_text).unwrap_or("AUTH_SECRET"))
                     } else if let Some(k) = secret_named(&step_text) {
                         Some(k)
-                    } else if let Some(name) = assigned_name(&l.text[..at]) {
+                    } else if let Some(name) = assigned_name(&text[..at]) {
+                        // A value that names the secret and reads the variable through an
+                        // expression (`NEXTAUTH_SECRET: ${{ steps.gen.outputs.secret }}`).
                         let name = name.to_ascii_lowercase();
-                        ls[job.lines.clone()].iter().filter(|x| x.text.contains("${{")).find_map(|x| {
-                            let k = secret_named(x.text)?;
-                            env::words(x.text).contains(&name).then_some(k)
+                        w.job_scalars(j).filter(|s| !s.is_key && w.raw(s).contains("${{")).find_map(|s| {
+                            let entry = format!("{} {}", s.key.as_ref().map_or("", |k| k.0.as_str()), w.raw(s));
+                            let k = secret_named(&entry)?;
+                            words(&entry).contains(&name).then_some(k)
                         })
                     } else {
                         None
                     };
                     let Some(key) = key else { continue };
-                    let k = kind.get_or_insert_with(|| classify(&ls, &job));
+                    let k = kind.get_or_insert_with(|| classify(&w, j));
                     let Some(k) = k else { break };
                     let message = match k {
                         Kind::Deploy => format!("job `{}` generates a new `{key}` on every run ({label}): each deploy makes every existing session cookie undecryptable, so all users are signed out", job.id),
                         Kind::Build => format!("job `{}` generates a new `{key}` at build time ({label}): every build ships a different secret, so each release signs all users out", job.id),
                     };
-                    let start = l.start + at;
+                    let start = at_line + at;
                     let end = start + glen;
                     out.push(
-                        Diagnostic::new(&Self::META, w, start, end, message).with_note(format!(
+                        Diagnostic::new(&Self::META, &w.file, start, end, message).with_note(format!(
                             "Generate one secret once (`openssl rand -base64 32`), store it in the host's settings or as a repository secret, and read it here as `${{{{ secrets.{key} }}}}`; a throwaway secret is fine only in a test-only job."
                         )),
                     );

@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::dotenv;
 use crate::project::Project;
 use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
-use crate::rules::env_common as env;
+use crate::rules::env_common::env_files as envf;
 
 declare_rule! {
     /// ## What it does
@@ -62,7 +62,7 @@ impl Rule for LocalhostUrlInProductionEnv {
         if project.facts.auth_major.is_none() {
             return;
         }
-        for (f, e) in env::entries_with(project, &["NEXTAUTH_URL", "AUTH_URL"]) {
+        for (f, e) in envf::entries_with(project, &["NEXTAUTH_URL", "AUTH_URL"]) {
             if f.rsplit('/').next() != Some(".env.production") || (project.facts.git_tracked.is_some() && !project.is_tracked(f)) || !is_local_url(&e.value) {
                 continue;
             }

@@ -1,12 +1,14 @@
 use crate::declare_rule;
 use crate::project::Project;
 use crate::rule::{Diagnostic, Rule, RuleMeta};
-use crate::rules::env_common as env;
+use crate::rules::env_common::env_files as envf;
+use crate::rules::env_common::{auth_files, deploy, workflows};
 
 declare_rule! {
     /// ## What it does
     /// v4 only: finds `AUTH_TRUST_HOST` set (in an env file a production server loads, an
-    /// `.env.example`, or a workflow) while `NEXTAUTH_URL` is set nowhere, in a project whose
+    /// `.env.example`, or a workflow) while `NEXTAUTH_URL` is set nowhere (env files, workflows,
+    /// `next.config.*`, `Dockerfile` or Compose files), in a project whose
     /// middleware or code reads the session token itself (`next-auth/middleware`'s `withAuth`,
     /// `getToken` from `next-auth/jwt`) without choosing the cookie (`secureCookie`,
     /// `cookieName`, a custom `sessionToken` cookie, `useSecureCookies`). Projects deployed on
@@ -52,34 +54,32 @@ impl Rule for V4TrustHostWithoutUrl {
         if project.facts.auth_major != Some(4) {
             return;
         }
-        if !env::entries_with(project, &["NEXTAUTH_URL"]).is_empty()
-            || env::workflows_mention(project, "NEXTAUTH_URL")
-            || env::next_config_mentions(project, "NEXTAUTH_URL")
+        if !envf::entries_with(project, &["NEXTAUTH_URL"]).is_empty()
+            || workflows::sets(project, "NEXTAUTH_URL")
+            || deploy::next_config_mentions(project, "NEXTAUTH_URL")
+            || deploy::container_sets(project, "NEXTAUTH_URL")
         {
             return;
         }
-        let in_env = env::entries_with(project, &["AUTH_TRUST_HOST"]).into_iter().find(|(f, e)| {
-            (env::loaded_in_production(f) || env::is_example(f) || f.ends_with(".env.production")) && (!e.value.is_empty() || env::is_example(f))
+        let in_env = envf::entries_with(project, &["AUTH_TRUST_HOST"]).into_iter().find(|(f, e)| {
+            (envf::loaded_in_production(f) || envf::is_example(f) || f.ends_with(".env.production")) && (!e.value.is_empty() || envf::is_example(f))
         });
         let site = match in_env {
             Some((f, e)) => Some((f.to_string(), e.key_range.start, e.key_range.end)),
-            None => env::workflow_files(project).into_iter().find_map(|w| {
-                let text = project.text(w).unwrap_or("");
-                env::lines(text).into_iter().filter(|l| !l.is_trivia()).find_map(|l| {
-                    let i = l.text.find("AUTH_TRUST_HOST")?;
-                    let before = &l.text[..i];
-                    (!before.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
-                        .then(|| (w.to_string(), l.start + i, l.start + i + "AUTH_TRUST_HOST".len()))
-                })
+            None => workflows::workflows(project).into_iter().find_map(|w| {
+                let s = w.settings("AUTH_TRUST_HOST").into_iter().next()?;
+                Some((w.file.to_string(), s.key_range.start, s.key_range.end))
             }),
         };
         let Some((file, start, end)) = site else { return };
         // Code that reads the token itself, without saying which cookie.
         let reads_token =
-            !env::auth_sources_where(project, |t| t.contains("next-auth/middleware") || t.contains("next-auth/jwt") && t.contains("getToken")).is_empty();
+            !auth_files::auth_sources_where(project, |t| t.contains("next-auth/middleware") || t.contains("next-auth/jwt") && t.contains("getToken"))
+                .is_empty();
         let chooses_cookie =
-            !env::auth_sources_where(project, |t| ["secureCookie", "cookieName", "sessionToken", "useSecureCookies"].iter().any(|k| t.contains(k))).is_empty();
-        if !reads_token || chooses_cookie || env::trusted_host_platform(project) {
+            !auth_files::auth_sources_where(project, |t| ["secureCookie", "cookieName", "sessionToken", "useSecureCookies"].iter().any(|k| t.contains(k)))
+                .is_empty();
+        if !reads_token || chooses_cookie || deploy::trusted_host_platform(project) {
             return;
         }
         out.push(

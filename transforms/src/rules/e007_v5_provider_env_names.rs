@@ -2,7 +2,8 @@ use crate::declare_rule;
 use crate::dotenv::Entry;
 use crate::project::Project;
 use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
-use crate::rules::env_common as env;
+use crate::rules::env_common::env_files as envf;
+use crate::rules::env_common::{auth_files, deploy, workflows};
 use swc_core::ecma::ast::*;
 use swc_core::ecma::visit::{Visit, VisitWith};
 
@@ -69,7 +70,7 @@ struct Finder<'a> {
 fn has_key(obj: &ObjectLit, key: &str) -> bool {
     obj.props.iter().any(|p| match p {
         PropOrSpread::Prop(p) => match &**p {
-            Prop::KeyValue(kv) => env::prop_name(&kv.key).as_deref() == Some(key),
+            Prop::KeyValue(kv) => crate::ast::prop_name(&kv.key).as_deref() == Some(key),
             Prop::Shorthand(i) => &*i.sym == key,
             _ => false,
         },
@@ -118,7 +119,7 @@ impl Rule for V5ProviderEnvNames {
         if project.facts.auth_major != Some(5) {
             return;
         }
-        for f in env::auth_sources_with(project, "providers/") {
+        for f in auth_files::auth_sources_with(project, "providers/") {
             let Some(p) = project.parsed(f) else { continue };
             for imp in crate::ast::imports(&p) {
                 let Some(module) = imp.src.strip_prefix("next-auth/providers/").or_else(|| imp.src.strip_prefix("@auth/core/providers/")) else { continue };
@@ -141,14 +142,14 @@ impl Rule for V5ProviderEnvNames {
                 // Keep only the parts where an old name is present and the new one is not.
                 let mut found: Vec<(String, Vec<(&str, Entry)>)> = Vec::new();
                 for (target, olds) in renames {
-                    if !env::entries_with(project, &[target.as_str()]).is_empty()
-                        || env::workflows_mention(project, &target)
-                        || env::next_config_mentions(project, &target)
+                    if !envf::entries_with(project, &[target.as_str()]).is_empty()
+                        || workflows::sets(project, &target)
+                        || deploy::next_config_mentions(project, &target)
                     {
                         continue;
                     }
                     let olds: Vec<&str> = olds.iter().map(|s| s.as_str()).collect();
-                    let hits = env::entries_with(project, &olds);
+                    let hits = envf::entries_with(project, &olds);
                     if !hits.is_empty() {
                         found.push((target, hits));
                     }
@@ -169,7 +170,7 @@ impl Rule for V5ProviderEnvNames {
                     new_names.join("`/`"),
                     old_names.join("`/`")
                 ));
-                if let Some(r) = old_names.iter().find_map(|k| project.source_files_containing(k).find(|x| !env::is_next_config(x)).map(|x| (x, k))) {
+                if let Some(r) = old_names.iter().find_map(|k| project.source_files_containing(k).find(|x| !deploy::is_next_config(x)).map(|x| (x, k))) {
                     out.push(d.with_note(format!(
                         "`{}` reads `{}` itself: pass `clientId`/`clientSecret` to `{}` explicitly, or rename the keys and that code together.",
                         r.0, r.1, spec.local
@@ -183,7 +184,7 @@ impl Rule for V5ProviderEnvNames {
                         if hits.iter().filter(|(f2, _)| f2 == file).count() > 1 {
                             ambiguous = true;
                         }
-                        changes.push(env::rename_key(file, e, target));
+                        changes.push(envf::rename_key(file, e, target));
                     }
                 }
                 if ambiguous {

@@ -4,7 +4,9 @@ use crate::edit::{self, Edit};
 use crate::project::Project;
 use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
 use crate::rules::e003_secret_rotated_in_ci::classify;
-use crate::rules::env_common::{self as env, SecretValue};
+use crate::rules::env_common::env_files as envf;
+use crate::rules::env_common::secret::{self, SecretValue};
+use crate::rules::env_common::{deploy, workflows};
 use swc_core::common::Spanned;
 use swc_core::ecma::ast::*;
 use swc_core::ecma::visit::{Visit, VisitWith};
@@ -72,16 +74,16 @@ impl Rule for CommittedSecret {
 
     fn check(&self, project: &Project, out: &mut Vec<Diagnostic>) {
         let major = project.facts.auth_major.unwrap_or(5);
-        let key = env::secret_key(major);
+        let key = secret::secret_key(major);
         // Writing the fresh secret into `.env.local`, unless it already sets the name.
         let local_has_key = project.text(".env.local").is_some_and(|t| dotenv::get(&dotenv::parse(t), key).is_some_and(|e| !e.value.is_empty()));
         let write_local: Option<Change> = if local_has_key {
             None
         } else {
-            project.facts.fresh_secret.as_deref().map(|s| env::append_or_create(project, ".env.local", &format!("{key}={s}")))
+            project.facts.fresh_secret.as_deref().map(|s| envf::append_or_create(project, ".env.local", &format!("{key}={s}")))
         };
         // A config that reads the secret from another name would not see the one we write.
-        let reads_other = env::secret_props(project).iter().any(|s| matches!(&s.value, SecretValue::Env(n) if n != key) || s.value == SecretValue::Other);
+        let reads_other = secret::secret_props(project).iter().any(|s| matches!(&s.value, SecretValue::Env(n) if n != key) || s.value == SecretValue::Other);
         let can_fix = (local_has_key || write_local.is_some()) && !reads_other;
         let primary = |k: &str| k == "AUTH_SECRET" || k == "NEXTAUTH_SECRET";
         let fresh_note = if local_has_key {
@@ -98,7 +100,7 @@ impl Rule for CommittedSecret {
 
         // 1. `secret: "…"` in code.
         if project.facts.auth_major.is_some() {
-            for s in env::secret_props(project) {
+            for s in secret::secret_props(project) {
                 let SecretValue::Literal(v) = &s.value else { continue };
                 if v.is_empty() || is_test_path(&s.file) {
                     continue;
@@ -128,7 +130,7 @@ impl Rule for CommittedSecret {
         }
 
         // 2. `env: { AUTH_SECRET: "…" }` in next.config.*.
-        for f in project.source_files_containing("SECRET").filter(|f| env::is_next_config(f)).collect::<Vec<_>>() {
+        for f in project.source_files_containing("SECRET").filter(|f| deploy::is_next_config(f)).collect::<Vec<_>>() {
             let Some(p) = project.parsed(f) else { continue };
             let text = project.text(f).unwrap_or("");
             let mut v = ConfigSecrets { hits: vec![] };
@@ -136,7 +138,7 @@ impl Rule for CommittedSecret {
             for (obj, idx) in v.hits {
                 let PropOrSpread::Prop(prop) = &obj.props[idx] else { continue };
                 let Prop::KeyValue(kv) = &**prop else { continue };
-                let name = env::prop_name(&kv.key).unwrap_or_default();
+                let name = crate::ast::prop_name(&kv.key).unwrap_or_default();
                 let kr = p.range(kv.key.span());
                 let d = Diagnostic::new(
                     &Self::META,
@@ -164,8 +166,8 @@ impl Rule for CommittedSecret {
         }
 
         // 3. Tracked env files.
-        for (f, e) in env::entries_with(project, KEYS) {
-            if env::is_example(f) || !project.is_tracked(f) || env::is_placeholder(&e.value) || e.value.len() < 8 {
+        for (f, e) in envf::entries_with(project, KEYS) {
+            if envf::is_example(f) || !project.is_tracked(f) || secret::is_placeholder(&e.value) || e.value.len() < 8 {
                 continue;
             }
             let d = Diagnostic::new(
@@ -178,7 +180,7 @@ impl Rule for CommittedSecret {
                     e.key
                 ),
             );
-            if env::is_local(f) {
+            if envf::is_local(f) {
                 out.push(d.with_note(format!("Run `git rm --cached {f}` and keep it ignored (E002). {ROTATE}")));
                 continue;
             }
@@ -194,34 +196,38 @@ impl Rule for CommittedSecret {
             )));
         }
 
-        // 4. Workflows: literal values in build/deploy jobs.
-        for w in env::workflow_files(project) {
-            if project.facts.git_tracked.is_some() && !project.is_tracked(w) {
+        // 4. Workflows: literal values in build/deploy jobs, as an env mapping's value
+        // (`AUTH_SECRET: "…"`) or a shell assignment in a script (`AUTH_SECRET=…`).
+        for w in workflows::workflows(project) {
+            if project.facts.git_tracked.is_some() && !project.is_tracked(&w.file) {
                 continue;
             }
-            let text = project.text(w).unwrap_or("");
-            let ls = env::lines(text);
-            let jobs = env::jobs(&ls);
-            for (i, l) in ls.iter().enumerate() {
-                if l.is_trivia() {
-                    continue;
+            let ships_anywhere = (0..w.jobs.len()).any(|j| classify(&w, j).is_some());
+            let mut hits: Vec<(&'static str, workflows::Setting)> = Vec::new();
+            for k in KEYS {
+                for st in w.settings(k) {
+                    let literal = if st.in_script { script_value(&st.value) } else { st.value.trim() };
+                    if is_literal(literal) {
+                        hits.push((k, st));
+                    }
                 }
-                let Some((k, kstart)) = literal_in_line(l.text) else { continue };
-                let ships = match jobs.iter().find(|j| j.lines.contains(&i)) {
-                    Some(j) => classify(&ls, j).is_some(),
-                    None => jobs.iter().any(|j| classify(&ls, j).is_some()),
+            }
+            hits.sort_by_key(|(_, st)| st.key_range.start);
+            for (k, st) in hits {
+                let ships = match st.job {
+                    Some(j) => classify(&w, j).is_some(),
+                    None => ships_anywhere,
                 };
                 if !ships {
                     continue;
                 }
-                let start = l.start + kstart;
                 out.push(
                     Diagnostic::new(
                         &Self::META,
-                        w,
-                        start,
-                        start + k.len(),
-                        format!("`{k}` has a literal value in the workflow `{w}`: anyone who can read the repository can forge a session cookie for any user"),
+                        &w.file,
+                        st.key_range.start,
+                        st.key_range.end,
+                        format!("`{k}` has a literal value in this workflow: anyone who can read the repository can forge a session cookie for any user"),
                     )
                     .with_note(format!("Store it as a repository secret and write `{k}: ${{{{ secrets.{k} }}}}`. {ROTATE}")),
                 );
@@ -237,30 +243,17 @@ fn is_test_path(path: &str) -> bool {
         || [".test.", ".spec.", ".e2e."].iter().any(|m| path.contains(m))
 }
 
-/// `AUTH_SECRET: value` (YAML) or `AUTH_SECRET=value` (shell) with a literal value: the key and
-/// its offset in the line.
-fn literal_in_line(line: &str) -> Option<(&'static str, usize)> {
-    for k in KEYS.iter().rev() {
-        let mut from = 0;
-        while let Some(i) = line[from..].find(k).map(|i| i + from) {
-            from = i + k.len();
-            let before_ok = i == 0 || !line.as_bytes()[i - 1].is_ascii_alphanumeric() && line.as_bytes()[i - 1] != b'_';
-            let rest = &line[i + k.len()..];
-            let value = if let Some(r) = rest.strip_prefix(':') {
-                r.trim().trim_matches(|c| c == '"' || c == '\'')
-            } else if let Some(r) = rest.strip_prefix('=') {
-                let r = r.trim_start_matches(['"', '\'']);
-                &r[..r.find(|c: char| c.is_whitespace() || c == '"' || c == '\'').unwrap_or(r.len())]
-            } else {
-                continue;
-            };
-            if !before_ok || value.len() < 8 || value.starts_with('$') || value.contains("${{") || env::is_placeholder(value) {
-                continue;
-            }
-            return Some((k, i));
-        }
-    }
-    None
+/// The value of a shell assignment (`KEY=value`, `KEY="value"`): up to the first space or quote.
+fn script_value(rest: &str) -> &str {
+    let r = rest.trim_start_matches(['"', '\'']);
+    &r[..r.find(|c: char| c.is_whitespace() || c == '"' || c == '\'').unwrap_or(r.len())]
+}
+
+/// A value that is a real secret written out: not an expression (`${{ secrets.X }}`, `$VAR`,
+/// `$(openssl rand …)`, which E003 judges), not a placeholder, not too short to be one.
+fn is_literal(value: &str) -> bool {
+    let v = value.trim_matches(|c| c == '"' || c == '\'');
+    v.len() >= 8 && !v.starts_with('$') && !v.contains("${{") && !secret::is_placeholder(v)
 }
 
 /// `AUTH_SECRET: "literal"` properties of any object (next.config `env`).
@@ -273,7 +266,7 @@ impl Visit for ConfigSecrets {
         for (idx, p) in obj.props.iter().enumerate() {
             let PropOrSpread::Prop(prop) = p else { continue };
             let Prop::KeyValue(kv) = &**prop else { continue };
-            let Some(name) = env::prop_name(&kv.key) else { continue };
+            let Some(name) = crate::ast::prop_name(&kv.key) else { continue };
             let literal = matches!(&*kv.value, Expr::Lit(Lit::Str(s)) if s.value.as_str().is_some_and(|v| !v.is_empty()))
                 || matches!(&*kv.value, Expr::Tpl(t) if t.exprs.is_empty());
             if KEYS.contains(&name.as_str()) && literal {

@@ -340,7 +340,7 @@ fn matcher_state<'a>(p: &'a Parsed, exps: &[mw::Export]) -> Option<MState<'a>> {
         };
     };
     let entry = |e: &Expr| -> Option<Entry> {
-        let e = mw::unwrap_expr(e);
+        let e = crate::ast::unwrap_expr(e);
         if let Some(s) = mw::str_value(e) {
             return Some(Entry { eval: Eval::Unsupported, source: s, span: e.span(), lit: matches!(e, Expr::Lit(Lit::Str(_))), conditional: false });
         }
@@ -350,7 +350,7 @@ fn matcher_state<'a>(p: &'a Parsed, exps: &[mw::Export]) -> Option<MState<'a>> {
         let conditional = mw::has_prop(o, "has") || mw::has_prop(o, "missing");
         Some(Entry { eval: Eval::Unsupported, source, span: src.value.span(), lit: false, conditional })
     };
-    let v = mw::unwrap_expr(&kv.value);
+    let v = crate::ast::unwrap_expr(&kv.value);
     let entries = match v {
         Expr::Array(a) => {
             let mut out = Vec::new();
@@ -576,7 +576,7 @@ impl Guard<'_> {
     }
 
     fn expr(&self, e: &Expr, depth: u8) -> Option<(String, bool)> {
-        match mw::unwrap_expr(e) {
+        match crate::ast::unwrap_expr(e) {
             Expr::Ident(i) => self.local(&i.sym, depth + 1),
             Expr::Arrow(a) => self.custom(a.span),
             Expr::Fn(f) => self.custom(f.function.span),
@@ -587,7 +587,7 @@ impl Guard<'_> {
                     return None;
                 }
                 let arg = c.args.first()?;
-                if !matches!(mw::unwrap_expr(&arg.expr), Expr::Arrow(_) | Expr::Fn(_)) {
+                if !matches!(crate::ast::unwrap_expr(&arg.expr), Expr::Arrow(_) | Expr::Fn(_)) {
                     return None;
                 }
                 let code = &self.text[self.p.range(arg.expr.span())];
@@ -640,9 +640,9 @@ struct Authorized(Vec<Span>);
 impl Visit for Authorized {
     fn visit_prop(&mut self, n: &Prop) {
         match n {
-            Prop::Method(m) if mw::prop_key(&m.key).as_deref() == Some("authorized") => self.0.push(m.function.span),
-            Prop::KeyValue(kv) if mw::prop_key(&kv.key).as_deref() == Some("authorized") => {
-                if matches!(mw::unwrap_expr(&kv.value), Expr::Arrow(_) | Expr::Fn(_)) {
+            Prop::Method(m) if crate::ast::prop_name(&m.key).as_deref() == Some("authorized") => self.0.push(m.function.span),
+            Prop::KeyValue(kv) if crate::ast::prop_name(&kv.key).as_deref() == Some("authorized") => {
+                if matches!(crate::ast::unwrap_expr(&kv.value), Expr::Arrow(_) | Expr::Fn(_)) {
                     self.0.push(kv.value.span());
                 }
             }

@@ -76,7 +76,7 @@ impl Rule for DestructuredAuthExport {
             }
             let Some(exp) = exps.iter().find(|e| {
                 (e.name == "middleware" || e.name == "proxy")
-                    && matches!(&e.val, ExportVal::Destructured { key, init: Some(init) } if key == "auth" && matches!(mw::unwrap_expr(init), Expr::Call(_)))
+                    && matches!(&e.val, ExportVal::Destructured { key, init: Some(init) } if key == "auth" && matches!(crate::ast::unwrap_expr(init), Expr::Call(_)))
             }) else {
                 continue;
             };

@@ -106,7 +106,7 @@ fn describe(e: &mw::Export) -> String {
         ExportVal::ReExport { src, orig } if orig == "default" => format!("the default export of \"{src}\""),
         ExportVal::ReExport { src, orig } => format!("`{orig}` from \"{src}\""),
         ExportVal::Local(l) => format!("`{l}`"),
-        ExportVal::Expr(x) => match mw::unwrap_expr(x) {
+        ExportVal::Expr(x) => match crate::ast::unwrap_expr(x) {
             swc_core::ecma::ast::Expr::Ident(i) => format!("`{}`", i.sym),
             swc_core::ecma::ast::Expr::Call(c) => match &c.callee {
                 swc_core::ecma::ast::Callee::Expr(ce) => match &**ce {
@@ -124,7 +124,7 @@ fn describe(e: &mw::Export) -> String {
 /// `export default middleware` beside `export … middleware`: one function under two names.
 fn same_function(default: &mw::Export, named: &mw::Export) -> bool {
     let default_local = match &default.val {
-        ExportVal::Expr(x) => match mw::unwrap_expr(x) {
+        ExportVal::Expr(x) => match crate::ast::unwrap_expr(x) {
             swc_core::ecma::ast::Expr::Ident(i) => Some(i.sym.to_string()),
             _ => None,
         },

@@ -171,7 +171,7 @@ struct Finder<'a> {
 
 impl Finder<'_> {
     fn target(&self, e: &Expr) -> Option<(String, Span, usize)> {
-        let Expr::Call(c) = mw::unwrap_expr(e) else { return None };
+        let Expr::Call(c) = crate::ast::unwrap_expr(e) else { return None };
         let Callee::Expr(callee) = &c.callee else { return None };
         let Expr::Ident(i) = &**callee else { return None };
         let name = i.sym.to_string();
@@ -230,7 +230,7 @@ impl Visit for Finder<'_> {
         if let Some((_, s, _)) = self.target(&n.arg) {
             self.awaited.push(s);
         }
-        if let Expr::Ident(i) = mw::unwrap_expr(&n.arg) {
+        if let Expr::Ident(i) = crate::ast::unwrap_expr(&n.arg) {
             self.awaited_names.push(i.sym.to_string());
         }
         n.visit_children_with(self);

@@ -9,6 +9,7 @@
 //! `validateMiddlewareProxyExports` (`next/dist/esm/build/analysis/get-page-static-info.js`) fails
 //! the build when neither is visible in the AST (a destructured `export const { auth: middleware }`
 //! or a bare `export { default } from` is invisible to it).
+use crate::ast::{prop_name, unwrap_expr};
 use crate::edit::Edit;
 use crate::parse::Parsed;
 use crate::project::Project;
@@ -145,6 +146,9 @@ pub struct Export<'a> {
     pub name_span: Option<Span>,
     /// For `export { a }` without `as`: the specifier's span (renaming needs `a as b`).
     pub bare_spec: Option<Span>,
+    /// For `export function x` / `export const x = …` with one declarator: the declaration after
+    /// the `export` keyword (so the keyword can be dropped and the binding exported under an alias).
+    pub decl_span: Option<Span>,
     pub val: ExportVal<'a>,
 }
 
@@ -162,14 +166,14 @@ pub fn exports(p: &Parsed) -> Vec<Export<'_>> {
         let ModuleItem::ModuleDecl(decl) = item else { continue };
         match decl {
             ModuleDecl::ExportDefaultExpr(e) => {
-                out.push(Export { name: "default".into(), stmt: e.span, name_span: None, bare_spec: None, val: ExportVal::Expr(&e.expr) })
+                out.push(Export { name: "default".into(), stmt: e.span, name_span: None, bare_spec: None, decl_span: None, val: ExportVal::Expr(&e.expr) })
             }
             ModuleDecl::ExportDefaultDecl(d) => {
                 let val = match &d.decl {
                     DefaultDecl::Fn(f) => ExportVal::Fn(&f.function),
                     _ => ExportVal::Other,
                 };
-                out.push(Export { name: "default".into(), stmt: d.span, name_span: None, bare_spec: None, val });
+                out.push(Export { name: "default".into(), stmt: d.span, name_span: None, bare_spec: None, decl_span: None, val });
             }
             ModuleDecl::ExportDecl(e) => match &e.decl {
                 Decl::Fn(f) => out.push(Export {
@@ -177,6 +181,7 @@ pub fn exports(p: &Parsed) -> Vec<Export<'_>> {
                     stmt: e.span,
                     name_span: Some(f.ident.span),
                     bare_spec: None,
+                    decl_span: Some(f.function.span),
                     val: ExportVal::Fn(&f.function),
                 }),
                 Decl::Var(v) => {
@@ -187,6 +192,7 @@ pub fn exports(p: &Parsed) -> Vec<Export<'_>> {
                                 stmt: e.span,
                                 name_span: Some(i.id.span),
                                 bare_spec: None,
+                                decl_span: (v.decls.len() == 1).then_some(v.span),
                                 val: d.init.as_deref().map_or(ExportVal::Other, ExportVal::Expr),
                             }),
                             Pat::Object(o) => {
@@ -199,6 +205,7 @@ pub fn exports(p: &Parsed) -> Vec<Export<'_>> {
                                                     stmt: e.span,
                                                     name_span: Some(v.id.span),
                                                     bare_spec: None,
+                                                    decl_span: None,
                                                     val: ExportVal::Destructured { key: k.sym.to_string(), init: d.init.as_deref() },
                                                 });
                                             }
@@ -208,6 +215,7 @@ pub fn exports(p: &Parsed) -> Vec<Export<'_>> {
                                             stmt: e.span,
                                             name_span: Some(a.key.span),
                                             bare_spec: None,
+                                            decl_span: None,
                                             val: ExportVal::Destructured { key: a.key.sym.to_string(), init: d.init.as_deref() },
                                         }),
                                         ObjectPatProp::Rest(_) => {}
@@ -218,9 +226,14 @@ pub fn exports(p: &Parsed) -> Vec<Export<'_>> {
                         }
                     }
                 }
-                Decl::Class(c) => {
-                    out.push(Export { name: c.ident.sym.to_string(), stmt: e.span, name_span: Some(c.ident.span), bare_spec: None, val: ExportVal::Other })
-                }
+                Decl::Class(c) => out.push(Export {
+                    name: c.ident.sym.to_string(),
+                    stmt: e.span,
+                    name_span: Some(c.ident.span),
+                    bare_spec: None,
+                    decl_span: None,
+                    val: ExportVal::Other,
+                }),
                 _ => {}
             },
             ModuleDecl::ExportNamed(n) => {
@@ -242,7 +255,7 @@ pub fn exports(p: &Parsed) -> Vec<Export<'_>> {
                         Some(src) => ExportVal::ReExport { src: src.clone(), orig },
                         None => ExportVal::Local(orig),
                     };
-                    out.push(Export { name, stmt: n.span, name_span, bare_spec: bare, val });
+                    out.push(Export { name, stmt: n.span, name_span, bare_spec: bare, decl_span: None, val });
                 }
             }
             _ => {}
@@ -257,8 +270,12 @@ pub fn running_export<'a, 'b>(exps: &'b [Export<'a>], kind: Kind) -> Option<&'b 
 }
 
 /// Edits renaming the export `from` to `to` (`export function from`, `export const from`,
-/// `export { x as from }`, `export { from }`). `None` for forms it does not handle (destructured
-/// exports) or when the new name is already taken.
+/// `export { x as from }`, `export { from }`). Declarations are renamed with every reference in
+/// the file; when the name `to` is already bound in the file (an import, a local), or a property
+/// shorthand would change its key, the declaration keeps its name and is exported under the new
+/// one instead (`function middleware() {}` + `export { middleware as proxy };`, as @next/codemod
+/// does with its `_proxy1` alias). `None` for forms it does not handle (destructured exports, a
+/// declaration with several declarators whose name is taken).
 pub fn rename_export(p: &Parsed, text: &str, exp: &Export, to: &str) -> Option<Vec<Edit>> {
     let names = crate::ast::top_level_names(p);
     match &exp.val {
@@ -274,25 +291,38 @@ pub fn rename_export(p: &Parsed, text: &str, exp: &Export, to: &str) -> Option<V
         }
         ExportVal::Fn(_) | ExportVal::Expr(_) | ExportVal::Other => {
             let span = exp.name_span?;
-            if names.iter().any(|n| n == to) || crate::ast::ident_refs(&p.module).iter().any(|(n, _)| n == to) {
-                return None;
-            }
             let from = &text[p.range(span)];
+            let taken = names.iter().any(|n| n == to) || crate::ast::ident_refs(&p.module).iter().any(|(n, _)| n == to);
+            // A property shorthand `{ middleware }` would change its key if renamed.
+            let shorthand = text.contains(&format!("{{ {from} }}")) || text.contains(&format!("{{{from}}}"));
+            if taken || shorthand {
+                return export_under_alias(p, text, exp, from, to);
+            }
             // The declaration and every reference to the binding.
             let mut edits: Vec<Edit> =
                 crate::ast::ident_refs(&p.module).into_iter().filter(|(n, _)| n == from).map(|(_, s)| Edit::replace(p.lo(s), p.hi(s), to)).collect();
             if !edits.iter().any(|e| e.start == p.lo(span)) {
                 edits.push(Edit::replace(p.lo(span), p.hi(span), to));
             }
-            // A property shorthand `{ middleware }` would change its key: leave those files alone.
-            if text.contains(&format!("{{ {from} }}")) || text.contains(&format!("{{{from}}}")) {
-                return None;
-            }
             edits.sort_by_key(|e| e.start);
             edits.dedup();
             Some(edits)
         }
     }
+}
+
+/// `export function from() {}` -> `function from() {}` … `export { from as to };` at the end.
+fn export_under_alias(p: &Parsed, text: &str, exp: &Export, from: &str, to: &str) -> Option<Vec<Edit>> {
+    let decl = exp.decl_span?;
+    let (stmt_lo, decl_lo) = (p.lo(exp.stmt), p.lo(decl));
+    if decl_lo <= stmt_lo || !text[stmt_lo..decl_lo].trim().eq("export") {
+        return None;
+    }
+    let style = crate::style::Style::detect(text);
+    let line = format!("export {{ {from} as {to} }}{}", style.semi());
+    let end = text.len();
+    let add = if text.ends_with('\n') { format!("{line}\n") } else { format!("\n{line}\n") };
+    Some(vec![Edit::delete(stmt_lo, decl_lo), Edit::insert(end, add)])
 }
 
 /// `export const config = { ... }`: the statement and the object.
@@ -325,25 +355,90 @@ pub fn config_object(p: &Parsed) -> Option<(Span, &ObjectLit)> {
     None
 }
 
+/// The segment-config names Next reads statically from a middleware/proxy file.
+pub const SEGMENT_CONFIG: &[&str] = &["config", "runtime"];
+
+/// A `config`/`runtime` export Next cannot read: exported through a specifier (`export { config }`,
+/// `export { runtime } from "./x"`) instead of declared (`export const config = { … }`). Next's
+/// static analysis reads only `export const NAME = <literal>` (`extractExportedConstValue`,
+/// `next/dist/build/analysis/extract-const-value.js`: the webpack build silently ignores the
+/// export, so the matcher is not applied); Turbopack, the default `next build` on Next 16, fails:
+/// "Next.js can't recognize the exported `config` field in route. It mustn't be reexported."
+#[derive(Clone, Debug)]
+pub struct UnreadableSegmentExport {
+    /// `config` or `runtime` (the exported name).
+    pub name: String,
+    /// The specifier (`config`, `c as config`).
+    pub spec: Span,
+    /// The whole `export { … }` statement.
+    pub stmt: Span,
+    /// `Some(source)` for `export { config } from "source"`.
+    pub src: Option<String>,
+    /// The local binding exported (`config` for `export { config }`).
+    pub local: String,
+    /// Every specifier of the statement, in order (to delete one of them cleanly).
+    pub siblings: Vec<Span>,
+}
+
+pub fn unreadable_segment_exports(p: &Parsed) -> Vec<UnreadableSegmentExport> {
+    let mut out = Vec::new();
+    for item in &p.module.body {
+        let ModuleItem::ModuleDecl(ModuleDecl::ExportNamed(n)) = item else { continue };
+        if n.type_only {
+            continue;
+        }
+        let siblings: Vec<Span> = n.specifiers.iter().map(|s| s.span()).collect();
+        for s in &n.specifiers {
+            let ExportSpecifier::Named(ns) = s else { continue };
+            if ns.is_type_only {
+                continue;
+            }
+            let local = export_name_str(&ns.orig);
+            let name = ns.exported.as_ref().map_or_else(|| local.clone(), export_name_str);
+            if SEGMENT_CONFIG.contains(&name.as_str()) {
+                out.push(UnreadableSegmentExport {
+                    name,
+                    spec: ns.span,
+                    stmt: n.span,
+                    src: n.src.as_ref().map(|s| s.value.as_str().unwrap_or("").to_string()),
+                    local,
+                    siblings: siblings.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// A top-level, non-exported `const`/`let`/`var` declaring `name`: the statement, the declarator
+/// and the declarators of the statement (in order).
+pub fn local_var_decl<'a>(p: &'a Parsed, name: &str) -> Option<(Span, &'a VarDeclarator, &'a [VarDeclarator])> {
+    for item in &p.module.body {
+        let ModuleItem::Stmt(Stmt::Decl(Decl::Var(v))) = item else { continue };
+        if let Some(d) = v.decls.iter().find(|d| matches!(&d.name, Pat::Ident(i) if &*i.id.sym == name)) {
+            return Some((v.span, d, &v.decls));
+        }
+    }
+    None
+}
+
+/// Whether `name` is referenced anywhere but in `decl` (its declarator) and `spec` (an export
+/// specifier).
+pub fn referenced_elsewhere(p: &Parsed, name: &str, decl: Span, spec: Span) -> bool {
+    crate::ast::ident_refs(&p.module).iter().any(|(n, s)| n == name && !(decl.lo <= s.lo && s.hi <= decl.hi) && !(spec.lo <= s.lo && s.hi <= spec.hi))
+}
+
 /// Whether the module exports `config` in any form (so a missing `export const config = {}` really
 /// means no config).
 pub fn exports_config(exps: &[Export]) -> bool {
     exps.iter().any(|e| e.name == "config")
 }
 
-pub fn prop_key(k: &PropName) -> Option<String> {
-    match k {
-        PropName::Ident(i) => Some(i.sym.to_string()),
-        PropName::Str(s) => s.value.as_str().map(|s| s.to_string()),
-        _ => None,
-    }
-}
-
 /// The `key: value` property of an object literal, with its index.
 pub fn find_prop<'a>(o: &'a ObjectLit, key: &str) -> Option<(usize, &'a KeyValueProp)> {
     o.props.iter().enumerate().find_map(|(i, p)| match p {
         PropOrSpread::Prop(p) => match &**p {
-            Prop::KeyValue(kv) if prop_key(&kv.key).as_deref() == Some(key) => Some((i, kv)),
+            Prop::KeyValue(kv) if prop_name(&kv.key).as_deref() == Some(key) => Some((i, kv)),
             _ => None,
         },
         _ => None,
@@ -354,27 +449,13 @@ pub fn find_prop<'a>(o: &'a ObjectLit, key: &str) -> Option<(usize, &'a KeyValue
 pub fn has_prop(o: &ObjectLit, key: &str) -> bool {
     o.props.iter().any(|p| match p {
         PropOrSpread::Prop(p) => match &**p {
-            Prop::KeyValue(kv) => prop_key(&kv.key).as_deref() == Some(key),
+            Prop::KeyValue(kv) => prop_name(&kv.key).as_deref() == Some(key),
             Prop::Shorthand(i) => &*i.sym == key,
-            Prop::Method(m) => prop_key(&m.key).as_deref() == Some(key),
+            Prop::Method(m) => prop_name(&m.key).as_deref() == Some(key),
             _ => false,
         },
         _ => false,
     })
-}
-
-/// Strip TS wrappers and parentheses.
-pub fn unwrap_expr(mut e: &Expr) -> &Expr {
-    loop {
-        match e {
-            Expr::TsSatisfies(s) => e = &s.expr,
-            Expr::TsAs(s) => e = &s.expr,
-            Expr::TsConstAssertion(s) => e = &s.expr,
-            Expr::TsNonNull(s) => e = &s.expr,
-            Expr::Paren(s) => e = &s.expr,
-            _ => return e,
-        }
-    }
 }
 
 /// A string literal's value (also a template literal without expressions).
@@ -403,4 +484,119 @@ pub fn is_project_module(project: &Project, src: &str) -> bool {
 /// matcher config, or re-exports an `auth` function.
 pub fn looks_like_next_middleware(text: &str) -> bool {
     ["next/server", "next-auth", "@auth/", "matcher", "{ auth", "auth as ", "auth }", "NextRequest", "NextResponse"].iter().any(|w| text.contains(w))
+}
+
+/// next.config keys Next 16 renamed with the proxy convention (the old names still work, with a
+/// deprecation warning; both set is an error — `next/dist/server/config.js`): the experimental ones
+/// live under `experimental`, `skipMiddlewareUrlNormalize` at the top level. The same list as
+/// @next/codemod's `middleware-to-proxy` (`CONFIG_PROPERTY_MAP`).
+pub const RENAMED_CONFIG_KEYS: &[(&str, &str, bool)] = &[
+    ("middlewarePrefetch", "proxyPrefetch", true),
+    ("middlewareClientMaxBodySize", "proxyClientMaxBodySize", true),
+    ("externalMiddlewareRewritesResolve", "externalProxyRewritesResolve", true),
+    ("skipMiddlewareUrlNormalize", "skipProxyUrlNormalize", false),
+];
+
+/// The edits renaming those keys in the app's `next.config.*`: properties of object literals
+/// (`experimental: { middlewarePrefetch: … }`, `skipMiddlewareUrlNormalize: true`, in a plain
+/// object, a function's returned object or a wrapper's argument) and assignments
+/// (`config.experimental.middlewarePrefetch = …`). A key whose new name is already set beside it
+/// is left alone (Next refuses both).
+pub fn next_config_renames(project: &Project) -> Vec<crate::rule::Change> {
+    use swc_core::ecma::visit::{Visit, VisitWith};
+    struct V<'a> {
+        p: &'a Parsed,
+        in_experimental: Vec<bool>,
+        edits: Vec<Edit>,
+    }
+    fn key_of(k: &PropName) -> Option<(String, Span)> {
+        match k {
+            PropName::Ident(i) => Some((i.sym.to_string(), i.span)),
+            PropName::Str(s) => s.value.as_str().map(|v| (v.to_string(), s.span)),
+            _ => None,
+        }
+    }
+    fn new_key(k: &PropName, name: &str) -> String {
+        match k {
+            PropName::Str(s) => {
+                let q = if s.raw.as_ref().is_some_and(|r| r.starts_with('\'')) { '\'' } else { '"' };
+                format!("{q}{name}{q}")
+            }
+            _ => name.to_string(),
+        }
+    }
+    impl Visit for V<'_> {
+        fn visit_object_lit(&mut self, o: &ObjectLit) {
+            let exp = *self.in_experimental.last().unwrap_or(&false);
+            let keys: Vec<String> = o
+                .props
+                .iter()
+                .filter_map(|pp| match pp {
+                    PropOrSpread::Prop(pp) => match &**pp {
+                        Prop::KeyValue(kv) => key_of(&kv.key).map(|k| k.0),
+                        Prop::Shorthand(i) => Some(i.sym.to_string()),
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect();
+            for pp in &o.props {
+                let PropOrSpread::Prop(pp) = pp else { continue };
+                let Prop::KeyValue(kv) = &**pp else { continue };
+                let Some((k, span)) = key_of(&kv.key) else { continue };
+                if let Some((_, new, under_exp)) = RENAMED_CONFIG_KEYS.iter().find(|(old, _, _)| *old == k) {
+                    if *under_exp == exp && !keys.iter().any(|x| x == new) {
+                        self.edits.push(Edit::replace(self.p.lo(span), self.p.hi(span), new_key(&kv.key, new)));
+                    }
+                }
+            }
+            for pp in &o.props {
+                match pp {
+                    PropOrSpread::Prop(inner) => match &**inner {
+                        Prop::KeyValue(kv) => {
+                            let is_exp = key_of(&kv.key).is_some_and(|k| k.0 == "experimental");
+                            self.in_experimental.push(is_exp);
+                            kv.value.visit_with(self);
+                            self.in_experimental.pop();
+                        }
+                        other => {
+                            self.in_experimental.push(false);
+                            other.visit_children_with(self);
+                            self.in_experimental.pop();
+                        }
+                    },
+                    PropOrSpread::Spread(sp) => {
+                        self.in_experimental.push(false);
+                        sp.visit_with(self);
+                        self.in_experimental.pop();
+                    }
+                }
+            }
+        }
+        fn visit_assign_expr(&mut self, a: &AssignExpr) {
+            if let AssignTarget::Simple(SimpleAssignTarget::Member(m)) = &a.left {
+                if let MemberProp::Ident(prop) = &m.prop {
+                    let parent_is_exp = matches!(&*m.obj, Expr::Member(pm) if matches!(&pm.prop, MemberProp::Ident(i) if &*i.sym == "experimental"));
+                    if let Some((_, new, under_exp)) = RENAMED_CONFIG_KEYS.iter().find(|(old, _, _)| *old == &*prop.sym) {
+                        if *under_exp == parent_is_exp {
+                            self.edits.push(Edit::replace(self.p.lo(prop.span), self.p.hi(prop.span), *new));
+                        }
+                    }
+                }
+            }
+            a.visit_children_with(self);
+        }
+    }
+    let mut out = Vec::new();
+    for f in ["next.config.ts", "next.config.mts", "next.config.js", "next.config.mjs", "next.config.cjs"] {
+        let Some(text) = project.text(f) else { continue };
+        if !RENAMED_CONFIG_KEYS.iter().any(|(old, _, _)| text.contains(old)) {
+            continue;
+        }
+        let Some(p) = project.parsed(f) else { continue };
+        let mut v = V { p: &p, in_experimental: vec![], edits: vec![] };
+        p.module.visit_with(&mut v);
+        out.extend(v.edits.into_iter().map(|e| crate::rule::Change::edit(f, e)));
+    }
+    out
 }

@@ -1,4 +1,4 @@
-use crate::ast;
+use crate::ast::{self, unwrap_expr};
 use crate::declare_rule;
 use crate::edit;
 use crate::edit::Edit;
@@ -6,7 +6,7 @@ use crate::options;
 use crate::parse::Parsed;
 use crate::project::Project;
 use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
-use crate::rules::client_common::{auth_export_files, callee_ident, const_str, import_of, indent_at, kv_props, strip_parens};
+use crate::rules::client_common::{auth_export_files, callee_ident, const_str, import_of, indent_at, kv_props};
 use swc_core::common::{Span, Spanned};
 use swc_core::ecma::ast::*;
 use swc_core::ecma::visit::{Visit, VisitWith};
@@ -131,8 +131,8 @@ struct Finder<'a> {
 impl Finder<'_> {
     /// `await reader(…)` with the reader's name.
     fn reader_call(&self, e: &Expr) -> Option<String> {
-        let Expr::Await(a) = strip_parens(e) else { return None };
-        let Expr::Call(c) = strip_parens(&a.arg) else { return None };
+        let Expr::Await(a) = unwrap_expr(e) else { return None };
+        let Expr::Call(c) = unwrap_expr(&a.arg) else { return None };
         let n = callee_ident(c)?;
         // v5 `auth(req)` (middleware) and v4 `getServerSession(req, res, o)` (Pages Router) are
         // other forms.
@@ -255,7 +255,7 @@ fn may_destructure_await(text: &str) -> bool {
 
 /// The sign-in path to redirect to: one the file already redirects to, else the config's
 /// `pages.signIn`, else the library's own page.
-fn sign_in_path(project: &Project, p: &Parsed, text: &str, redirect: Option<&str>) -> String {
+pub(crate) fn sign_in_path(project: &Project, p: &Parsed, text: &str, redirect: Option<&str>) -> String {
     if let Some(r) = redirect {
         for c in ast::calls(p).into_iter().filter(|c| c.callee == r && c.args.len() == 1) {
             let arg = &text[p.range(c.args[0])];
@@ -282,7 +282,7 @@ fn configured_sign_in(project: &Project) -> Option<String> {
             if crate::rules::client_common::is_auth_config(o) {
                 for (_, k, kv) in kv_props(o) {
                     if k == "pages" {
-                        if let Expr::Object(pages) = strip_parens(&kv.value) {
+                        if let Expr::Object(pages) = unwrap_expr(&kv.value) {
                             for (_, pk, pkv) in kv_props(pages) {
                                 if pk == "signIn" {
                                     self.0 = const_str(&pkv.value);

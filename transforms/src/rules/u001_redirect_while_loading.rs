@@ -1,11 +1,11 @@
-use crate::ast;
+use crate::ast::{self, prop_name, unwrap_expr};
 use crate::declare_rule;
 use crate::edit::{self, Edit};
 use crate::parse::Parsed;
 use crate::project::Project;
 use crate::provider::REACT_MODULE;
 use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
-use crate::rules::client_common::{callee_ident, callee_last_name, indent_at, key_name, strip_parens, within};
+use crate::rules::client_common::{callee_ident, callee_last_name, indent_at, within};
 use swc_core::common::{Span, Spanned};
 use swc_core::ecma::ast::*;
 use swc_core::ecma::visit::{Visit, VisitWith};
@@ -143,7 +143,7 @@ impl Visit for Components<'_> {
     }
     fn visit_var_declarator(&mut self, d: &VarDeclarator) {
         if let Pat::Ident(i) = &d.name {
-            if matches!(d.init.as_deref().map(strip_parens), Some(Expr::Arrow(_) | Expr::Fn(_))) {
+            if matches!(d.init.as_deref().map(unwrap_expr), Some(Expr::Arrow(_) | Expr::Fn(_))) {
                 self.name = Some(i.id.sym.to_string());
             }
         }
@@ -188,15 +188,15 @@ fn session_decl(p: &Parsed, stmts: &[Stmt], use_session: &str) -> Option<Result<
     for s in stmts {
         let Stmt::Decl(Decl::Var(v)) = s else { continue };
         for d in &v.decls {
-            let Some(Expr::Call(c)) = d.init.as_deref().map(strip_parens) else { continue };
+            let Some(Expr::Call(c)) = d.init.as_deref().map(unwrap_expr) else { continue };
             if callee_ident(c) != Some(use_session) {
                 continue;
             }
             // `useSession({ required: true })` redirects by itself once loaded; any other argument
             // we cannot read: leave the component alone.
             if let Some(arg) = c.args.first() {
-                match strip_parens(&arg.expr) {
-                    Expr::Object(o) if !o.props.iter().any(|pp| matches!(pp, PropOrSpread::Prop(pp) if matches!(&**pp, Prop::KeyValue(kv) if key_name(&kv.key).as_deref() == Some("required")))) => {}
+                match unwrap_expr(&arg.expr) {
+                    Expr::Object(o) if !o.props.iter().any(|pp| matches!(pp, PropOrSpread::Prop(pp) if matches!(&**pp, Prop::KeyValue(kv) if prop_name(&kv.key).as_deref() == Some("required")))) => {}
                     _ => return Some(Err(())),
                 }
             }
@@ -207,7 +207,7 @@ fn session_decl(p: &Parsed, stmts: &[Stmt], use_session: &str) -> Option<Result<
             for prop in &op.props {
                 match prop {
                     ObjectPatProp::KeyValue(kv) => {
-                        let k = key_name(&kv.key);
+                        let k = prop_name(&kv.key);
                         if let Pat::Ident(i) = &*kv.value {
                             match k.as_deref() {
                                 Some("data") => session = Some(i.id.sym.to_string()),
@@ -269,16 +269,16 @@ struct IfFinder<'a> {
 }
 
 fn negates_session(e: &Expr, s: &str) -> bool {
-    let is_s = |e: &Expr| matches!(strip_parens(e), Expr::Ident(i) if i.sym == s);
-    match strip_parens(e) {
-        Expr::Unary(u) if u.op == UnaryOp::Bang => match strip_parens(&u.arg) {
+    let is_s = |e: &Expr| matches!(unwrap_expr(e), Expr::Ident(i) if i.sym == s);
+    match unwrap_expr(e) {
+        Expr::Unary(u) if u.op == UnaryOp::Bang => match unwrap_expr(&u.arg) {
             Expr::Ident(i) => i.sym == s,
             Expr::OptChain(oc) => matches!(&*oc.base, OptChainBase::Member(m) if is_s(&m.obj) && matches!(&m.prop, MemberProp::Ident(p) if p.sym == "user")),
             _ => false,
         },
         Expr::Bin(b) => {
-            let undef = |e: &Expr| matches!(strip_parens(e), Expr::Ident(i) if i.sym == "undefined");
-            let null = |e: &Expr| matches!(strip_parens(e), Expr::Lit(Lit::Null(_)));
+            let undef = |e: &Expr| matches!(unwrap_expr(e), Expr::Ident(i) if i.sym == "undefined");
+            let null = |e: &Expr| matches!(unwrap_expr(e), Expr::Lit(Lit::Null(_)));
             let (l, r) = (&*b.left, &*b.right);
             let pair = |f: &dyn Fn(&Expr) -> bool| (is_s(l) && f(r)) || (is_s(r) && f(l));
             match b.op {
@@ -347,7 +347,7 @@ impl Visit for IfFinder<'_> {
         let effect = matches!(callee_last_name(c), Some("useEffect" | "useLayoutEffect"));
         if effect && self.ctx == Ctx::Render {
             if let Some(cb) = c.args.first() {
-                let deps = c.args.get(1).and_then(|d| match strip_parens(&d.expr) {
+                let deps = c.args.get(1).and_then(|d| match unwrap_expr(&d.expr) {
                     Expr::Array(a) => {
                         let names = a
                             .elems
@@ -365,7 +365,7 @@ impl Visit for IfFinder<'_> {
                 let saved = (self.ctx, self.deps.take());
                 self.ctx = Ctx::Effect;
                 self.deps = deps;
-                match strip_parens(&cb.expr) {
+                match unwrap_expr(&cb.expr) {
                     Expr::Arrow(a) => a.body.visit_with(self),
                     Expr::Fn(f) => {
                         if let Some(b) = &f.function.body {
@@ -426,7 +426,7 @@ impl Components<'_> {
         for s in stmts {
             if let Stmt::Decl(Decl::Var(v)) = s {
                 for d in &v.decls {
-                    if let (Pat::Ident(i), Some(Expr::Call(c))) = (&d.name, d.init.as_deref().map(strip_parens)) {
+                    if let (Pat::Ident(i), Some(Expr::Call(c))) = (&d.name, d.init.as_deref().map(unwrap_expr)) {
                         if callee_ident(c).is_some_and(|n| self.use_router.iter().any(|u| u == n)) {
                             routers.push(i.id.sym.to_string());
                         }

@@ -1,11 +1,11 @@
-use crate::ast;
+use crate::ast::{self, unwrap_expr};
 use crate::declare_rule;
 use crate::edit::Edit;
 use crate::parse::Parsed;
 use crate::project::Project;
 use crate::provider::REACT_MODULE;
 use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
-use crate::rules::client_common::{auth_export_files, strip_parens};
+use crate::rules::client_common::auth_export_files;
 use swc_core::ecma::ast::*;
 
 declare_rule! {
@@ -213,7 +213,7 @@ fn blocker(project: &Project, path: &str, p: &Parsed, auth_files: &[String]) -> 
 }
 
 fn is_async_fn(e: Option<&Expr>) -> bool {
-    match e.map(strip_parens) {
+    match e.map(unwrap_expr) {
         Some(Expr::Arrow(a)) => a.is_async,
         Some(Expr::Fn(f)) => f.function.is_async,
         _ => false,

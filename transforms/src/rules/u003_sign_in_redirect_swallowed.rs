@@ -1,10 +1,10 @@
-use crate::ast;
+use crate::ast::{self, prop_name, unwrap_expr};
 use crate::declare_rule;
 use crate::edit::Edit;
 use crate::parse::Parsed;
 use crate::project::Project;
 use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule, RuleMeta};
-use crate::rules::client_common::{auth_export_files, callee_ident, callee_last_name, indent_at, key_name, strip_parens};
+use crate::rules::client_common::{auth_export_files, callee_ident, callee_last_name, indent_at};
 use swc_core::common::{Span, Spanned};
 use swc_core::ecma::ast::*;
 use swc_core::ecma::visit::{Visit, VisitWith};
@@ -162,8 +162,8 @@ impl Visit for Calls<'_> {
 
 /// `signIn("credentials", { …, redirect: false })` / `signOut({ redirect: false })` throw nothing.
 fn no_redirect(c: &CallExpr) -> bool {
-    c.args.iter().any(|a| match strip_parens(&a.expr) {
-        Expr::Object(o) => o.props.iter().any(|p| matches!(p, PropOrSpread::Prop(p) if matches!(&**p, Prop::KeyValue(kv) if key_name(&kv.key).as_deref() == Some("redirect") && matches!(strip_parens(&kv.value), Expr::Lit(Lit::Bool(b)) if !b.value)))),
+    c.args.iter().any(|a| match unwrap_expr(&a.expr) {
+        Expr::Object(o) => o.props.iter().any(|p| matches!(p, PropOrSpread::Prop(p) if matches!(&**p, Prop::KeyValue(kv) if prop_name(&kv.key).as_deref() == Some("redirect") && matches!(unwrap_expr(&kv.value), Expr::Lit(Lit::Bool(b)) if !b.value)))),
         _ => false,
     })
 }

@@ -8,7 +8,16 @@
 //! Fact headers: `auth: 4|5`, `next: 16.0.0`, `alias: @/ -> src/`, `typescript: false`,
 //! `src_dir: true`, `unsafe: true` (apply unsafe fixes), `tracked: .env, .github/workflows/ci.yml`
 //! (files git tracks; without it the project is not in a git work tree), `ignored: .env.local`
+//! (env files git ignores, by any `.gitignore`; without it the rules read the `.gitignore` files
+//! given), `app_path: apps/web` (the app's folder below the git or workspace root).
+//! Without `auth`/`next` headers the versions are read as the CLI reads them, from the fixture's
+//! `package.json` and lockfiles (the app's own, or one above it: `--- ../../pnpm-lock.yaml`).
 //! (env files git ignores, by any `.gitignore`; without it the rules read the app's `.gitignore`).
+//! `version: next-auth 5.0.0-beta.31` (repeatable) sets a resolved package version: an exact
+//! version is what a lockfile resolved; a range (`version: next-auth ^4.24.5`) is package.json only
+//! (its floor, not from a lockfile), as is an exact version marked `(package.json)`.
+//! `lockfile: ../../pnpm-lock.yaml` names the lockfile read.
+//! Without `next:`/`auth:` headers, `version:` lines for `next`/`next-auth` set those facts too.
 //! A harness may accept more headers (`extra`); they are collected in order, repeats kept.
 #![allow(dead_code)] // each test binary uses its own part of this module
 
@@ -75,6 +84,23 @@ pub fn load(text: &str, extra: &[&str]) -> Fixture {
                 "unsafe" => unsafe_fixes = v == "true",
                 "tracked" => facts.git_tracked = Some(list(v)),
                 "ignored" => facts.git_ignored = Some(list(v)),
+                // The app's folder below the git/workspace root, so `.gitignore` patterns of the
+                // `../` folders can be placed (`/apps/*/.env.local`).
+                "app_path" => facts.app_path = v.to_string(),
+                "version" => {
+                    use authfix_transforms::versions::{exact, range_floor, ResolvedVersion};
+                    let (name, ver) = v.split_once(' ').expect("version: NAME VERSION-OR-RANGE");
+                    let (ver, pkg_only) = match ver.trim().strip_suffix("(package.json)") {
+                        Some(r) => (r.trim(), true),
+                        None => (ver.trim(), false),
+                    };
+                    let resolved = match exact(ver) {
+                        Some(version) => ResolvedVersion { version, from_lockfile: !pkg_only },
+                        None => ResolvedVersion { version: range_floor(ver).expect("version: a version or a range"), from_lockfile: false },
+                    };
+                    facts.versions.packages.insert(name.to_string(), resolved);
+                }
+                "lockfile" => facts.versions.lockfile = Some(v.to_string()),
                 other if extra.contains(&other) => extras.push((other.to_string(), v.to_string())),
                 other => panic!("unknown header `{other}`"),
             }
@@ -82,9 +108,32 @@ pub fn load(text: &str, extra: &[&str]) -> Fixture {
             assert!(line.trim().is_empty(), "text before the first `--- path` that is not a `# key: value` header: `{}`", line.trim_end());
         }
     }
+    if facts.next_version.is_none() {
+        if let Some(r) = facts.versions.get("next") {
+            let v = &r.version;
+            facts.next_version = Some((v.major() as u32, v.minor() as u32, v.patch() as u32));
+        }
+    }
+    if facts.auth_major.is_none() {
+        facts.auth_major = facts.versions.get("next-auth").and_then(|r| u8::try_from(r.version.major()).ok());
+    }
     let mut seen = std::collections::HashSet::new();
     for (p, _) in &files {
         assert!(seen.insert(p.as_str()), "file `{p}` given twice");
+    }
+    // Without `auth`/`next` headers, the versions come as the CLI reads them: the app's
+    // package.json range, overridden by its lockfile or the nearest one above it (`../`).
+    if let Some(pkg) = files.iter().find(|(p, _)| p == "package.json").and_then(|(_, t)| serde_json::from_str::<serde_json::Value>(t).ok()) {
+        use authfix_transforms::lockfile;
+        let read = |k: &str| files.iter().find(|(p, _)| p == k).map(|(_, t)| t.clone());
+        let max_up = files.iter().map(|(p, _)| authfix_transforms::project::levels_up(p)).max().unwrap_or(0);
+        if facts.auth_major.is_none() {
+            facts.auth_major =
+                lockfile::version_of(read, &facts.app_path, max_up, &pkg, "next-auth").and_then(|v| lockfile::major_of(&v)).and_then(|m| u8::try_from(m).ok());
+        }
+        if facts.next_version.is_none() {
+            facts.next_version = lockfile::version_of(read, &facts.app_path, max_up, &pkg, "next").and_then(|v| lockfile::parse_version(&v));
+        }
     }
     Fixture { facts, unsafe_fixes, files, extra: extras }
 }
