@@ -215,6 +215,7 @@ impl Plan {
             "pm_yarn": self.pm == PackageManager::Yarn,
             "pm_bun": self.pm == PackageManager::Bun,
             "pm_test_e2e": self.pm.run("test:e2e"),
+            "pm_db_migrate": self.pm.run("db:migrate"),
             "pm_install": self.pm.install(),
             "pm_dev": self.pm.run("dev"),
             "secret": self.secret,
@@ -335,6 +336,28 @@ mod tests {
             };
             // The schema file is the same DDL `--emit-sql` writes for that dialect.
             assert!(get("db/better-auth.sql").contains(&authfix_transforms::migrate::data::create_tables(dialect)));
+            // The Playwright guard is Better Auth's: its pages, endpoints and env names, none of
+            // Auth.js's (`/api/auth/signin`, AUTH_URL, NEXTAUTH_SECRET).
+            let spec = get("e2e/auth.spec.ts");
+            assert!(spec.contains("form#sign-up") && spec.contains("/api/auth/get-session") && spec.contains("toHaveURL(/\\/sign-in$/)"), "{spec}");
+            let config = get("playwright.config.ts");
+            assert!(config.contains("BETTER_AUTH_URL: baseURL"), "{config}");
+            let wf = get(".github/workflows/auth.yml");
+            assert!(wf.contains("BETTER_AUTH_SECRET=$secret") && wf.contains("run: npm run db:migrate") && wf.contains("run: npm run test:e2e"), "{wf}");
+            assert_eq!(wf.contains("image: postgres:17"), db == crate::cli::Database::Postgres, "{wf}");
+            for (rel, text) in [("e2e/auth.spec.ts", spec), ("playwright.config.ts", config), (".github/workflows/auth.yml", wf)] {
+                let authjs_env = text.replace("BETTER_AUTH_", "");
+                assert!(!text.contains("/api/auth/signin") && !authjs_env.contains("AUTH_URL") && !authjs_env.contains("AUTH_SECRET"), "{rel}: {text}");
+            }
+            assert_eq!(pkg["scripts"]["test:e2e"], "next build && playwright test");
+            assert!(pkg["devDependencies"]["@playwright/test"].is_string());
+            assert_eq!(get(".gitignore").contains("/sqlite.db"), db == crate::cli::Database::Sqlite);
+            // --no-e2e leaves all of it out.
+            p.e2e = false;
+            let files = p.render(&templates).unwrap();
+            assert!(files.iter().all(|f| !f.rel.starts_with("e2e/") && f.rel != "playwright.config.ts" && !f.rel.starts_with(".github/")));
+            let pkg: serde_json::Value = serde_json::from_str(&files.iter().find(|f| f.rel == "package.json").unwrap().content).unwrap();
+            assert!(pkg["scripts"]["test:e2e"].is_null() && pkg["devDependencies"]["@playwright/test"].is_null());
         }
     }
 

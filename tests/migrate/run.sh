@@ -12,7 +12,8 @@
 #   after:  the same check: the same two users sign in with the same ids (the OIDC account linked to
 #           the same user), the session survives a reload, sign-out works; a second migrate run
 #           changes nothing.
-# Then `authfix new --auth better-auth` (PostgreSQL) passes the same check (signing up first).
+# Then `authfix new --auth better-auth` (PostgreSQL) passes the same check (signing up first), and
+# its own Playwright guard (e2e/auth.spec.ts) passes, and fails on a database without the tables.
 #
 # PostgreSQL (Debian's packages) runs in a temp folder on a loopback port, as `nobody` when this
 # runs as root, and is stopped and removed at the end with every server started here.
@@ -164,6 +165,30 @@ migrate_app() { # v4|v5 FIXTURE
     out=\$('$AUTHFIX' --color never migrate better-auth --yes '$app' 2>&1); echo \"\$out\"; grep -q 'nothing to do' <<<\"\$out\" && test -z \"\$(git -C '$app' status --porcelain)\""
 }
 
+# generated_playwright APP: the scaffold's own guard (e2e/auth.spec.ts through its
+# playwright.config.ts, `next start` as its webServer) passes on the built app; then, against a
+# server on a database without Better Auth's tables, the same test must fail (it can fail).
+generated_playwright() {
+  local app="$1" pport flags
+  flags="$(cd "$E2E_DIR" && node -e 'import("./browser.mjs").then((m) => console.log(JSON.stringify(m.chromiumFlags().filter((f) => f !== "--headless"))))')"
+  pport="$(e2e_free_port)"
+  e2e_run "new: the generated Playwright test (e2e/auth.spec.ts) passes" bash -c "
+    cd '$app' && env CI=true E2E_PORT=$pport PLAYWRIGHT_CHROMIUM_EXECUTABLE=/usr/bin/chromium PLAYWRIGHT_CHROMIUM_ARGS=${flags@Q} \
+      ./node_modules/.bin/playwright test --reporter=list > '$W/new-pw.log' 2>&1; rc=\$?; cat '$W/new-pw.log';
+    [ \$rc -eq 0 ] && grep -Eq '^ +1 passed' '$W/new-pw.log' && grep -q 'sign up, reload, the session is still there, sign out, sign in again' '$W/new-pw.log'" &&
+    sed -n '/✓\|passed/p' "$W/new-pw.log" | sed 's/^/    /'
+  local nport; nport="$(e2e_free_port)"
+  psql "$PG/postgres" -v ON_ERROR_STOP=1 -q -c 'CREATE DATABASE notables'
+  e2e_start_next "$app" "$nport" "$W/new-pw-neg-server.log" "DATABASE_URL=$PG/notables" "BETTER_AUTH_URL=http://localhost:$nport" NEXT_TELEMETRY_DISABLED=1
+  e2e_wait_http "http://127.0.0.1:$nport/" 60
+  e2e_run "new: the generated Playwright test fails against a database without the tables" bash -c "
+    cd '$app' && ! env -u CI E2E_PORT=$nport PLAYWRIGHT_CHROMIUM_EXECUTABLE=/usr/bin/chromium PLAYWRIGHT_CHROMIUM_ARGS=${flags@Q} \
+      ./node_modules/.bin/playwright test --reporter=list > '$W/new-pw-neg.log' 2>&1;
+    cat '$W/new-pw-neg.log'; grep -Eq '^ +1 failed' '$W/new-pw-neg.log' && grep -q 'toHaveURL' '$W/new-pw-neg.log'"
+  e2e_stop_all_next
+  e2e_run "new: Playwright stopped its next start (port $pport free)" bash -c "sleep 0.5; ! curl -s -o /dev/null --max-time 2 'http://127.0.0.1:$pport/'"
+}
+
 # Stop the Next servers started so far (the OIDC provider stays up).
 e2e_stop_all_next() {
   local keep=("${E2E_PIDS[0]}") pid
@@ -190,6 +215,7 @@ for v in ${MIGRATE_APPS-v4 v5 new}; do
           && serve new "$app" "$port"; then
           browser new "$port" --email "new@example.com" --password "$CRED_PASSWORD" --sign-up "New User" --sign-in-path /sign-in
           e2e_stop_all_next
+          generated_playwright "$app"
         fi
       fi
       ;;

@@ -418,7 +418,18 @@ fn sign_in_call(ctx: &Ctx, style: &Style, id: &str, callback: Option<String>, cr
         Provider::Generic { id, .. } => Some(format!("authClient.signIn.social({{ provider: {}{cb} }})", style.quote(id))),
         Provider::Credentials(_) => {
             let (email, password) = creds?;
-            let prop = |k: &str, v: String| if v == k { v } else { format!("{k}: {v}") };
+            // Auth.js sent any value as a form field; Better Auth's types want strings, and
+            // `formData.get("email")` is `FormDataEntryValue | null`: `String(…)` does what the
+            // form encoding did.
+            let prop = |k: &str, v: String| {
+                if v == k {
+                    v
+                } else if v.contains(".get(") && v.ends_with(')') {
+                    format!("{k}: String({v})")
+                } else {
+                    format!("{k}: {v}")
+                }
+            };
             Some(format!("authClient.signIn.email({{ {}, {}{cb} }})", prop("email", email), prop("password", password)))
         }
         Provider::Unmapped { .. } => None,
