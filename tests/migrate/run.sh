@@ -17,7 +17,9 @@
 #
 # PostgreSQL (Debian's packages) runs in a temp folder on a loopback port, as `nobody` when this
 # runs as root, and is stopped and removed at the end with every server started here.
-# Last line: "N passed, M failed". Env: AUTHFIX=path/to/authfix; MIGRATE_APPS="v4 v5 new"; E2E_KEEP=1.
+# First (`sql`), the data alone: the SQL for a Drizzle schema applied to its tables with rows
+# (data_sql below), and an integer foreign key on the pg-adapter schema.
+# Last line: "N passed, M failed". Env: AUTHFIX=path/to/authfix; MIGRATE_APPS="sql v4 v5 new"; E2E_KEEP=1.
 set -uo pipefail
 MIG_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$MIG_DIR/../e2e/lib.sh"
@@ -189,6 +191,37 @@ generated_playwright() {
   e2e_run "new: Playwright stopped its next start (port $pport free)" bash -c "sleep 0.5; ! curl -s -o /dev/null --max-time 2 'http://127.0.0.1:$pport/'"
 }
 
+# data_sql: `--emit-sql postgres` on the Drizzle fixture (tables read from its db/schema.ts)
+# applied to the tables drizzle-kit made from that schema (tests/migrate/drizzle-pg-schema.sql):
+# the same user ids, the app's own `role` column carried with its type and default, the bcrypt
+# hash in a credential account, the GitHub account keyed and linked, the app's `post` foreign key
+# re-pointed to Better Auth's "user" (a post by a new user inserts), and Better Auth's planner
+# finds nothing left to create. Then the pg-adapter case: an integer foreign key stays (NOTICE).
+data_sql() {
+  local app="$W/sql-app" db=drizzleapp
+  node "$MIG_DIR/materialize.mjs" "$FIXTURES/v5_drizzle_pg_schema.input.txt" "$app" || { e2e_fail "sql: materialize"; return 1; }
+  e2e_run "sql: authfix migrate better-auth --emit-sql postgres (Drizzle schema in db/schema.ts)" bash -c "
+    '$AUTHFIX' --color never migrate better-auth --emit-sql postgres '$app' >'$W/drizzle.sql' && grep -q 'FROM \"authjs_user\" src' '$W/drizzle.sql'" || return 1
+  psql "$PG/postgres" -v ON_ERROR_STOP=1 -q -c "CREATE DATABASE $db" || return 1
+  e2e_run "sql: the Auth.js Drizzle tables with rows" psql "$PG/$db" -v ON_ERROR_STOP=1 -q -f "$MIG_DIR/drizzle-pg-schema.sql" || return 1
+  e2e_run "sql: apply the emitted SQL" psql "$PG/$db" -v ON_ERROR_STOP=1 -q -f "$W/drizzle.sql" || return 1
+  e2e_run "sql: the same user ids, role carried with its default, credential hash, GitHub account linked, post re-pointed (tests/migrate/drizzle-pg-check.sql)" \
+    psql "$PG/$db" -v ON_ERROR_STOP=1 -q -f "$MIG_DIR/drizzle-pg-check.sql" || return 1
+  e2e_run "sql: better-auth's migration planner finds nothing to do" node "$MIG_DIR/schema-check.mjs" "$PG/$db" || return 1
+  e2e_run "sql: the same on SQLite (--emit-sql sqlite: legacy rename keeps post -> \"user\")" bash -c "
+    '$AUTHFIX' --color never migrate better-auth --emit-sql sqlite '$app' >'$W/drizzle-sqlite.sql' 2>/dev/null && python3 '$MIG_DIR/drizzle-sqlite-check.py' '$W/drizzle-sqlite.sql'" || return 1
+  # pg-adapter (integer ids): the app's integer foreign key stays on the Auth.js table, with a NOTICE.
+  local db2=pgnotes
+  node "$MIG_DIR/materialize.mjs" "$FIXTURES/v5_pg_src_app.input.txt" "$W/sql-pg-app" >/dev/null
+  "$AUTHFIX" --color never migrate better-auth --emit-sql postgres "$W/sql-pg-app" >"$W/pg.sql" 2>/dev/null
+  psql "$PG/postgres" -v ON_ERROR_STOP=1 -q -c "CREATE DATABASE $db2" &&
+    psql "$PG/$db2" -v ON_ERROR_STOP=1 -q -f "$MIG_DIR/authjs-pg-schema.sql" &&
+    psql "$PG/$db2" -v ON_ERROR_STOP=1 -q -c "ALTER TABLE users ADD COLUMN password_hash TEXT; CREATE TABLE notes (id serial PRIMARY KEY, user_id integer REFERENCES users(id)); INSERT INTO users (email) VALUES ('a@example.com'); INSERT INTO notes (user_id) VALUES (1);"
+  e2e_run "sql: an integer foreign key (pg-adapter ids) stays on the Auth.js table, with a NOTICE" bash -c "
+    psql '$PG/$db2' -v ON_ERROR_STOP=1 -q -f '$W/pg.sql' 2>&1 | tee '$W/pg-apply.log'; grep -q 'NOTICE:  authfix: notes (notes_user_id_fkey) still references the Auth.js users' '$W/pg-apply.log' &&
+    test \"\$(psql '$PG/$db2' -qAt -c \"SELECT confrelid::regclass FROM pg_constraint WHERE conrelid = 'notes'::regclass AND contype = 'f'\")\" = users"
+}
+
 # Stop the Next servers started so far (the OIDC provider stays up).
 e2e_stop_all_next() {
   local keep=("${E2E_PIDS[0]}") pid
@@ -199,8 +232,9 @@ e2e_stop_all_next() {
   E2E_PIDS=("${keep[@]}")
 }
 
-for v in ${MIGRATE_APPS-v4 v5 new}; do
+for v in ${MIGRATE_APPS-sql v4 v5 new}; do
   case "$v" in
+    sql) data_sql ;;
     v4) migrate_app v4 v4_pg_app ;;
     v5) migrate_app v5 v5_pg_src_app ;;
     new)

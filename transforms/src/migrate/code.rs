@@ -200,7 +200,7 @@ impl Visit for Scan {
 }
 
 /// A `// TODO(authfix migrate): …` line above the line holding `pos` (once per line).
-fn todo_line(text: &str, pos: usize, msg: &str) -> Edit {
+pub fn todo_line(text: &str, pos: usize, msg: &str) -> Edit {
     let at = edit::line_start(text, pos);
     let indent = crate::rules::client_common::indent_at(text, pos).to_string();
     Edit::insert(at, format!("{indent}// {TODO}: {msg}\n"))

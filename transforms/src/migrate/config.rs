@@ -101,6 +101,10 @@ pub fn write(cfg: &AuthConfig, db: &Database, typescript: bool) -> Written {
             }
             Provider::Credentials(c) => {
                 email_password = true;
+                if let Some((module, local)) = &c.hash_import {
+                    let clause = if local == "hash" { "hash".to_string() } else { format!("hash as {local}") };
+                    imports.push(format!("import {{ {clause} }} from \"{module}\";"));
+                }
                 let (hash_fn, verify_fn) = match (&c.hash, &c.hash_binding) {
                     (Some(HashLib::Bcrypt { .. }), Some(HashBinding::Namespace(ns))) => {
                         (Some(format!("(password) => {ns}.hash(password, 10)")), Some(format!("({{ hash, password }}) => {ns}.compare(password, hash)")))
@@ -157,7 +161,8 @@ pub fn write(cfg: &AuthConfig, db: &Database, typescript: bool) -> Written {
         }
         (Some(Adapter::Drizzle { db: d, .. }), _) => {
             imports.push("import { drizzleAdapter } from \"better-auth/adapters/drizzle\";".into());
-            database = format!("  database: drizzleAdapter({d}, {{ provider: \"{}\" }}),\n", db.drizzle_provider());
+            let schema = db.drizzle_schema.as_ref().map(|s| format!(", schema: {s}")).unwrap_or_default();
+            database = format!("  database: drizzleAdapter({d}, {{ provider: \"{}\"{schema} }}),\n", db.drizzle_provider());
         }
         (Some(Adapter::Pg { pool }), _) => database = format!("  database: {pool},\n"),
         (Some(Adapter::Kysely { db: d }), _) => database = format!("  database: {{ db: {d}, type: \"{}\" }},\n", db.kysely_type()),

@@ -46,6 +46,8 @@ impl Dialect {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Database {
     pub dialect: Option<Dialect>,
+    /// The `schema` object the Drizzle adapter gets (`{ user: users, session: sessions, … }`).
+    pub drizzle_schema: Option<String>,
 }
 
 impl Database {
@@ -111,6 +113,9 @@ pub struct Source {
     pub others: Vec<String>,
     /// The physical user column holding password hashes, when `authorize` reads one.
     pub password_column: Option<String>,
+    /// The user table's own columns (`role`, `plan`…) that the schema keeps on the new user:
+    /// added to it with the same type and copied (the password column excepted).
+    pub extra_user_cols: Vec<String>,
 }
 
 impl Source {
@@ -122,6 +127,7 @@ impl Source {
             account: Table::new("accounts", ACCOUNT_COLS),
             others: vec!["sessions".into(), "verification_token".into()],
             password_column: None,
+            extra_user_cols: Vec::new(),
         }
     }
     /// `@auth/kysely-adapter`'s tables: `User`, `Account`, `Session`, `VerificationToken`.
@@ -132,6 +138,7 @@ impl Source {
             account: Table::new("Account", ACCOUNT_COLS),
             others: vec!["Session".into(), "VerificationToken".into()],
             password_column: None,
+            extra_user_cols: Vec::new(),
         }
     }
     /// `@auth/drizzle-adapter`'s default tables: `user`, `account`, `session`, `verificationToken`.
@@ -143,6 +150,7 @@ impl Source {
             account: Table::new("account", &ACCOUNT_COLS[1..]),
             others: vec!["session".into(), "verificationToken".into()],
             password_column: None,
+            extra_user_cols: Vec::new(),
         }
     }
 }
@@ -164,12 +172,21 @@ const TARGETS: &[&str] = &["user", "session", "account", "verification"];
 /// `credential` account holding each password hash), inside one transaction.
 pub fn emit_sql(src: &Source, dialect: Dialect) -> String {
     let q = |s: &str| dialect.q(s);
+    let lit = |s: &str| format!("'{}'", s.replace('\'', "''"));
     let mut out = String::new();
     out.push_str(&format!(
         "-- authfix migrate better-auth: Auth.js tables -> Better Auth 1.7 core schema ({}).\n-- Source tables: {}.\n-- Review it, back up the database, then apply it once (it runs in one transaction).\n-- Sessions are not copied: every user signs in once after the switch.\n\n",
         dialect.name(),
         src.origin
     ));
+    let all: Vec<String> = [src.user.name.clone(), src.account.name.clone()].into_iter().chain(src.others.iter().cloned()).collect();
+    let collides = |t: &str| TARGETS.iter().any(|x| if dialect == Dialect::Postgres { *x == t } else { x.eq_ignore_ascii_case(t) });
+    let user_collides = collides(&src.user.name);
+    if dialect == Dialect::Sqlite && user_collides {
+        // Renamed the legacy way, the app's own tables' `REFERENCES "user"` keep their text and
+        // so point at Better Auth's user table (same ids) instead of following the rename.
+        out.push_str("-- The app's tables that reference \"user\" keep referencing it (now Better Auth's, same ids).\nPRAGMA foreign_keys = OFF;\nPRAGMA legacy_alter_table = ON;\n");
+    }
     out.push_str(match dialect {
         Dialect::Postgres => "BEGIN;\n\n",
         Dialect::Mysql => "START TRANSACTION;\n\n",
@@ -179,10 +196,8 @@ pub fn emit_sql(src: &Source, dialect: Dialect) -> String {
     // MySQL on some systems do not tell `User` from `user`).
     let mut user_t = src.user.name.clone();
     let mut account_t = src.account.name.clone();
-    let all: Vec<String> = [src.user.name.clone(), src.account.name.clone()].into_iter().chain(src.others.iter().cloned()).collect();
     for t in &all {
-        let collides = TARGETS.iter().any(|x| if dialect == Dialect::Postgres { x == t } else { x.eq_ignore_ascii_case(t) });
-        if collides {
+        if collides(t) {
             let new = format!("authjs_{t}");
             out.push_str(&format!("-- The Auth.js table {t} has the name of a Better Auth table: keep it as {new}.\n"));
             out.push_str(&format!("ALTER TABLE {} RENAME TO {};\n", q(t), q(&new)));
@@ -195,6 +210,10 @@ pub fn emit_sql(src: &Source, dialect: Dialect) -> String {
         }
     }
     out.push_str(&create_tables(dialect));
+    let extras: Vec<&String> = src.extra_user_cols.iter().filter(|c| Some(*c) != src.password_column.as_ref()).collect();
+    if !extras.is_empty() {
+        out.push_str(&add_columns(dialect, &user_t, &extras));
+    }
     let u = &src.user;
     let a = &src.account;
     let c = |t: &Table, l: &str| t.col(l).map(|p| format!("src.{}", q(p)));
@@ -211,8 +230,10 @@ pub fn emit_sql(src: &Source, dialect: Dialect) -> String {
     let null = || "NULL".to_string();
     // Users: emailVerified date -> boolean, name required (empty when missing), timestamps filled.
     out.push_str("\n-- Users keep their ids (as text). Better Auth requires an email: users without one are not copied.\n");
+    let extra_cols: String = extras.iter().map(|c| format!(", {}", q(c))).collect();
+    let extra_vals: String = extras.iter().map(|c| format!(", src.{}", q(c))).collect();
     out.push_str(&format!(
-        "INSERT INTO {} ({}, {}, {}, {}, {}, {}, {})\nSELECT {}, COALESCE({}, ''), {}, {}, {}, {now}, {now}\nFROM {} src\nWHERE {} IS NOT NULL;\n",
+        "INSERT INTO {} ({}, {}, {}, {}, {}, {}, {}{extra_cols})\nSELECT {}, COALESCE({}, ''), {}, {}, {}, {now}, {now}{extra_vals}\nFROM {} src\nWHERE {} IS NOT NULL;\n",
         q("user"),
         q("id"),
         q("name"),
@@ -309,9 +330,67 @@ pub fn emit_sql(src: &Source, dialect: Dialect) -> String {
         }
         None => out.push_str("\n-- No password column: the app has no credentials users to carry over.\n"),
     }
+    let kept: Vec<String> = all.iter().map(|t| if collides(t) { format!("authjs_{t}") } else { t.clone() }).collect();
+    match dialect {
+        Dialect::Postgres => {
+            let own: Vec<String> = kept.iter().map(|t| lit(&q(t))).collect();
+            out.push_str(&format!(
+                "\n-- Foreign keys of the app's own tables that pointed at the Auth.js users now point at \"user\" (the same ids).\n-- A key whose column is not text (integer ids) is left as it is, with a NOTICE: change that column's type first.\nDO $$\nDECLARE r record;\nBEGIN\n  FOR r IN\n    SELECT c.conname, c.conrelid::regclass AS tbl, pg_get_constraintdef(c.oid) AS def, format_type(a.atttypid, a.atttypmod) AS typ\n    FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]\n    WHERE c.contype = 'f' AND c.confrelid = {}::regclass AND array_length(c.conkey, 1) = 1\n      AND NOT EXISTS (SELECT 1 FROM unnest(ARRAY[{}]) n WHERE to_regclass(n) = c.conrelid)\n  LOOP\n    IF r.typ = 'text' OR r.typ LIKE 'character varying%' THEN\n      EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.tbl, r.conname);\n      EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s', r.tbl, r.conname, regexp_replace(r.def, 'REFERENCES [^(]+\\(', 'REFERENCES \"user\"('));\n    ELSE\n      RAISE NOTICE 'authfix: % (%) still references the Auth.js users: its column is %, Better Auth ids are text', r.tbl, r.conname, r.typ;\n    END IF;\n  END LOOP;\nEND $$;\n",
+                lit(&q(&user_t)),
+                own.join(", "),
+            ));
+        }
+        Dialect::Sqlite if user_collides => {}
+        _ => out.push_str(&format!(
+            "\n-- Tables of your own that reference {} (foreign keys) still do: re-point them to {} (the same ids, as text).\n",
+            q(&user_t),
+            q("user")
+        )),
+    }
     out.push_str("\nCOMMIT;\n");
-    let kept: Vec<String> = all.iter().map(|t| if TARGETS.iter().any(|x| x.eq_ignore_ascii_case(t)) { format!("authjs_{t}") } else { t.clone() }).collect();
+    if dialect == Dialect::Sqlite && user_collides {
+        out.push_str("PRAGMA legacy_alter_table = OFF;\n");
+    }
     out.push_str(&format!("\n-- The Auth.js tables ({}) are kept: drop them once the new sign-in works.\n", kept.join(", ")));
+    out
+}
+
+/// Add the Auth.js user table's own columns to `user`, with the type they have in the database
+/// (read from the catalog when the SQL runs, so an enum or a `varchar(20)` stays one) and, on
+/// PostgreSQL and MySQL, their default. SQLite columns need no type.
+fn add_columns(dialect: Dialect, from: &str, cols: &[&String]) -> String {
+    let q = |s: &str| dialect.q(s);
+    let list: Vec<String> = cols.iter().map(|c| c.to_string()).collect();
+    let mut out = format!("\n-- The user table's own columns ({}): added to \"user\" with their type, then copied.\n", list.join(", "));
+    let lit = |s: &str| format!("'{}'", s.replace('\'', "''"));
+    match dialect {
+        Dialect::Postgres => {
+            let arr: Vec<String> = cols.iter().map(|c| lit(c)).collect();
+            out.push_str(&format!(
+                "DO $$\nDECLARE col text; typ text; def text;\nBEGIN\n  FOREACH col IN ARRAY ARRAY[{}] LOOP\n    SELECT format_type(a.atttypid, a.atttypmod), pg_get_expr(d.adbin, d.adrelid) INTO typ, def\n    FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum\n    WHERE a.attrelid = {}::regclass AND a.attname = col AND NOT a.attisdropped;\n    EXECUTE format('ALTER TABLE {} ADD COLUMN %I %s', col, typ) || COALESCE(' DEFAULT ' || def, '');\n  END LOOP;\nEND $$;\n",
+                arr.join(", "),
+                lit(&q(from)),
+                q("user").replace('\'', "''"),
+            ));
+        }
+        Dialect::Mysql => {
+            for c in cols {
+                out.push_str(&format!(
+                    "SELECT COLUMN_TYPE, COLUMN_DEFAULT, EXTRA INTO @authfix_t, @authfix_d, @authfix_x FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = {} AND COLUMN_NAME = {};\nSET @authfix_s = CONCAT('ALTER TABLE {} ADD COLUMN {} ', @authfix_t, IF(@authfix_d IS NULL, '', IF(@authfix_x LIKE '%DEFAULT_GENERATED%', CONCAT(' DEFAULT (', @authfix_d, ')'), CONCAT(' DEFAULT ', QUOTE(@authfix_d)))));\nPREPARE authfix_add FROM @authfix_s;\nEXECUTE authfix_add;\nDEALLOCATE PREPARE authfix_add;\n",
+                    lit(from),
+                    lit(c),
+                    q("user"),
+                    q(c),
+                ));
+            }
+        }
+        Dialect::Sqlite => {
+            out.push_str("-- (SQLite cannot read a column's declared type or default here: they come without; the values keep theirs.)\n");
+            for c in cols {
+                out.push_str(&format!("ALTER TABLE {} ADD COLUMN {};\n", q("user"), q(c)));
+            }
+        }
+    }
     out
 }
 

@@ -9,6 +9,7 @@
 pub mod code;
 pub mod config;
 pub mod data;
+pub mod drizzle;
 pub mod model;
 pub mod prisma;
 
@@ -271,15 +272,37 @@ pub fn plan(project: &Project) -> Result<Outcome, Refusal> {
             None
         }
     };
+    // The Drizzle schema file holding the Auth.js tables.
+    let dz = match &cfg.adapter {
+        Some(a @ Adapter::Drizzle { .. }) => Some(drizzle::find(project, &cfg.file, a)),
+        _ => None,
+    };
+    let dz_ok = dz.as_ref().and_then(|d| d.as_ref().ok());
+    // The names lib/auth.ts imports from the Drizzle schema, and the adapter's `schema` object.
+    let mut dz_import: Option<String> = None;
+    let drizzle_schema = dz_ok.map(|d| {
+        let taken = project.parsed(&d.file).map(|p| ast::top_level_names(&p)).unwrap_or_default();
+        let vars = d.vars(&taken);
+        let bound = project.parsed(&cfg.file).map(|p| ast::top_level_names(&p)).unwrap_or_default();
+        let names: Vec<String> = vars.iter().map(|(_, v)| v.clone()).filter(|v| !bound.contains(v)).collect();
+        if !names.is_empty() {
+            let spec = project.import_specifier(&lib_auth, &d.file);
+            dz_import = Some(format!("import {{ {} }} from \"{spec}\";", names.join(", ")));
+        }
+        let fields: Vec<String> = vars.iter().map(|(k, v)| if k == v { k.to_string() } else { format!("{k}: {v}") }).collect();
+        format!("{{ {} }}", fields.join(", "))
+    });
     let database = Database {
         dialect: match &cfg.adapter {
             Some(Adapter::Prisma { .. }) => schema.as_ref().and_then(|s| s.dialect()),
             Some(Adapter::Pg { .. }) => Some(Dialect::Postgres),
-            Some(Adapter::Drizzle { .. } | Adapter::Kysely { .. }) => driver_dialect(),
+            Some(Adapter::Drizzle { .. }) => dz_ok.map(|d| d.core.dialect()).or_else(driver_dialect),
+            Some(Adapter::Kysely { .. }) => driver_dialect(),
             _ => None,
         },
+        drizzle_schema,
     };
-    let mut source = cfg.adapter.as_ref().and_then(|a| data::source_for(a, schema.as_ref(), None));
+    let mut source = cfg.adapter.as_ref().and_then(|a| data::source_for(a, schema.as_ref(), dz_ok.map(|d| d.source())));
     let creds = cfg.providers.iter().find_map(|p| match p {
         Provider::Credentials(c) => Some(c.clone()),
         _ => None,
@@ -287,7 +310,10 @@ pub fn plan(project: &Project) -> Result<Outcome, Refusal> {
     if let (Some(src), Some(c)) = (source.as_mut(), &creds) {
         if let Some(col) = &c.password_column {
             // The physical column (a Prisma field may be @map-ped).
-            let physical = schema.as_ref().and_then(|s| s.model("User")).and_then(|m| m.field(col)).and_then(|f| f.map.clone()).unwrap_or_else(|| col.clone());
+            let physical = match dz_ok {
+                Some(d) => d.user_column(col).unwrap_or_else(|| col.clone()),
+                None => schema.as_ref().and_then(|s| s.model("User")).and_then(|m| m.field(col)).and_then(|f| f.map.clone()).unwrap_or_else(|| col.clone()),
+            };
             src.password_column = Some(physical);
         }
     }
@@ -298,7 +324,10 @@ pub fn plan(project: &Project) -> Result<Outcome, Refusal> {
     let mut replaced: BTreeMap<String, String> = BTreeMap::new();
 
     // 1. The config → lib/auth.ts.
-    let written = config::write(&cfg, &database, ts);
+    let mut written = config::write(&cfg, &database, ts);
+    if let Some(i) = dz_import.take() {
+        written.imports.push(i);
+    }
     {
         let p = project.parsed(&cfg.file).ok_or_else(|| Refusal::Unreadable { file: cfg.file.clone(), reason: "it does not parse".into() })?;
         let text = project.text(&cfg.file).unwrap_or("");
@@ -310,6 +339,13 @@ pub fn plan(project: &Project) -> Result<Outcome, Refusal> {
             if model::is_authjs_module(&imp.src) || split {
                 e.push(edit::delete_statement_lines(text, p.lo(imp.span), p.hi(imp.span)));
                 removed.push(imp.span);
+            } else if moved && imp.src.starts_with('.') {
+                // A relative import keeps pointing at the same module from lib/auth.ts.
+                let key = crate::project::normalize_key(&format!("{}/{}", crate::project::parent(&cfg.file), imp.src));
+                let spec = crate::project::relative(crate::project::parent(&lib_auth), &key);
+                if spec != imp.src {
+                    e.push(Edit::replace(p.lo(imp.src_span), p.hi(imp.src_span), style.quote(&spec)));
+                }
             }
         }
         let mut stmts = cfg.statements.clone();
@@ -607,15 +643,70 @@ pub fn plan(project: &Project) -> Result<Outcome, Refusal> {
         let text = project.text(&s.path).unwrap_or("");
         let pw = creds.as_ref().and_then(|c| c.password_column.as_deref());
         let e = s.edits(text, pw);
+        let referencing: Vec<String> = s
+            .models
+            .iter()
+            .filter(|m| !["User", "Account", "Session", "VerificationToken", "Authenticator"].contains(&m.name.as_str()))
+            .filter(|m| m.fields.iter().any(|f| f.ty.trim_end_matches('?') == "User"))
+            .map(|m| m.name.clone())
+            .collect();
+        if !e.is_empty() && !referencing.is_empty() {
+            report
+                .human(Some(&s.path), referencing_line(&referencing, s.dialect().unwrap_or(Dialect::Postgres), s.model("User").map_or("User", |m| m.table())));
+        }
         if !e.is_empty() {
             edits.insert(s.path.clone(), e);
             report.changed(&s.path, "Auth.js models replaced with Better Auth's (mapped to user, session, account, verification)".into());
             report.human(Some(&s.path), "after applying the SQL, mark the schema change as applied (`prisma migrate diff`/`prisma migrate resolve`, or `prisma db pull` to compare) and run `prisma generate`".into());
         }
     }
-    if let Some(Adapter::Drizzle { .. }) = &cfg.adapter {
-        report.human(None, "Drizzle: define Better Auth's tables in your schema (`npx @better-auth/cli generate` writes them) and pass them as `drizzleAdapter(db, { provider, schema })`".into());
-        report.todo_in_file(&lib_auth);
+    match &dz {
+        Some(Ok(d)) => {
+            let text = project.text(&d.file).unwrap_or("");
+            if let Some(p) = project.parsed(&d.file) {
+                let pw = creds.as_ref().and_then(|c| c.password_column.as_deref());
+                let e = d.edits(&p, text, &project.file_style(&d.file), pw);
+                edits.entry(d.file.clone()).or_default().extend(e);
+                report.changed(
+                    &d.file,
+                    format!(
+                        "Auth.js tables replaced with Better Auth's (user, session, account, verification; the variables {}, {} keep their names)",
+                        d.user.var, d.account.var
+                    ),
+                );
+                report.human(Some(&d.file), "after applying the SQL, compare the schema with the database (`drizzle-kit push --strict` shows what differs) instead of generating a migration from the old tables".into());
+                if let Some(pwc) = pw {
+                    report.human(Some(&d.file), format!("`{}.{pwc}` is gone: password hashes now live in `account.password` (credential accounts); code that wrote it (a sign-up action) should call `auth.api.signUpEmail`", d.user.var));
+                }
+                if !d.referencing_user.is_empty() {
+                    report.human(Some(&d.file), referencing_line(&d.referencing_user, d.core.dialect(), &d.user.sql_name));
+                }
+                if let Some(a) = &d.authenticator {
+                    report.human(
+                        Some(&d.file),
+                        format!("`{}` (WebAuthn authenticators) is kept: Better Auth's passkeys live in the passkey plugin's own table", a.var),
+                    );
+                }
+            }
+        }
+        Some(Err(why)) => {
+            report.human(None, format!("Drizzle: {why}: define Better Auth's tables in your schema (`npx @better-auth/cli generate` writes them) and pass them as `drizzleAdapter(db, {{ provider, schema }})`"));
+            report.todo_in_file(&lib_auth);
+        }
+        None => {}
+    }
+
+    if let Some(src) = &source {
+        let own: Vec<String> = src.extra_user_cols.iter().filter(|c| Some(*c) != src.password_column.as_ref()).map(|c| format!("`{c}`")).collect();
+        if !own.is_empty() {
+            report.human(
+                Some(&lib_auth),
+                format!(
+                    "the user's own columns ({}) are carried over by the SQL: declare them in `user.additionalFields` to read them from the session or set them at sign-up (with their `defaultValue`: users Better Auth creates get none otherwise on SQLite)",
+                    own.join(", ")
+                ),
+            );
+        }
     }
 
     // 8. Packages.
@@ -644,6 +735,18 @@ pub fn plan(project: &Project) -> Result<Outcome, Refusal> {
         report.todo_files = previews.iter().filter(|p| !p.deleted && code::has_todo(&p.new)).map(|p| p.file.clone()).collect();
     }
     Ok(Outcome::Migrate(Box::new(Plan { changes, packages, report, source, database, adapter: cfg.adapter.clone(), major: cfg.major })))
+}
+
+/// What happens to the foreign keys of the app's own tables that reference the Auth.js users.
+fn referencing_line(tables: &[String], dialect: Dialect, user_table: &str) -> String {
+    let list: Vec<String> = tables.iter().map(|t| format!("`{t}`")).collect();
+    let has = if tables.len() == 1 { "has a foreign key" } else { "have foreign keys" };
+    let what = match dialect {
+        Dialect::Postgres => "the SQL re-points them to \"user\" (the same ids) when the column is text; an integer column stays on the Auth.js table (the SQL prints a NOTICE) until you change its type".to_string(),
+        Dialect::Sqlite if user_table.eq_ignore_ascii_case("user") => "they keep naming \"user\", which is Better Auth's table after the SQL (the same ids)".to_string(),
+        _ => format!("re-point them from {user_table} to `user` by hand after the SQL (the same ids, as text)"),
+    };
+    format!("{} {has} to the Auth.js user table: {what}", list.join(", "))
 }
 
 fn existing_module(project: &Project, stem: &str) -> Option<String> {

@@ -37,6 +37,8 @@ pub struct Credentials {
     /// The local name the config file binds the hash module to (`bcrypt` in `import bcrypt from "bcryptjs"`),
     /// or the named functions (`compare`, `hash`) it imports.
     pub hash_binding: Option<HashBinding>,
+    /// `(module, local)`: the hash function to import, when the file imports only `compare`/`verify`.
+    pub hash_import: Option<(String, String)>,
     /// The user column holding the hash, from `compare(password, user.<column>)` in `authorize`.
     pub password_column: Option<String>,
     /// The original provider text (kept in the TODO block: `authorize` may check more than the password).
@@ -624,6 +626,7 @@ fn read_credentials(p: &Parsed, text: &str, id: String, whole: &str) -> Credenti
     // The hash library and how the file binds it.
     let mut hash = None;
     let mut binding = None;
+    let mut hash_import = None;
     for imp in ast::imports(p) {
         let lib = match imp.src.as_str() {
             "bcrypt" | "bcryptjs" | "@node-rs/bcrypt" => HashLib::Bcrypt { module: imp.src.clone() },
@@ -634,7 +637,18 @@ fn read_credentials(p: &Parsed, text: &str, id: String, whole: &str) -> Credenti
         if let Some(ns) = imp.specs.iter().find(|s| s.imported == "default" || s.imported == "*") {
             binding = Some(HashBinding::Namespace(ns.local.clone()));
         } else if let Some(v) = imp.specs.iter().find(|s| s.imported == verify_name) {
-            binding = Some(HashBinding::Named { verify: v.local.clone(), hash: imp.specs.iter().find(|s| s.imported == "hash").map(|s| s.local.clone()) });
+            let hash = match imp.specs.iter().find(|s| s.imported == "hash") {
+                Some(h) => Some(h.local.clone()),
+                None => {
+                    // Not imported: import it (under a name the file does not use), so new
+                    // passwords get the same format as the old ones.
+                    let taken = ast::top_level_names(p);
+                    let local = ["hash", "hashPassword", "authfixHash"].iter().find(|n| !taken.iter().any(|t| t == *n)).map(|n| n.to_string());
+                    hash_import = local.as_ref().map(|l| (imp.src.clone(), l.clone()));
+                    local
+                }
+            };
+            binding = Some(HashBinding::Named { verify: v.local.clone(), hash });
         } else {
             continue;
         }
@@ -655,7 +669,7 @@ fn read_credentials(p: &Parsed, text: &str, id: String, whole: &str) -> Credenti
         p.module.visit_with(&mut finder);
         column = finder.found;
     }
-    Credentials { id, hash, hash_binding: binding, password_column: column, text: whole.to_string() }
+    Credentials { id, hash, hash_binding: binding, hash_import, password_column: column, text: whole.to_string() }
 }
 
 /// Finds the first call to `callee` (`compare` or `bcrypt.compare`) and the last property name of

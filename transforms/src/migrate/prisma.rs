@@ -50,6 +50,9 @@ fn quoted_arg(s: &str, attr: &str) -> Option<String> {
     Some(rest[..rest.find('"')?].to_string())
 }
 
+/// The User fields Better Auth's model brings (the rest are the app's own).
+const AUTH_USER_FIELDS: &[&str] = &["id", "name", "email", "emailVerified", "image", "accounts", "sessions", "createdAt", "updatedAt"];
+
 pub fn parse(path: &str, text: &str) -> Schema {
     let mut models = Vec::new();
     let mut provider = None;
@@ -115,12 +118,27 @@ impl Schema {
             cols: cols.iter().filter_map(|c| m.field(c).map(|f| (c.to_string(), f.map.clone().unwrap_or_else(|| c.to_string())))).collect(),
         };
         let others = ["Session", "VerificationToken"].iter().filter_map(|n| self.model(n)).map(|m| m.table().to_string()).collect();
+        // The User model's own scalar fields, which `edits` keeps: relation fields (a model
+        // type, `@relation`) are no columns.
+        let is_model = |ty: &str| {
+            let base = ty.trim_end_matches(['?', '!']).trim_end_matches("[]");
+            self.models.iter().any(|m| m.name == base)
+        };
+        let extra_user_cols = user
+            .fields
+            .iter()
+            .filter(|f| {
+                !AUTH_USER_FIELDS.contains(&f.name.as_str()) && !is_model(&f.ty) && !f.line.contains("@relation") && !f.line.trim_start().starts_with("//")
+            })
+            .map(|f| f.map.clone().unwrap_or_else(|| f.name.clone()))
+            .collect();
         Some(Source {
             origin: format!("{} (models User -> {}, Account -> {})", self.path, user.table(), account.table()),
             user: table(user, USER_COLS),
             account: table(account, ACCOUNT_COLS),
             others,
             password_column: None,
+            extra_user_cols,
         })
     }
 
@@ -137,7 +155,7 @@ impl Schema {
         }
         let mut out = Vec::new();
         let eol_text = |s: &str| s.to_string();
-        let auth_user_fields = ["id", "name", "email", "emailVerified", "image", "accounts", "sessions", "createdAt", "updatedAt"];
+        let auth_user_fields = AUTH_USER_FIELDS;
         if let Some(u) = self.model("User") {
             let extra: Vec<&Field> =
                 u.fields.iter().filter(|f| !auth_user_fields.contains(&f.name.as_str()) && Some(f.name.as_str()) != password_field).collect();
