@@ -193,10 +193,21 @@ fn print_report(p: &Planned, dry: bool) {
             "before applying this: `authfix migrate better-auth{dir} --emit-sql {} > better-auth.sql` (the SQL reads the Auth.js setup)",
             d.name()
         )),
-        Some(_) => step(format!(
-            "the data: `authfix migrate better-auth --emit-sql {}` on the code before this change (e.g. the previous commit) > better-auth.sql",
-            d.name()
-        )),
+        Some(_) => {
+            // The SQL reads the Auth.js setup, which is gone now: run it on the last commit.
+            let root = p.app.root.canonicalize().unwrap_or(p.app.root.clone());
+            let in_repo = crate::git::toplevel(&root).and_then(|top| crate::git::relative_to(&top, &root));
+            match in_repo.as_deref() {
+                Some(r) => {
+                    let at = if r.is_empty() { String::new() } else { format!("/{}", r.trim_end_matches('/')) };
+                    step(format!(
+                        "the data, from the code before this change (the last commit): `git worktree add /tmp/authjs-before HEAD && authfix migrate better-auth /tmp/authjs-before{at} --emit-sql {} > better-auth.sql; git worktree remove --force /tmp/authjs-before`",
+                        d.name()
+                    ))
+                }
+                None => step(format!("the data: `authfix migrate better-auth --emit-sql {}` on a copy of the code before this change > better-auth.sql", d.name())),
+            }
+        }
         None => step("no adapter: there is no data to move; give Better Auth a database and run `npx @better-auth/cli migrate`".into()),
     }
     step(format!("`{}`", pm.install()));

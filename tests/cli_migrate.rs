@@ -124,6 +124,18 @@ fn yes_applies_the_migration_and_a_second_run_changes_nothing() {
         pkg,
         "{\n  \"name\": \"v4-app\",\n  \"private\": true,\n  \"dependencies\": {\n    \"bcryptjs\": \"3.0.3\",\n    \"better-auth\": \"~1.7.25\",\n    \"next\": \"16.4.6\",\n    \"pg\": \"8.23.1\"\n  }\n}\n"
     );
+    // The report's command for the data runs as printed: the SQL from the last commit's code.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let cmd = stdout.lines().find_map(|l| l.split_once("(the last commit): `").map(|(_, c)| c.trim_end_matches('`').to_string())).unwrap_or_else(|| panic!("{stdout}"));
+    let before = tempfile::tempdir().unwrap();
+    let wt = before.path().join("authjs-before");
+    let cmd = cmd.replace("/tmp/authjs-before", &wt.to_string_lossy()).replace("authfix migrate", &format!("{} migrate", env!("CARGO_BIN_EXE_authfix")));
+    let ran = std::process::Command::new("bash").arg("-c").arg(&cmd).current_dir(&dir).output().unwrap();
+    assert!(ran.status.success(), "{cmd}: {}", String::from_utf8_lossy(&ran.stderr));
+    let sql = fs::read_to_string(dir.join("better-auth.sql")).unwrap();
+    assert!(sql.starts_with("-- authfix migrate better-auth") && sql.contains("FROM \"users\" src"), "{sql}");
+    assert!(!wt.exists(), "the worktree was not removed");
+    fs::remove_file(dir.join("better-auth.sql")).unwrap();
     git(&dir, &["add", "-A"]);
     git(&dir, &["commit", "-qm", "migrated"]);
     let after = tree(&dir);
