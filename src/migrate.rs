@@ -205,7 +205,9 @@ fn print_report(p: &Planned, dry: bool) {
                         d.name()
                     ))
                 }
-                None => step(format!("the data: `authfix migrate better-auth --emit-sql {}` on a copy of the code before this change > better-auth.sql", d.name())),
+                None => {
+                    step(format!("the data: `authfix migrate better-auth --emit-sql {}` on a copy of the code before this change > better-auth.sql", d.name()))
+                }
             }
         }
         None => step("no adapter: there is no data to move; give Better Auth a database and run `npx @better-auth/cli migrate`".into()),

@@ -126,7 +126,10 @@ fn yes_applies_the_migration_and_a_second_run_changes_nothing() {
     );
     // The report's command for the data runs as printed: the SQL from the last commit's code.
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let cmd = stdout.lines().find_map(|l| l.split_once("(the last commit): `").map(|(_, c)| c.trim_end_matches('`').to_string())).unwrap_or_else(|| panic!("{stdout}"));
+    let cmd = stdout
+        .lines()
+        .find_map(|l| l.split_once("(the last commit): `").map(|(_, c)| c.trim_end_matches('`').to_string()))
+        .unwrap_or_else(|| panic!("{stdout}"));
     let before = tempfile::tempdir().unwrap();
     let wt = before.path().join("authjs-before");
     let cmd = cmd.replace("/tmp/authjs-before", &wt.to_string_lossy()).replace("authfix migrate", &format!("{} migrate", env!("CARGO_BIN_EXE_authfix")));
