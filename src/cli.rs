@@ -45,6 +45,40 @@ pub enum Command {
     /// Serve the Model Context Protocol over stdio (tools: check, fix, explain, init, doctor),
     /// for coding agents such as Cursor, Claude Code and VS Code.
     Mcp,
+    /// Move an Auth.js app to another auth library: code, env, packages, and the data as SQL.
+    Migrate(MigrateArgs),
+}
+
+/// Where `migrate` moves the app.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MigrateTarget {
+    /// Better Auth 1.7 (better-auth on npm).
+    BetterAuth,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SqlDialect {
+    Postgres,
+    Mysql,
+    Sqlite,
+}
+
+#[derive(Args, Debug)]
+pub struct MigrateArgs {
+    /// The library to move to.
+    #[arg(value_enum)]
+    pub target: MigrateTarget,
+    /// The project (or monorepo) to migrate.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// `--interactive` asks once for the whole migration (half of it would leave an app that runs
+    /// on neither library).
+    #[command(flatten)]
+    pub review: ReviewArgs,
+    /// Print the SQL that creates Better Auth's tables and copies the Auth.js users and accounts
+    /// into them (nothing is written). Run it on the code before the migration.
+    #[arg(long, value_enum, value_name = "DIALECT", conflicts_with_all = ["dry_run", "diff", "yes", "interactive"])]
+    pub emit_sql: Option<SqlDialect>,
 }
 
 /// Flags shared by every command that writes files after a review (fix, init).
@@ -137,15 +171,28 @@ pub enum AuthVersion {
     #[default]
     V5,
     V4,
+    /// Better Auth 1.7 (`new` only): the shape `authfix migrate better-auth` produces.
+    BetterAuth,
+}
+
+/// The database of a Better Auth project (`new --auth better-auth`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum Database {
+    #[default]
+    Postgres,
+    Sqlite,
 }
 
 #[derive(Args, Debug)]
 pub struct NewArgs {
     /// Folder to create (its name becomes the package name).
     pub dir: PathBuf,
-    /// Auth.js major version.
+    /// Auth.js major version, or `better-auth`.
     #[arg(long, value_enum, default_value_t = AuthVersion::V5)]
     pub auth: AuthVersion,
+    /// The database of a `--auth better-auth` project.
+    #[arg(long, value_enum, default_value_t = Database::Postgres)]
+    pub database: Database,
     /// Put the app under src/.
     #[arg(long)]
     pub src_dir: bool,

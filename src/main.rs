@@ -5,6 +5,7 @@ mod config;
 mod doctor;
 mod fix;
 mod mcp;
+mod migrate;
 #[macro_use]
 mod output;
 mod git;
@@ -42,6 +43,7 @@ fn main() {
         cli::Command::Rules(a) => rules_cmd::list(a.markdown),
         cli::Command::Explain(a) => rules_cmd::explain(&a.rule),
         cli::Command::Mcp => mcp::run(),
+        cli::Command::Migrate(a) => run_big_stack(|| migrate::run(a)),
     };
     std::process::exit(code);
 }

@@ -15,10 +15,14 @@ pub const NEXT_AUTH_V4: &str = "^4.24.15";
 /// the version.
 pub const PLAYWRIGHT_VERSION: &str = "1.65.1";
 
+/// The Better Auth line `new --auth better-auth` pins (the one `migrate better-auth` writes).
+pub const BETTER_AUTH: &str = authfix_transforms::migrate::BETTER_AUTH_RANGE;
+
 pub fn next_auth_version(auth: AuthVersion) -> &'static str {
     match auth {
         AuthVersion::V5 => NEXT_AUTH_V5,
         AuthVersion::V4 => NEXT_AUTH_V4,
+        AuthVersion::BetterAuth => "",
     }
 }
 
@@ -29,6 +33,8 @@ pub use authfix_transforms::Alias;
 /// Everything that decides what gets generated.
 pub struct Plan {
     pub auth: AuthVersion,
+    /// The database of a Better Auth project.
+    pub database: crate::cli::Database,
     pub src_dir: bool,
     pub providers: Vec<&'static Provider>,
     /// The package name (also the app title).
@@ -77,7 +83,7 @@ impl Plan {
     pub fn auth_file(&self) -> String {
         match self.auth {
             AuthVersion::V5 => self.with_ext(&format!("{}auth.ts", self.source_prefix())),
-            AuthVersion::V4 => self.with_ext(&format!("{}lib/auth.ts", self.source_prefix())),
+            AuthVersion::V4 | AuthVersion::BetterAuth => self.with_ext(&format!("{}lib/auth.ts", self.source_prefix())),
         }
     }
 
@@ -132,6 +138,8 @@ impl Plan {
                 let (import, env_id, env_secret) = match self.auth {
                     AuthVersion::V5 => (p.v5_import, p.v5_env_id(), p.v5_env_secret()),
                     AuthVersion::V4 => (p.v4_import, p.v4_env_id.to_string(), p.v4_env_secret.to_string()),
+                    // Better Auth's docs name them <ID>_CLIENT_ID / <ID>_CLIENT_SECRET.
+                    AuthVersion::BetterAuth => ("", format!("{}_CLIENT_ID", p.id.to_ascii_uppercase()), format!("{}_CLIENT_SECRET", p.id.to_ascii_uppercase())),
                 };
                 json!({
                     "id": p.id,
@@ -152,15 +160,21 @@ impl Plan {
         let src = self.source_prefix();
         let auth_target = match self.auth {
             AuthVersion::V5 => format!("{src}auth"),
-            AuthVersion::V4 => format!("{src}lib/auth"),
+            AuthVersion::V4 | AuthVersion::BetterAuth => format!("{src}lib/auth"),
         };
         let imp = |t: &str| self.import_path(file, t);
+        let postgres = self.database == crate::cli::Database::Postgres;
+        let dialect = if postgres { authfix_transforms::migrate::Dialect::Postgres } else { authfix_transforms::migrate::Dialect::Sqlite };
         let providers = self.providers_json();
         let oauth: Vec<Value> = providers.iter().filter(|p| p["oauth"] == true).cloned().collect();
         json!({
             "name": self.name,
             "v5": self.auth == AuthVersion::V5,
             "v4": self.auth == AuthVersion::V4,
+            "better_auth": self.auth == AuthVersion::BetterAuth,
+            "db_postgres": postgres,
+            "db_sqlite": !postgres,
+            "schema_sql": authfix_transforms::migrate::data::create_tables(dialect),
             "src_dir": self.src_dir,
             "ts": self.typescript,
             "source_prefix": src,
@@ -178,11 +192,17 @@ impl Plan {
                 "sessionStatus": imp(&format!("{src}components/SessionStatus")),
                 "authButtons": imp(&format!("{src}components/AuthButtons")),
                 "demoUser": imp(&format!("{src}lib/demo-user")),
+                "authClient": imp(&format!("{src}lib/auth-client")),
             },
             "versions": {
                 "next": NEXT_VERSION,
                 "react": REACT_VERSION,
                 "next_auth": next_auth_version(self.auth),
+                "better_auth": BETTER_AUTH,
+                "pg": "^8.23.1",
+                "types_pg": "^8",
+                "better_sqlite3": "^12",
+                "types_better_sqlite3": "^7",
                 "typescript": "^5.9.3",
                 "types_node": "^22",
                 "types_react": "^19",
@@ -195,6 +215,7 @@ impl Plan {
             "pm_yarn": self.pm == PackageManager::Yarn,
             "pm_bun": self.pm == PackageManager::Bun,
             "pm_test_e2e": self.pm.run("test:e2e"),
+            "pm_db_migrate": self.pm.run("db:migrate"),
             "pm_install": self.pm.install(),
             "pm_dev": self.pm.run("dev"),
             "secret": self.secret,
@@ -209,11 +230,12 @@ impl Plan {
         let mut hb = handlebars::Handlebars::new();
         hb.register_escape_fn(handlebars::no_escape);
         hb.set_strict_mode(true);
-        let version_set = match self.auth {
-            AuthVersion::V5 => "v5",
-            AuthVersion::V4 => "v4",
+        let mut sets = match self.auth {
+            AuthVersion::V5 => vec!["common", "v5"],
+            AuthVersion::V4 => vec!["common", "v4"],
+            // Its own set: no next-auth component (AuthProvider, SessionStatus) applies.
+            AuthVersion::BetterAuth => vec!["better-auth"],
         };
-        let mut sets = vec!["common", version_set];
         if self.with_project {
             sets.insert(0, "new");
         }
@@ -262,6 +284,7 @@ mod tests {
 
     fn plan(auth: AuthVersion, src_dir: bool, alias: bool, names: &[&str]) -> Plan {
         Plan {
+            database: Default::default(),
             auth,
             src_dir,
             providers: providers::resolve(&names.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap(),
@@ -275,6 +298,66 @@ mod tests {
             demo_email: "demo@example.com".into(),
             demo_password: "PASSWORD".into(),
             e2e: true,
+        }
+    }
+
+    #[test]
+    fn better_auth_projects_have_the_migrated_shape() {
+        let templates = Templates::load(None).unwrap();
+        for (db, src_dir) in [(crate::cli::Database::Postgres, false), (crate::cli::Database::Sqlite, true)] {
+            let mut p = plan(AuthVersion::BetterAuth, src_dir, true, &["credentials", "github"]);
+            p.database = db;
+            let files = p.render(&templates).unwrap();
+            let get = |rel: &str| files.iter().find(|f| f.rel == rel).map(|f| f.content.as_str()).unwrap_or_else(|| panic!("{rel} missing"));
+            let s = if src_dir { "src/" } else { "" };
+            // The files `migrate better-auth` produces, and none of Auth.js's.
+            for rel in [format!("{s}lib/auth.ts"), format!("{s}lib/auth-client.ts"), format!("{s}app/api/auth/[...all]/route.ts"), format!("{s}proxy.ts")] {
+                get(&rel);
+            }
+            assert!(
+                files.iter().all(|f| !f.content.contains("next-auth") && !f.rel.contains("nextauth") && !f.rel.contains("AuthProvider")),
+                "Auth.js left in a Better Auth project"
+            );
+            let auth = get(&format!("{s}lib/auth.ts"));
+            assert!(auth.contains("plugins: [nextCookies()]") && auth.contains("emailAndPassword") && auth.contains("github: {"), "{auth}");
+            let pkg: serde_json::Value = serde_json::from_str(get("package.json")).unwrap();
+            assert_eq!(pkg["dependencies"]["better-auth"], BETTER_AUTH);
+            let env = get(".env.local");
+            assert!(env.contains("BETTER_AUTH_SECRET=\"SECRET\"") && env.contains("GITHUB_CLIENT_ID="), "{env}");
+            let dialect = match db {
+                crate::cli::Database::Postgres => {
+                    assert!(auth.contains("new Pool(") && pkg["dependencies"]["pg"].is_string() && env.contains("DATABASE_URL="));
+                    authfix_transforms::migrate::Dialect::Postgres
+                }
+                crate::cli::Database::Sqlite => {
+                    assert!(auth.contains("new Database(") && pkg["dependencies"]["better-sqlite3"].is_string() && !env.contains("DATABASE_URL"));
+                    authfix_transforms::migrate::Dialect::Sqlite
+                }
+            };
+            // The schema file is the same DDL `--emit-sql` writes for that dialect.
+            assert!(get("db/better-auth.sql").contains(&authfix_transforms::migrate::data::create_tables(dialect)));
+            // The Playwright guard is Better Auth's: its pages, endpoints and env names, none of
+            // Auth.js's (`/api/auth/signin`, AUTH_URL, NEXTAUTH_SECRET).
+            let spec = get("e2e/auth.spec.ts");
+            assert!(spec.contains("form#sign-up") && spec.contains("/api/auth/get-session") && spec.contains("toHaveURL(/\\/sign-in$/)"), "{spec}");
+            let config = get("playwright.config.ts");
+            assert!(config.contains("BETTER_AUTH_URL: baseURL"), "{config}");
+            let wf = get(".github/workflows/auth.yml");
+            assert!(wf.contains("BETTER_AUTH_SECRET=$secret") && wf.contains("run: npm run db:migrate") && wf.contains("run: npm run test:e2e"), "{wf}");
+            assert_eq!(wf.contains("image: postgres:17"), db == crate::cli::Database::Postgres, "{wf}");
+            for (rel, text) in [("e2e/auth.spec.ts", spec), ("playwright.config.ts", config), (".github/workflows/auth.yml", wf)] {
+                let authjs_env = text.replace("BETTER_AUTH_", "");
+                assert!(!text.contains("/api/auth/signin") && !authjs_env.contains("AUTH_URL") && !authjs_env.contains("AUTH_SECRET"), "{rel}: {text}");
+            }
+            assert_eq!(pkg["scripts"]["test:e2e"], "next build && playwright test");
+            assert!(pkg["devDependencies"]["@playwright/test"].is_string());
+            assert_eq!(get(".gitignore").contains("/sqlite.db"), db == crate::cli::Database::Sqlite);
+            // --no-e2e leaves all of it out.
+            p.e2e = false;
+            let files = p.render(&templates).unwrap();
+            assert!(files.iter().all(|f| !f.rel.starts_with("e2e/") && f.rel != "playwright.config.ts" && !f.rel.starts_with(".github/")));
+            let pkg: serde_json::Value = serde_json::from_str(&files.iter().find(|f| f.rel == "package.json").unwrap().content).unwrap();
+            assert!(pkg["scripts"]["test:e2e"].is_null() && pkg["devDependencies"]["@playwright/test"].is_null());
         }
     }
 
@@ -345,6 +428,7 @@ mod js_tests {
     fn javascript_projects_get_js_files_without_type_syntax() {
         for auth in [AuthVersion::V5, AuthVersion::V4] {
             let plan = Plan {
+                database: Default::default(),
                 auth,
                 src_dir: false,
                 providers: providers::resolve(&["credentials".to_string(), "github".to_string()]).unwrap(),

@@ -127,7 +127,7 @@ fn imported_by_the_setup(plan: &Plan) -> Vec<String> {
     let src = plan.source_prefix();
     let auth = match plan.auth {
         AuthVersion::V5 => format!("{src}auth"),
-        AuthVersion::V4 => format!("{src}lib/auth"),
+        AuthVersion::V4 | AuthVersion::BetterAuth => format!("{src}lib/auth"),
     };
     let mut v = vec![auth, format!("{src}components/AuthProvider"), format!("{src}components/SessionStatus"), format!("{src}components/AuthButtons")];
     if plan.has_credentials() {
@@ -187,6 +187,9 @@ fn run_inner(args: &InitArgs) -> Result<i32, String> {
 }
 
 pub fn plan(args: &InitArgs) -> Result<InitPlan, String> {
+    if args.auth == AuthVersion::BetterAuth {
+        return Err("init adds Auth.js; for Better Auth use `authfix new --auth better-auth`, or move an Auth.js app with `authfix migrate better-auth`".into());
+    }
     let providers = providers::resolve(&args.providers)?;
     let root: PathBuf = args.path.clone();
     if !root.is_dir() {
@@ -206,7 +209,7 @@ pub fn plan(args: &InitArgs) -> Result<InitPlan, String> {
     if let Some(spec) = &d.next_auth_dep {
         let want = match args.auth {
             AuthVersion::V5 => 5,
-            AuthVersion::V4 => 4,
+            AuthVersion::V4 | AuthVersion::BetterAuth => 4,
         };
         if major_of(spec) != Some(want) {
             return Err(format!("package.json has next-auth {spec}; pass --auth v{} to match it", major_of(spec).unwrap_or(0)));
@@ -219,6 +222,7 @@ pub fn plan(args: &InitArgs) -> Result<InitPlan, String> {
         .unwrap_or_else(|| "app".into());
     let plan = Plan {
         auth: args.auth,
+        database: Default::default(),
         src_dir: d.src_dir,
         providers,
         name,

@@ -1,11 +1,11 @@
 //! `authfix new` and `authfix init` (issue 3).
 use crate::cli::{ColorChoice, InitArgs, NewArgs};
 
-mod edits;
+pub(crate) mod edits;
 mod generate;
 pub mod init;
 mod new;
-mod pm;
+pub(crate) mod pm;
 mod providers;
 mod secret;
 mod templates;

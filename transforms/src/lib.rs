@@ -8,6 +8,7 @@ pub mod engine;
 pub mod gitignore;
 pub mod graph;
 pub mod lockfile;
+pub mod migrate;
 pub mod options;
 pub mod parse;
 pub mod project;

@@ -30,11 +30,14 @@ pub fn is_source_path(path: &str) -> bool {
 
 /// The grammar follows the extension: `.ts`/`.mts`/`.cts` are TypeScript without JSX (so that
 /// `<T>(x: T) => x` parses), `.tsx` is TSX, and every JavaScript extension accepts JSX (Next.js
-/// allows JSX in `.js`).
+/// allows JSX in `.js`). A declaration file (`.d.ts`, `.d.mts`, `.d.cts`) parses as declarations.
 pub fn syntax_for(path: &str) -> Syntax {
     let ext = path.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
     match ext {
-        "ts" | "mts" | "cts" => Syntax::Typescript(TsSyntax { tsx: false, decorators: true, ..Default::default() }),
+        "ts" | "mts" | "cts" => {
+            let dts = path.rsplit_once('.').is_some_and(|(stem, _)| stem.ends_with(".d"));
+            Syntax::Typescript(TsSyntax { tsx: false, decorators: true, dts, ..Default::default() })
+        }
         "tsx" => Syntax::Typescript(TsSyntax { tsx: true, decorators: true, ..Default::default() }),
         _ => Syntax::Es(EsSyntax { jsx: true, decorators: true, import_attributes: true, ..Default::default() }),
     }
