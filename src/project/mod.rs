@@ -21,11 +21,15 @@ pub struct App {
     pub prefix: String,
     pub roots: roots::Roots,
     pub facts: ProjectFacts,
-    /// Files: path relative to the app root → file (`../` for the folders above it).
-    pub files: BTreeMap<String, LoadedFile>,
-    /// Files of the workspace packages the app imports, keyed from the app root
-    /// (`../../packages/ui/src/providers.tsx`): read by the module graph only.
-    pub library: Vec<(String, std::sync::Arc<str>)>,
+    /// The non-source files the rules read, read by the scan (they are few and small): env files,
+    /// `.gitignore`, `package.json`, Docker/Compose files, workflows, tsconfig/jsconfig and the
+    /// files they extend. Path relative to the app root → file (`../` for the folders above it).
+    pub data: BTreeMap<String, LoadedFile>,
+    /// The app's source files the walk found (keys relative to the app root, sorted, `\0`-joined
+    /// to keep a large tree's listing small): their texts are read by [`Scan::load`] when the app
+    /// is analysed, and let go when it is done.
+    sources: String,
+    source_count: usize,
 }
 
 impl App {
@@ -35,8 +39,19 @@ impl App {
     pub fn display(&self, key: &str) -> String {
         authfix_transforms::project::normalize_key(&format!("{}{key}", self.prefix))
     }
+
+    /// The keys of the app's source files, sorted.
+    pub fn sources(&self) -> impl Iterator<Item = &str> {
+        self.sources.split('\0').filter(|s| !s.is_empty())
+    }
+
+    /// How many files the app has for the rules (sources and data files), before any is read.
+    pub fn file_count(&self) -> usize {
+        self.source_count + self.data.len()
+    }
 }
 
+#[derive(Clone)]
 pub struct LoadedFile {
     /// The text without BOM (shared with the rules' project: never copied).
     pub text: std::sync::Arc<str>,
@@ -72,7 +87,56 @@ pub struct Skipped {
 
 pub struct Scan {
     pub apps: Vec<App>,
+    /// What the walk and the data files could not read (each app's unreadable sources are found
+    /// when it is loaded: [`Loaded::skipped`]).
     pub skipped: Vec<Skipped>,
+    /// Workspace packages, read once per scan however many apps import them.
+    packages: std::sync::Mutex<workspace::Loader>,
+}
+
+/// Everything the rules read for one app: its data files and source texts, and the workspace
+/// packages it imports. Made by [`Scan::load`] for the time the app is analysed.
+pub struct Loaded<'a> {
+    pub app: &'a App,
+    /// Path relative to the app root → file: the data files and the sources.
+    pub files: BTreeMap<String, LoadedFile>,
+    /// Files of the workspace packages the app imports, keyed from the app root
+    /// (`../../packages/ui/src/providers.tsx`): read by the module graph only.
+    pub library: workspace::Files,
+    /// `(npm name, folder key)` of those packages, for the resolver.
+    pub links: workspace::Links,
+    /// Sources that could not be read, with the reason.
+    pub skipped: Vec<Skipped>,
+}
+
+impl Scan {
+    /// Read one app's sources (in parallel when `parallel`; callers analysing several apps at once
+    /// read each app on one thread, so at most one app per thread is in memory) and the workspace
+    /// packages it imports.
+    pub fn load<'a>(&self, app: &'a App, parallel: bool) -> Loaded<'a> {
+        use rayon::prelude::*;
+        let keys: Vec<&str> = app.sources().collect();
+        let read = |k: &&str| read_text(&app.root.join(k));
+        let texts: Vec<Result<LoadedFile, String>> = if parallel { keys.par_iter().map(read).collect() } else { keys.iter().map(read).collect() };
+        let mut files = app.data.clone();
+        let mut skipped = Vec::new();
+        for (k, r) in keys.iter().zip(texts) {
+            match r {
+                Ok(f) => {
+                    files.insert(k.to_string(), f);
+                }
+                Err(reason) => skipped.push(Skipped { path: app.display(k), reason }),
+            }
+        }
+        let (links, library) = match &app.roots.workspace {
+            Some(ws) => {
+                let texts: Vec<&str> = files.values().map(|f| &*f.text).collect();
+                self.packages.lock().unwrap_or_else(|e| e.into_inner()).load(&app.root, ws, &texts)
+            }
+            None => Default::default(),
+        };
+        Loaded { app, files, library, links, skipped }
+    }
 }
 
 fn facts_for(root: &Path, pkg: &serde_json::Value, roots: &roots::Roots) -> ProjectFacts {
@@ -94,7 +158,8 @@ fn rel(base: &Path, p: &Path) -> String {
 }
 
 /// Walk PATH once (honouring .gitignore, skipping dependency and build folders, never following
-/// symlinks), find every app, and load its source files.
+/// symlinks), find every app, list its source files and load its data files. Source texts are
+/// read later, one app at a time ([`Scan::load`]).
 pub fn scan(path: &Path) -> Result<Scan> {
     let root = path.canonicalize().with_context(|| format!("cannot open {}", path.display()))?;
     if !root.is_dir() {
@@ -104,7 +169,11 @@ pub fn scan(path: &Path) -> Result<Scan> {
     #[derive(Default)]
     struct Found {
         app_roots: Vec<(PathBuf, serde_json::Value)>,
-        sources: Vec<PathBuf>,
+        /// Named packages (`package.json` with a `name`): the workspace packages, when the
+        /// workspace root lies inside the scan.
+        packages: Vec<workspace::Package>,
+        /// Source files, relative to the scan root.
+        sources: Vec<Box<str>>,
         skipped: Vec<Skipped>,
     }
     let found = std::sync::Mutex::new(Found::default());
@@ -117,6 +186,7 @@ pub fn scan(path: &Path) -> Result<Scan> {
             fn drop(&mut self) {
                 let mut g = self.0.lock().unwrap_or_else(|e| e.into_inner());
                 g.app_roots.append(&mut self.1.app_roots);
+                g.packages.append(&mut self.1.packages);
                 g.sources.append(&mut self.1.sources);
                 g.skipped.append(&mut self.1.skipped);
             }
@@ -145,22 +215,29 @@ pub fn scan(path: &Path) -> Result<Scan> {
             if !ft.is_file() {
                 return ignore::WalkState::Continue;
             }
-            let name = entry.file_name().to_string_lossy();
+            let name = entry.file_name();
             if name == "package.json" {
                 if let Ok(text) = std::fs::read_to_string(p) {
                     if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
+                        let dir = p.parent().unwrap();
+                        if let Some(n) = v.get("name").and_then(|n| n.as_str()).filter(|n| !n.is_empty()) {
+                            local.packages.push(workspace::Package { name: n.to_string(), dir: dir.to_path_buf() });
+                        }
                         if deps::depends_on(&v, "next") {
-                            local.app_roots.push((p.parent().unwrap().to_path_buf(), v));
+                            local.app_roots.push((dir.to_path_buf(), v));
                         }
                     }
                 }
-            } else if is_source_path(&name) {
-                local.sources.push(p.to_path_buf());
+            } else if name.to_str().is_some_and(is_source_path) {
+                match p.strip_prefix(root).ok().and_then(|r| r.to_str()) {
+                    Some(r) => local.sources.push(r.replace('\\', "/").into()),
+                    None => local.skipped.push(Skipped { path: rel(root, p), reason: "the file name is not UTF-8; left untouched".into() }),
+                }
             }
             ignore::WalkState::Continue
         })
     });
-    let Found { mut app_roots, sources, mut skipped } = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    let Found { mut app_roots, packages: named, mut sources, mut skipped } = found.into_inner().unwrap_or_else(|e| e.into_inner());
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     app_roots.sort_by_key(|a| std::cmp::Reverse(a.0.components().count()));
     let mut finder = roots::Finder::default();
@@ -174,45 +251,40 @@ pub fn scan(path: &Path) -> Result<Scan> {
                 prefix: if prefix.is_empty() { String::new() } else { format!("{prefix}/") },
                 facts: facts_for(r, pkg, &roots),
                 roots,
-                files: BTreeMap::new(),
-                library: Vec::new(),
+                data: BTreeMap::new(),
+                sources: String::new(),
+                source_count: 0,
             }
         })
         .collect();
-    // Read in parallel; each file goes to the deepest app containing it (apps sorted deepest first).
-    use rayon::prelude::*;
-    let by_root: std::collections::HashMap<&Path, usize> = apps.iter().enumerate().map(|(i, a)| (a.root.as_path(), i)).collect();
-    let owners: Vec<Option<usize>> = sources.iter().map(|src| src.ancestors().skip(1).find_map(|d| by_root.get(d).copied())).collect();
-    let loaded: Vec<(usize, String, Result<LoadedFile, String>)> = sources
-        .par_iter()
-        .zip(owners.par_iter())
-        .filter_map(|(src, owner)| owner.map(|o| (o, src)))
-        .map(|(o, src)| (o, rel(&apps[o].root, src), read_text(src)))
-        .collect();
-    for (o, relp, r) in loaded {
-        let app = &mut apps[o];
-        match r {
-            Ok(f) => {
-                app.files.insert(relp, f);
-            }
-            Err(reason) => skipped.push(Skipped { path: app.display(&relp), reason }),
+    // Each file goes to the deepest app containing it: its nearest folder that is an app root.
+    sources.sort_unstable();
+    let by_prefix: HashMap<&str, usize> = apps.iter().enumerate().map(|(i, a)| (a.prefix.trim_end_matches('/'), i)).collect();
+    let mut listed: Vec<String> = vec![String::new(); apps.len()];
+    let mut counts = vec![0usize; apps.len()];
+    for src in &sources {
+        let owner = src.rmatch_indices('/').map(|(i, _)| &src[..i]).chain(std::iter::once("")).find_map(|d| by_prefix.get(d).map(|&o| (o, d.len())));
+        if let Some((o, len)) = owner {
+            let key = if len == 0 { &src[..] } else { &src[len + 1..] };
+            listed[o].push_str(key);
+            listed[o].push('\0');
+            counts[o] += 1;
         }
     }
+    drop(by_prefix);
+    drop(sources);
+    for ((app, l), n) in apps.iter_mut().zip(listed).zip(counts) {
+        app.sources = l;
+        app.source_count = n;
+    }
     let mut listings = Listings::default();
-    let mut packages = workspace::Loader::default();
     for app in &mut apps {
         load_data_files(app, &mut listings, &mut skipped);
         load_tsconfig_chain(app, &mut skipped);
-        if let Some(ws) = app.roots.workspace.clone() {
-            let texts: Vec<&str> = app.files.values().map(|f| &*f.text).collect();
-            let (links, files) = packages.load(&app.root, &ws, &texts);
-            app.facts.workspace_packages = links;
-            app.library = files;
-        }
     }
     mark_git(&mut apps);
     apps.sort_by(|a, b| a.prefix.cmp(&b.prefix));
-    Ok(Scan { apps, skipped })
+    Ok(Scan { apps, skipped, packages: std::sync::Mutex::new(workspace::Loader::new(&root, named)) })
 }
 
 fn load_one(app: &mut App, relp: String, skipped: &mut Vec<Skipped>) {
@@ -223,7 +295,7 @@ fn load_one(app: &mut App, relp: String, skipped: &mut Vec<Skipped>) {
     }
     match read_text(&path) {
         Ok(f) => {
-            app.files.insert(relp, f);
+            app.data.insert(relp, f);
         }
         Err(reason) => skipped.push(Skipped { path: app.display(&relp), reason }),
     }
@@ -259,14 +331,14 @@ fn is_ts_config(n: &str) -> bool {
 /// packages, and presets from `node_modules` are left out (the resolver then drops them).
 fn load_tsconfig_chain(app: &mut App, skipped: &mut Vec<Skipped>) {
     let top = app.roots.outermost().unwrap_or(&app.root).to_path_buf();
-    let mut pending: Vec<String> = app.files.keys().filter(|k| !k.contains('/') && is_ts_config(k)).cloned().collect();
+    let mut pending: Vec<String> = app.data.keys().filter(|k| !k.contains('/') && is_ts_config(k)).cloned().collect();
     let mut seen = 0;
     while let Some(key) = pending.pop() {
         seen += 1;
         if seen > 16 {
             break; // a chain this long (or a loop) gains nothing more
         }
-        let Some(text) = app.files.get(&key).map(|f| f.text.clone()) else { continue };
+        let Some(text) = app.data.get(&key).map(|f| f.text.clone()) else { continue };
         let Ok(Some(jsonc_parser::JsonValue::Object(o))) = jsonc_parser::parse_to_value(&text, &Default::default()) else { continue };
         let specs: Vec<String> = match o.get("extends") {
             Some(jsonc_parser::JsonValue::String(s)) => vec![s.to_string()],
@@ -283,7 +355,7 @@ fn load_tsconfig_chain(app: &mut App, skipped: &mut Vec<Skipped>) {
                 k.push_str(".json");
             }
             let Ok(abs) = app.root.join(&k).canonicalize() else { continue };
-            if !abs.starts_with(&top) || app.files.contains_key(&k) {
+            if !abs.starts_with(&top) || app.data.contains_key(&k) {
                 continue;
             }
             load_one(app, k.clone(), skipped);
@@ -343,7 +415,7 @@ fn load_data_files(app: &mut App, listings: &mut Listings, skipped: &mut Vec<Ski
 /// some app has such files: otherwise no git process starts.
 fn mark_git(apps: &mut [App]) {
     let asks = |app: &App| -> Vec<String> {
-        app.files
+        app.data
             .keys()
             .filter(|k| {
                 let rest = k.trim_start_matches("../");
@@ -364,7 +436,7 @@ fn mark_git(apps: &mut [App]) {
         let Some(app_rel) = crate::git::relative_to(&top, &app.root) else { continue };
         let mut keys: Vec<(String, bool)> = asks(app).into_iter().map(|k| (k.clone(), k.trim_start_matches("../").starts_with(".env"))).collect();
         for hypothetical in [".env", ".env.local"] {
-            if !app.files.contains_key(hypothetical) {
+            if !app.data.contains_key(hypothetical) {
                 keys.push((hypothetical.to_string(), true));
             }
         }
@@ -427,7 +499,8 @@ mod tests {
         write(&r, "package-lock.json", r#"{"packages":{"node_modules/next-auth":{"version":"4.24.11"},"node_modules/next":{"version":"16.4.6"}}}"#);
         let scan = scan(&r.join("apps/web")).unwrap();
         let app = &scan.apps[0];
-        let keys: Vec<&str> = app.files.keys().map(|s| s.as_str()).collect();
+        let loaded = scan.load(app, false);
+        let keys: Vec<&str> = loaded.files.keys().map(|s| s.as_str()).collect();
         assert_eq!(
             keys,
             vec![

@@ -23,29 +23,14 @@ pub struct Package {
 /// The packages a workspace root declares (`workspaces` in package.json, `pnpm-workspace.yaml`),
 /// by matching its globs against the folders holding a named `package.json`.
 pub fn packages(ws_root: &Path) -> Vec<Package> {
-    let read = |n: &str| std::fs::read_to_string(ws_root.join(n)).ok();
-    let pats = authfix_transforms::workspace::patterns(read("package.json").as_deref(), read("pnpm-workspace.yaml").as_deref());
-    if pats.is_empty() {
-        return Vec::new();
-    }
-    let set = |neg: bool| {
-        let mut b = globset::GlobSetBuilder::new();
-        for p in pats.iter().filter(|p| p.starts_with('!') == neg) {
-            if let Ok(g) = globset::GlobBuilder::new(p.trim_start_matches('!')).literal_separator(true).build() {
-                b.add(g);
-            }
-        }
-        b.build().unwrap_or_else(|_| globset::GlobSet::empty())
-    };
-    let (include, exclude) = (set(false), set(true));
+    let Some(m) = Matcher::new(ws_root) else { return Vec::new() };
     let mut out = Vec::new();
-    for entry in walk::walker(ws_root).max_depth(Some(6)).build().flatten() {
+    for entry in walk::walker(ws_root).max_depth(Some(MAX_DEPTH)).build().flatten() {
         if entry.file_name() != "package.json" || !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
         let dir = entry.path().parent().unwrap_or(ws_root);
-        let rel = dir.strip_prefix(ws_root).unwrap_or(dir).to_string_lossy().replace('\\', "/");
-        if rel.is_empty() || !include.is_match(&rel) || exclude.is_match(&rel) {
+        if !m.declares(dir) {
             continue;
         }
         let name = std::fs::read_to_string(entry.path())
@@ -56,8 +41,44 @@ pub fn packages(ws_root: &Path) -> Vec<Package> {
             out.push(Package { name, dir: dir.to_path_buf() });
         }
     }
-    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out.sort_by(|a, b| (&a.name, &a.dir).cmp(&(&b.name, &b.dir)));
     out
+}
+
+/// How deep below the workspace root a package's `package.json` is looked for.
+const MAX_DEPTH: usize = 6;
+
+/// A workspace root's package globs.
+struct Matcher<'a> {
+    ws_root: &'a Path,
+    include: globset::GlobSet,
+    exclude: globset::GlobSet,
+}
+
+impl<'a> Matcher<'a> {
+    fn new(ws_root: &'a Path) -> Option<Matcher<'a>> {
+        let read = |n: &str| std::fs::read_to_string(ws_root.join(n)).ok();
+        let pats = authfix_transforms::workspace::patterns(read("package.json").as_deref(), read("pnpm-workspace.yaml").as_deref());
+        if pats.is_empty() {
+            return None;
+        }
+        let set = |neg: bool| {
+            let mut b = globset::GlobSetBuilder::new();
+            for p in pats.iter().filter(|p| p.starts_with('!') == neg) {
+                if let Ok(g) = globset::GlobBuilder::new(p.trim_start_matches('!')).literal_separator(true).build() {
+                    b.add(g);
+                }
+            }
+            b.build().unwrap_or_else(|_| globset::GlobSet::empty())
+        };
+        Some(Matcher { ws_root, include: set(false), exclude: set(true) })
+    }
+
+    /// Whether the folder `dir` (holding a `package.json`) is one of the workspace's packages.
+    fn declares(&self, dir: &Path) -> bool {
+        let rel = dir.strip_prefix(self.ws_root).unwrap_or(dir).to_string_lossy().replace('\\', "/");
+        !rel.is_empty() && self.include.is_match(&rel) && !self.exclude.is_match(&rel)
+    }
 }
 
 /// Whether `text` names the package in a quoted import specifier (`"@repo/ui"`, `'@repo/ui/x'`).
@@ -112,16 +133,52 @@ fn package_files(dir: &Path, cache: &mut HashMap<PathBuf, Arc<str>>) -> Files {
 /// Loads workspace packages for the apps of one scan, reading each package once.
 #[derive(Default)]
 pub struct Loader {
+    /// The scan's root, and the named packages its walk found: a workspace root inside the scan
+    /// needs no second walk to list its packages.
+    scan_root: PathBuf,
+    named: Vec<Package>,
     declared: HashMap<PathBuf, Vec<Package>>,
     texts: HashMap<PathBuf, Arc<str>>,
     files: HashMap<PathBuf, Files>,
 }
 
 impl Loader {
+    /// A loader for a scan of `scan_root`, whose walk found the `named` packages.
+    pub fn new(scan_root: &Path, named: Vec<Package>) -> Loader {
+        Loader { scan_root: scan_root.to_path_buf(), named, ..Default::default() }
+    }
+
+    /// The packages `ws_root` declares: from the scan's walk when it covered the workspace root
+    /// (the same walker, so the same files), else by walking it.
+    fn declared(&mut self, ws_root: &Path) -> Vec<Package> {
+        if let Some(d) = self.declared.get(ws_root) {
+            return d.clone();
+        }
+        let d = if ws_root.starts_with(&self.scan_root) {
+            match Matcher::new(ws_root) {
+                None => Vec::new(),
+                Some(m) => {
+                    let mut d: Vec<Package> = self
+                        .named
+                        .iter()
+                        .filter(|p| p.dir.strip_prefix(ws_root).is_ok_and(|r| r.components().count() < MAX_DEPTH) && m.declares(&p.dir))
+                        .cloned()
+                        .collect();
+                    d.sort_by(|a, b| (&a.name, &a.dir).cmp(&(&b.name, &b.dir)));
+                    d
+                }
+            }
+        } else {
+            packages(ws_root)
+        };
+        self.declared.insert(ws_root.to_path_buf(), d.clone());
+        d
+    }
+
     /// The packages the app imports, directly or through another such package: their
     /// `(name, folder key)` for the resolver, and their files keyed from the app root.
     pub fn load(&mut self, app_root: &Path, ws_root: &Path, app_texts: &[&str]) -> (Links, Files) {
-        let declared = self.declared.entry(ws_root.to_path_buf()).or_insert_with(|| packages(ws_root)).clone();
+        let declared = self.declared(ws_root);
         let mut chosen: Vec<&Package> = Vec::new();
         let mut pending: Vec<&Package> = declared.iter().filter(|p| p.dir != app_root && app_texts.iter().any(|t| mentions(t, &p.name))).collect();
         let mut files = Vec::new();
