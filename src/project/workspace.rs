@@ -81,14 +81,32 @@ impl<'a> Matcher<'a> {
     }
 }
 
-/// Whether `text` names the package in a quoted import specifier (`"@repo/ui"`, `'@repo/ui/x'`).
-pub fn mentions(text: &str, name: &str) -> bool {
-    let b = text.as_bytes();
-    memchr::memmem::find_iter(b, name.as_bytes()).any(|i| {
-        let before = i.checked_sub(1).map(|j| b[j]);
-        let after = b.get(i + name.len()).copied();
-        matches!(before, Some(b'"' | b'\'' | b'`')) && matches!(after, Some(b'"' | b'\'' | b'`' | b'/'))
-    })
+/// Which of `names` some text names in a quoted import specifier (`"@repo/ui"`,
+/// `'@repo/ui/x'`): one pass over each text for all the names (Aho-Corasick), however many
+/// packages the workspace has.
+pub fn mentioned<'t>(texts: impl Iterator<Item = &'t str>, names: &[&str]) -> Vec<bool> {
+    let mut found = vec![false; names.len()];
+    let Ok(ac) = aho_corasick::AhoCorasick::new(names) else { return found };
+    let mut left = names.len();
+    for text in texts {
+        if left == 0 {
+            break;
+        }
+        let b = text.as_bytes();
+        for m in ac.find_overlapping_iter(b) {
+            let i = m.pattern().as_usize();
+            if found[i] {
+                continue;
+            }
+            let before = m.start().checked_sub(1).map(|j| b[j]);
+            let after = b.get(m.end()).copied();
+            if matches!(before, Some(b'"' | b'\'' | b'`')) && matches!(after, Some(b'"' | b'\'' | b'`' | b'/')) {
+                found[i] = true;
+                left -= 1;
+            }
+        }
+    }
+    found
 }
 
 /// `to` as a key relative to the folder `from` (`../../packages/ui`); both absolute.
@@ -180,7 +198,10 @@ impl Loader {
     pub fn load(&mut self, app_root: &Path, ws_root: &Path, app_texts: &[&str]) -> (Links, Files) {
         let declared = self.declared(ws_root);
         let mut chosen: Vec<&Package> = Vec::new();
-        let mut pending: Vec<&Package> = declared.iter().filter(|p| p.dir != app_root && app_texts.iter().any(|t| mentions(t, &p.name))).collect();
+        let others: Vec<&Package> = declared.iter().filter(|p| p.dir != app_root).collect();
+        let names: Vec<&str> = others.iter().map(|p| p.name.as_str()).collect();
+        let hit = mentioned(app_texts.iter().copied(), &names);
+        let mut pending: Vec<&Package> = others.iter().zip(hit).filter(|(_, h)| *h).map(|(p, _)| *p).collect();
         let mut files = Vec::new();
         while let Some(pkg) = pending.pop() {
             if chosen.iter().any(|c| c.dir == pkg.dir) {
@@ -196,11 +217,10 @@ impl Loader {
                 }
             };
             let key = rel_key(app_root, &pkg.dir);
-            for other in declared.iter().filter(|o| o.dir != app_root && !chosen.iter().any(|c| c.dir == o.dir)) {
-                if list.iter().any(|(_, t)| mentions(t, &other.name)) {
-                    pending.push(other);
-                }
-            }
+            let rest: Vec<&Package> = declared.iter().filter(|o| o.dir != app_root && !chosen.iter().any(|c| c.dir == o.dir)).collect();
+            let names: Vec<&str> = rest.iter().map(|p| p.name.as_str()).collect();
+            let hit = mentioned(list.iter().map(|(_, t)| &**t), &names);
+            pending.extend(rest.into_iter().zip(hit).filter(|(_, h)| *h).map(|(p, _)| p));
             files.extend(list.into_iter().map(|(rel, t)| (format!("{key}/{rel}"), t)));
         }
         let links = chosen.iter().map(|p| (p.name.clone(), rel_key(app_root, &p.dir))).collect();
@@ -210,6 +230,17 @@ impl Loader {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn mentions(text: &str, name: &str) -> bool {
+        mentioned([text].into_iter(), &[name])[0]
+    }
+
+    #[test]
+    fn names_sharing_a_prefix_are_told_apart() {
+        let texts = ["import a from \"@repo/ui-kit\";", "// @repo/ui\nimport b from '@repo/uikit'", "x('@repo/auth/server')"];
+        assert_eq!(mentioned(texts.into_iter(), &["@repo/ui", "@repo/ui-kit", "@repo/uikit", "@repo/auth", "@repo/db"]), vec![false, true, true, true, false]);
+        assert_eq!(mentioned(std::iter::empty(), &[]), Vec::<bool>::new());
+    }
 
     #[test]
     fn mentions_only_quoted_specifiers() {

@@ -60,11 +60,15 @@ pub struct SourceFile {
     /// A file of a workspace package the app imports: the module graph follows imports into it,
     /// but it is not the app's (no rule reports on it, fixes it, or counts it).
     library: bool,
+    /// One of the app's JS/TS sources (not a library file): what
+    /// [`Project::source_files_containing`] searches.
+    app_source: bool,
 }
 
 impl SourceFile {
-    fn new(text: std::sync::Arc<str>) -> SourceFile {
-        SourceFile { text, parsed: RefCell::new(None), module: RefCell::new(None), derived: RefCell::new(None), library: false }
+    fn new(path: &str, text: std::sync::Arc<str>, library: bool) -> SourceFile {
+        let app_source = !library && parse::is_source_path(path);
+        SourceFile { text, parsed: RefCell::new(None), module: RefCell::new(None), derived: RefCell::new(None), library, app_source }
     }
 }
 
@@ -75,7 +79,7 @@ fn is_resolution_config(path: &str) -> bool {
     name.ends_with(".json")
 }
 
-/// The graph's caches: the resolver (rebuilt when the set of files or a config changes),
+/// The graph's caches: the resolver (rebuilt when a config changes, told of new files),
 /// resolutions, and export origins (cleared on any change).
 #[derive(Default)]
 struct GraphCache {
@@ -99,6 +103,8 @@ pub struct Project {
     /// for the same literals on every pass).
     needles: RefCell<HashMap<String, std::collections::BTreeSet<String>>>,
     graph: RefCell<GraphCache>,
+    /// `project_style()`, until a source file changes.
+    style: RefCell<Option<Style>>,
 }
 
 /// A copy with the same facts and texts (shared, not copied) and empty caches: the engine can plan
@@ -107,9 +113,7 @@ impl Clone for Project {
     fn clone(&self) -> Project {
         let mut p = Project::new(self.facts.clone());
         for (path, f) in &self.files {
-            let mut c = SourceFile::new(f.text.clone());
-            c.library = f.library;
-            p.files.insert(path.clone(), c);
+            p.files.insert(path.clone(), SourceFile::new(path, f.text.clone(), f.library));
         }
         p
     }
@@ -123,6 +127,7 @@ impl Project {
             app_dir: std::cell::Cell::new(None),
             needles: RefCell::new(HashMap::new()),
             graph: RefCell::new(GraphCache::default()),
+            style: RefCell::new(None),
         }
     }
 
@@ -132,23 +137,31 @@ impl Project {
         let path = path.into();
         let text: std::sync::Arc<str> = text.into();
         let library = self.files.get(&path).is_some_and(|f| f.library);
+        let f = SourceFile::new(&path, text, library);
         for (needle, set) in self.needles.get_mut().iter_mut() {
-            if !library && parse::is_source_path(&path) && memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some() {
+            if f.app_source && memchr::memmem::find(f.text.as_bytes(), needle.as_bytes()).is_some() {
                 set.insert(path.clone());
             } else {
                 set.remove(&path);
             }
         }
+        if parse::is_source_path(&path) {
+            *self.style.get_mut() = None;
+        }
         let g = self.graph.get_mut();
-        if !self.files.contains_key(&path) || is_resolution_config(&path) {
+        if is_resolution_config(&path) {
             g.resolver = None;
+            g.resolved.clear();
+        } else if !self.files.contains_key(&path) {
+            // A new source: added to the resolver's tree rather than building a new one.
+            if g.resolver.as_ref().is_some_and(|r| !r.add_source(&path)) {
+                g.resolver = None;
+            }
             g.resolved.clear();
         }
         g.exports.clear();
         g.provides.clear();
         g.reach.clear();
-        let mut f = SourceFile::new(text);
-        f.library = library;
         self.files.insert(path, f);
     }
 
@@ -161,6 +174,7 @@ impl Project {
         self.set_file(path.clone(), text);
         if let Some(f) = self.files.get_mut(&path) {
             f.library = true;
+            f.app_source = false;
         }
         for set in self.needles.get_mut().values_mut() {
             set.remove(&path);
@@ -191,6 +205,9 @@ impl Project {
             set.remove(path);
         }
         *self.graph.get_mut() = GraphCache::default();
+        if parse::is_source_path(path) {
+            *self.style.get_mut() = None;
+        }
         self.files.remove(path);
     }
 
@@ -246,16 +263,27 @@ impl Project {
     /// Source files whose text contains `needle` (a cheap literal prefilter before parsing).
     pub fn source_files_containing<'a>(&'a self, needle: &str) -> impl Iterator<Item = &'a str> + 'a {
         let mut cache = self.needles.borrow_mut();
-        let set = cache.entry(needle.to_string()).or_insert_with(|| {
+        if !cache.contains_key(needle) {
             let finder = memchr::memmem::Finder::new(needle.as_bytes());
-            self.files
-                .iter()
-                .filter(|(p, f)| !f.library && parse::is_source_path(p) && finder.find(f.text.as_bytes()).is_some())
-                .map(|(p, _)| p.clone())
-                .collect()
-        });
+            let hit = |p: &String, f: &SourceFile| (f.app_source && finder.find(f.text.as_bytes()).is_some()).then(|| p.clone());
+            // A file holding `needle` holds each of its substrings: when one was searched already
+            // (`getServerSession` before `getServerSession(`), only its files need searching.
+            let narrower = cache.iter().filter(|(n, _)| needle.contains(n.as_str())).map(|(_, set)| set).min_by_key(|set| set.len());
+            let set: std::collections::BTreeSet<String> = match narrower {
+                Some(within) => within.iter().filter_map(|p| self.files.get(p).and_then(|f| hit(p, f))).collect(),
+                None => self.files.iter().filter_map(|(p, f)| hit(p, f)).collect(),
+            };
+            cache.insert(needle.to_string(), set);
+        }
+        let set = &cache[needle];
         let hits: Vec<&'a str> = set.iter().filter_map(|p| self.files.get_key_value(p).map(|(k, _)| k.as_str())).collect();
         hits.into_iter()
+    }
+
+    /// Whether some app file lies under the folder `dir` (`app`, `src/pages`).
+    pub fn has_dir(&self, dir: &str) -> bool {
+        let prefix = format!("{dir}/");
+        self.files.range(prefix.clone()..).take_while(|(p, _)| p.starts_with(&prefix)).any(|(_, f)| !f.library)
     }
 
     /// Files that are not JS/TS sources (env files, `.gitignore`, `package.json`, workflows).
@@ -284,7 +312,10 @@ impl Project {
     }
 
     fn compute_app_dir(&self) -> Option<&'static str> {
-        let has = |d: &str| self.files.keys().any(|p| p.starts_with(d) && p[d.len()..].starts_with('/'));
+        let has = |d: &str| {
+            let prefix = format!("{d}/");
+            self.files.range(prefix.clone()..).next().is_some_and(|(p, _)| p.starts_with(&prefix))
+        };
         if has("src/app") {
             Some("src/app")
         } else if has("app") {
@@ -336,6 +367,15 @@ impl Project {
 
     /// The style new files should follow: the majority style of (up to 50) source files.
     pub fn project_style(&self) -> Style {
+        if let Some(s) = &*self.style.borrow() {
+            return s.clone();
+        }
+        let s = self.compute_project_style();
+        *self.style.borrow_mut() = Some(s.clone());
+        s
+    }
+
+    fn compute_project_style(&self) -> Style {
         let mut sample = String::new();
         for (_, f) in self.files.iter().filter(|(p, f)| !f.library && parse::is_source_path(p)).take(50) {
             sample.push_str(&f.text);
@@ -556,6 +596,42 @@ mod tests {
         assert!(p.source_files_containing("useSession").next().is_none());
         p.set_file(".env", "useSession");
         assert!(p.source_files_containing("useSession").next().is_none(), "only source files");
+    }
+
+    #[test]
+    fn a_longer_needle_is_searched_within_the_files_of_a_shorter_one() {
+        let mut p = project(None, &[]);
+        p.set_file("a.ts", "getServerSession()");
+        p.set_file("b.ts", "getServerSession(authOptions)");
+        p.set_file("c.ts", "nothing");
+        assert_eq!(p.source_files_containing("getServerSession").collect::<Vec<_>>(), vec!["a.ts", "b.ts"]);
+        assert_eq!(p.source_files_containing("getServerSession()").collect::<Vec<_>>(), vec!["a.ts"]);
+        assert_eq!(p.source_files_containing("Session(auth").collect::<Vec<_>>(), vec!["b.ts"]);
+        p.set_file("c.ts", "getServerSession()");
+        assert_eq!(p.source_files_containing("getServerSession()").collect::<Vec<_>>(), vec!["a.ts", "c.ts"]);
+        assert_eq!(p.source_files_containing("ServerSession()").collect::<Vec<_>>(), vec!["a.ts", "c.ts"]);
+    }
+
+    #[test]
+    fn a_file_added_after_resolving_is_resolved_to() {
+        let mut p = project(Some(("@/", "")), &["app/page.tsx"]);
+        assert_eq!(p.resolve_import("app/page.tsx", "@/lib/auth"), None);
+        p.set_file("lib/auth.ts", "export const authOptions = {};");
+        assert_eq!(p.resolve_import("app/page.tsx", "@/lib/auth").as_deref(), Some("lib/auth.ts"));
+        p.remove_file("lib/auth.ts");
+        assert_eq!(p.resolve_import("app/page.tsx", "@/lib/auth"), None);
+    }
+
+    #[test]
+    fn the_project_style_follows_changes() {
+        let mut p = project(None, &[]);
+        p.set_file("a.ts", "import x from 'x'\nconst y = 1\n");
+        assert!(!p.project_style().double_quotes);
+        p.set_file("a.ts", "import x from \"x\";\n");
+        assert!(p.project_style().double_quotes);
+        assert!(!p.has_dir("app"));
+        p.set_file("app/page.tsx", "");
+        assert!(p.has_dir("app") && !p.has_dir("ap") && !p.has_dir("app/page.tsx"));
     }
 
     #[test]
