@@ -34,6 +34,8 @@ pub fn build_project(loaded: &Loaded) -> Project {
     let mut facts = loaded.app.facts.clone();
     facts.fresh_secret = Some(fresh_secret());
     facts.workspace_packages = loaded.links.clone();
+    facts.git_tracked = loaded.git.tracked.clone();
+    facts.git_ignored = loaded.git.ignored.clone();
     let mut p = Project::new(facts);
     for (path, f) in &loaded.files {
         p.set_file(path.clone(), f.text.clone());

@@ -30,6 +30,8 @@ pub struct App {
     /// is analysed, and let go when it is done.
     sources: String,
     source_count: usize,
+    /// Its place in [`Scan::apps`].
+    index: usize,
 }
 
 impl App {
@@ -92,6 +94,7 @@ pub struct Scan {
     pub skipped: Vec<Skipped>,
     /// Workspace packages, read once per scan however many apps import them.
     packages: std::sync::Mutex<workspace::Loader>,
+    git: std::sync::Mutex<GitAnswers>,
 }
 
 /// Everything the rules read for one app: its data files and source texts, and the workspace
@@ -107,6 +110,8 @@ pub struct Loaded<'a> {
     pub links: workspace::Links,
     /// Sources that could not be read, with the reason.
     pub skipped: Vec<Skipped>,
+    /// Which of its env files and workflows git tracks or ignores.
+    pub git: GitFacts,
 }
 
 impl Scan {
@@ -135,7 +140,8 @@ impl Scan {
             }
             None => Default::default(),
         };
-        Loaded { app, files, library, links, skipped }
+        let git = self.git_facts(app.index);
+        Loaded { app, files, library, links, skipped, git }
     }
 }
 
@@ -254,6 +260,7 @@ pub fn scan(path: &Path) -> Result<Scan> {
                 data: BTreeMap::new(),
                 sources: String::new(),
                 source_count: 0,
+                index: 0,
             }
         })
         .collect();
@@ -282,9 +289,13 @@ pub fn scan(path: &Path) -> Result<Scan> {
         load_data_files(app, &mut listings, &mut skipped);
         load_tsconfig_chain(app, &mut skipped);
     }
-    mark_git(&mut apps);
     apps.sort_by(|a, b| a.prefix.cmp(&b.prefix));
-    Ok(Scan { apps, skipped, packages: std::sync::Mutex::new(workspace::Loader::new(&root, named)) })
+    for (i, app) in apps.iter_mut().enumerate() {
+        app.index = i;
+    }
+    let asks = git_asks(&apps);
+    let git = std::sync::Mutex::new(GitAnswers::Pending(std::thread::spawn(move || ask_git(asks))));
+    Ok(Scan { apps, skipped, packages: std::sync::Mutex::new(workspace::Loader::new(&root, named)), git })
 }
 
 fn load_one(app: &mut App, relp: String, skipped: &mut Vec<Skipped>) {
@@ -410,33 +421,82 @@ fn load_data_files(app: &mut App, listings: &mut Listings, skipped: &mut Vec<Ski
     }
 }
 
+/// What git says about one app's files, for the rules (see [`ProjectFacts::git_tracked`] and
+/// [`ProjectFacts::git_ignored`]).
+#[derive(Clone, Debug, Default)]
+pub struct GitFacts {
+    pub tracked: Option<Vec<String>>,
+    pub ignored: Option<Vec<String>>,
+}
+
+/// Git's answers for the apps of a scan: asked on a thread of their own while the apps' sources
+/// are read, waited for by the first app that needs them.
+enum GitAnswers {
+    Pending(std::thread::JoinHandle<Vec<GitFacts>>),
+    Ready(Vec<GitFacts>),
+}
+
+impl Scan {
+    /// Git's answers for the app at `index` in [`Scan::apps`].
+    fn git_facts(&self, index: usize) -> GitFacts {
+        let mut g = self.git.lock().unwrap_or_else(|e| e.into_inner());
+        if let GitAnswers::Pending(_) = &*g {
+            let GitAnswers::Pending(h) = std::mem::replace(&mut *g, GitAnswers::Ready(Vec::new())) else { unreachable!() };
+            *g = GitAnswers::Ready(h.join().unwrap_or_default());
+        }
+        match &*g {
+            GitAnswers::Ready(v) => v.get(index).cloned().unwrap_or_default(),
+            GitAnswers::Pending(_) => GitFacts::default(),
+        }
+    }
+}
+
+/// What to ask git about one app: its git root and root, the keys of its env files and workflows
+/// (all in `data`), and whether its `.env` / `.env.local` exist.
+struct GitAsk {
+    git: Option<PathBuf>,
+    root: PathBuf,
+    keys: Vec<String>,
+    has_env: [bool; 2],
+}
+
+fn git_asks(apps: &[App]) -> Vec<GitAsk> {
+    apps.iter()
+        .map(|app| GitAsk {
+            git: app.roots.git.clone(),
+            root: app.root.clone(),
+            keys: app
+                .data
+                .keys()
+                .filter(|k| {
+                    let rest = k.trim_start_matches("../");
+                    rest.starts_with(".env") || rest.starts_with(".github/")
+                })
+                .cloned()
+                .collect(),
+            has_env: [app.data.contains_key(".env"), app.data.contains_key(".env.local")],
+        })
+        .collect()
+}
+
 /// Which env files and workflows git tracks, and which env files it ignores (the app's `.env`
 /// and `.env.local` too, existing or not), for the rules. Asked once per work tree, and only when
 /// some app has such files: otherwise no git process starts.
-fn mark_git(apps: &mut [App]) {
-    let asks = |app: &App| -> Vec<String> {
-        app.data
-            .keys()
-            .filter(|k| {
-                let rest = k.trim_start_matches("../");
-                rest.starts_with(".env") || rest.starts_with(".github/")
-            })
-            .cloned()
-            .collect()
-    };
-    if apps.iter().all(|a| asks(a).is_empty()) {
-        return;
+fn ask_git(asks: Vec<GitAsk>) -> Vec<GitFacts> {
+    let mut out = vec![GitFacts::default(); asks.len()];
+    if asks.iter().all(|a| a.keys.is_empty()) {
+        return out;
     }
     let mut tops: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
     // Per work tree: (app index, key, path relative to the top) to ask about.
     let mut groups: BTreeMap<PathBuf, Vec<(usize, String, String, bool)>> = BTreeMap::new();
-    for (i, app) in apps.iter().enumerate() {
-        let Some(g) = &app.roots.git else { continue };
+    for (i, app) in asks.iter().enumerate() {
+        let Some(g) = &app.git else { continue };
         let Some(top) = tops.entry(g.clone()).or_insert_with(|| crate::git::toplevel(g)).clone() else { continue };
         let Some(app_rel) = crate::git::relative_to(&top, &app.root) else { continue };
-        let mut keys: Vec<(String, bool)> = asks(app).into_iter().map(|k| (k.clone(), k.trim_start_matches("../").starts_with(".env"))).collect();
-        for hypothetical in [".env", ".env.local"] {
-            if !app.data.contains_key(hypothetical) {
+        let mut keys: Vec<(String, bool)> = app.keys.iter().map(|k| (k.clone(), k.trim_start_matches("../").starts_with(".env"))).collect();
+        for (hypothetical, exists) in [".env", ".env.local"].into_iter().zip(app.has_env) {
+            if !exists {
                 keys.push((hypothetical.to_string(), true));
             }
         }
@@ -450,24 +510,30 @@ fn mark_git(apps: &mut [App]) {
     for (top, items) in groups {
         let all: Vec<String> = items.iter().map(|x| x.2.clone()).collect();
         let env: Vec<String> = items.iter().filter(|x| x.3).map(|x| x.2.clone()).collect();
-        let tracked = crate::git::tracked(&top, &all);
-        let ignored = tracked.as_ref().and_then(|_| crate::git::ignored(&top, &env));
+        // Both questions at once; what git ignores counts only when it could say what it tracks.
+        let (tracked, ignored) = std::thread::scope(|s| {
+            let ignored = s.spawn(|| crate::git::ignored(&top, &env));
+            let tracked = crate::git::tracked(&top, &all);
+            (tracked, ignored.join().ok().flatten())
+        });
+        let ignored = tracked.as_ref().and(ignored);
         for (i, k, p, _) in &items {
-            let app = &mut apps[*i];
+            let facts = &mut out[*i];
             if let Some(t) = &tracked {
-                let list = app.facts.git_tracked.get_or_insert_with(Vec::new);
+                let list = facts.tracked.get_or_insert_with(Vec::new);
                 if t.contains(p) {
                     list.push(k.clone());
                 }
             }
             if let Some(ig) = &ignored {
-                let list = app.facts.git_ignored.get_or_insert_with(Vec::new);
+                let list = facts.ignored.get_or_insert_with(Vec::new);
                 if ig.contains(p) {
                     list.push(k.clone());
                 }
             }
         }
     }
+    out
 }
 
 #[cfg(test)]
