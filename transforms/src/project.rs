@@ -72,6 +72,92 @@ impl SourceFile {
     }
 }
 
+/// The literals the rules' prefilters ask [`Project::source_files_containing`] for. They are found
+/// in one pass over each file (Teddy, aho-corasick's SIMD multi-literal searcher) rather than one
+/// pass per literal; a literal not listed here is answered all the same, by a search of its own.
+const INDEXED: &[&str] = &[
+    ".user",
+    "@auth/",
+    "AUTH_SECRET",
+    "AUTH_TRUST_HOST",
+    "AUTH_URL",
+    "AuthOptions",
+    "Credentials",
+    "NEXTAUTH_SECRET",
+    "NEXTAUTH_URL",
+    "NODE_ENV",
+    "NextAuth",
+    "SECRET",
+    "SessionProvider",
+    "allowDangerousEmailAccountLinking",
+    "auth",
+    "auth(",
+    "authOptions",
+    "authfix-ignore",
+    "authorized",
+    "basePath",
+    "better-auth",
+    "credentials",
+    "dapter",
+    "debug",
+    "domain",
+    "fetch(",
+    "force-static",
+    "getServerSession",
+    "getServerSession(",
+    "next-auth",
+    "next-auth/next",
+    "nextauth",
+    "redirect",
+    "secret",
+    "signIn",
+    "signIn:",
+    "use server",
+    "useSession",
+];
+
+const _: () = assert!(INDEXED.len() <= 64, "the index is a 64-bit set");
+
+/// [`INDEXED`]'s searcher (`None` where the CPU has no SIMD it can use), and for each first byte
+/// the literals starting with it.
+struct LiteralIndex {
+    searcher: Option<aho_corasick::packed::Searcher>,
+    by_first: Vec<Vec<u8>>,
+}
+
+fn literal_index() -> &'static LiteralIndex {
+    static INDEX: std::sync::OnceLock<LiteralIndex> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let searcher = aho_corasick::packed::Config::new().builder().extend(INDEXED.iter()).build();
+        let mut by_first = vec![Vec::new(); 256];
+        for (i, l) in INDEXED.iter().enumerate() {
+            by_first[l.as_bytes()[0] as usize].push(i as u8);
+        }
+        LiteralIndex { searcher, by_first }
+    })
+}
+
+/// Which of [`INDEXED`] `text` contains, as a bit set; `None` without the SIMD searcher. The
+/// searcher reports the leftmost match; searching again from the byte after its start, and
+/// checking there every literal with that first byte, visits every position where one starts.
+fn indexed_literals(text: &[u8]) -> Option<u64> {
+    let ix = literal_index();
+    let searcher = ix.searcher.as_ref()?;
+    let mut set = 0u64;
+    let mut at = 0;
+    while at < text.len() {
+        let Some(m) = searcher.find_in(text, aho_corasick::Span::from(at..text.len())) else { break };
+        let p = m.start();
+        for &i in &ix.by_first[text[p] as usize] {
+            if text[p..].starts_with(INDEXED[i as usize].as_bytes()) {
+                set |= 1 << i;
+            }
+        }
+        at = p + 1;
+    }
+    Some(set)
+}
+
 /// Files whose text decides how imports resolve.
 fn is_resolution_config(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
@@ -102,6 +188,8 @@ pub struct Project {
     /// `source_files_containing(needle)`, per needle, kept up to date as files change (rules ask
     /// for the same literals on every pass).
     needles: RefCell<HashMap<String, std::collections::BTreeSet<String>>>,
+    /// Whether `needles` holds every [`INDEXED`] literal (filled in one pass when the first is asked).
+    indexed: std::cell::Cell<bool>,
     graph: RefCell<GraphCache>,
     /// `project_style()`, until a source file changes.
     style: RefCell<Option<Style>>,
@@ -126,6 +214,7 @@ impl Project {
             files: BTreeMap::new(),
             app_dir: std::cell::Cell::new(None),
             needles: RefCell::new(HashMap::new()),
+            indexed: std::cell::Cell::new(false),
             graph: RefCell::new(GraphCache::default()),
             style: RefCell::new(None),
         }
@@ -138,8 +227,14 @@ impl Project {
         let text: std::sync::Arc<str> = text.into();
         let library = self.files.get(&path).is_some_and(|f| f.library);
         let f = SourceFile::new(&path, text, library);
+        let mask = if f.app_source && self.indexed.get() { indexed_literals(f.text.as_bytes()) } else { None };
         for (needle, set) in self.needles.get_mut().iter_mut() {
-            if f.app_source && memchr::memmem::find(f.text.as_bytes(), needle.as_bytes()).is_some() {
+            let hit = f.app_source
+                && match (mask, INDEXED.iter().position(|l| l == needle)) {
+                    (Some(m), Some(i)) => m & (1 << i) != 0,
+                    _ => memchr::memmem::find(f.text.as_bytes(), needle.as_bytes()).is_some(),
+                };
+            if hit {
                 set.insert(path.clone());
             } else {
                 set.remove(&path);
@@ -263,6 +358,28 @@ impl Project {
     /// Source files whose text contains `needle` (a cheap literal prefilter before parsing).
     pub fn source_files_containing<'a>(&'a self, needle: &str) -> impl Iterator<Item = &'a str> + 'a {
         let mut cache = self.needles.borrow_mut();
+        if !cache.contains_key(needle) && !self.indexed.get() && INDEXED.contains(&needle) {
+            // Every indexed literal at once, in one pass over each file.
+            let mut sets: Vec<std::collections::BTreeSet<String>> = vec![Default::default(); INDEXED.len()];
+            let mut all = true;
+            for (p, f) in self.files.iter().filter(|(_, f)| f.app_source) {
+                let Some(mut m) = indexed_literals(f.text.as_bytes()) else {
+                    all = false;
+                    break;
+                };
+                while m != 0 {
+                    let i = m.trailing_zeros() as usize;
+                    sets[i].insert(p.clone());
+                    m &= m - 1;
+                }
+            }
+            if all {
+                for (l, set) in INDEXED.iter().zip(sets) {
+                    cache.insert(l.to_string(), set);
+                }
+                self.indexed.set(true);
+            }
+        }
         if !cache.contains_key(needle) {
             let finder = memchr::memmem::Finder::new(needle.as_bytes());
             let hit = |p: &String, f: &SourceFile| (f.app_source && finder.find(f.text.as_bytes()).is_some()).then(|| p.clone());
@@ -610,6 +727,35 @@ mod tests {
         p.set_file("c.ts", "getServerSession()");
         assert_eq!(p.source_files_containing("getServerSession()").collect::<Vec<_>>(), vec!["a.ts", "c.ts"]);
         assert_eq!(p.source_files_containing("ServerSession()").collect::<Vec<_>>(), vec!["a.ts", "c.ts"]);
+    }
+
+    #[test]
+    fn indexed_literals_agree_with_a_plain_search() {
+        // Texts built from pieces of the literals (overlapping, nested, at the edges), changed
+        // between questions: every answer is what `str::contains` says.
+        let pieces = ["getServerSession(", "auth", "Session", "(", "next-", "auth/next", "signIn:", "SECRET", "NEXTAUTH_", "x", "\n", "é", "de", "bug"];
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let mut p = project(None, &[]);
+        let mut texts: BTreeMap<String, String> = BTreeMap::new();
+        let mut extra: Vec<&str> = INDEXED.to_vec();
+        extra.extend(["Session(", "nextauth/", "xx", "é"]);
+        for round in 0..40 {
+            let name = format!("f{}.ts", next(12));
+            let text: String = (0..next(30)).map(|_| pieces[next(pieces.len())]).collect();
+            p.set_file(name.clone(), text.as_str());
+            texts.insert(name, text);
+            if round % 3 == 0 {
+                p.set_file(format!("d{round}.json"), "auth next-auth");
+            }
+            for l in &extra {
+                let want: Vec<&str> = texts.iter().filter(|(_, t)| t.contains(*l)).map(|(k, _)| k.as_str()).collect();
+                assert_eq!(p.source_files_containing(l).collect::<Vec<_>>(), want, "{l:?} after round {round}");
+            }
+        }
     }
 
     #[test]
