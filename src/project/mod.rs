@@ -71,13 +71,28 @@ impl LoadedFile {
     }
 }
 
-/// Read a file as UTF-8 text, splitting off a BOM.
+/// Read a file as UTF-8 text, splitting off a BOM. Read through a buffer kept per thread and
+/// copied once into the shared text (`std::fs::read` would also ask for the file's size first: one
+/// more system call for each of the thousands of files of a monorepo).
 fn read_text(path: &Path) -> Result<LoadedFile, String> {
-    let raw = std::fs::read(path).map_err(|e| e.to_string())?;
-    let s = String::from_utf8(raw).map_err(|_| "not UTF-8 text".to_string())?;
-    Ok(match s.strip_prefix('\u{feff}') {
-        Some(t) => LoadedFile { text: t.into(), bom: true },
-        None => LoadedFile { text: s.into(), bom: false },
+    use std::io::Read;
+    thread_local!(static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) });
+    let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    BUF.with(|buf| {
+        let mut buf = buf.borrow_mut();
+        buf.clear();
+        buf.reserve(64 << 10);
+        // (`Take` reads to the end without asking for the size.)
+        (&mut file).take(u64::MAX).read_to_end(&mut buf).map_err(|e| e.to_string())?;
+        let s = std::str::from_utf8(&buf).map_err(|_| "not UTF-8 text".to_string())?;
+        let f = match s.strip_prefix('\u{feff}') {
+            Some(t) => LoadedFile { text: t.into(), bom: true },
+            None => LoadedFile { text: s.into(), bom: false },
+        };
+        if buf.capacity() > 1 << 20 {
+            *buf = Vec::new(); // a large file's buffer is not kept
+        }
+        Ok(f)
     })
 }
 

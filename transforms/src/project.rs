@@ -76,6 +76,11 @@ impl SourceFile {
 /// in one pass over each file (Teddy, aho-corasick's SIMD multi-literal searcher) rather than one
 /// pass per literal; a literal not listed here is answered all the same, by a search of its own.
 const INDEXED: &[&str] = &[
+    // crate::secrets::SECRET_WORDS
+    "ecret",
+    "ECRET",
+    "assword",
+    "ASSWORD",
     ".user",
     "@auth/",
     "AUTH_SECRET",
