@@ -37,6 +37,7 @@ pub fn build_project(loaded: &Loaded) -> Project {
     facts.git_tracked = loaded.git.tracked.clone();
     facts.git_ignored = loaded.git.ignored.clone();
     let mut p = Project::new(facts);
+    p.share_derived(loaded.derived.clone());
     for (path, f) in &loaded.files {
         p.set_file(path.clone(), f.text.clone());
     }

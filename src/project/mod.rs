@@ -110,6 +110,8 @@ pub struct Scan {
     /// Workspace packages, read once per scan however many apps import them.
     packages: std::sync::Mutex<workspace::Loader>,
     git: std::sync::Mutex<GitAnswers>,
+    /// What the rules derive from files the apps share (the repository's workflows), made once.
+    derived: std::sync::Arc<authfix_transforms::project::SharedDerived>,
 }
 
 /// Everything the rules read for one app: its data files and source texts, and the workspace
@@ -127,6 +129,10 @@ pub struct Loaded<'a> {
     pub skipped: Vec<Skipped>,
     /// Which of its env files and workflows git tracks or ignores.
     pub git: GitFacts,
+    /// The scan's cache of what the rules derive from files (for [`Project::share_derived`]).
+    ///
+    /// [`Project::share_derived`]: authfix_transforms::Project::share_derived
+    pub derived: std::sync::Arc<authfix_transforms::project::SharedDerived>,
 }
 
 impl Scan {
@@ -156,7 +162,7 @@ impl Scan {
             None => Default::default(),
         };
         let git = self.git_facts(app.index);
-        Loaded { app, files, library, links, skipped, git }
+        Loaded { app, files, library, links, skipped, git, derived: self.derived.clone() }
     }
 }
 
@@ -310,7 +316,7 @@ pub fn scan(path: &Path) -> Result<Scan> {
     }
     let asks = git_asks(&apps);
     let git = std::sync::Mutex::new(GitAnswers::Pending(std::thread::spawn(move || ask_git(asks))));
-    Ok(Scan { apps, skipped, packages: std::sync::Mutex::new(workspace::Loader::new(&root, named)), git })
+    Ok(Scan { apps, skipped, packages: std::sync::Mutex::new(workspace::Loader::new(&root, named)), git, derived: Default::default() })
 }
 
 fn load_one(app: &mut App, relp: String, skipped: &mut Vec<Skipped>) {

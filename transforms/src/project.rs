@@ -3,9 +3,11 @@
 //! file no rule asks about is never parsed.
 use crate::parse::{self, ParseError, Parsed};
 use crate::style::Style;
+use std::any::Any;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// The tsconfig/jsconfig path alias for the project's own code, e.g. `@/*` → `src/*`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,7 +57,7 @@ pub struct SourceFile {
     pub text: std::sync::Arc<str>,
     parsed: RefCell<Option<Rc<Result<Parsed, ParseError>>>>,
     /// What a rule derived from a non-source file (a parsed workflow), see [`Project::derived`].
-    derived: RefCell<Option<Rc<dyn std::any::Any>>>,
+    derived: RefCell<Option<Arc<dyn Any + Send + Sync>>>,
     module: RefCell<Option<Rc<crate::graph::ModuleInfo>>>,
     /// A file of a workspace package the app imports: the module graph follows imports into it,
     /// but it is not the app's (no rule reports on it, fixes it, or counts it).
@@ -198,6 +200,31 @@ pub struct Project {
     graph: RefCell<GraphCache>,
     /// `project_style()`, until a source file changes.
     style: RefCell<Option<Style>>,
+    shared: Option<Arc<SharedDerived>>,
+}
+
+/// [`Project::derived`] values shared by the projects of one run (one per app of a monorepo):
+/// keyed by the file's path in the project and its exact text.
+#[derive(Default)]
+pub struct SharedDerived(std::sync::Mutex<HashMap<String, Vec<SharedValue>>>);
+
+/// A file's text and what was derived from it.
+type SharedValue = (Arc<str>, Arc<dyn Any + Send + Sync>);
+
+impl SharedDerived {
+    fn get_or_make<T: Send + Sync + 'static>(&self, path: &str, text: &Arc<str>, make: impl FnOnce(&Arc<str>) -> T) -> Arc<T> {
+        let found = {
+            let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            map.get(path).and_then(|v| v.iter().filter(|(t, _)| **t == **text).find_map(|(_, v)| v.clone().downcast::<T>().ok()))
+        };
+        if let Some(v) = found {
+            return v;
+        }
+        // Made outside the lock: another thread may make the same value meanwhile (both are equal).
+        let v = Arc::new(make(text));
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).entry(path.to_string()).or_default().push((text.clone(), v.clone()));
+        v
+    }
 }
 
 /// A copy with the same facts and texts (shared, not copied) and empty caches: the engine can plan
@@ -208,6 +235,7 @@ impl Clone for Project {
         for (path, f) in &self.files {
             p.files.insert(path.clone(), SourceFile::new(path, f.text.clone(), f.library));
         }
+        p.shared = self.shared.clone();
         p
     }
 }
@@ -222,6 +250,7 @@ impl Project {
             indexed: std::cell::Cell::new(false),
             graph: RefCell::new(GraphCache::default()),
             style: RefCell::new(None),
+            shared: None,
         }
     }
 
@@ -325,16 +354,26 @@ impl Project {
     }
 
     /// A value computed once from a file's text (a workflow's YAML tree) and kept until the file
-    /// changes, so the rules and passes that ask again do not redo the work. `None` when the file
-    /// is unknown.
-    pub fn derived<T: 'static>(&self, path: &str, make: impl FnOnce(&std::sync::Arc<str>) -> T) -> Option<Rc<T>> {
+    /// changes, so the rules and passes that ask again do not redo the work — and, with
+    /// [`Project::share_derived`], shared with the other projects of the run that hold the same
+    /// file (a monorepo's apps all read the repository's workflows). `None` when the file is
+    /// unknown.
+    pub fn derived<T: Send + Sync + 'static>(&self, path: &str, make: impl FnOnce(&Arc<str>) -> T) -> Option<Arc<T>> {
         let f = self.files.get(path)?;
         if let Some(v) = f.derived.borrow().as_ref().and_then(|v| v.clone().downcast::<T>().ok()) {
             return Some(v);
         }
-        let v = Rc::new(make(&f.text));
+        let v = match &self.shared {
+            Some(shared) => shared.get_or_make(path, &f.text, make),
+            None => Arc::new(make(&f.text)),
+        };
         *f.derived.borrow_mut() = Some(v.clone());
         Some(v)
+    }
+
+    /// Share [`Project::derived`] values with the other projects given the same cache.
+    pub fn share_derived(&mut self, cache: Arc<SharedDerived>) {
+        self.shared = Some(cache);
     }
 
     /// The parsed module, or the parse error. `None` when the file is unknown or not a source file.
@@ -783,6 +822,34 @@ mod tests {
         assert!(!p.has_dir("app"));
         p.set_file("app/page.tsx", "");
         assert!(p.has_dir("app") && !p.has_dir("ap") && !p.has_dir("app/page.tsx"));
+    }
+
+    #[test]
+    fn derived_values_are_shared_between_projects_holding_the_same_file() {
+        let cache = Arc::new(SharedDerived::default());
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let len = |p: &Project, f: &str| {
+            *p.derived(f, |t| {
+                calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                t.len()
+            })
+            .unwrap()
+        };
+        let mut a = project(None, &[]);
+        let mut b = project(None, &[]);
+        a.share_derived(cache.clone());
+        b.share_derived(cache.clone());
+        a.set_file("../.github/workflows/ci.yml", "abc");
+        b.set_file("../.github/workflows/ci.yml", "abc");
+        assert_eq!((len(&a, "../.github/workflows/ci.yml"), len(&b, "../.github/workflows/ci.yml")), (3, 3));
+        assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 1, "made once for both");
+        b.set_file("../.github/workflows/ci.yml", "abcd");
+        assert_eq!(len(&b, "../.github/workflows/ci.yml"), 4, "another text, another value");
+        b.set_file("x.yml", "abc");
+        assert_eq!(len(&b, "x.yml"), 3);
+        assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 3, "another path, another value");
+        assert_eq!(len(&a.clone(), "../.github/workflows/ci.yml"), 3);
+        assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 3, "a clone shares the cache");
     }
 
     #[test]
