@@ -1,14 +1,23 @@
 //! The shared pipeline of `fix` and `check`: scan, then run the rules on every app — in parallel
-//! across apps (each app's project lives on one worker thread), with large stacks for deeply
-//! nested code. Every secret an app's outcome names is registered with the output boundary
-//! before anything is printed.
-use crate::project::{App, Scan};
+//! across apps (each app is read, analysed and let go on one worker thread, so memory holds about
+//! one app per thread whatever the size of the tree), with large stacks for deeply nested code.
+//! Every secret an app's outcome names is registered with the output boundary before anything is
+//! printed.
+use crate::project::{Loaded, LoadedFile, Scan, Skipped};
 use authfix_transforms::engine::{self, Choice, FixOptions, Outcome};
 use authfix_transforms::{Project, Rule, Severity};
 use std::collections::BTreeMap;
 
 pub struct AppResult {
     pub outcome: Outcome,
+    /// The files output needs, as read (BOM flag included): those with findings or parse errors
+    /// (code frames, line numbers) and those the fixes change or delete (diffs, and the check
+    /// that nothing changed on disk before writing). The app's other texts are let go.
+    pub files: BTreeMap<String, LoadedFile>,
+    /// How many files the rules saw.
+    pub scanned: usize,
+    /// Sources that could not be read.
+    pub skipped: Vec<Skipped>,
 }
 
 /// 32 bytes from the OS CSPRNG, base64: the secret a fix may write into `.env.local`.
@@ -21,15 +30,19 @@ pub fn fresh_secret() -> String {
 
 /// The rules' view of one app, with a fresh secret of its own. Build it once per app and clone
 /// it (the clone keeps the same secret) when a second run over the same files is needed.
-pub fn build_project(app: &App) -> Project {
-    let mut facts = app.facts.clone();
+pub fn build_project(loaded: &Loaded) -> Project {
+    let mut facts = loaded.app.facts.clone();
     facts.fresh_secret = Some(fresh_secret());
+    facts.workspace_packages = loaded.links.clone();
+    facts.git_tracked = loaded.git.tracked.clone();
+    facts.git_ignored = loaded.git.ignored.clone();
     let mut p = Project::new(facts);
-    for (path, f) in &app.files {
+    p.share_derived(loaded.derived.clone());
+    for (path, f) in &loaded.files {
         p.set_file(path.clone(), f.text.clone());
     }
-    for (path, text) in &app.library {
-        if !app.files.contains_key(path) {
+    for (path, text) in &loaded.library {
+        if !loaded.files.contains_key(path) {
             p.set_library_file(path.clone(), text.clone());
         }
     }
@@ -44,28 +57,48 @@ pub enum Mode {
     Fix(FixOptions),
 }
 
-/// Apply `[rules.severity]` overrides and register the outcome's secrets for masking.
-pub fn finish(mut outcome: Outcome, severity: &BTreeMap<&'static str, Severity>) -> AppResult {
+/// Apply `[rules.severity]` overrides, register the outcome's secrets for masking, and keep of
+/// the app's files only those output needs (`loaded` is let go).
+pub fn finish(mut outcome: Outcome, loaded: Loaded, severity: &BTreeMap<&'static str, Severity>) -> AppResult {
     for f in &mut outcome.findings {
         if let Some(s) = severity.get(f.diagnostic.code) {
             f.diagnostic.severity = *s;
         }
     }
     crate::output::register(&outcome.secrets);
-    AppResult { outcome }
+    // The previews were for the interactive review, which is over once an outcome is final.
+    for a in &mut outcome.applied {
+        a.previews = Vec::new();
+    }
+    let Loaded { mut files, skipped, .. } = loaded;
+    let scanned = files.len();
+    let needed: std::collections::BTreeSet<&str> = outcome
+        .findings
+        .iter()
+        .map(|f| f.diagnostic.file.as_str())
+        .chain(outcome.unparsable.iter().map(|(p, _)| p.as_str()))
+        .chain(outcome.changed.keys().map(String::as_str))
+        .chain(outcome.deleted.keys().map(String::as_str))
+        .collect();
+    files.retain(|k, _| needed.contains(k.as_str()));
+    AppResult { outcome, files, scanned, skipped }
 }
 
-pub fn one(project: Project, rules: &[&'static dyn Rule], mode: &Mode, severity: &BTreeMap<&'static str, Severity>) -> AppResult {
+pub fn one(loaded: Loaded, rules: &[&'static dyn Rule], mode: &Mode, severity: &BTreeMap<&'static str, Severity>) -> AppResult {
+    let project = build_project(&loaded);
     let outcome = match mode {
         Mode::Check => engine::findings(&project, rules),
         Mode::Fix(opts) => engine::run(project, rules, opts, Choice::All).0,
     };
-    finish(outcome, severity)
+    finish(outcome, loaded, severity)
 }
 
-/// Run the rules on every app of the scan; results are in the scan's app order.
+/// Run the rules on every app of the scan; results are in the scan's app order. Each app is read
+/// on the worker that analyses it and let go when it is done.
 pub fn run(scan: &Scan, rules: &[&'static dyn Rule], mode: Mode, severity: &BTreeMap<&'static str, Severity>) -> Vec<AppResult> {
     use rayon::prelude::*;
     let pool = rayon::ThreadPoolBuilder::new().stack_size(256 << 20).build().expect("thread pool");
-    pool.install(|| scan.apps.par_iter().map(|app| one(build_project(app), rules, &mode, severity)).collect())
+    // Fewer apps than threads: read each app's files in parallel instead.
+    let parallel_reads = scan.apps.len() < pool.current_num_threads();
+    pool.install(|| scan.apps.par_iter().map(|app| one(scan.load(app, parallel_reads), rules, &mode, severity)).collect())
 }

@@ -104,7 +104,7 @@ pub fn check(args: &CheckArgs) -> i32 {
         Ok(x) => x,
         Err(c) => return c,
     };
-    let pb = progress(scan.apps.iter().map(|a| a.files.len()).sum());
+    let pb = progress(scan.apps.iter().map(|a| a.file_count()).sum());
     let results = analyze::run(&scan, &resolved.rules, Mode::Check, &resolved.severity);
     pb.finish_and_clear();
     let r = Report { apps: &scan.apps, results: &results, skipped: &scan.skipped, check: true };
@@ -126,11 +126,11 @@ fn changes_of(apps: &[App], results: &[AppResult]) -> (Vec<FileChange>, Vec<revi
     let mut deletions = Vec::new();
     for (app, r) in apps.iter().zip(results) {
         for path in r.outcome.deleted.keys() {
-            let loaded = &app.files[path];
+            let loaded = &r.files[path];
             deletions.push(review::FileDeletion { rel: PathBuf::from(display_path(app, path)), old: loaded.original() });
         }
         for (path, fr) in &r.outcome.changed {
-            let loaded = app.files.get(path);
+            let loaded = r.files.get(path);
             let bom = if loaded.is_some_and(|f| f.bom) { "\u{feff}" } else { "" };
             changes.push(FileChange { rel: PathBuf::from(display_path(app, path)), old: loaded.map(|f| f.original()), new: format!("{bom}{}", fr.new) });
         }
@@ -151,12 +151,13 @@ fn interactive(scan: &Scan, resolved: &config::Resolved, opts: &FixOptions) -> V
     let mut apply_all = false;
     let mut quit = false;
     for app in &scan.apps {
-        let project = analyze::build_project(app);
+        let loaded = scan.load(app, true);
+        let project = analyze::build_project(&loaded);
         let (plan, _) = engine::run(project.clone(), &resolved.rules, opts, Choice::All);
         // Known before the first diff is shown.
         crate::output::register(&plan.secrets);
         if plan.applied.is_empty() {
-            results.push(analyze::finish(plan, &resolved.severity));
+            results.push(analyze::finish(plan, loaded, &resolved.severity));
             continue;
         }
         let mut chosen: HashSet<FixKey> = HashSet::new();
@@ -189,7 +190,7 @@ fn interactive(scan: &Scan, resolved: &config::Resolved, opts: &FixOptions) -> V
             }
         }
         let outcome = if chosen.len() == plan.applied.len() { plan } else { engine::run(project, &resolved.rules, opts, Choice::Only(&chosen)).0 };
-        results.push(analyze::finish(outcome, &resolved.severity));
+        results.push(analyze::finish(outcome, loaded, &resolved.severity));
         if quit {
             break;
         }
@@ -210,7 +211,7 @@ pub fn run(args: &FixArgs) -> i32 {
     let results = if args.review.interactive {
         interactive(&scan, &resolved, &opts)
     } else {
-        let pb = progress(scan.apps.iter().map(|a| a.files.len()).sum());
+        let pb = progress(scan.apps.iter().map(|a| a.file_count()).sum());
         let r = analyze::run(&scan, &resolved.rules, Mode::Fix(opts), &resolved.severity);
         pb.finish_and_clear();
         r

@@ -21,11 +21,17 @@ pub struct App {
     pub prefix: String,
     pub roots: roots::Roots,
     pub facts: ProjectFacts,
-    /// Files: path relative to the app root → file (`../` for the folders above it).
-    pub files: BTreeMap<String, LoadedFile>,
-    /// Files of the workspace packages the app imports, keyed from the app root
-    /// (`../../packages/ui/src/providers.tsx`): read by the module graph only.
-    pub library: Vec<(String, std::sync::Arc<str>)>,
+    /// The non-source files the rules read, read by the scan (they are few and small): env files,
+    /// `.gitignore`, `package.json`, Docker/Compose files, workflows, tsconfig/jsconfig and the
+    /// files they extend. Path relative to the app root → file (`../` for the folders above it).
+    pub data: BTreeMap<String, LoadedFile>,
+    /// The app's source files the walk found (keys relative to the app root, sorted, `\0`-joined
+    /// to keep a large tree's listing small): their texts are read by [`Scan::load`] when the app
+    /// is analysed, and let go when it is done.
+    sources: String,
+    source_count: usize,
+    /// Its place in [`Scan::apps`].
+    index: usize,
 }
 
 impl App {
@@ -35,8 +41,19 @@ impl App {
     pub fn display(&self, key: &str) -> String {
         authfix_transforms::project::normalize_key(&format!("{}{key}", self.prefix))
     }
+
+    /// The keys of the app's source files, sorted.
+    pub fn sources(&self) -> impl Iterator<Item = &str> {
+        self.sources.split('\0').filter(|s| !s.is_empty())
+    }
+
+    /// How many files the app has for the rules (sources and data files), before any is read.
+    pub fn file_count(&self) -> usize {
+        self.source_count + self.data.len()
+    }
 }
 
+#[derive(Clone)]
 pub struct LoadedFile {
     /// The text without BOM (shared with the rules' project: never copied).
     pub text: std::sync::Arc<str>,
@@ -54,13 +71,28 @@ impl LoadedFile {
     }
 }
 
-/// Read a file as UTF-8 text, splitting off a BOM.
+/// Read a file as UTF-8 text, splitting off a BOM. Read through a buffer kept per thread and
+/// copied once into the shared text (`std::fs::read` would also ask for the file's size first: one
+/// more system call for each of the thousands of files of a monorepo).
 fn read_text(path: &Path) -> Result<LoadedFile, String> {
-    let raw = std::fs::read(path).map_err(|e| e.to_string())?;
-    let s = String::from_utf8(raw).map_err(|_| "not UTF-8 text".to_string())?;
-    Ok(match s.strip_prefix('\u{feff}') {
-        Some(t) => LoadedFile { text: t.into(), bom: true },
-        None => LoadedFile { text: s.into(), bom: false },
+    use std::io::Read;
+    thread_local!(static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) });
+    let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    BUF.with(|buf| {
+        let mut buf = buf.borrow_mut();
+        buf.clear();
+        buf.reserve(64 << 10);
+        // (`Take` reads to the end without asking for the size.)
+        (&mut file).take(u64::MAX).read_to_end(&mut buf).map_err(|e| e.to_string())?;
+        let s = std::str::from_utf8(&buf).map_err(|_| "not UTF-8 text".to_string())?;
+        let f = match s.strip_prefix('\u{feff}') {
+            Some(t) => LoadedFile { text: t.into(), bom: true },
+            None => LoadedFile { text: s.into(), bom: false },
+        };
+        if buf.capacity() > 1 << 20 {
+            *buf = Vec::new(); // a large file's buffer is not kept
+        }
+        Ok(f)
     })
 }
 
@@ -72,7 +104,66 @@ pub struct Skipped {
 
 pub struct Scan {
     pub apps: Vec<App>,
+    /// What the walk and the data files could not read (each app's unreadable sources are found
+    /// when it is loaded: [`Loaded::skipped`]).
     pub skipped: Vec<Skipped>,
+    /// Workspace packages, read once per scan however many apps import them.
+    packages: std::sync::Mutex<workspace::Loader>,
+    git: std::sync::Mutex<GitAnswers>,
+    /// What the rules derive from files the apps share (the repository's workflows), made once.
+    derived: std::sync::Arc<authfix_transforms::project::SharedDerived>,
+}
+
+/// Everything the rules read for one app: its data files and source texts, and the workspace
+/// packages it imports. Made by [`Scan::load`] for the time the app is analysed.
+pub struct Loaded<'a> {
+    pub app: &'a App,
+    /// Path relative to the app root → file: the data files and the sources.
+    pub files: BTreeMap<String, LoadedFile>,
+    /// Files of the workspace packages the app imports, keyed from the app root
+    /// (`../../packages/ui/src/providers.tsx`): read by the module graph only.
+    pub library: workspace::Files,
+    /// `(npm name, folder key)` of those packages, for the resolver.
+    pub links: workspace::Links,
+    /// Sources that could not be read, with the reason.
+    pub skipped: Vec<Skipped>,
+    /// Which of its env files and workflows git tracks or ignores.
+    pub git: GitFacts,
+    /// The scan's cache of what the rules derive from files (for [`Project::share_derived`]).
+    ///
+    /// [`Project::share_derived`]: authfix_transforms::Project::share_derived
+    pub derived: std::sync::Arc<authfix_transforms::project::SharedDerived>,
+}
+
+impl Scan {
+    /// Read one app's sources (in parallel when `parallel`; callers analysing several apps at once
+    /// read each app on one thread, so at most one app per thread is in memory) and the workspace
+    /// packages it imports.
+    pub fn load<'a>(&self, app: &'a App, parallel: bool) -> Loaded<'a> {
+        use rayon::prelude::*;
+        let keys: Vec<&str> = app.sources().collect();
+        let read = |k: &&str| read_text(&app.root.join(k));
+        let texts: Vec<Result<LoadedFile, String>> = if parallel { keys.par_iter().map(read).collect() } else { keys.iter().map(read).collect() };
+        let mut files = app.data.clone();
+        let mut skipped = Vec::new();
+        for (k, r) in keys.iter().zip(texts) {
+            match r {
+                Ok(f) => {
+                    files.insert(k.to_string(), f);
+                }
+                Err(reason) => skipped.push(Skipped { path: app.display(k), reason }),
+            }
+        }
+        let (links, library) = match &app.roots.workspace {
+            Some(ws) => {
+                let texts: Vec<&str> = files.values().map(|f| &*f.text).collect();
+                self.packages.lock().unwrap_or_else(|e| e.into_inner()).load(&app.root, ws, &texts)
+            }
+            None => Default::default(),
+        };
+        let git = self.git_facts(app.index);
+        Loaded { app, files, library, links, skipped, git, derived: self.derived.clone() }
+    }
 }
 
 fn facts_for(root: &Path, pkg: &serde_json::Value, roots: &roots::Roots) -> ProjectFacts {
@@ -94,7 +185,8 @@ fn rel(base: &Path, p: &Path) -> String {
 }
 
 /// Walk PATH once (honouring .gitignore, skipping dependency and build folders, never following
-/// symlinks), find every app, and load its source files.
+/// symlinks), find every app, list its source files and load its data files. Source texts are
+/// read later, one app at a time ([`Scan::load`]).
 pub fn scan(path: &Path) -> Result<Scan> {
     let root = path.canonicalize().with_context(|| format!("cannot open {}", path.display()))?;
     if !root.is_dir() {
@@ -104,7 +196,11 @@ pub fn scan(path: &Path) -> Result<Scan> {
     #[derive(Default)]
     struct Found {
         app_roots: Vec<(PathBuf, serde_json::Value)>,
-        sources: Vec<PathBuf>,
+        /// Named packages (`package.json` with a `name`): the workspace packages, when the
+        /// workspace root lies inside the scan.
+        packages: Vec<workspace::Package>,
+        /// Source files, relative to the scan root.
+        sources: Vec<Box<str>>,
         skipped: Vec<Skipped>,
     }
     let found = std::sync::Mutex::new(Found::default());
@@ -117,6 +213,7 @@ pub fn scan(path: &Path) -> Result<Scan> {
             fn drop(&mut self) {
                 let mut g = self.0.lock().unwrap_or_else(|e| e.into_inner());
                 g.app_roots.append(&mut self.1.app_roots);
+                g.packages.append(&mut self.1.packages);
                 g.sources.append(&mut self.1.sources);
                 g.skipped.append(&mut self.1.skipped);
             }
@@ -145,22 +242,29 @@ pub fn scan(path: &Path) -> Result<Scan> {
             if !ft.is_file() {
                 return ignore::WalkState::Continue;
             }
-            let name = entry.file_name().to_string_lossy();
+            let name = entry.file_name();
             if name == "package.json" {
                 if let Ok(text) = std::fs::read_to_string(p) {
                     if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
+                        let dir = p.parent().unwrap();
+                        if let Some(n) = v.get("name").and_then(|n| n.as_str()).filter(|n| !n.is_empty()) {
+                            local.packages.push(workspace::Package { name: n.to_string(), dir: dir.to_path_buf() });
+                        }
                         if deps::depends_on(&v, "next") {
-                            local.app_roots.push((p.parent().unwrap().to_path_buf(), v));
+                            local.app_roots.push((dir.to_path_buf(), v));
                         }
                     }
                 }
-            } else if is_source_path(&name) {
-                local.sources.push(p.to_path_buf());
+            } else if name.to_str().is_some_and(is_source_path) {
+                match p.strip_prefix(root).ok().and_then(|r| r.to_str()) {
+                    Some(r) => local.sources.push(r.replace('\\', "/").into()),
+                    None => local.skipped.push(Skipped { path: rel(root, p), reason: "the file name is not UTF-8; left untouched".into() }),
+                }
             }
             ignore::WalkState::Continue
         })
     });
-    let Found { mut app_roots, sources, mut skipped } = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    let Found { mut app_roots, packages: named, mut sources, mut skipped } = found.into_inner().unwrap_or_else(|e| e.into_inner());
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     app_roots.sort_by_key(|a| std::cmp::Reverse(a.0.components().count()));
     let mut finder = roots::Finder::default();
@@ -174,45 +278,45 @@ pub fn scan(path: &Path) -> Result<Scan> {
                 prefix: if prefix.is_empty() { String::new() } else { format!("{prefix}/") },
                 facts: facts_for(r, pkg, &roots),
                 roots,
-                files: BTreeMap::new(),
-                library: Vec::new(),
+                data: BTreeMap::new(),
+                sources: String::new(),
+                source_count: 0,
+                index: 0,
             }
         })
         .collect();
-    // Read in parallel; each file goes to the deepest app containing it (apps sorted deepest first).
-    use rayon::prelude::*;
-    let by_root: std::collections::HashMap<&Path, usize> = apps.iter().enumerate().map(|(i, a)| (a.root.as_path(), i)).collect();
-    let owners: Vec<Option<usize>> = sources.iter().map(|src| src.ancestors().skip(1).find_map(|d| by_root.get(d).copied())).collect();
-    let loaded: Vec<(usize, String, Result<LoadedFile, String>)> = sources
-        .par_iter()
-        .zip(owners.par_iter())
-        .filter_map(|(src, owner)| owner.map(|o| (o, src)))
-        .map(|(o, src)| (o, rel(&apps[o].root, src), read_text(src)))
-        .collect();
-    for (o, relp, r) in loaded {
-        let app = &mut apps[o];
-        match r {
-            Ok(f) => {
-                app.files.insert(relp, f);
-            }
-            Err(reason) => skipped.push(Skipped { path: app.display(&relp), reason }),
+    // Each file goes to the deepest app containing it: its nearest folder that is an app root.
+    sources.sort_unstable();
+    let by_prefix: HashMap<&str, usize> = apps.iter().enumerate().map(|(i, a)| (a.prefix.trim_end_matches('/'), i)).collect();
+    let mut listed: Vec<String> = vec![String::new(); apps.len()];
+    let mut counts = vec![0usize; apps.len()];
+    for src in &sources {
+        let owner = src.rmatch_indices('/').map(|(i, _)| &src[..i]).chain(std::iter::once("")).find_map(|d| by_prefix.get(d).map(|&o| (o, d.len())));
+        if let Some((o, len)) = owner {
+            let key = if len == 0 { &src[..] } else { &src[len + 1..] };
+            listed[o].push_str(key);
+            listed[o].push('\0');
+            counts[o] += 1;
         }
     }
+    drop(by_prefix);
+    drop(sources);
+    for ((app, l), n) in apps.iter_mut().zip(listed).zip(counts) {
+        app.sources = l;
+        app.source_count = n;
+    }
     let mut listings = Listings::default();
-    let mut packages = workspace::Loader::default();
     for app in &mut apps {
         load_data_files(app, &mut listings, &mut skipped);
         load_tsconfig_chain(app, &mut skipped);
-        if let Some(ws) = app.roots.workspace.clone() {
-            let texts: Vec<&str> = app.files.values().map(|f| &*f.text).collect();
-            let (links, files) = packages.load(&app.root, &ws, &texts);
-            app.facts.workspace_packages = links;
-            app.library = files;
-        }
     }
-    mark_git(&mut apps);
     apps.sort_by(|a, b| a.prefix.cmp(&b.prefix));
-    Ok(Scan { apps, skipped })
+    for (i, app) in apps.iter_mut().enumerate() {
+        app.index = i;
+    }
+    let asks = git_asks(&apps);
+    let git = std::sync::Mutex::new(GitAnswers::Pending(std::thread::spawn(move || ask_git(asks))));
+    Ok(Scan { apps, skipped, packages: std::sync::Mutex::new(workspace::Loader::new(&root, named)), git, derived: Default::default() })
 }
 
 fn load_one(app: &mut App, relp: String, skipped: &mut Vec<Skipped>) {
@@ -223,7 +327,7 @@ fn load_one(app: &mut App, relp: String, skipped: &mut Vec<Skipped>) {
     }
     match read_text(&path) {
         Ok(f) => {
-            app.files.insert(relp, f);
+            app.data.insert(relp, f);
         }
         Err(reason) => skipped.push(Skipped { path: app.display(&relp), reason }),
     }
@@ -259,14 +363,14 @@ fn is_ts_config(n: &str) -> bool {
 /// packages, and presets from `node_modules` are left out (the resolver then drops them).
 fn load_tsconfig_chain(app: &mut App, skipped: &mut Vec<Skipped>) {
     let top = app.roots.outermost().unwrap_or(&app.root).to_path_buf();
-    let mut pending: Vec<String> = app.files.keys().filter(|k| !k.contains('/') && is_ts_config(k)).cloned().collect();
+    let mut pending: Vec<String> = app.data.keys().filter(|k| !k.contains('/') && is_ts_config(k)).cloned().collect();
     let mut seen = 0;
     while let Some(key) = pending.pop() {
         seen += 1;
         if seen > 16 {
             break; // a chain this long (or a loop) gains nothing more
         }
-        let Some(text) = app.files.get(&key).map(|f| f.text.clone()) else { continue };
+        let Some(text) = app.data.get(&key).map(|f| f.text.clone()) else { continue };
         let Ok(Some(jsonc_parser::JsonValue::Object(o))) = jsonc_parser::parse_to_value(&text, &Default::default()) else { continue };
         let specs: Vec<String> = match o.get("extends") {
             Some(jsonc_parser::JsonValue::String(s)) => vec![s.to_string()],
@@ -283,7 +387,7 @@ fn load_tsconfig_chain(app: &mut App, skipped: &mut Vec<Skipped>) {
                 k.push_str(".json");
             }
             let Ok(abs) = app.root.join(&k).canonicalize() else { continue };
-            if !abs.starts_with(&top) || app.files.contains_key(&k) {
+            if !abs.starts_with(&top) || app.data.contains_key(&k) {
                 continue;
             }
             load_one(app, k.clone(), skipped);
@@ -338,33 +442,82 @@ fn load_data_files(app: &mut App, listings: &mut Listings, skipped: &mut Vec<Ski
     }
 }
 
+/// What git says about one app's files, for the rules (see [`ProjectFacts::git_tracked`] and
+/// [`ProjectFacts::git_ignored`]).
+#[derive(Clone, Debug, Default)]
+pub struct GitFacts {
+    pub tracked: Option<Vec<String>>,
+    pub ignored: Option<Vec<String>>,
+}
+
+/// Git's answers for the apps of a scan: asked on a thread of their own while the apps' sources
+/// are read, waited for by the first app that needs them.
+enum GitAnswers {
+    Pending(std::thread::JoinHandle<Vec<GitFacts>>),
+    Ready(Vec<GitFacts>),
+}
+
+impl Scan {
+    /// Git's answers for the app at `index` in [`Scan::apps`].
+    fn git_facts(&self, index: usize) -> GitFacts {
+        let mut g = self.git.lock().unwrap_or_else(|e| e.into_inner());
+        if let GitAnswers::Pending(_) = &*g {
+            let GitAnswers::Pending(h) = std::mem::replace(&mut *g, GitAnswers::Ready(Vec::new())) else { unreachable!() };
+            *g = GitAnswers::Ready(h.join().unwrap_or_default());
+        }
+        match &*g {
+            GitAnswers::Ready(v) => v.get(index).cloned().unwrap_or_default(),
+            GitAnswers::Pending(_) => GitFacts::default(),
+        }
+    }
+}
+
+/// What to ask git about one app: its git root and root, the keys of its env files and workflows
+/// (all in `data`), and whether its `.env` / `.env.local` exist.
+struct GitAsk {
+    git: Option<PathBuf>,
+    root: PathBuf,
+    keys: Vec<String>,
+    has_env: [bool; 2],
+}
+
+fn git_asks(apps: &[App]) -> Vec<GitAsk> {
+    apps.iter()
+        .map(|app| GitAsk {
+            git: app.roots.git.clone(),
+            root: app.root.clone(),
+            keys: app
+                .data
+                .keys()
+                .filter(|k| {
+                    let rest = k.trim_start_matches("../");
+                    rest.starts_with(".env") || rest.starts_with(".github/")
+                })
+                .cloned()
+                .collect(),
+            has_env: [app.data.contains_key(".env"), app.data.contains_key(".env.local")],
+        })
+        .collect()
+}
+
 /// Which env files and workflows git tracks, and which env files it ignores (the app's `.env`
 /// and `.env.local` too, existing or not), for the rules. Asked once per work tree, and only when
 /// some app has such files: otherwise no git process starts.
-fn mark_git(apps: &mut [App]) {
-    let asks = |app: &App| -> Vec<String> {
-        app.files
-            .keys()
-            .filter(|k| {
-                let rest = k.trim_start_matches("../");
-                rest.starts_with(".env") || rest.starts_with(".github/")
-            })
-            .cloned()
-            .collect()
-    };
-    if apps.iter().all(|a| asks(a).is_empty()) {
-        return;
+fn ask_git(asks: Vec<GitAsk>) -> Vec<GitFacts> {
+    let mut out = vec![GitFacts::default(); asks.len()];
+    if asks.iter().all(|a| a.keys.is_empty()) {
+        return out;
     }
     let mut tops: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
     // Per work tree: (app index, key, path relative to the top) to ask about.
     let mut groups: BTreeMap<PathBuf, Vec<(usize, String, String, bool)>> = BTreeMap::new();
-    for (i, app) in apps.iter().enumerate() {
-        let Some(g) = &app.roots.git else { continue };
+    for (i, app) in asks.iter().enumerate() {
+        let Some(g) = &app.git else { continue };
         let Some(top) = tops.entry(g.clone()).or_insert_with(|| crate::git::toplevel(g)).clone() else { continue };
         let Some(app_rel) = crate::git::relative_to(&top, &app.root) else { continue };
-        let mut keys: Vec<(String, bool)> = asks(app).into_iter().map(|k| (k.clone(), k.trim_start_matches("../").starts_with(".env"))).collect();
-        for hypothetical in [".env", ".env.local"] {
-            if !app.files.contains_key(hypothetical) {
+        let mut keys: Vec<(String, bool)> = app.keys.iter().map(|k| (k.clone(), k.trim_start_matches("../").starts_with(".env"))).collect();
+        for (hypothetical, exists) in [".env", ".env.local"].into_iter().zip(app.has_env) {
+            if !exists {
                 keys.push((hypothetical.to_string(), true));
             }
         }
@@ -378,24 +531,30 @@ fn mark_git(apps: &mut [App]) {
     for (top, items) in groups {
         let all: Vec<String> = items.iter().map(|x| x.2.clone()).collect();
         let env: Vec<String> = items.iter().filter(|x| x.3).map(|x| x.2.clone()).collect();
-        let tracked = crate::git::tracked(&top, &all);
-        let ignored = tracked.as_ref().and_then(|_| crate::git::ignored(&top, &env));
+        // Both questions at once; what git ignores counts only when it could say what it tracks.
+        let (tracked, ignored) = std::thread::scope(|s| {
+            let ignored = s.spawn(|| crate::git::ignored(&top, &env));
+            let tracked = crate::git::tracked(&top, &all);
+            (tracked, ignored.join().ok().flatten())
+        });
+        let ignored = tracked.as_ref().and(ignored);
         for (i, k, p, _) in &items {
-            let app = &mut apps[*i];
+            let facts = &mut out[*i];
             if let Some(t) = &tracked {
-                let list = app.facts.git_tracked.get_or_insert_with(Vec::new);
+                let list = facts.tracked.get_or_insert_with(Vec::new);
                 if t.contains(p) {
                     list.push(k.clone());
                 }
             }
             if let Some(ig) = &ignored {
-                let list = app.facts.git_ignored.get_or_insert_with(Vec::new);
+                let list = facts.ignored.get_or_insert_with(Vec::new);
                 if ig.contains(p) {
                     list.push(k.clone());
                 }
             }
         }
     }
+    out
 }
 
 #[cfg(test)]
@@ -427,7 +586,8 @@ mod tests {
         write(&r, "package-lock.json", r#"{"packages":{"node_modules/next-auth":{"version":"4.24.11"},"node_modules/next":{"version":"16.4.6"}}}"#);
         let scan = scan(&r.join("apps/web")).unwrap();
         let app = &scan.apps[0];
-        let keys: Vec<&str> = app.files.keys().map(|s| s.as_str()).collect();
+        let loaded = scan.load(app, false);
+        let keys: Vec<&str> = loaded.files.keys().map(|s| s.as_str()).collect();
         assert_eq!(
             keys,
             vec![

@@ -23,29 +23,14 @@ pub struct Package {
 /// The packages a workspace root declares (`workspaces` in package.json, `pnpm-workspace.yaml`),
 /// by matching its globs against the folders holding a named `package.json`.
 pub fn packages(ws_root: &Path) -> Vec<Package> {
-    let read = |n: &str| std::fs::read_to_string(ws_root.join(n)).ok();
-    let pats = authfix_transforms::workspace::patterns(read("package.json").as_deref(), read("pnpm-workspace.yaml").as_deref());
-    if pats.is_empty() {
-        return Vec::new();
-    }
-    let set = |neg: bool| {
-        let mut b = globset::GlobSetBuilder::new();
-        for p in pats.iter().filter(|p| p.starts_with('!') == neg) {
-            if let Ok(g) = globset::GlobBuilder::new(p.trim_start_matches('!')).literal_separator(true).build() {
-                b.add(g);
-            }
-        }
-        b.build().unwrap_or_else(|_| globset::GlobSet::empty())
-    };
-    let (include, exclude) = (set(false), set(true));
+    let Some(m) = Matcher::new(ws_root) else { return Vec::new() };
     let mut out = Vec::new();
-    for entry in walk::walker(ws_root).max_depth(Some(6)).build().flatten() {
+    for entry in walk::walker(ws_root).max_depth(Some(MAX_DEPTH)).build().flatten() {
         if entry.file_name() != "package.json" || !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
         let dir = entry.path().parent().unwrap_or(ws_root);
-        let rel = dir.strip_prefix(ws_root).unwrap_or(dir).to_string_lossy().replace('\\', "/");
-        if rel.is_empty() || !include.is_match(&rel) || exclude.is_match(&rel) {
+        if !m.declares(dir) {
             continue;
         }
         let name = std::fs::read_to_string(entry.path())
@@ -56,18 +41,93 @@ pub fn packages(ws_root: &Path) -> Vec<Package> {
             out.push(Package { name, dir: dir.to_path_buf() });
         }
     }
-    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out.sort_by(|a, b| (&a.name, &a.dir).cmp(&(&b.name, &b.dir)));
     out
 }
 
-/// Whether `text` names the package in a quoted import specifier (`"@repo/ui"`, `'@repo/ui/x'`).
-pub fn mentions(text: &str, name: &str) -> bool {
-    let b = text.as_bytes();
-    memchr::memmem::find_iter(b, name.as_bytes()).any(|i| {
-        let before = i.checked_sub(1).map(|j| b[j]);
-        let after = b.get(i + name.len()).copied();
+/// How deep below the workspace root a package's `package.json` is looked for.
+const MAX_DEPTH: usize = 6;
+
+/// A workspace root's package globs.
+struct Matcher<'a> {
+    ws_root: &'a Path,
+    include: globset::GlobSet,
+    exclude: globset::GlobSet,
+}
+
+impl<'a> Matcher<'a> {
+    fn new(ws_root: &'a Path) -> Option<Matcher<'a>> {
+        let read = |n: &str| std::fs::read_to_string(ws_root.join(n)).ok();
+        let pats = authfix_transforms::workspace::patterns(read("package.json").as_deref(), read("pnpm-workspace.yaml").as_deref());
+        if pats.is_empty() {
+            return None;
+        }
+        let set = |neg: bool| {
+            let mut b = globset::GlobSetBuilder::new();
+            for p in pats.iter().filter(|p| p.starts_with('!') == neg) {
+                if let Ok(g) = globset::GlobBuilder::new(p.trim_start_matches('!')).literal_separator(true).build() {
+                    b.add(g);
+                }
+            }
+            b.build().unwrap_or_else(|_| globset::GlobSet::empty())
+        };
+        Some(Matcher { ws_root, include: set(false), exclude: set(true) })
+    }
+
+    /// Whether the folder `dir` (holding a `package.json`) is one of the workspace's packages.
+    fn declares(&self, dir: &Path) -> bool {
+        let rel = dir.strip_prefix(self.ws_root).unwrap_or(dir).to_string_lossy().replace('\\', "/");
+        !rel.is_empty() && self.include.is_match(&rel) && !self.exclude.is_match(&rel)
+    }
+}
+
+/// Which of `names` some text names in a quoted import specifier (`"@repo/ui"`,
+/// `'@repo/ui/x'`): one pass over each text for all the names (Aho-Corasick), however many
+/// packages the workspace has.
+pub fn mentioned<'t>(texts: impl Iterator<Item = &'t str>, names: &[&str]) -> Vec<bool> {
+    let mut found = vec![false; names.len()];
+    let mut left = names.iter().filter(|n| !n.is_empty()).count();
+    let quoted = |b: &[u8], start: usize, end: usize| {
+        let before = start.checked_sub(1).map(|j| b[j]);
+        let after = b.get(end).copied();
         matches!(before, Some(b'"' | b'\'' | b'`')) && matches!(after, Some(b'"' | b'\'' | b'`' | b'/'))
-    })
+    };
+    // A workspace's names usually share a scope (`@repo/`): find that prefix (a SIMD literal
+    // search, much faster than an automaton) and compare the names there.
+    let common = names.iter().map(|n| n.as_bytes()).reduce(|a, b| &a[..a.iter().zip(b).take_while(|(x, y)| x == y).count()]).unwrap_or_default();
+    if common.len() >= 3 {
+        let finder = memchr::memmem::Finder::new(common);
+        for text in texts {
+            if left == 0 {
+                break;
+            }
+            let b = text.as_bytes();
+            for at in finder.find_iter(b) {
+                for (i, n) in names.iter().enumerate() {
+                    if !found[i] && b[at..].starts_with(n.as_bytes()) && quoted(b, at, at + n.len()) {
+                        found[i] = true;
+                        left -= 1;
+                    }
+                }
+            }
+        }
+        return found;
+    }
+    let Ok(ac) = aho_corasick::AhoCorasick::new(names) else { return found };
+    for text in texts {
+        if left == 0 {
+            break;
+        }
+        let b = text.as_bytes();
+        for m in ac.find_overlapping_iter(b) {
+            let i = m.pattern().as_usize();
+            if !found[i] && quoted(b, m.start(), m.end()) {
+                found[i] = true;
+                left -= 1;
+            }
+        }
+    }
+    found
 }
 
 /// `to` as a key relative to the folder `from` (`../../packages/ui`); both absolute.
@@ -112,18 +172,57 @@ fn package_files(dir: &Path, cache: &mut HashMap<PathBuf, Arc<str>>) -> Files {
 /// Loads workspace packages for the apps of one scan, reading each package once.
 #[derive(Default)]
 pub struct Loader {
+    /// The scan's root, and the named packages its walk found: a workspace root inside the scan
+    /// needs no second walk to list its packages.
+    scan_root: PathBuf,
+    named: Vec<Package>,
     declared: HashMap<PathBuf, Vec<Package>>,
     texts: HashMap<PathBuf, Arc<str>>,
     files: HashMap<PathBuf, Files>,
 }
 
 impl Loader {
+    /// A loader for a scan of `scan_root`, whose walk found the `named` packages.
+    pub fn new(scan_root: &Path, named: Vec<Package>) -> Loader {
+        Loader { scan_root: scan_root.to_path_buf(), named, ..Default::default() }
+    }
+
+    /// The packages `ws_root` declares: from the scan's walk when it covered the workspace root
+    /// (the same walker, so the same files), else by walking it.
+    fn declared(&mut self, ws_root: &Path) -> Vec<Package> {
+        if let Some(d) = self.declared.get(ws_root) {
+            return d.clone();
+        }
+        let d = if ws_root.starts_with(&self.scan_root) {
+            match Matcher::new(ws_root) {
+                None => Vec::new(),
+                Some(m) => {
+                    let mut d: Vec<Package> = self
+                        .named
+                        .iter()
+                        .filter(|p| p.dir.strip_prefix(ws_root).is_ok_and(|r| r.components().count() < MAX_DEPTH) && m.declares(&p.dir))
+                        .cloned()
+                        .collect();
+                    d.sort_by(|a, b| (&a.name, &a.dir).cmp(&(&b.name, &b.dir)));
+                    d
+                }
+            }
+        } else {
+            packages(ws_root)
+        };
+        self.declared.insert(ws_root.to_path_buf(), d.clone());
+        d
+    }
+
     /// The packages the app imports, directly or through another such package: their
     /// `(name, folder key)` for the resolver, and their files keyed from the app root.
     pub fn load(&mut self, app_root: &Path, ws_root: &Path, app_texts: &[&str]) -> (Links, Files) {
-        let declared = self.declared.entry(ws_root.to_path_buf()).or_insert_with(|| packages(ws_root)).clone();
+        let declared = self.declared(ws_root);
         let mut chosen: Vec<&Package> = Vec::new();
-        let mut pending: Vec<&Package> = declared.iter().filter(|p| p.dir != app_root && app_texts.iter().any(|t| mentions(t, &p.name))).collect();
+        let others: Vec<&Package> = declared.iter().filter(|p| p.dir != app_root).collect();
+        let names: Vec<&str> = others.iter().map(|p| p.name.as_str()).collect();
+        let hit = mentioned(app_texts.iter().copied(), &names);
+        let mut pending: Vec<&Package> = others.iter().zip(hit).filter(|(_, h)| *h).map(|(p, _)| *p).collect();
         let mut files = Vec::new();
         while let Some(pkg) = pending.pop() {
             if chosen.iter().any(|c| c.dir == pkg.dir) {
@@ -139,11 +238,10 @@ impl Loader {
                 }
             };
             let key = rel_key(app_root, &pkg.dir);
-            for other in declared.iter().filter(|o| o.dir != app_root && !chosen.iter().any(|c| c.dir == o.dir)) {
-                if list.iter().any(|(_, t)| mentions(t, &other.name)) {
-                    pending.push(other);
-                }
-            }
+            let rest: Vec<&Package> = declared.iter().filter(|o| o.dir != app_root && !chosen.iter().any(|c| c.dir == o.dir)).collect();
+            let names: Vec<&str> = rest.iter().map(|p| p.name.as_str()).collect();
+            let hit = mentioned(list.iter().map(|(_, t)| &**t), &names);
+            pending.extend(rest.into_iter().zip(hit).filter(|(_, h)| *h).map(|(p, _)| p));
             files.extend(list.into_iter().map(|(rel, t)| (format!("{key}/{rel}"), t)));
         }
         let links = chosen.iter().map(|p| (p.name.clone(), rel_key(app_root, &p.dir))).collect();
@@ -153,6 +251,19 @@ impl Loader {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn mentions(text: &str, name: &str) -> bool {
+        mentioned([text].into_iter(), &[name])[0]
+    }
+
+    #[test]
+    fn names_sharing_a_prefix_are_told_apart() {
+        let texts = ["import a from \"@repo/ui-kit\";", "// @repo/ui\nimport b from '@repo/uikit'", "x('@repo/auth/server')"];
+        assert_eq!(mentioned(texts.into_iter(), &["@repo/ui", "@repo/ui-kit", "@repo/uikit", "@repo/auth", "@repo/db"]), vec![false, true, true, true, false]);
+        assert_eq!(mentioned(std::iter::empty(), &[]), Vec::<bool>::new());
+        // Names without a common scope go through the automaton.
+        assert_eq!(mentioned(texts.into_iter(), &["@repo/ui-kit", "ui", "@repo/auth"]), vec![true, false, true]);
+    }
 
     #[test]
     fn mentions_only_quoted_specifiers() {

@@ -112,7 +112,7 @@ pub fn item(it: &Item, check: bool) -> String {
     };
     let (l, c) = it.start;
     let _ = writeln!(out, "{BOLD}{}:{l}:{c}{BOLD:#} {sev}[{BOLD}{}{BOLD:#}] {}", it.path, d.code, mask(&d.message, it.secrets));
-    let text = it.app.files.get(&d.file).map(|f| &*f.text).unwrap_or("");
+    let text = it.text;
     let title = d.fix.as_ref().map(|f| mask(&f.title, it.secrets));
     let fix_title = || title.clone().unwrap_or_default();
     let help = |name: &'static str, msg: String| Level::HELP.with_name(name).message(msg);
@@ -150,7 +150,7 @@ pub fn render(r: &Report) -> String {
 
 pub fn summary(r: &Report) -> String {
     let items = r.items();
-    let files: usize = r.apps.iter().map(|a| a.files.len()).sum();
+    let files: usize = r.files();
     let errors = items.iter().filter(|i| i.diag.severity == Severity::Error).count();
     let warnings = items.len() - errors;
     let count = |s: &dyn Fn(&Status) -> bool| items.iter().filter(|i| s(i.status)).count();

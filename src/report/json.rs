@@ -66,7 +66,7 @@ pub fn render(r: &Report) -> String {
         "findings": findings,
         "skipped": problems,
         "summary": {
-            "files": r.apps.iter().map(|a| a.files.len()).sum::<usize>(),
+            "files": r.files(),
             "apps": r.apps.len(),
             "errors": errors,
             "warnings": findings.len() - errors,

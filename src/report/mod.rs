@@ -22,6 +22,8 @@ pub struct Report<'a> {
 /// One finding with its location resolved.
 pub struct Item<'a> {
     pub app: &'a App,
+    /// The text of the finding's file, as read.
+    pub text: &'a str,
     pub diag: &'a Diagnostic,
     pub status: &'a Status,
     /// Path relative to the scan root.
@@ -38,10 +40,11 @@ impl<'a> Report<'a> {
             // One line index per file: a big file with many findings is not rescanned for each.
             let mut lines: std::collections::HashMap<&str, LineIndex> = std::collections::HashMap::new();
             for f in &r.outcome.findings {
-                let text = app.files.get(&f.diagnostic.file).map(|f| &*f.text).unwrap_or("");
+                let text: &'a str = r.files.get(&f.diagnostic.file).map(|f| &*f.text).unwrap_or("");
                 let index = lines.entry(f.diagnostic.file.as_str()).or_insert_with(|| LineIndex::new(text));
                 out.push(Item {
                     app,
+                    text,
                     diag: &f.diagnostic,
                     status: &f.status,
                     path: app.display(&f.diagnostic.file),
@@ -54,12 +57,20 @@ impl<'a> Report<'a> {
         out
     }
 
+    /// How many files the rules saw, in all apps.
+    pub fn files(&self) -> usize {
+        self.results.iter().map(|r| r.scanned).sum()
+    }
+
     /// Files that could not be read or parsed, with the reason.
     pub fn problems(&self) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = self.skipped.iter().map(|s| (s.path.clone(), s.reason.clone())).collect();
+        for r in self.results {
+            out.extend(r.skipped.iter().map(|s| (s.path.clone(), s.reason.clone())));
+        }
         for (app, r) in self.apps.iter().zip(self.results) {
             for (path, e) in &r.outcome.unparsable {
-                let text = app.files.get(path).map(|f| &*f.text).unwrap_or("");
+                let text = r.files.get(path).map(|f| &*f.text).unwrap_or("");
                 let (l, c) = line_col(text, e.offset);
                 out.push((app.display(path), format!("does not parse ({} at {l}:{c}); left untouched", e.message)));
             }

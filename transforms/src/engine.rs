@@ -215,7 +215,7 @@ fn apply_changes(project: &Project, changes: &[Change]) -> Result<Vec<Preview>, 
                 return Err(format!("the fix's own edits overlap in {file}"));
             }
         }
-        let eol = Style::detect(old).eol();
+        let eol = Style::eol_of(old);
         out.push(Preview { file: file.into(), old: Some(old.to_string()), new: edit::apply(old, &edits, eol), deleted: false });
     }
     Ok(out)

@@ -3,9 +3,11 @@
 //! file no rule asks about is never parsed.
 use crate::parse::{self, ParseError, Parsed};
 use crate::style::Style;
+use std::any::Any;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// The tsconfig/jsconfig path alias for the project's own code, e.g. `@/*` → `src/*`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,17 +57,112 @@ pub struct SourceFile {
     pub text: std::sync::Arc<str>,
     parsed: RefCell<Option<Rc<Result<Parsed, ParseError>>>>,
     /// What a rule derived from a non-source file (a parsed workflow), see [`Project::derived`].
-    derived: RefCell<Option<Rc<dyn std::any::Any>>>,
+    derived: RefCell<Option<Arc<dyn Any + Send + Sync>>>,
     module: RefCell<Option<Rc<crate::graph::ModuleInfo>>>,
     /// A file of a workspace package the app imports: the module graph follows imports into it,
     /// but it is not the app's (no rule reports on it, fixes it, or counts it).
     library: bool,
+    /// One of the app's JS/TS sources (not a library file): what
+    /// [`Project::source_files_containing`] searches.
+    app_source: bool,
 }
 
 impl SourceFile {
-    fn new(text: std::sync::Arc<str>) -> SourceFile {
-        SourceFile { text, parsed: RefCell::new(None), module: RefCell::new(None), derived: RefCell::new(None), library: false }
+    fn new(path: &str, text: std::sync::Arc<str>, library: bool) -> SourceFile {
+        let app_source = !library && parse::is_source_path(path);
+        SourceFile { text, parsed: RefCell::new(None), module: RefCell::new(None), derived: RefCell::new(None), library, app_source }
     }
+}
+
+/// The literals the rules' prefilters ask [`Project::source_files_containing`] for. They are found
+/// in one pass over each file (Teddy, aho-corasick's SIMD multi-literal searcher) rather than one
+/// pass per literal; a literal not listed here is answered all the same, by a search of its own.
+const INDEXED: &[&str] = &[
+    // crate::secrets::SECRET_WORDS
+    "ecret",
+    "ECRET",
+    "assword",
+    "ASSWORD",
+    ".user",
+    "@auth/",
+    "AUTH_SECRET",
+    "AUTH_TRUST_HOST",
+    "AUTH_URL",
+    "AuthOptions",
+    "Credentials",
+    "NEXTAUTH_SECRET",
+    "NEXTAUTH_URL",
+    "NODE_ENV",
+    "NextAuth",
+    "SECRET",
+    "SessionProvider",
+    "allowDangerousEmailAccountLinking",
+    "auth",
+    "auth(",
+    "authOptions",
+    "authfix-ignore",
+    "authorized",
+    "basePath",
+    "better-auth",
+    "credentials",
+    "dapter",
+    "debug",
+    "domain",
+    "fetch(",
+    "force-static",
+    "getServerSession",
+    "getServerSession(",
+    "next-auth",
+    "next-auth/next",
+    "nextauth",
+    "redirect",
+    "secret",
+    "signIn",
+    "signIn:",
+    "use server",
+    "useSession",
+];
+
+const _: () = assert!(INDEXED.len() <= 64, "the index is a 64-bit set");
+
+/// [`INDEXED`]'s searcher (`None` where the CPU has no SIMD it can use), and for each first byte
+/// the literals starting with it.
+struct LiteralIndex {
+    searcher: Option<aho_corasick::packed::Searcher>,
+    by_first: Vec<Vec<u8>>,
+}
+
+fn literal_index() -> &'static LiteralIndex {
+    static INDEX: std::sync::OnceLock<LiteralIndex> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let searcher = aho_corasick::packed::Config::new().builder().extend(INDEXED.iter()).build();
+        let mut by_first = vec![Vec::new(); 256];
+        for (i, l) in INDEXED.iter().enumerate() {
+            by_first[l.as_bytes()[0] as usize].push(i as u8);
+        }
+        LiteralIndex { searcher, by_first }
+    })
+}
+
+/// Which of [`INDEXED`] `text` contains, as a bit set; `None` without the SIMD searcher. The
+/// searcher reports the leftmost match; searching again from the byte after its start, and
+/// checking there every literal with that first byte, visits every position where one starts.
+fn indexed_literals(text: &[u8]) -> Option<u64> {
+    let ix = literal_index();
+    let searcher = ix.searcher.as_ref()?;
+    let mut set = 0u64;
+    let mut at = 0;
+    while at < text.len() {
+        let Some(m) = searcher.find_in(text, aho_corasick::Span::from(at..text.len())) else { break };
+        let p = m.start();
+        for &i in &ix.by_first[text[p] as usize] {
+            if text[p..].starts_with(INDEXED[i as usize].as_bytes()) {
+                set |= 1 << i;
+            }
+        }
+        at = p + 1;
+    }
+    Some(set)
 }
 
 /// Files whose text decides how imports resolve.
@@ -75,7 +172,7 @@ fn is_resolution_config(path: &str) -> bool {
     name.ends_with(".json")
 }
 
-/// The graph's caches: the resolver (rebuilt when the set of files or a config changes),
+/// The graph's caches: the resolver (rebuilt when a config changes, told of new files),
 /// resolutions, and export origins (cleared on any change).
 #[derive(Default)]
 struct GraphCache {
@@ -98,7 +195,36 @@ pub struct Project {
     /// `source_files_containing(needle)`, per needle, kept up to date as files change (rules ask
     /// for the same literals on every pass).
     needles: RefCell<HashMap<String, std::collections::BTreeSet<String>>>,
+    /// Whether `needles` holds every [`INDEXED`] literal (filled in one pass when the first is asked).
+    indexed: std::cell::Cell<bool>,
     graph: RefCell<GraphCache>,
+    /// `project_style()`, until a source file changes.
+    style: RefCell<Option<Style>>,
+    shared: Option<Arc<SharedDerived>>,
+}
+
+/// [`Project::derived`] values shared by the projects of one run (one per app of a monorepo):
+/// keyed by the file's path in the project and its exact text.
+#[derive(Default)]
+pub struct SharedDerived(std::sync::Mutex<HashMap<String, Vec<SharedValue>>>);
+
+/// A file's text and what was derived from it.
+type SharedValue = (Arc<str>, Arc<dyn Any + Send + Sync>);
+
+impl SharedDerived {
+    fn get_or_make<T: Send + Sync + 'static>(&self, path: &str, text: &Arc<str>, make: impl FnOnce(&Arc<str>) -> T) -> Arc<T> {
+        let found = {
+            let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            map.get(path).and_then(|v| v.iter().filter(|(t, _)| **t == **text).find_map(|(_, v)| v.clone().downcast::<T>().ok()))
+        };
+        if let Some(v) = found {
+            return v;
+        }
+        // Made outside the lock: another thread may make the same value meanwhile (both are equal).
+        let v = Arc::new(make(text));
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).entry(path.to_string()).or_default().push((text.clone(), v.clone()));
+        v
+    }
 }
 
 /// A copy with the same facts and texts (shared, not copied) and empty caches: the engine can plan
@@ -107,10 +233,9 @@ impl Clone for Project {
     fn clone(&self) -> Project {
         let mut p = Project::new(self.facts.clone());
         for (path, f) in &self.files {
-            let mut c = SourceFile::new(f.text.clone());
-            c.library = f.library;
-            p.files.insert(path.clone(), c);
+            p.files.insert(path.clone(), SourceFile::new(path, f.text.clone(), f.library));
         }
+        p.shared = self.shared.clone();
         p
     }
 }
@@ -122,7 +247,10 @@ impl Project {
             files: BTreeMap::new(),
             app_dir: std::cell::Cell::new(None),
             needles: RefCell::new(HashMap::new()),
+            indexed: std::cell::Cell::new(false),
             graph: RefCell::new(GraphCache::default()),
+            style: RefCell::new(None),
+            shared: None,
         }
     }
 
@@ -132,23 +260,37 @@ impl Project {
         let path = path.into();
         let text: std::sync::Arc<str> = text.into();
         let library = self.files.get(&path).is_some_and(|f| f.library);
+        let f = SourceFile::new(&path, text, library);
+        let mask = if f.app_source && self.indexed.get() { indexed_literals(f.text.as_bytes()) } else { None };
         for (needle, set) in self.needles.get_mut().iter_mut() {
-            if !library && parse::is_source_path(&path) && memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some() {
+            let hit = f.app_source
+                && match (mask, INDEXED.iter().position(|l| l == needle)) {
+                    (Some(m), Some(i)) => m & (1 << i) != 0,
+                    _ => memchr::memmem::find(f.text.as_bytes(), needle.as_bytes()).is_some(),
+                };
+            if hit {
                 set.insert(path.clone());
             } else {
                 set.remove(&path);
             }
         }
+        if parse::is_source_path(&path) {
+            *self.style.get_mut() = None;
+        }
         let g = self.graph.get_mut();
-        if !self.files.contains_key(&path) || is_resolution_config(&path) {
+        if is_resolution_config(&path) {
             g.resolver = None;
+            g.resolved.clear();
+        } else if !self.files.contains_key(&path) {
+            // A new source: added to the resolver's tree rather than building a new one.
+            if g.resolver.as_ref().is_some_and(|r| !r.add_source(&path)) {
+                g.resolver = None;
+            }
             g.resolved.clear();
         }
         g.exports.clear();
         g.provides.clear();
         g.reach.clear();
-        let mut f = SourceFile::new(text);
-        f.library = library;
         self.files.insert(path, f);
     }
 
@@ -161,6 +303,7 @@ impl Project {
         self.set_file(path.clone(), text);
         if let Some(f) = self.files.get_mut(&path) {
             f.library = true;
+            f.app_source = false;
         }
         for set in self.needles.get_mut().values_mut() {
             set.remove(&path);
@@ -191,6 +334,9 @@ impl Project {
             set.remove(path);
         }
         *self.graph.get_mut() = GraphCache::default();
+        if parse::is_source_path(path) {
+            *self.style.get_mut() = None;
+        }
         self.files.remove(path);
     }
 
@@ -208,16 +354,26 @@ impl Project {
     }
 
     /// A value computed once from a file's text (a workflow's YAML tree) and kept until the file
-    /// changes, so the rules and passes that ask again do not redo the work. `None` when the file
-    /// is unknown.
-    pub fn derived<T: 'static>(&self, path: &str, make: impl FnOnce(&std::sync::Arc<str>) -> T) -> Option<Rc<T>> {
+    /// changes, so the rules and passes that ask again do not redo the work — and, with
+    /// [`Project::share_derived`], shared with the other projects of the run that hold the same
+    /// file (a monorepo's apps all read the repository's workflows). `None` when the file is
+    /// unknown.
+    pub fn derived<T: Send + Sync + 'static>(&self, path: &str, make: impl FnOnce(&Arc<str>) -> T) -> Option<Arc<T>> {
         let f = self.files.get(path)?;
         if let Some(v) = f.derived.borrow().as_ref().and_then(|v| v.clone().downcast::<T>().ok()) {
             return Some(v);
         }
-        let v = Rc::new(make(&f.text));
+        let v = match &self.shared {
+            Some(shared) => shared.get_or_make(path, &f.text, make),
+            None => Arc::new(make(&f.text)),
+        };
         *f.derived.borrow_mut() = Some(v.clone());
         Some(v)
+    }
+
+    /// Share [`Project::derived`] values with the other projects given the same cache.
+    pub fn share_derived(&mut self, cache: Arc<SharedDerived>) {
+        self.shared = Some(cache);
     }
 
     /// The parsed module, or the parse error. `None` when the file is unknown or not a source file.
@@ -246,16 +402,49 @@ impl Project {
     /// Source files whose text contains `needle` (a cheap literal prefilter before parsing).
     pub fn source_files_containing<'a>(&'a self, needle: &str) -> impl Iterator<Item = &'a str> + 'a {
         let mut cache = self.needles.borrow_mut();
-        let set = cache.entry(needle.to_string()).or_insert_with(|| {
+        if !cache.contains_key(needle) && !self.indexed.get() && INDEXED.contains(&needle) {
+            // Every indexed literal at once, in one pass over each file.
+            let mut sets: Vec<std::collections::BTreeSet<String>> = vec![Default::default(); INDEXED.len()];
+            let mut all = true;
+            for (p, f) in self.files.iter().filter(|(_, f)| f.app_source) {
+                let Some(mut m) = indexed_literals(f.text.as_bytes()) else {
+                    all = false;
+                    break;
+                };
+                while m != 0 {
+                    let i = m.trailing_zeros() as usize;
+                    sets[i].insert(p.clone());
+                    m &= m - 1;
+                }
+            }
+            if all {
+                for (l, set) in INDEXED.iter().zip(sets) {
+                    cache.insert(l.to_string(), set);
+                }
+                self.indexed.set(true);
+            }
+        }
+        if !cache.contains_key(needle) {
             let finder = memchr::memmem::Finder::new(needle.as_bytes());
-            self.files
-                .iter()
-                .filter(|(p, f)| !f.library && parse::is_source_path(p) && finder.find(f.text.as_bytes()).is_some())
-                .map(|(p, _)| p.clone())
-                .collect()
-        });
+            let hit = |p: &String, f: &SourceFile| (f.app_source && finder.find(f.text.as_bytes()).is_some()).then(|| p.clone());
+            // A file holding `needle` holds each of its substrings: when one was searched already
+            // (`getServerSession` before `getServerSession(`), only its files need searching.
+            let narrower = cache.iter().filter(|(n, _)| needle.contains(n.as_str())).map(|(_, set)| set).min_by_key(|set| set.len());
+            let set: std::collections::BTreeSet<String> = match narrower {
+                Some(within) => within.iter().filter_map(|p| self.files.get(p).and_then(|f| hit(p, f))).collect(),
+                None => self.files.iter().filter_map(|(p, f)| hit(p, f)).collect(),
+            };
+            cache.insert(needle.to_string(), set);
+        }
+        let set = &cache[needle];
         let hits: Vec<&'a str> = set.iter().filter_map(|p| self.files.get_key_value(p).map(|(k, _)| k.as_str())).collect();
         hits.into_iter()
+    }
+
+    /// Whether some app file lies under the folder `dir` (`app`, `src/pages`).
+    pub fn has_dir(&self, dir: &str) -> bool {
+        let prefix = format!("{dir}/");
+        self.files.range(prefix.clone()..).take_while(|(p, _)| p.starts_with(&prefix)).any(|(_, f)| !f.library)
     }
 
     /// Files that are not JS/TS sources (env files, `.gitignore`, `package.json`, workflows).
@@ -284,7 +473,10 @@ impl Project {
     }
 
     fn compute_app_dir(&self) -> Option<&'static str> {
-        let has = |d: &str| self.files.keys().any(|p| p.starts_with(d) && p[d.len()..].starts_with('/'));
+        let has = |d: &str| {
+            let prefix = format!("{d}/");
+            self.files.range(prefix.clone()..).next().is_some_and(|(p, _)| p.starts_with(&prefix))
+        };
         if has("src/app") {
             Some("src/app")
         } else if has("app") {
@@ -336,6 +528,15 @@ impl Project {
 
     /// The style new files should follow: the majority style of (up to 50) source files.
     pub fn project_style(&self) -> Style {
+        if let Some(s) = &*self.style.borrow() {
+            return s.clone();
+        }
+        let s = self.compute_project_style();
+        *self.style.borrow_mut() = Some(s.clone());
+        s
+    }
+
+    fn compute_project_style(&self) -> Style {
         let mut sample = String::new();
         for (_, f) in self.files.iter().filter(|(p, f)| !f.library && parse::is_source_path(p)).take(50) {
             sample.push_str(&f.text);
@@ -556,6 +757,99 @@ mod tests {
         assert!(p.source_files_containing("useSession").next().is_none());
         p.set_file(".env", "useSession");
         assert!(p.source_files_containing("useSession").next().is_none(), "only source files");
+    }
+
+    #[test]
+    fn a_longer_needle_is_searched_within_the_files_of_a_shorter_one() {
+        let mut p = project(None, &[]);
+        p.set_file("a.ts", "getServerSession()");
+        p.set_file("b.ts", "getServerSession(authOptions)");
+        p.set_file("c.ts", "nothing");
+        assert_eq!(p.source_files_containing("getServerSession").collect::<Vec<_>>(), vec!["a.ts", "b.ts"]);
+        assert_eq!(p.source_files_containing("getServerSession()").collect::<Vec<_>>(), vec!["a.ts"]);
+        assert_eq!(p.source_files_containing("Session(auth").collect::<Vec<_>>(), vec!["b.ts"]);
+        p.set_file("c.ts", "getServerSession()");
+        assert_eq!(p.source_files_containing("getServerSession()").collect::<Vec<_>>(), vec!["a.ts", "c.ts"]);
+        assert_eq!(p.source_files_containing("ServerSession()").collect::<Vec<_>>(), vec!["a.ts", "c.ts"]);
+    }
+
+    #[test]
+    fn indexed_literals_agree_with_a_plain_search() {
+        // Texts built from pieces of the literals (overlapping, nested, at the edges), changed
+        // between questions: every answer is what `str::contains` says.
+        let pieces = ["getServerSession(", "auth", "Session", "(", "next-", "auth/next", "signIn:", "SECRET", "NEXTAUTH_", "x", "\n", "é", "de", "bug"];
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let mut p = project(None, &[]);
+        let mut texts: BTreeMap<String, String> = BTreeMap::new();
+        let mut extra: Vec<&str> = INDEXED.to_vec();
+        extra.extend(["Session(", "nextauth/", "xx", "é"]);
+        for round in 0..40 {
+            let name = format!("f{}.ts", next(12));
+            let text: String = (0..next(30)).map(|_| pieces[next(pieces.len())]).collect();
+            p.set_file(name.clone(), text.as_str());
+            texts.insert(name, text);
+            if round % 3 == 0 {
+                p.set_file(format!("d{round}.json"), "auth next-auth");
+            }
+            for l in &extra {
+                let want: Vec<&str> = texts.iter().filter(|(_, t)| t.contains(*l)).map(|(k, _)| k.as_str()).collect();
+                assert_eq!(p.source_files_containing(l).collect::<Vec<_>>(), want, "{l:?} after round {round}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_file_added_after_resolving_is_resolved_to() {
+        let mut p = project(Some(("@/", "")), &["app/page.tsx"]);
+        assert_eq!(p.resolve_import("app/page.tsx", "@/lib/auth"), None);
+        p.set_file("lib/auth.ts", "export const authOptions = {};");
+        assert_eq!(p.resolve_import("app/page.tsx", "@/lib/auth").as_deref(), Some("lib/auth.ts"));
+        p.remove_file("lib/auth.ts");
+        assert_eq!(p.resolve_import("app/page.tsx", "@/lib/auth"), None);
+    }
+
+    #[test]
+    fn the_project_style_follows_changes() {
+        let mut p = project(None, &[]);
+        p.set_file("a.ts", "import x from 'x'\nconst y = 1\n");
+        assert!(!p.project_style().double_quotes);
+        p.set_file("a.ts", "import x from \"x\";\n");
+        assert!(p.project_style().double_quotes);
+        assert!(!p.has_dir("app"));
+        p.set_file("app/page.tsx", "");
+        assert!(p.has_dir("app") && !p.has_dir("ap") && !p.has_dir("app/page.tsx"));
+    }
+
+    #[test]
+    fn derived_values_are_shared_between_projects_holding_the_same_file() {
+        let cache = Arc::new(SharedDerived::default());
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let len = |p: &Project, f: &str| {
+            *p.derived(f, |t| {
+                calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                t.len()
+            })
+            .unwrap()
+        };
+        let mut a = project(None, &[]);
+        let mut b = project(None, &[]);
+        a.share_derived(cache.clone());
+        b.share_derived(cache.clone());
+        a.set_file("../.github/workflows/ci.yml", "abc");
+        b.set_file("../.github/workflows/ci.yml", "abc");
+        assert_eq!((len(&a, "../.github/workflows/ci.yml"), len(&b, "../.github/workflows/ci.yml")), (3, 3));
+        assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 1, "made once for both");
+        b.set_file("../.github/workflows/ci.yml", "abcd");
+        assert_eq!(len(&b, "../.github/workflows/ci.yml"), 4, "another text, another value");
+        b.set_file("x.yml", "abc");
+        assert_eq!(len(&b, "x.yml"), 3);
+        assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 3, "another path, another value");
+        assert_eq!(len(&a.clone(), "../.github/workflows/ci.yml"), 3);
+        assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 3, "a clone shares the cache");
     }
 
     #[test]

@@ -216,7 +216,7 @@ pub fn wrap_layout_children(source: &str, file_name: &str, import_path: &str, co
     }
     let edits = wrap_children_edits(&parsed, text, &Style::detect(text), component, component, import_path)
         .ok_or_else(|| format!("{file_name} renders no {{children}} to wrap"))?;
-    let eol = Style::detect(text).eol();
+    let eol = Style::eol_of(text);
     let out = crate::edit::apply(text, &edits, eol);
     parse::parse(file_name, &out).map_err(|e| format!("the edited {file_name} would not parse: {}", e.message))?;
     Ok(Some(format!("{bom}{out}")))

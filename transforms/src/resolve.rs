@@ -11,10 +11,12 @@
 //! virtual tree whose app root sits deep enough for every `../` to land inside it. Workspace
 //! packages are linked into a virtual `node_modules` the way a package manager links them.
 use oxc_resolver::{FileMetadata, FileSystem, ResolveError, ResolveOptions, ResolverGeneric, TsconfigDiscovery};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::io;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 /// Where an import specifier leads.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -27,11 +29,13 @@ pub enum Target {
     Unresolved,
 }
 
-/// The in-memory file system the resolver reads.
+/// The in-memory file system the resolver reads. Paths are stored by their bytes in normal form
+/// ([`norm`]) in `FxHash` maps: the resolver asks thousands of times per project, and a `Path`
+/// key would be re-split into components for every hash.
 #[derive(Default, Clone)]
 struct MemFs {
-    files: HashMap<PathBuf, Arc<str>>,
-    dirs: HashSet<PathBuf>,
+    files: FxHashMap<Box<[u8]>, Arc<str>>,
+    dirs: FxHashSet<Box<[u8]>>,
     /// Virtual `node_modules/<name>` links to workspace package folders.
     links: HashMap<PathBuf, PathBuf>,
 }
@@ -40,11 +44,33 @@ fn not_found() -> io::Error {
     io::Error::new(io::ErrorKind::NotFound, "not in the project")
 }
 
+/// A path's bytes in normal form — absolute, no empty or `.` components, no trailing slash —
+/// which is how the resolver passes them; any other spelling is rebuilt from its components, so
+/// that lookups agree with `Path`'s own equality (`/a//b`, `/a/./b`, `/a/b/` are `/a/b`).
+fn norm(p: &Path) -> Cow<'_, [u8]> {
+    let b = p.as_os_str().as_encoded_bytes();
+    let normal = cfg!(unix)
+        && b.first() == Some(&b'/')
+        && (b.len() == 1 || !b.ends_with(b"/"))
+        && !b.ends_with(b"/.")
+        && memchr::memmem::find(b, b"//").is_none()
+        && memchr::memmem::find(b, b"/./").is_none();
+    if normal {
+        Cow::Borrowed(b)
+    } else {
+        let mut out = PathBuf::new();
+        for c in p.components() {
+            out.push(c);
+        }
+        Cow::Owned(out.into_os_string().into_encoded_bytes())
+    }
+}
+
 impl MemFs {
     /// Follow `node_modules` links in any prefix of `p`.
-    fn real(&self, p: &Path) -> PathBuf {
+    fn real<'p>(&self, p: &'p Path) -> Cow<'p, Path> {
         if self.links.is_empty() {
-            return p.to_path_buf();
+            return Cow::Borrowed(p);
         }
         let mut cur = PathBuf::new();
         for c in p.components() {
@@ -53,7 +79,36 @@ impl MemFs {
                 cur = t.clone();
             }
         }
-        cur
+        Cow::Owned(cur)
+    }
+
+    /// Add a file at the virtual path `v` (normal form), with its folders.
+    fn add(&mut self, v: Vec<u8>, text: Arc<str>) {
+        self.add_dirs(&v);
+        self.files.insert(v.into_boxed_slice(), text);
+    }
+
+    fn add_dirs(&mut self, v: &[u8]) {
+        if cfg!(unix) {
+            // The folders of a path in normal form: its prefixes up to each `/`, and `/`.
+            let mut end = v.len();
+            while let Some(i) = memchr::memrchr(b'/', &v[..end]) {
+                let dir = if i == 0 { &v[..1] } else { &v[..i] };
+                if !self.dirs.insert(dir.into()) || i == 0 {
+                    break;
+                }
+                end = i;
+            }
+        } else {
+            let Ok(s) = std::str::from_utf8(v) else { return };
+            let mut d = Path::new(s).parent();
+            while let Some(x) = d {
+                if !self.dirs.insert(norm(x).into()) {
+                    break;
+                }
+                d = x.parent();
+            }
+        }
     }
 }
 
@@ -65,13 +120,14 @@ impl FileSystem for MemFs {
         self.read_to_string(path).map(String::into_bytes)
     }
     fn read_to_string(&self, path: &Path) -> io::Result<String> {
-        self.files.get(&self.real(path)).map(|t| t.to_string()).ok_or_else(not_found)
+        self.files.get(&*norm(&self.real(path))).map(|t| t.to_string()).ok_or_else(not_found)
     }
     fn metadata(&self, path: &Path) -> io::Result<FileMetadata> {
         let p = self.real(path);
-        if self.files.contains_key(&p) {
+        let k = norm(&p);
+        if self.files.contains_key(&*k) {
             Ok(FileMetadata::new(true, false, false))
-        } else if self.dirs.contains(&p) {
+        } else if self.dirs.contains(&*k) {
             Ok(FileMetadata::new(false, true, false))
         } else {
             Err(not_found())
@@ -87,7 +143,30 @@ impl FileSystem for MemFs {
         self.links.get(path).cloned().ok_or_else(|| ResolveError::from(io::Error::new(io::ErrorKind::InvalidInput, "not a link")))
     }
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
-        Ok(self.real(path))
+        Ok(self.real(path).into_owned())
+    }
+}
+
+/// Where the project path `p` lies in the virtual tree rooted at `app_root`, in normal form.
+fn virtual_path(app_root: &Path, p: &str) -> Vec<u8> {
+    let mut rest = p;
+    let mut up = 0;
+    while let Some(r) = rest.strip_prefix("../") {
+        rest = r;
+        up += 1;
+    }
+    let plain = cfg!(unix) && !rest.is_empty() && rest.split('/').all(|s| !s.is_empty() && s != "." && s != "..");
+    let base = app_root.ancestors().nth(up);
+    match base {
+        Some(base) if plain => {
+            let mut v = base.as_os_str().as_encoded_bytes().to_vec();
+            if v.last() != Some(&b'/') {
+                v.push(b'/');
+            }
+            v.extend_from_slice(rest.as_bytes());
+            v
+        }
+        _ => norm(&clean(&app_root.join(p))).into_owned(),
     }
 }
 
@@ -112,7 +191,11 @@ pub struct Resolver {
     /// The same, without tsconfig: used when the project's tsconfig chain cannot be read (an
     /// `extends` into `node_modules`), so that relative imports still resolve.
     plain: ResolverGeneric<MemFsHandle>,
+    /// The file systems of `inner` and `plain` (one and the same unless a tsconfig was pruned).
+    fs: Vec<Arc<RwLock<MemFs>>>,
     app_root: PathBuf,
+    /// How many folders above the app root the virtual tree has room for.
+    depth: usize,
 }
 
 const EXTENSIONS: &[&str] = &[".tsx", ".ts", ".jsx", ".js", ".mjs", ".cjs", ".mts", ".cts", ".json"];
@@ -135,13 +218,17 @@ fn options(tsconfig: bool) -> ResolveOptions {
     }
 }
 
+/// How many folders above the app root a project path climbs (`../../x` → 2).
+fn ups(p: &str) -> usize {
+    p.split('/').take_while(|s| *s == "..").count()
+}
+
 impl Resolver {
     /// Build one over `files` (project path → text): sources, `package.json` and
     /// `tsconfig.json`/`jsconfig.json` files. `packages` maps workspace package names to their
     /// folders (project paths).
     pub fn new<'a>(files: impl Iterator<Item = (&'a str, Arc<str>)>, packages: &[(String, String)]) -> Resolver {
         let files: Vec<(&str, Arc<str>)> = files.collect();
-        let ups = |p: &str| p.split('/').take_while(|s| *s == "..").count();
         let depth = files.iter().map(|(p, _)| ups(p)).chain(packages.iter().map(|(_, d)| ups(d))).max().unwrap_or(0);
         let mut app_root = PathBuf::from("/__authfix");
         for i in 0..depth {
@@ -149,47 +236,63 @@ impl Resolver {
         }
         app_root.push("app");
         let mut fs = MemFs::default();
-        let add_dirs = |fs: &mut MemFs, p: &Path| {
-            let mut d = p.parent();
-            while let Some(x) = d {
-                if !fs.dirs.insert(x.to_path_buf()) {
-                    break;
-                }
-                d = x.parent();
-            }
-        };
+        fs.files.reserve(files.len());
         for (p, t) in files {
-            let v = clean(&app_root.join(p));
-            add_dirs(&mut fs, &v);
-            fs.files.insert(v, t);
+            fs.add(virtual_path(&app_root, p), t);
         }
         for (name, dir) in packages {
             let link = app_root.join("node_modules").join(name);
             let target = clean(&app_root.join(dir));
-            add_dirs(&mut fs, &link);
-            fs.dirs.insert(target.clone());
+            fs.add_dirs(&norm(&link));
+            fs.dirs.insert(norm(&target).into());
             fs.links.insert(link, target);
         }
-        let fs = Arc::new(fs);
+        let fs = Arc::new(RwLock::new(fs));
         let plain = ResolverGeneric::new_with_file_system(MemFsHandle(fs.clone()), options(false));
         // A tsconfig that extends what the project does not hold (`next/tsconfig`,
         // `@tsconfig/strictest` in an uninstalled clone) keeps its own `paths` and `baseUrl`: the
         // unreadable `extends` entries are dropped, as a best effort (they rarely hold `paths`).
-        let mut pruned: Vec<(PathBuf, Arc<str>)> = Vec::new();
-        for (path, text) in fs.files.iter().filter(|(p, _)| is_tsconfig_name(p)) {
-            if let Some(t) = prune_extends(text, |spec| plain.resolve(path.parent().unwrap_or(Path::new("/")), spec).is_ok()) {
-                pruned.push((path.clone(), t.into()));
+        let mut pruned: Vec<(Box<[u8]>, Arc<str>)> = Vec::new();
+        {
+            let read = fs.read().unwrap_or_else(|e| e.into_inner());
+            for (key, text) in read.files.iter() {
+                // (Keys are built from project paths: UTF-8.)
+                let Ok(path) = std::str::from_utf8(key).map(Path::new) else { continue };
+                if !is_tsconfig_name(path) {
+                    continue;
+                }
+                if let Some(t) = prune_extends(text, |spec| plain.resolve(path.parent().unwrap_or(Path::new("/")), spec).is_ok()) {
+                    pruned.push((key.clone(), t.into()));
+                }
             }
         }
-        let fs = if pruned.is_empty() {
-            fs
+        let (inner_fs, all) = if pruned.is_empty() {
+            (fs.clone(), vec![fs])
         } else {
-            let mut copy = (*fs).clone();
+            let mut copy = fs.read().unwrap_or_else(|e| e.into_inner()).clone();
             copy.files.extend(pruned);
-            Arc::new(copy)
+            let copy = Arc::new(RwLock::new(copy));
+            (copy.clone(), vec![fs, copy])
         };
-        let inner = ResolverGeneric::new_with_file_system(MemFsHandle(fs), options(true));
-        Resolver { inner, plain, app_root }
+        let inner = ResolverGeneric::new_with_file_system(MemFsHandle(inner_fs), options(true));
+        Resolver { inner, plain, fs: all, app_root, depth }
+    }
+
+    /// Add a source file (known by name only, as [`Resolver::new`] is given sources) to the
+    /// resolver's tree and forget what it had resolved. `false` when it climbs higher above the
+    /// app root than the tree has room for: then build a new resolver.
+    pub fn add_source(&self, path: &str) -> bool {
+        if ups(path) > self.depth {
+            return false;
+        }
+        let v = virtual_path(&self.app_root, path);
+        let empty: Arc<str> = "".into();
+        for fs in &self.fs {
+            fs.write().unwrap_or_else(|e| e.into_inner()).add(v.clone(), empty.clone());
+        }
+        self.inner.clear_cache();
+        self.plain.clear_cache();
+        true
     }
 
     fn to_project_path(&self, v: &Path) -> Option<String> {
@@ -285,30 +388,37 @@ fn looks_like_package(spec: &str) -> bool {
     !spec.starts_with(['~', '#']) && !spec.is_empty()
 }
 
-/// A cheap handle on a shared [`MemFs`] (the resolver owns its file system; both share one).
-struct MemFsHandle(Arc<MemFs>);
+/// A cheap handle on a shared [`MemFs`] (the resolver owns its file system; both share one, and
+/// [`Resolver::add_source`] adds to it).
+struct MemFsHandle(Arc<RwLock<MemFs>>);
+
+impl MemFsHandle {
+    fn fs(&self) -> std::sync::RwLockReadGuard<'_, MemFs> {
+        self.0.read().unwrap_or_else(|e| e.into_inner())
+    }
+}
 
 impl FileSystem for MemFsHandle {
     fn new() -> Self {
-        MemFsHandle(Arc::new(MemFs::default()))
+        MemFsHandle(Arc::new(RwLock::new(MemFs::default())))
     }
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        self.0.read(path)
+        self.fs().read(path)
     }
     fn read_to_string(&self, path: &Path) -> io::Result<String> {
-        self.0.read_to_string(path)
+        self.fs().read_to_string(path)
     }
     fn metadata(&self, path: &Path) -> io::Result<FileMetadata> {
-        self.0.metadata(path)
+        self.fs().metadata(path)
     }
     fn symlink_metadata(&self, path: &Path) -> io::Result<FileMetadata> {
-        self.0.symlink_metadata(path)
+        self.fs().symlink_metadata(path)
     }
     fn read_link(&self, path: &Path) -> Result<PathBuf, ResolveError> {
-        self.0.read_link(path)
+        self.fs().read_link(path)
     }
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
-        self.0.canonicalize(path)
+        self.fs().canonicalize(path)
     }
 }
 
@@ -431,5 +541,30 @@ mod tests {
         assert_eq!(r.resolve("app/layout.tsx", "@acme/ui/providers"), file("../../packages/ui/src/providers.tsx"));
         assert_eq!(r.resolve("app/layout.tsx", "@acme/auth"), file("../../packages/auth/index.ts"));
         assert_eq!(r.resolve("../../packages/ui/src/index.ts", "./providers"), file("../../packages/ui/src/providers.tsx"));
+    }
+
+    #[test]
+    fn a_source_added_later_resolves_and_one_above_the_tree_asks_for_a_new_resolver() {
+        let r = resolver(&[("app/page.tsx", ""), ("../.env", "")], &[]);
+        assert_eq!(r.resolve("app/page.tsx", "../lib/auth"), Target::Unresolved);
+        assert!(r.add_source("lib/auth.ts"));
+        assert_eq!(r.resolve("app/page.tsx", "../lib/auth"), file("lib/auth.ts"));
+        assert!(r.add_source("lib/deep/new/mod.ts"), "new folders too");
+        assert_eq!(r.resolve("app/page.tsx", "../lib/deep/new/mod"), file("lib/deep/new/mod.ts"));
+        assert!(r.add_source("../shared.ts"), "one level up: within the tree");
+        assert_eq!(r.resolve("app/page.tsx", "../../shared"), file("../shared.ts"));
+        assert!(!r.add_source("../../x.ts"), "two levels up: no room");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn paths_are_looked_up_in_normal_form() {
+        for p in ["/a/b", "/a//b", "/a/./b", "/a/b/", "/a/b/."] {
+            assert_eq!(&*norm(Path::new(p)), b"/a/b", "{p}");
+        }
+        assert_eq!(&*norm(Path::new("/")), b"/");
+        assert_eq!(&*norm(Path::new("/a/../b")), b"/a/../b", "`..` stays, as in `Path` equality");
+        assert_eq!(virtual_path(Path::new("/r/up0/app"), "../x/y.ts"), b"/r/up0/x/y.ts");
+        assert_eq!(virtual_path(Path::new("/r/up0/app"), "lib/./y.ts"), b"/r/up0/app/lib/y.ts");
     }
 }

@@ -14,6 +14,9 @@ pub fn is_secret_key(key: &str) -> bool {
 /// only quoted literals count (`secret: authSecret` names a variable, not a value).
 pub fn collect(project: &Project) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    // Sources mentioning a secret come from the project's literal index (one pass over each
+    // file for every literal the rules look for); data files are few and searched here.
+    let mentioning: std::collections::HashSet<&str> = SECRET_WORDS.iter().flat_map(|w| project.source_files_containing(w)).collect();
     for path in project.paths() {
         let text = project.text(path).unwrap_or("");
         if dotenv::is_env_file(path) {
@@ -24,7 +27,7 @@ pub fn collect(project: &Project) -> Vec<String> {
             }
         }
         let code = crate::parse::is_source_path(path);
-        if !mentions_secret(text) {
+        if !(if code { mentioning.contains(path) } else { mentions_secret(text) }) {
             continue;
         }
         for line in text.lines() {
@@ -40,10 +43,13 @@ pub fn collect(project: &Project) -> Vec<String> {
 }
 
 /// `secret` or `password` (any common casing): SIMD substring searches, most files mention neither.
+/// The words that make a file worth reading line by line for secrets.
+pub const SECRET_WORDS: [&str; 4] = ["ecret", "ECRET", "assword", "ASSWORD"];
+
 fn mentions_secret(text: &str) -> bool {
     use std::sync::OnceLock;
     static FINDERS: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
-    let finders = FINDERS.get_or_init(|| ["ecret", "ECRET", "assword", "ASSWORD"].iter().map(|n| memchr::memmem::Finder::new(n.as_bytes())).collect());
+    let finders = FINDERS.get_or_init(|| SECRET_WORDS.iter().map(|n| memchr::memmem::Finder::new(n.as_bytes())).collect());
     finders.iter().any(|f| f.find(text.as_bytes()).is_some())
 }
 

@@ -28,9 +28,7 @@ impl Style {
         let (mut dq, mut sq) = (0, 0);
         let (mut semi, mut nosemi) = (0, 0);
         let mut indent: Option<String> = None;
-        let crlf = text.matches("\r\n").count();
-        let lf = text.matches('\n').count();
-        d.crlf = crlf > 0 && crlf * 2 >= lf;
+        d.crlf = Self::is_crlf(text);
         for line in text.lines() {
             let t = line.trim_end();
             let trimmed = t.trim_start();
@@ -83,6 +81,22 @@ impl Style {
             d.indent = i;
         }
         d
+    }
+
+    /// Whether most of the text's lines end in CRLF (what [`Style::detect`] says of `crlf`).
+    pub fn is_crlf(text: &str) -> bool {
+        let crlf = memchr::memmem::find_iter(text.as_bytes(), b"\r\n").count();
+        let lf = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+        crlf > 0 && crlf * 2 >= lf
+    }
+
+    /// The line ending of the text: [`Style::detect`]`(text).eol()` without the rest.
+    pub fn eol_of(text: &str) -> &'static str {
+        if Self::is_crlf(text) {
+            "\r\n"
+        } else {
+            "\n"
+        }
     }
 
     pub fn eol(&self) -> &'static str {
@@ -168,6 +182,13 @@ fn swap_quotes(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_line_ending_alone_agrees_with_the_full_detection() {
+        for t in ["", "a", "a\n", "a\r\n", "a\r\nb\n", "a\r\nb\nc\n", "a\r\nb\r\nc\n", "\r", "\r\r\n\n"] {
+            assert_eq!(Style::eol_of(t), Style::detect(t).eol(), "{t:?}");
+        }
+    }
 
     #[test]
     fn detects_single_quotes_no_semis_tabs_crlf() {

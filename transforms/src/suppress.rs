@@ -135,13 +135,12 @@ pub fn apply(project: &Project, diags: Vec<Diagnostic>, ran: &[&str]) -> Vec<Dia
     /// A directive, which of its codes matched a finding, and whether it matched as a blanket one.
     type Tracked = (Directive, Vec<bool>, bool);
     let mut by_file: std::collections::BTreeMap<&str, Vec<Tracked>> = Default::default();
-    for path in project.paths() {
-        let text = project.text(path).unwrap_or("");
-        if memchr::memmem::find(text.as_bytes(), MARKER.as_bytes()).is_some() {
-            let ds = directives(text, !crate::parse::is_source_path(path));
-            if !ds.is_empty() {
-                by_file.insert(path, ds.into_iter().map(|d| (vec![false; d.codes.len()], d)).map(|(u, d)| (d, u, false)).collect());
-            }
+    // Sources through the project's literal index (kept across the fix loop's passes).
+    let data = project.data_files().filter(|p| memchr::memmem::find(project.text(p).unwrap_or("").as_bytes(), MARKER.as_bytes()).is_some());
+    for path in project.source_files_containing(MARKER).chain(data) {
+        let ds = directives(project.text(path).unwrap_or(""), !crate::parse::is_source_path(path));
+        if !ds.is_empty() {
+            by_file.insert(path, ds.into_iter().map(|d| (vec![false; d.codes.len()], d)).map(|(u, d)| (d, u, false)).collect());
         }
     }
     if by_file.is_empty() {

@@ -63,7 +63,7 @@ pub fn classify(path: &str) -> Option<MwFile> {
 }
 
 fn has_dir(project: &Project, d: &str) -> bool {
-    project.paths().any(|p| p.starts_with(d) && p[d.len()..].starts_with('/'))
+    project.has_dir(d)
 }
 
 /// The folder Next loads middleware/proxy from: `""` (the app root) or `"src/"`; `None` when the
@@ -88,7 +88,12 @@ pub fn home(project: &Project) -> Option<&'static str> {
 
 /// Middleware/proxy files at the convention level (`./` or `./src/`).
 pub fn convention_files(project: &Project) -> Vec<MwFile> {
-    project.paths().filter_map(classify).filter(|f| f.dir.is_empty() || f.dir == "src/").collect()
+    // (`classify` only says yes to `middleware.<ext>` / `proxy.<ext>`: a cheap test first.)
+    let named = |p: &str| {
+        let p = p.strip_prefix("src/").unwrap_or(p);
+        p.starts_with("middleware.") || p.starts_with("proxy.")
+    };
+    project.paths().filter(|p| named(p)).filter_map(classify).filter(|f| f.dir.is_empty() || f.dir == "src/").collect()
 }
 
 /// The middleware/proxy files at the folder Next loads them from (see [`home`]); when the project

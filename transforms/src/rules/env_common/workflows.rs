@@ -10,7 +10,6 @@
 use crate::project::Project;
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar as YScalar, YamlData};
 use std::ops::Range;
-use std::rc::Rc;
 use std::sync::Arc;
 
 /// Workflow files: the app's own `.github/workflows/` and the git root's (`../../.github/…`), sorted.
@@ -32,7 +31,7 @@ pub fn workflows(project: &Project) -> Vec<WorkflowRef> {
 }
 
 /// A cheap handle on a parsed workflow (shared with the project's cache).
-pub struct WorkflowRef(Rc<Option<Workflow>>);
+pub struct WorkflowRef(Arc<Option<Workflow>>);
 
 impl std::ops::Deref for WorkflowRef {
     type Target = Workflow;
