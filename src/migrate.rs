@@ -30,8 +30,9 @@ fn dialect(d: SqlDialect) -> Dialect {
 /// The rules' view of one app, with the Prisma schema when it has one and the declaration files
 /// (`*.d.ts`, which the scan leaves out) that mention Auth.js. `other_apps`: the roots of the
 /// scan's other apps, whose files are theirs (a monorepo's root app does not walk into apps/web).
-fn build(app: &App, other_apps: &[PathBuf]) -> (Project, Vec<(String, String)>) {
-    let mut p = analyze::build_project(app);
+fn build(loaded: &project::Loaded, other_apps: &[PathBuf]) -> (Project, Vec<(String, String)>) {
+    let app = loaded.app;
+    let mut p = analyze::build_project(loaded);
     let mut extra = Vec::new();
     // `extra` keeps the bytes read (a BOM included, to check nothing changed before writing);
     // the rules get the text without it.
@@ -111,12 +112,13 @@ fn rel(app: &App, path: &str) -> PathBuf {
     PathBuf::from(format!("{}{}", app.prefix, path))
 }
 
-fn file_changes(app: &App, project: &Project, extra: &[(String, String)], plan: &Plan) -> Result<(Vec<FileChange>, Vec<FileDeletion>), String> {
+fn file_changes(loaded: &project::Loaded, project: &Project, extra: &[(String, String)], plan: &Plan) -> Result<(Vec<FileChange>, Vec<FileDeletion>), String> {
+    let app = loaded.app;
     let previews = engine::preview(project, &plan.fix())?;
     let mut changes = Vec::new();
     let mut deletions = Vec::new();
     let original = |path: &str| -> Option<(String, bool)> {
-        if let Some(f) = app.files.get(path) {
+        if let Some(f) = loaded.files.get(path) {
             return Some((f.original(), f.bom));
         }
         extra.iter().find(|(p, _)| p == path).map(|(_, t)| (t.clone(), t.starts_with('\u{feff}')))
@@ -131,7 +133,7 @@ fn file_changes(app: &App, project: &Project, extra: &[(String, String)], plan: 
         let bom = if orig.as_ref().is_some_and(|o| o.1) { "\u{feff}" } else { "" };
         changes.push(FileChange { rel: rel(app, &pv.file), old: orig.map(|o| o.0), new: format!("{bom}{}", pv.new) });
     }
-    if let Some(f) = app.files.get("package.json") {
+    if let Some(f) = loaded.files.get("package.json") {
         let old = f.original();
         let new = package_json(&old, plan)?;
         if new != old {
@@ -243,12 +245,14 @@ pub fn run(args: &MigrateArgs) -> i32 {
     let mut already = 0;
     let mut not_authjs = 0;
     for app in &scan.apps {
-        let (project, extra) = build(app, &app_roots);
+        // One app at a time is in memory; the plan keeps only the changed files' texts.
+        let loaded = scan.load(app, true);
+        let (project, extra) = build(&loaded, &app_roots);
         crate::output::register(&authfix_transforms::secrets::collect(&project));
         match migrate::plan(&project) {
             Ok(Outcome::AlreadyMigrated) => already += 1,
             Ok(Outcome::Migrate(plan)) => {
-                let (changes, deletions) = match file_changes(app, &project, &extra, &plan) {
+                let (changes, deletions) = match file_changes(&loaded, &project, &extra, &plan) {
                     Ok(x) => x,
                     Err(e) => {
                         crate::errln!("authfix: {}: {e}; nothing written", if app.prefix.is_empty() { "." } else { &app.prefix });

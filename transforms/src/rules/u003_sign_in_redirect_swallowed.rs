@@ -177,11 +177,13 @@ impl Visit for Calls<'_> {
 
 fn has_prop(c: &CallExpr, name: &str) -> bool {
     c.args.iter().any(|a| match unwrap_expr(&a.expr) {
-        Expr::Object(o) => o.props.iter().any(|p| matches!(p, PropOrSpread::Prop(p) if match &**p {
-            Prop::KeyValue(kv) => prop_name(&kv.key).as_deref() == Some(name),
-            Prop::Shorthand(i) => i.sym == name,
-            _ => false,
-        })),
+        Expr::Object(o) => o.props.iter().any(|p| {
+            matches!(p, PropOrSpread::Prop(p) if match &**p {
+                Prop::KeyValue(kv) => prop_name(&kv.key).as_deref() == Some(name),
+                Prop::Shorthand(i) => i.sym == name,
+                _ => false,
+            })
+        }),
         _ => false,
     })
 }
@@ -258,9 +260,7 @@ impl Visit for Finder<'_> {
             h.body.visit_with(&mut r);
             if !r.0 {
                 let followed = self.followed;
-                let deliberate = |n: &String, c: &Span| {
-                    h.body.stmts.is_empty() && followed && self.sign_outs.contains(n) && !calls.redirect_to.contains(c)
-                };
+                let deliberate = |n: &String, c: &Span| h.body.stmts.is_empty() && followed && self.sign_outs.contains(n) && !calls.redirect_to.contains(c);
                 if let Some((name, call)) = calls.found.iter().find(|(n, c)| !deliberate(n, c)).cloned() {
                     let (param, pattern) = match &h.param {
                         Some(Pat::Ident(i)) => (Some(i.id.sym.to_string()), false),
