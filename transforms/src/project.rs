@@ -389,6 +389,14 @@ impl Project {
         slot.clone()
     }
 
+    /// Take `parsed` as the parse of the file's current text: the engine parsed the text it just
+    /// set to validate it (the same [`parse::parse`], so the same result).
+    pub(crate) fn adopt_parse(&self, path: &str, parsed: Rc<Result<Parsed, ParseError>>) {
+        if let Some(f) = self.files.get(path).filter(|_| parse::is_source_path(path)) {
+            *f.parsed.borrow_mut() = Some(parsed);
+        }
+    }
+
     /// The parsed module when the file parses; rules never look at files that do not.
     pub fn parsed(&self, path: &str) -> Option<ParsedRef> {
         let r = self.parse_result(path)?;
