@@ -241,7 +241,9 @@ pub fn validate(file: &str, text: &str) -> Result<(), String> {
 /// once though it is checked alone, again combined with its pass, and once more before it is handed
 /// out, and the rules' next pass reads the same parse ([`Project::adopt_parse`]).
 #[derive(Default)]
-struct Validated(HashMap<String, Vec<(String, Rc<Result<Parsed, ParseError>>)>>);
+struct Validated(HashMap<String, Vec<(String, ParseResult)>>);
+
+type ParseResult = Rc<Result<Parsed, ParseError>>;
 
 impl Validated {
     /// [`validate`], remembering the parse of a source file.
@@ -259,7 +261,7 @@ impl Validated {
         }
     }
 
-    fn parse(&mut self, file: &str, text: &str) -> Rc<Result<Parsed, ParseError>> {
+    fn parse(&mut self, file: &str, text: &str) -> ParseResult {
         let list = self.0.entry(file.to_string()).or_default();
         if let Some((_, r)) = list.iter().find(|(t, _)| t == text) {
             return r.clone();
@@ -270,7 +272,7 @@ impl Validated {
     }
 
     /// The parse of `text` made here, if any.
-    fn get(&self, file: &str, text: &str) -> Option<Rc<Result<Parsed, ParseError>>> {
+    fn get(&self, file: &str, text: &str) -> Option<ParseResult> {
         self.0.get(file)?.iter().find(|(t, _)| t == text).map(|(_, r)| r.clone())
     }
 
