@@ -86,7 +86,7 @@ pub fn exported_options(project: &Project) -> Vec<OptionsDecl> {
     files.sort();
     files
         .into_iter()
-        .filter(|f| !is_app_auth_route(project, f) && may_declare_options(project.text(f).unwrap_or("")))
+        .filter(|f| !is_app_auth_route(project, f) && project.text_test(f, "may declare options", may_declare_options))
         .flat_map(|f| options_in(project, f))
         .filter(|o| o.exported)
         .collect()

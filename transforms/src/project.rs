@@ -59,6 +59,8 @@ pub struct SourceFile {
     /// What a rule derived from a non-source file (a parsed workflow), see [`Project::derived`].
     derived: RefCell<Option<Arc<dyn Any + Send + Sync>>>,
     module: RefCell<Option<Rc<crate::graph::ModuleInfo>>>,
+    /// [`Project::text_test`] answers.
+    tests: RefCell<Vec<(&'static str, bool)>>,
     /// A file of a workspace package the app imports: the module graph follows imports into it,
     /// but it is not the app's (no rule reports on it, fixes it, or counts it).
     library: bool,
@@ -70,7 +72,15 @@ pub struct SourceFile {
 impl SourceFile {
     fn new(path: &str, text: std::sync::Arc<str>, library: bool) -> SourceFile {
         let app_source = !library && parse::is_source_path(path);
-        SourceFile { text, parsed: RefCell::new(None), module: RefCell::new(None), derived: RefCell::new(None), library, app_source }
+        SourceFile {
+            text,
+            parsed: RefCell::new(None),
+            module: RefCell::new(None),
+            derived: RefCell::new(None),
+            tests: RefCell::new(Vec::new()),
+            library,
+            app_source,
+        }
     }
 }
 
@@ -369,6 +379,19 @@ impl Project {
         };
         *f.derived.borrow_mut() = Some(v.clone());
         Some(v)
+    }
+
+    /// A cheap test of a file's text (a rule's textual check before parsing), answered once until
+    /// the file changes: the fix loop's passes ask it again of every unchanged file. `name` names
+    /// the test; `false` for an unknown file.
+    pub fn text_test(&self, path: &str, name: &'static str, test: impl FnOnce(&str) -> bool) -> bool {
+        let Some(f) = self.files.get(path) else { return false };
+        if let Some((_, v)) = f.tests.borrow().iter().find(|(n, _)| *n == name) {
+            return *v;
+        }
+        let v = test(&f.text);
+        f.tests.borrow_mut().push((name, v));
+        v
     }
 
     /// Share [`Project::derived`] values with the other projects given the same cache.
@@ -858,6 +881,24 @@ mod tests {
         assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 3, "another path, another value");
         assert_eq!(len(&a.clone(), "../.github/workflows/ci.yml"), 3);
         assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 3, "a clone shares the cache");
+    }
+
+    #[test]
+    fn text_tests_are_answered_once_until_the_file_changes() {
+        let mut p = project(None, &[]);
+        p.set_file("a.ts", "x");
+        let calls = std::cell::Cell::new(0);
+        let test = |t: &str| {
+            calls.set(calls.get() + 1);
+            t.contains('x')
+        };
+        assert!(p.text_test("a.ts", "has x", test) && p.text_test("a.ts", "has x", test));
+        assert_eq!(calls.get(), 1);
+        assert!(!p.text_test("a.ts", "has y", |t| t.contains('y')), "another test, its own answer");
+        p.set_file("a.ts", "y");
+        assert!(!p.text_test("a.ts", "has x", test) && p.text_test("a.ts", "has y", |t| t.contains('y')));
+        assert_eq!(calls.get(), 2);
+        assert!(!p.text_test("missing.ts", "has x", test));
     }
 
     #[test]

@@ -55,7 +55,7 @@ impl Rule for BareGetServerSession {
         }
         let mut candidates: Option<Vec<options::OptionsDecl>> = None;
         for path in project.source_files_containing("getServerSession") {
-            if project.in_pages_dir(path) || !may_have_bare_call(project.text(path).unwrap_or("")) {
+            if project.in_pages_dir(path) || !project.text_test(path, "S001 bare call", may_have_bare_call) {
                 continue;
             }
             let Some(p) = project.parsed(path) else { continue };
