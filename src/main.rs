@@ -20,7 +20,15 @@ use clap::Parser;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `mi_option_purge_delay` (its position in `mi_option_t`, `include/mimalloc.h` of
+/// mimalloc 2 and 3; libmimalloc-sys names no constant for it).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 fn main() {
+    // Give freed memory back to the OS at once rather than after a delay: each app's texts are let
+    // go when it is done, so the peak stays that of the few apps in flight, however large the tree
+    // (the time it costs is within the noise of `bench/run.sh`).
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
     // Piped into `head`, exit quietly as Unix tools do instead of panicking on a closed pipe.
     #[cfg(unix)]
     unsafe {

@@ -25,11 +25,9 @@ pub struct App {
     /// `.gitignore`, `package.json`, Docker/Compose files, workflows, tsconfig/jsconfig and the
     /// files they extend. Path relative to the app root → file (`../` for the folders above it).
     pub data: BTreeMap<String, LoadedFile>,
-    /// The app's source files the walk found (keys relative to the app root, sorted, `\0`-joined
-    /// to keep a large tree's listing small): their texts are read by [`Scan::load`] when the app
-    /// is analysed, and let go when it is done.
-    sources: String,
-    source_count: usize,
+    /// The app's source files the walk found (keys relative to the app root): their texts are
+    /// read by [`Scan::load`] when the app is analysed, and let go when it is done.
+    sources: Listing,
     /// Its place in [`Scan::apps`].
     index: usize,
 }
@@ -43,13 +41,56 @@ impl App {
     }
 
     /// The keys of the app's source files, sorted.
-    pub fn sources(&self) -> impl Iterator<Item = &str> {
-        self.sources.split('\0').filter(|s| !s.is_empty())
+    pub fn sources(&self) -> Vec<String> {
+        self.sources.keys()
     }
 
     /// How many files the app has for the rules (sources and data files), before any is read.
     pub fn file_count(&self) -> usize {
-        self.source_count + self.data.len()
+        self.sources.len + self.data.len()
+    }
+}
+
+/// Sorted keys, front-coded (each stores how many leading bytes it shares with the one before,
+/// then the rest): a monorepo's listing of tens of thousands of paths costs a fraction of them.
+#[derive(Default)]
+struct Listing {
+    bytes: Vec<u8>,
+    len: usize,
+    last: String,
+}
+
+impl Listing {
+    /// Add a key, after every key before it in sort order.
+    fn push(&mut self, key: &str) {
+        let shared = self.last.bytes().zip(key.bytes()).take_while(|(a, b)| a == b).count().min(u16::MAX as usize);
+        // (On a character boundary of both: the rest is then valid UTF-8.)
+        let shared = (0..=shared).rev().find(|&n| key.is_char_boundary(n)).unwrap_or(0);
+        self.bytes.extend_from_slice(&(shared as u16).to_le_bytes());
+        self.bytes.extend_from_slice(&key.as_bytes()[shared..]);
+        self.bytes.push(0);
+        self.last.truncate(shared);
+        self.last.push_str(&key[shared..]);
+        self.len += 1;
+    }
+
+    fn finish(&mut self) {
+        self.bytes.shrink_to_fit();
+        self.last = String::new();
+    }
+
+    fn keys(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::with_capacity(self.len);
+        let mut b = &self.bytes[..];
+        while b.len() >= 2 {
+            let shared = u16::from_le_bytes([b[0], b[1]]) as usize;
+            let end = memchr::memchr(0, &b[2..]).map_or(b.len(), |e| e + 2);
+            let mut k = out.last().map_or(String::new(), |p| p[..shared].to_string());
+            k.push_str(std::str::from_utf8(&b[2..end]).unwrap_or(""));
+            out.push(k);
+            b = &b[(end + 1).min(b.len())..];
+        }
+        out
     }
 }
 
@@ -141,17 +182,17 @@ impl Scan {
     /// packages it imports.
     pub fn load<'a>(&self, app: &'a App, parallel: bool) -> Loaded<'a> {
         use rayon::prelude::*;
-        let keys: Vec<&str> = app.sources().collect();
-        let read = |k: &&str| read_text(&app.root.join(k));
+        let keys = app.sources();
+        let read = |k: &String| read_text(&app.root.join(k));
         let texts: Vec<Result<LoadedFile, String>> = if parallel { keys.par_iter().map(read).collect() } else { keys.iter().map(read).collect() };
         let mut files = app.data.clone();
         let mut skipped = Vec::new();
-        for (k, r) in keys.iter().zip(texts) {
+        for (k, r) in keys.into_iter().zip(texts) {
             match r {
                 Ok(f) => {
-                    files.insert(k.to_string(), f);
+                    files.insert(k, f);
                 }
-                Err(reason) => skipped.push(Skipped { path: app.display(k), reason }),
+                Err(reason) => skipped.push(Skipped { path: app.display(&k), reason }),
             }
         }
         let (links, library) = match &app.roots.workspace {
@@ -279,8 +320,7 @@ pub fn scan(path: &Path) -> Result<Scan> {
                 facts: facts_for(r, pkg, &roots),
                 roots,
                 data: BTreeMap::new(),
-                sources: String::new(),
-                source_count: 0,
+                sources: Listing::default(),
                 index: 0,
             }
         })
@@ -288,27 +328,23 @@ pub fn scan(path: &Path) -> Result<Scan> {
     // Each file goes to the deepest app containing it: its nearest folder that is an app root.
     sources.sort_unstable();
     let by_prefix: HashMap<&str, usize> = apps.iter().enumerate().map(|(i, a)| (a.prefix.trim_end_matches('/'), i)).collect();
-    let mut listed: Vec<String> = vec![String::new(); apps.len()];
-    let mut counts = vec![0usize; apps.len()];
+    let mut listed: Vec<Listing> = (0..apps.len()).map(|_| Listing::default()).collect();
     for src in &sources {
         let owner = src.rmatch_indices('/').map(|(i, _)| &src[..i]).chain(std::iter::once("")).find_map(|d| by_prefix.get(d).map(|&o| (o, d.len())));
         if let Some((o, len)) = owner {
-            let key = if len == 0 { &src[..] } else { &src[len + 1..] };
-            listed[o].push_str(key);
-            listed[o].push('\0');
-            counts[o] += 1;
+            listed[o].push(if len == 0 { &src[..] } else { &src[len + 1..] });
         }
     }
     drop(by_prefix);
     drop(sources);
-    for ((app, l), n) in apps.iter_mut().zip(listed).zip(counts) {
+    for (app, mut l) in apps.iter_mut().zip(listed) {
+        l.finish();
         app.sources = l;
-        app.source_count = n;
     }
-    let mut listings = Listings::default();
+    let mut shared = Shared::default();
     for app in &mut apps {
-        load_data_files(app, &mut listings, &mut skipped);
-        load_tsconfig_chain(app, &mut skipped);
+        load_data_files(app, &mut shared, &mut skipped);
+        load_tsconfig_chain(app, &mut skipped, &mut shared);
     }
     apps.sort_by(|a, b| a.prefix.cmp(&b.prefix));
     for (i, app) in apps.iter_mut().enumerate() {
@@ -319,18 +355,42 @@ pub fn scan(path: &Path) -> Result<Scan> {
     Ok(Scan { apps, skipped, packages: std::sync::Mutex::new(workspace::Loader::new(&root, named)), git, derived: Default::default() })
 }
 
-fn load_one(app: &mut App, relp: String, skipped: &mut Vec<Skipped>) {
+fn load_one(app: &mut App, relp: String, skipped: &mut Vec<Skipped>, shared: &mut Shared) {
     let path = app.root.join(&relp);
-    match std::fs::symlink_metadata(&path) {
-        Ok(m) if m.file_type().is_file() => {}
-        _ => return,
-    }
-    match read_text(&path) {
-        Ok(f) => {
+    let read = || match std::fs::symlink_metadata(&path) {
+        Ok(m) if m.file_type().is_file() => Some(read_text(&path)),
+        _ => None,
+    };
+    // A file of the folders above the app is read once for all the apps below them.
+    let r = if relp.starts_with("../") {
+        let mut abs = PathBuf::new();
+        for c in path.components() {
+            match c {
+                std::path::Component::ParentDir => {
+                    abs.pop();
+                }
+                c => abs.push(c),
+            }
+        }
+        shared.texts.entry(abs).or_insert_with(read).clone()
+    } else {
+        read()
+    };
+    match r {
+        None => {}
+        Some(Ok(f)) => {
             app.data.insert(relp, f);
         }
-        Err(reason) => skipped.push(Skipped { path: app.display(&relp), reason }),
+        Some(Err(reason)) => skipped.push(Skipped { path: app.display(&relp), reason }),
     }
+}
+
+/// What the data files of a scan's apps share: folder listings, and the texts of the files above
+/// the apps (a monorepo's root `.gitignore`, env files and workflows), read once.
+#[derive(Default)]
+struct Shared {
+    listings: Listings,
+    texts: HashMap<PathBuf, Option<Result<LoadedFile, String>>>,
 }
 
 /// Folder listings, read once per folder for all apps (the folders above apps are shared).
@@ -361,7 +421,7 @@ fn is_ts_config(n: &str) -> bool {
 /// The files the app's tsconfig `extends` by a relative path (`../../tsconfig.base.json`), up to
 /// the outermost root, keyed with `../` segments; packages it extends come with the workspace
 /// packages, and presets from `node_modules` are left out (the resolver then drops them).
-fn load_tsconfig_chain(app: &mut App, skipped: &mut Vec<Skipped>) {
+fn load_tsconfig_chain(app: &mut App, skipped: &mut Vec<Skipped>, shared: &mut Shared) {
     let top = app.roots.outermost().unwrap_or(&app.root).to_path_buf();
     let mut pending: Vec<String> = app.data.keys().filter(|k| !k.contains('/') && is_ts_config(k)).cloned().collect();
     let mut seen = 0;
@@ -390,7 +450,7 @@ fn load_tsconfig_chain(app: &mut App, skipped: &mut Vec<Skipped>) {
             if !abs.starts_with(&top) || app.data.contains_key(&k) {
                 continue;
             }
-            load_one(app, k.clone(), skipped);
+            load_one(app, k.clone(), skipped, shared);
             pending.push(k);
         }
     }
@@ -414,7 +474,8 @@ fn workflow_names(listings: &mut Listings, dir: &Path, up: &str) -> Vec<String> 
 /// folder above it up to the outermost root, env files, `.gitignore` and `Dockerfile`/Compose
 /// files; at the workspace root also `package.json` and `turbo.json`; at the git root its
 /// workflows (where GitHub runs them from).
-fn load_data_files(app: &mut App, listings: &mut Listings, skipped: &mut Vec<Skipped>) {
+fn load_data_files(app: &mut App, shared: &mut Shared, skipped: &mut Vec<Skipped>) {
+    let listings = &mut shared.listings;
     let mut names: Vec<String> = listings
         .names(&app.root)
         .iter()
@@ -438,7 +499,7 @@ fn load_data_files(app: &mut App, listings: &mut Listings, skipped: &mut Vec<Ski
     names.sort();
     names.dedup();
     for n in names {
-        load_one(app, n, skipped);
+        load_one(app, n, skipped, shared);
     }
 }
 
@@ -565,6 +626,22 @@ mod tests {
         let p = root.join(f);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, text).unwrap();
+    }
+
+    #[test]
+    fn a_listing_gives_back_its_keys() {
+        let long = format!("{}/x.ts", "a".repeat(70_000));
+        let long2 = format!("{}/y.ts", "a".repeat(70_000));
+        let mut keys = vec!["app/page.tsx", "app/p\u{e9}/a.ts", "app/p\u{e8}/b.ts", "app/pé/a.ts", "b.ts", "lib/auth.ts", "lib/auth.tsx", &long, &long2];
+        keys.sort();
+        let mut l = Listing::default();
+        for k in &keys {
+            l.push(k);
+        }
+        l.finish();
+        assert_eq!(l.keys(), keys);
+        assert_eq!(l.len, keys.len());
+        assert!(Listing::default().keys().is_empty());
     }
 
     #[test]
