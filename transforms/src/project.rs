@@ -67,11 +67,14 @@ pub struct SourceFile {
     /// One of the app's JS/TS sources (not a library file): what
     /// [`Project::source_files_containing`] searches.
     app_source: bool,
+    /// A JS/TS source ([`parse::is_source_path`]), asked once.
+    source: bool,
 }
 
 impl SourceFile {
     fn new(path: &str, text: std::sync::Arc<str>, library: bool) -> SourceFile {
-        let app_source = !library && parse::is_source_path(path);
+        let source = parse::is_source_path(path);
+        let app_source = !library && source;
         SourceFile {
             text,
             parsed: RefCell::new(None),
@@ -80,6 +83,7 @@ impl SourceFile {
             tests: RefCell::new(Vec::new()),
             library,
             app_source,
+            source,
         }
     }
 }
@@ -100,6 +104,7 @@ const INDEXED: &[&str] = &[
     "AUTH_URL",
     "AuthOptions",
     "Credentials",
+    "trustHost",
     "NEXTAUTH_SECRET",
     "NEXTAUTH_URL",
     "NODE_ENV",
@@ -129,6 +134,7 @@ const INDEXED: &[&str] = &[
     "secret",
     "signIn",
     "signIn:",
+    "providers/",
     "use server",
     "useSession",
 ];
@@ -480,7 +486,7 @@ impl Project {
 
     /// Files that are not JS/TS sources (env files, `.gitignore`, `package.json`, workflows).
     pub fn data_files(&self) -> impl Iterator<Item = &str> {
-        self.paths().filter(|p| !parse::is_source_path(p))
+        self.files.iter().filter(|(_, f)| !f.library && !f.source).map(|(p, _)| p.as_str())
     }
 
     /// Whether git says it ignores `path` (`None` outside a work tree: unknown).

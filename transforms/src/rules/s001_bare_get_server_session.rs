@@ -94,8 +94,8 @@ impl Rule for BareGetServerSession {
 /// A cheap textual test before parsing: a `getServerSession` followed by `()` (or type
 /// arguments), or imported under another name. Files with only `getServerSession(x)` are skipped.
 fn may_have_bare_call(text: &str) -> bool {
-    for (i, m) in text.match_indices("getServerSession") {
-        let rest = text[i + m.len()..].trim_start();
+    for i in memchr::memmem::find_iter(text.as_bytes(), b"getServerSession") {
+        let rest = text[i + "getServerSession".len()..].trim_start();
         if rest.starts_with("as ") || rest.starts_with('<') {
             return true;
         }
