@@ -18,7 +18,7 @@ pub fn auth_sources_where(project: &Project, pred: impl Fn(&str) -> bool) -> Vec
 }
 
 /// [`auth_sources_where`] with a test of the file's path.
-fn auth_sources_in<'a>(project: &'a Project, keep: impl Fn(&str) -> bool) -> Vec<&'a str> {
+fn auth_sources_in(project: &Project, keep: impl Fn(&str) -> bool) -> Vec<&str> {
     let mut files: Vec<&str> = project.source_files_containing("next-auth").chain(project.source_files_containing("@auth/")).filter(|f| keep(f)).collect();
     files.sort();
     files.dedup();
