@@ -240,8 +240,9 @@ pub fn scan(path: &Path) -> Result<Scan> {
         /// Named packages (`package.json` with a `name`): the workspace packages, when the
         /// workspace root lies inside the scan.
         packages: Vec<workspace::Package>,
-        /// Source files, relative to the scan root.
-        sources: Vec<Box<str>>,
+        /// Source files, relative to the scan root, each followed by `\0` (one buffer per walk
+        /// thread: a monorepo has tens of thousands).
+        sources: Vec<String>,
         skipped: Vec<Skipped>,
     }
     let found = std::sync::Mutex::new(Found::default());
@@ -259,7 +260,7 @@ pub fn scan(path: &Path) -> Result<Scan> {
                 g.skipped.append(&mut self.1.skipped);
             }
         }
-        let mut flush = Flush(found, Found::default());
+        let mut flush = Flush(found, Found { sources: vec![String::new()], ..Default::default() });
         Box::new(move |entry| {
             let local = &mut flush.1;
             let entry = match entry {
@@ -298,14 +299,26 @@ pub fn scan(path: &Path) -> Result<Scan> {
                 }
             } else if name.to_str().is_some_and(is_source_path) {
                 match p.strip_prefix(root).ok().and_then(|r| r.to_str()) {
-                    Some(r) => local.sources.push(r.replace('\\', "/").into()),
+                    Some(r) => {
+                        let buf = &mut local.sources[0];
+                        if cfg!(windows) {
+                            buf.push_str(&r.replace('\\', "/"));
+                        } else {
+                            buf.push_str(r);
+                        }
+                        buf.push('\0');
+                    }
                     None => local.skipped.push(Skipped { path: rel(root, p), reason: "the file name is not UTF-8; left untouched".into() }),
                 }
             }
             ignore::WalkState::Continue
         })
     });
-    let Found { mut app_roots, packages: named, mut sources, mut skipped } = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    let Found { mut app_roots, packages: named, sources: buffers, mut skipped } = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    // What is kept of the walk is copied here: allocations the walk's threads made and the scan
+    // keeps would pin pages of theirs (the walk's transient memory) for the whole run.
+    let named: Vec<workspace::Package> = named.iter().cloned().collect();
+    let mut skipped: Vec<Skipped> = skipped.drain(..).map(|s| Skipped { path: s.path.as_str().into(), reason: s.reason.as_str().into() }).collect();
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     app_roots.sort_by_key(|a| std::cmp::Reverse(a.0.components().count()));
     let mut finder = roots::Finder::default();
@@ -326,6 +339,7 @@ pub fn scan(path: &Path) -> Result<Scan> {
         })
         .collect();
     // Each file goes to the deepest app containing it: its nearest folder that is an app root.
+    let mut sources: Vec<&str> = buffers.iter().flat_map(|b| b.split_terminator('\0')).collect();
     sources.sort_unstable();
     let by_prefix: HashMap<&str, usize> = apps.iter().enumerate().map(|(i, a)| (a.prefix.trim_end_matches('/'), i)).collect();
     let mut listed: Vec<Listing> = (0..apps.len()).map(|_| Listing::default()).collect();
@@ -337,6 +351,7 @@ pub fn scan(path: &Path) -> Result<Scan> {
     }
     drop(by_prefix);
     drop(sources);
+    drop(buffers);
     for (app, mut l) in apps.iter_mut().zip(listed) {
         l.finish();
         app.sources = l;
