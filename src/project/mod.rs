@@ -317,7 +317,7 @@ pub fn scan(path: &Path) -> Result<Scan> {
     let Found { mut app_roots, packages: named, sources: buffers, mut skipped } = found.into_inner().unwrap_or_else(|e| e.into_inner());
     // What is kept of the walk is copied here: allocations the walk's threads made and the scan
     // keeps would pin pages of theirs (the walk's transient memory) for the whole run.
-    let named: Vec<workspace::Package> = named.iter().cloned().collect();
+    let named: Vec<workspace::Package> = named.to_vec();
     let mut skipped: Vec<Skipped> = skipped.drain(..).map(|s| Skipped { path: s.path.as_str().into(), reason: s.reason.as_str().into() }).collect();
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     app_roots.sort_by_key(|a| std::cmp::Reverse(a.0.components().count()));
