@@ -584,12 +584,38 @@ fn ask_git(asks: Vec<GitAsk>) -> Vec<GitFacts> {
     if asks.iter().all(|a| a.keys.is_empty()) {
         return out;
     }
-    let mut tops: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
-    // Per work tree: (app index, key, path relative to the top) to ask about.
-    let mut groups: BTreeMap<PathBuf, Vec<(usize, String, String, bool)>> = BTreeMap::new();
+    // The top of a work tree is the folder holding `.git` (what the roots found), unless git is
+    // told otherwise (`GIT_DIR`, `core.worktree`): ask git for it while asking the questions
+    // themselves, and ask again from the top it names when it names another.
+    let guessed = groups(&asks, |g| Some(g.to_path_buf()));
+    let replies: Vec<(Option<PathBuf>, Answers)> = std::thread::scope(|s| {
+        let jobs: Vec<_> = guessed.iter().map(|(top, items)| s.spawn(move || (crate::git::toplevel(top), answers(top, items)))).collect();
+        jobs.into_iter().map(|j| j.join().unwrap_or((None, (None, None)))).collect()
+    });
+    if guessed.iter().zip(&replies).all(|((top, _), (real, _))| real.as_ref() == Some(top)) {
+        for ((_, items), (_, a)) in guessed.iter().zip(&replies) {
+            record(&mut out, items, a);
+        }
+        return out;
+    }
+    let mut tops: HashMap<PathBuf, Option<PathBuf>> = guessed.keys().cloned().zip(replies.into_iter().map(|(real, _)| real)).collect();
+    for (top, items) in groups(&asks, |g| tops.entry(g.to_path_buf()).or_insert_with(|| crate::git::toplevel(g)).clone()) {
+        let a = answers(&top, &items);
+        record(&mut out, &items, &a);
+    }
+    out
+}
+
+/// Per work tree top: (app index, key, path relative to the top, is an env file) to ask about.
+type Groups = BTreeMap<PathBuf, Vec<(usize, String, String, bool)>>;
+/// Which of a group's paths git tracks, and which of its env files git ignores.
+type Answers = (Option<std::collections::BTreeSet<String>>, Option<std::collections::BTreeSet<String>>);
+
+fn groups(asks: &[GitAsk], mut top_of: impl FnMut(&Path) -> Option<PathBuf>) -> Groups {
+    let mut groups = Groups::new();
     for (i, app) in asks.iter().enumerate() {
         let Some(g) = &app.git else { continue };
-        let Some(top) = tops.entry(g.clone()).or_insert_with(|| crate::git::toplevel(g)).clone() else { continue };
+        let Some(top) = top_of(g) else { continue };
         let Some(app_rel) = crate::git::relative_to(&top, &app.root) else { continue };
         let mut keys: Vec<(String, bool)> = app.keys.iter().map(|k| (k.clone(), k.trim_start_matches("../").starts_with(".env"))).collect();
         for (hypothetical, exists) in [".env", ".env.local"].into_iter().zip(app.has_env) {
@@ -604,33 +630,38 @@ fn ask_git(asks: Vec<GitAsk>) -> Vec<GitFacts> {
             }
         }
     }
-    for (top, items) in groups {
-        let all: Vec<String> = items.iter().map(|x| x.2.clone()).collect();
-        let env: Vec<String> = items.iter().filter(|x| x.3).map(|x| x.2.clone()).collect();
-        // Both questions at once; what git ignores counts only when it could say what it tracks.
-        let (tracked, ignored) = std::thread::scope(|s| {
-            let ignored = s.spawn(|| crate::git::ignored(&top, &env));
-            let tracked = crate::git::tracked(&top, &all);
-            (tracked, ignored.join().ok().flatten())
-        });
-        let ignored = tracked.as_ref().and(ignored);
-        for (i, k, p, _) in &items {
-            let facts = &mut out[*i];
-            if let Some(t) = &tracked {
-                let list = facts.tracked.get_or_insert_with(Vec::new);
-                if t.contains(p) {
-                    list.push(k.clone());
-                }
+    groups
+}
+
+fn answers(top: &Path, items: &[(usize, String, String, bool)]) -> Answers {
+    let all: Vec<String> = items.iter().map(|x| x.2.clone()).collect();
+    let env: Vec<String> = items.iter().filter(|x| x.3).map(|x| x.2.clone()).collect();
+    // Both questions at once; what git ignores counts only when it could say what it tracks.
+    let (tracked, ignored) = std::thread::scope(|s| {
+        let ignored = s.spawn(|| crate::git::ignored(top, &env));
+        let tracked = crate::git::tracked(top, &all);
+        (tracked, ignored.join().ok().flatten())
+    });
+    let ignored = tracked.as_ref().and(ignored);
+    (tracked, ignored)
+}
+
+fn record(out: &mut [GitFacts], items: &[(usize, String, String, bool)], (tracked, ignored): &Answers) {
+    for (i, k, p, _) in items {
+        let facts = &mut out[*i];
+        if let Some(t) = tracked {
+            let list = facts.tracked.get_or_insert_with(Vec::new);
+            if t.contains(p) {
+                list.push(k.clone());
             }
-            if let Some(ig) = &ignored {
-                let list = facts.ignored.get_or_insert_with(Vec::new);
-                if ig.contains(p) {
-                    list.push(k.clone());
-                }
+        }
+        if let Some(ig) = ignored {
+            let list = facts.ignored.get_or_insert_with(Vec::new);
+            if ig.contains(p) {
+                list.push(k.clone());
             }
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -641,6 +672,26 @@ mod tests {
         let p = root.join(f);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, text).unwrap();
+    }
+
+    #[test]
+    fn git_is_asked_from_the_top_it_names() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path().canonicalize().unwrap();
+        let git = |args: &[&str]| assert!(std::process::Command::new("git").arg("-C").arg(&r).args(args).output().unwrap().status.success());
+        git(&["init", "-q"]);
+        write(&r, ".gitignore", ".env.local\n");
+        write(&r, "app/.env", "A=1\n");
+        git(&["add", "app/.env"]);
+        let ask = |g: &Path| GitAsk { git: Some(g.to_path_buf()), root: r.join("app"), keys: vec![".env".into()], has_env: [true, false] };
+        let facts = |g: &Path| {
+            let f = ask_git(vec![ask(g)]).remove(0);
+            (f.tracked, f.ignored)
+        };
+        let want = (Some(vec![".env".to_string()]), Some(vec![".env.local".to_string()]));
+        assert_eq!(facts(&r), want, "the folder holding .git is the top");
+        // A guess that is not the top (as with `core.worktree`): git's own answer is used.
+        assert_eq!(facts(&r.join("app")), want);
     }
 
     #[test]
