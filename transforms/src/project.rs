@@ -69,6 +69,8 @@ pub struct SourceFile {
     app_source: bool,
     /// A JS/TS source ([`parse::is_source_path`]), asked once.
     source: bool,
+    /// Which [`INDEXED`] literals the text holds (once the project is indexed).
+    literals: std::cell::Cell<u64>,
 }
 
 impl SourceFile {
@@ -84,6 +86,7 @@ impl SourceFile {
             library,
             app_source,
             source,
+            literals: std::cell::Cell::new(0),
         }
     }
 }
@@ -112,7 +115,8 @@ const INDEXED: &[&str] = &[
     "SECRET",
     "SessionProvider",
     "allowDangerousEmailAccountLinking",
-    "auth",
+    // (Not `auth` itself: in nearly every file, it would slow the pass down more than its own
+    // search costs.)
     "auth(",
     "authOptions",
     "authfix-ignore",
@@ -211,7 +215,8 @@ pub struct Project {
     /// `source_files_containing(needle)`, per needle, kept up to date as files change (rules ask
     /// for the same literals on every pass).
     needles: RefCell<HashMap<String, std::collections::BTreeSet<String>>>,
-    /// Whether `needles` holds every [`INDEXED`] literal (filled in one pass when the first is asked).
+    /// Whether every app source's [`SourceFile::literals`] is known (found in one pass over each
+    /// file when the first [`INDEXED`] literal is asked, and kept up to date as files change).
     indexed: std::cell::Cell<bool>,
     graph: RefCell<GraphCache>,
     /// `project_style()`, until a source file changes.
@@ -277,14 +282,14 @@ impl Project {
         let text: std::sync::Arc<str> = text.into();
         let library = self.files.get(&path).is_some_and(|f| f.library);
         let f = SourceFile::new(&path, text, library);
-        let mask = if f.app_source && self.indexed.get() { indexed_literals(f.text.as_bytes()) } else { None };
+        if f.app_source && self.indexed.get() {
+            match indexed_literals(f.text.as_bytes()) {
+                Some(m) => f.literals.set(m),
+                None => self.indexed.set(false),
+            }
+        }
         for (needle, set) in self.needles.get_mut().iter_mut() {
-            let hit = f.app_source
-                && match (mask, INDEXED.iter().position(|l| l == needle)) {
-                    (Some(m), Some(i)) => m & (1 << i) != 0,
-                    _ => memchr::memmem::find(f.text.as_bytes(), needle.as_bytes()).is_some(),
-                };
-            if hit {
+            if f.app_source && memchr::memmem::find(f.text.as_bytes(), needle.as_bytes()).is_some() {
                 set.insert(path.clone());
             } else {
                 set.remove(&path);
@@ -438,44 +443,45 @@ impl Project {
 
     /// Source files whose text contains `needle` (a cheap literal prefilter before parsing).
     pub fn source_files_containing<'a>(&'a self, needle: &str) -> impl Iterator<Item = &'a str> + 'a {
-        let mut cache = self.needles.borrow_mut();
-        if !cache.contains_key(needle) && !self.indexed.get() && INDEXED.contains(&needle) {
-            // Every indexed literal at once, in one pass over each file.
-            let mut sets: Vec<std::collections::BTreeSet<String>> = vec![Default::default(); INDEXED.len()];
-            let mut all = true;
-            for (p, f) in self.files.iter().filter(|(_, f)| f.app_source) {
-                let Some(mut m) = indexed_literals(f.text.as_bytes()) else {
-                    all = false;
-                    break;
-                };
-                while m != 0 {
-                    let i = m.trailing_zeros() as usize;
-                    sets[i].insert(p.clone());
-                    m &= m - 1;
-                }
-            }
-            if all {
-                for (l, set) in INDEXED.iter().zip(sets) {
-                    cache.insert(l.to_string(), set);
-                }
-                self.indexed.set(true);
-            }
+        let indexed = self.index();
+        let bit = |i: usize| move |f: &SourceFile| f.app_source && f.literals.get() & (1 << i) != 0;
+        if let Some(i) = INDEXED.iter().position(|l| *l == needle).filter(|_| indexed) {
+            let hits: Vec<&'a str> = self.files.iter().filter(|(_, f)| bit(i)(f)).map(|(p, _)| p.as_str()).collect();
+            return hits.into_iter();
         }
+        let mut cache = self.needles.borrow_mut();
         if !cache.contains_key(needle) {
             let finder = memchr::memmem::Finder::new(needle.as_bytes());
             let hit = |p: &String, f: &SourceFile| (f.app_source && finder.find(f.text.as_bytes()).is_some()).then(|| p.clone());
             // A file holding `needle` holds each of its substrings: when one was searched already
             // (`getServerSession` before `getServerSession(`), only its files need searching.
             let narrower = cache.iter().filter(|(n, _)| needle.contains(n.as_str())).map(|(_, set)| set).min_by_key(|set| set.len());
-            let set: std::collections::BTreeSet<String> = match narrower {
-                Some(within) => within.iter().filter_map(|p| self.files.get(p).and_then(|f| hit(p, f))).collect(),
-                None => self.files.iter().filter_map(|(p, f)| hit(p, f)).collect(),
+            let within_literal = INDEXED.iter().enumerate().filter(|(_, l)| indexed && needle.contains(*l)).max_by_key(|(_, l)| l.len()).map(|(i, _)| i);
+            let set: std::collections::BTreeSet<String> = match (narrower, within_literal) {
+                (Some(within), _) => within.iter().filter_map(|p| self.files.get(p).and_then(|f| hit(p, f))).collect(),
+                (None, Some(i)) => self.files.iter().filter(|(_, f)| bit(i)(f)).filter_map(|(p, f)| hit(p, f)).collect(),
+                (None, None) => self.files.iter().filter_map(|(p, f)| hit(p, f)).collect(),
             };
             cache.insert(needle.to_string(), set);
         }
         let set = &cache[needle];
         let hits: Vec<&'a str> = set.iter().filter_map(|p| self.files.get_key_value(p).map(|(k, _)| k.as_str())).collect();
         hits.into_iter()
+    }
+
+    /// Find the [`INDEXED`] literals of every app source, once; `false` without the SIMD searcher.
+    fn index(&self) -> bool {
+        if self.indexed.get() {
+            return true;
+        }
+        if literal_index().searcher.is_none() {
+            return false;
+        }
+        for f in self.files.values().filter(|f| f.app_source) {
+            f.literals.set(indexed_literals(f.text.as_bytes()).unwrap_or(0));
+        }
+        self.indexed.set(true);
+        true
     }
 
     /// Whether some app file lies under the folder `dir` (`app`, `src/pages`).
@@ -823,7 +829,7 @@ mod tests {
         let mut p = project(None, &[]);
         let mut texts: BTreeMap<String, String> = BTreeMap::new();
         let mut extra: Vec<&str> = INDEXED.to_vec();
-        extra.extend(["Session(", "nextauth/", "xx", "é"]);
+        extra.extend(["Session(", "nextauth/", "xx", "é", "auth", "getServerSession()", "next-auth/nextx", "SECRETNEXTAUTH_"]);
         for round in 0..40 {
             let name = format!("f{}.ts", next(12));
             let text: String = (0..next(30)).map(|_| pieces[next(pieces.len())]).collect();
