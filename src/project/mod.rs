@@ -151,6 +151,8 @@ pub struct Scan {
     /// Workspace packages, read once per scan however many apps import them.
     packages: std::sync::Mutex<workspace::Loader>,
     git: std::sync::Mutex<GitAnswers>,
+    /// Whether some app read an env file or a workflow: otherwise git's answers are not used.
+    git_files: bool,
     /// What the rules derive from files the apps share (the repository's workflows), made once.
     derived: std::sync::Arc<authfix_transforms::project::SharedDerived>,
 }
@@ -356,18 +358,26 @@ pub fn scan(path: &Path) -> Result<Scan> {
         l.finish();
         app.sources = l;
     }
+    // Git is asked about the data files from their names, while they are read (its answers are
+    // then kept for the files that were read: see `Scan::git_facts`).
     let mut shared = Shared::default();
-    for app in &mut apps {
-        load_data_files(app, &mut shared, &mut skipped);
+    let names: Vec<Vec<String>> = apps.iter().map(|a| data_names(a, &mut shared.listings)).collect();
+    let mut order: Vec<usize> = (0..apps.len()).collect();
+    order.sort_by(|&a, &b| apps[a].prefix.cmp(&apps[b].prefix));
+    let asks: Vec<GitAsk> = order.iter().map(|&i| git_ask(&apps[i], &names[i])).collect();
+    let git = std::sync::Mutex::new(GitAnswers::Pending(std::thread::spawn(move || ask_git(asks))));
+    for (app, names) in apps.iter_mut().zip(names) {
+        for n in names {
+            load_one(app, n, &mut skipped, &mut shared);
+        }
         load_tsconfig_chain(app, &mut skipped, &mut shared);
     }
     apps.sort_by(|a, b| a.prefix.cmp(&b.prefix));
     for (i, app) in apps.iter_mut().enumerate() {
         app.index = i;
     }
-    let asks = git_asks(&apps);
-    let git = std::sync::Mutex::new(GitAnswers::Pending(std::thread::spawn(move || ask_git(asks))));
-    Ok(Scan { apps, skipped, packages: std::sync::Mutex::new(workspace::Loader::new(&root, named)), git, derived: Default::default() })
+    let git_files = apps.iter().any(|a| a.data.keys().any(|k| is_git_question(k)));
+    Ok(Scan { apps, skipped, packages: std::sync::Mutex::new(workspace::Loader::new(&root, named)), git, git_files, derived: Default::default() })
 }
 
 fn load_one(app: &mut App, relp: String, skipped: &mut Vec<Skipped>, shared: &mut Shared) {
@@ -489,8 +499,7 @@ fn workflow_names(listings: &mut Listings, dir: &Path, up: &str) -> Vec<String> 
 /// folder above it up to the outermost root, env files, `.gitignore` and `Dockerfile`/Compose
 /// files; at the workspace root also `package.json` and `turbo.json`; at the git root its
 /// workflows (where GitHub runs them from).
-fn load_data_files(app: &mut App, shared: &mut Shared, skipped: &mut Vec<Skipped>) {
-    let listings = &mut shared.listings;
+fn data_names(app: &App, listings: &mut Listings) -> Vec<String> {
     let mut names: Vec<String> = listings
         .names(&app.root)
         .iter()
@@ -513,9 +522,7 @@ fn load_data_files(app: &mut App, shared: &mut Shared, skipped: &mut Vec<Skipped
     }
     names.sort();
     names.dedup();
-    for n in names {
-        load_one(app, n, skipped, shared);
-    }
+    names
 }
 
 /// What git says about one app's files, for the rules (see [`ProjectFacts::git_tracked`] and
@@ -541,10 +548,15 @@ impl Scan {
             let GitAnswers::Pending(h) = std::mem::replace(&mut *g, GitAnswers::Ready(Vec::new())) else { unreachable!() };
             *g = GitAnswers::Ready(h.join().unwrap_or_default());
         }
-        match &*g {
-            GitAnswers::Ready(v) => v.get(index).cloned().unwrap_or_default(),
-            GitAnswers::Pending(_) => GitFacts::default(),
-        }
+        let GitAnswers::Ready(v) = &*g else { return GitFacts::default() };
+        let Some(facts) = v.get(index).filter(|_| self.git_files) else { return GitFacts::default() };
+        // Git was asked from the names listed: keep what concerns the files read, and the app's
+        // `.env` and `.env.local` (asked about even when absent).
+        let app = &self.apps[index];
+        let kept = |list: &Option<Vec<String>>| {
+            list.as_ref().map(|l| l.iter().filter(|k| app.data.contains_key(*k) || *k == ".env" || *k == ".env.local").cloned().collect())
+        };
+        GitFacts { tracked: kept(&facts.tracked), ignored: kept(&facts.ignored) }
     }
 }
 
@@ -557,23 +569,19 @@ struct GitAsk {
     has_env: [bool; 2],
 }
 
-fn git_asks(apps: &[App]) -> Vec<GitAsk> {
-    apps.iter()
-        .map(|app| GitAsk {
-            git: app.roots.git.clone(),
-            root: app.root.clone(),
-            keys: app
-                .data
-                .keys()
-                .filter(|k| {
-                    let rest = k.trim_start_matches("../");
-                    rest.starts_with(".env") || rest.starts_with(".github/")
-                })
-                .cloned()
-                .collect(),
-            has_env: [app.data.contains_key(".env"), app.data.contains_key(".env.local")],
-        })
-        .collect()
+/// Whether git is asked about a data file: env files and workflows.
+fn is_git_question(key: &str) -> bool {
+    let rest = key.trim_start_matches("../");
+    rest.starts_with(".env") || rest.starts_with(".github/")
+}
+
+fn git_ask(app: &App, names: &[String]) -> GitAsk {
+    GitAsk {
+        git: app.roots.git.clone(),
+        root: app.root.clone(),
+        keys: names.iter().filter(|k| is_git_question(k)).cloned().collect(),
+        has_env: [names.iter().any(|n| n == ".env"), names.iter().any(|n| n == ".env.local")],
+    }
 }
 
 /// Which env files and workflows git tracks, and which env files it ignores (the app's `.env`
@@ -672,6 +680,28 @@ mod tests {
         let p = root.join(f);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, text).unwrap();
+    }
+
+    #[test]
+    fn git_answers_concern_the_files_read() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path().canonicalize().unwrap();
+        let git = |args: &[&str]| assert!(std::process::Command::new("git").arg("-C").arg(&r).args(args).output().unwrap().status.success());
+        git(&["init", "-q"]);
+        write(&r, "package.json", r#"{"dependencies":{"next":"16.0.0"}}"#);
+        write(&r, "app/page.tsx", "export default function P() { return null }\n");
+        // Named like an env file, but a folder: not read, so git's answers are not used.
+        write(&r, ".env.production/x", "A=1\n");
+        git(&["add", "-A"]);
+        let s = scan(&r).unwrap();
+        let g = s.load(&s.apps[0], false).git;
+        assert!(g.tracked.is_none() && g.ignored.is_none(), "{g:?}");
+        write(&r, ".env.local", "B=2\n");
+        git(&["add", ".env.local"]);
+        let s = scan(&r).unwrap();
+        let g = s.load(&s.apps[0], false).git;
+        assert_eq!(g.tracked, Some(vec![".env.local".to_string()]), "the folder is left out");
+        assert_eq!(g.ignored, Some(vec![]));
     }
 
     #[test]
