@@ -324,15 +324,20 @@ pub fn scan(path: &Path) -> Result<Scan> {
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     app_roots.sort_by_key(|a| std::cmp::Reverse(a.0.components().count()));
     let mut finder = roots::Finder::default();
+    let roots: Vec<roots::Roots> = app_roots.iter().map(|(r, _)| finder.roots(r)).collect();
+    // Each app's versions, alias and folders, read in parallel (its lockfiles, tsconfig).
+    use rayon::prelude::*;
+    let facts: Vec<ProjectFacts> = app_roots.par_iter().zip(roots.par_iter()).map(|((r, pkg), roots)| facts_for(r, pkg, roots)).collect();
     let mut apps: Vec<App> = app_roots
         .iter()
-        .map(|(r, pkg)| {
+        .zip(roots)
+        .zip(facts)
+        .map(|(((r, _), roots), facts)| {
             let prefix = rel(&root, r);
-            let roots = finder.roots(r);
             App {
                 root: r.clone(),
                 prefix: if prefix.is_empty() { String::new() } else { format!("{prefix}/") },
-                facts: facts_for(r, pkg, &roots),
+                facts,
                 roots,
                 data: BTreeMap::new(),
                 sources: Listing::default(),
@@ -345,9 +350,18 @@ pub fn scan(path: &Path) -> Result<Scan> {
     sources.sort_unstable();
     let by_prefix: HashMap<&str, usize> = apps.iter().enumerate().map(|(i, a)| (a.prefix.trim_end_matches('/'), i)).collect();
     let mut listed: Vec<Listing> = (0..apps.len()).map(|_| Listing::default()).collect();
+    // (Sorted, so a folder's files come together: its owner is looked up once.)
+    let mut last: (&str, Option<(usize, usize)>) = ("\0", None);
     for src in &sources {
-        let owner = src.rmatch_indices('/').map(|(i, _)| &src[..i]).chain(std::iter::once("")).find_map(|d| by_prefix.get(d).map(|&o| (o, d.len())));
-        if let Some((o, len)) = owner {
+        let dir = src.rfind('/').map_or("", |i| &src[..i]);
+        if dir != last.0 {
+            let owner = std::iter::once(dir)
+                .chain(dir.rmatch_indices('/').map(|(i, _)| &dir[..i]))
+                .chain((!dir.is_empty()).then_some(""))
+                .find_map(|d| by_prefix.get(d).map(|&o| (o, d.len())));
+            last = (dir, owner);
+        }
+        if let Some((o, len)) = last.1 {
             listed[o].push(if len == 0 { &src[..] } else { &src[len + 1..] });
         }
     }
