@@ -150,7 +150,7 @@ pub struct Scan {
     pub skipped: Vec<Skipped>,
     /// Workspace packages, read once per scan however many apps import them.
     packages: std::sync::Mutex<workspace::Loader>,
-    git: std::sync::Mutex<GitAnswers>,
+    git: std::sync::Arc<std::sync::Mutex<GitAnswers>>,
     /// Whether some app read an env file or a workflow: otherwise git's answers are not used.
     git_files: bool,
     /// What the rules derive from files the apps share (the repository's workflows), made once.
@@ -170,8 +170,8 @@ pub struct Loaded<'a> {
     pub links: workspace::Links,
     /// Sources that could not be read, with the reason.
     pub skipped: Vec<Skipped>,
-    /// Which of its env files and workflows git tracks or ignores.
-    pub git: GitFacts,
+    /// Which of its env files and workflows git tracks or ignores, when git has answered.
+    pub git: GitLater,
     /// The scan's cache of what the rules derive from files (for [`Project::share_derived`]).
     ///
     /// [`Project::share_derived`]: authfix_transforms::Project::share_derived
@@ -204,7 +204,7 @@ impl Scan {
             }
             None => Default::default(),
         };
-        let git = self.git_facts(app.index);
+        let git = self.git_later(app.index);
         Loaded { app, files, library, links, skipped, git, derived: self.derived.clone() }
     }
 }
@@ -379,7 +379,7 @@ pub fn scan(path: &Path) -> Result<Scan> {
     let mut order: Vec<usize> = (0..apps.len()).collect();
     order.sort_by(|&a, &b| apps[a].prefix.cmp(&apps[b].prefix));
     let asks: Vec<GitAsk> = order.iter().map(|&i| git_ask(&apps[i], &names[i])).collect();
-    let git = std::sync::Mutex::new(GitAnswers::Pending(std::thread::spawn(move || ask_git(asks))));
+    let git = std::sync::Arc::new(std::sync::Mutex::new(GitAnswers::Pending(std::thread::spawn(move || ask_git(asks)))));
     for (app, names) in apps.iter_mut().zip(names) {
         for n in names {
             load_one(app, n, &mut skipped, &mut shared);
@@ -548,29 +548,49 @@ pub struct GitFacts {
 }
 
 /// Git's answers for the apps of a scan: asked on a thread of their own while the apps' sources
-/// are read, waited for by the first app that needs them.
+/// are read, waited for by the first rule that needs them.
 enum GitAnswers {
     Pending(std::thread::JoinHandle<Vec<GitFacts>>),
     Ready(Vec<GitFacts>),
 }
 
-impl Scan {
-    /// Git's answers for the app at `index` in [`Scan::apps`].
-    fn git_facts(&self, index: usize) -> GitFacts {
-        let mut g = self.git.lock().unwrap_or_else(|e| e.into_inner());
+/// One app's answers from git, to be waited for when a rule asks ([`Project::git_later`]).
+///
+/// [`Project::git_later`]: authfix_transforms::Project::git_later
+#[derive(Clone)]
+pub struct GitLater {
+    answers: std::sync::Arc<std::sync::Mutex<GitAnswers>>,
+    index: usize,
+    /// The app's env files and workflows that were read (`None`: no app read any, git's answers
+    /// are not used).
+    read: Option<Vec<String>>,
+}
+
+impl GitLater {
+    /// Wait for git and give the app's answers.
+    pub fn answer(self) -> GitFacts {
+        let Some(read) = self.read else { return GitFacts::default() };
+        let mut g = self.answers.lock().unwrap_or_else(|e| e.into_inner());
         if let GitAnswers::Pending(_) = &*g {
             let GitAnswers::Pending(h) = std::mem::replace(&mut *g, GitAnswers::Ready(Vec::new())) else { unreachable!() };
             *g = GitAnswers::Ready(h.join().unwrap_or_default());
         }
         let GitAnswers::Ready(v) = &*g else { return GitFacts::default() };
-        let Some(facts) = v.get(index).filter(|_| self.git_files) else { return GitFacts::default() };
+        let Some(facts) = v.get(self.index) else { return GitFacts::default() };
         // Git was asked from the names listed: keep what concerns the files read, and the app's
         // `.env` and `.env.local` (asked about even when absent).
-        let app = &self.apps[index];
-        let kept = |list: &Option<Vec<String>>| {
-            list.as_ref().map(|l| l.iter().filter(|k| app.data.contains_key(*k) || *k == ".env" || *k == ".env.local").cloned().collect())
-        };
+        let kept =
+            |list: &Option<Vec<String>>| list.as_ref().map(|l| l.iter().filter(|k| read.contains(*k) || *k == ".env" || *k == ".env.local").cloned().collect());
         GitFacts { tracked: kept(&facts.tracked), ignored: kept(&facts.ignored) }
+    }
+}
+
+impl Scan {
+    /// Git's answers for the app at `index` in [`Scan::apps`], when they come.
+    fn git_later(&self, index: usize) -> GitLater {
+        let app = &self.apps[index];
+        let read = self.git_files.then(|| app.data.keys().filter(|k| is_git_question(k)).cloned().collect());
+        GitLater { answers: self.git.clone(), index, read }
     }
 }
 
@@ -708,12 +728,12 @@ mod tests {
         write(&r, ".env.production/x", "A=1\n");
         git(&["add", "-A"]);
         let s = scan(&r).unwrap();
-        let g = s.load(&s.apps[0], false).git;
+        let g = s.load(&s.apps[0], false).git.answer();
         assert!(g.tracked.is_none() && g.ignored.is_none(), "{g:?}");
         write(&r, ".env.local", "B=2\n");
         git(&["add", ".env.local"]);
         let s = scan(&r).unwrap();
-        let g = s.load(&s.apps[0], false).git;
+        let g = s.load(&s.apps[0], false).git.answer();
         assert_eq!(g.tracked, Some(vec![".env.local".to_string()]), "the folder is left out");
         assert_eq!(g.ignored, Some(vec![]));
     }

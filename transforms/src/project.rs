@@ -222,6 +222,16 @@ pub struct Project {
     /// `project_style()`, until a source file changes.
     style: RefCell<Option<Style>>,
     shared: Option<Arc<SharedDerived>>,
+    /// Git's answers when they come later ([`Project::git_later`]), and once they came.
+    pending_git: RefCell<Option<Box<dyn FnOnce() -> GitAnswer>>>,
+    git: std::cell::OnceCell<GitAnswer>,
+}
+
+/// What git says of the project's env files and workflows (see [`ProjectFacts::git_tracked`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GitAnswer {
+    pub tracked: Option<Vec<String>>,
+    pub ignored: Option<Vec<String>>,
 }
 
 /// [`Project::derived`] values shared by the projects of one run (one per app of a monorepo):
@@ -253,6 +263,11 @@ impl SharedDerived {
 impl Clone for Project {
     fn clone(&self) -> Project {
         let mut p = Project::new(self.facts.clone());
+        // (Git's answers, asked now if they were to come later: the copy has them at once.)
+        if let Some(g) = self.resolved_git() {
+            p.facts.git_tracked = g.tracked.clone();
+            p.facts.git_ignored = g.ignored.clone();
+        }
         for (path, f) in &self.files {
             p.files.insert(path.clone(), SourceFile::new(path, f.text.clone(), f.library));
         }
@@ -272,6 +287,8 @@ impl Project {
             graph: RefCell::new(GraphCache::default()),
             style: RefCell::new(None),
             shared: None,
+            pending_git: RefCell::new(None),
+            git: std::cell::OnceCell::new(),
         }
     }
 
@@ -497,12 +514,42 @@ impl Project {
 
     /// Whether git says it ignores `path` (`None` outside a work tree: unknown).
     pub fn is_git_ignored(&self, path: &str) -> Option<bool> {
-        self.facts.git_ignored.as_ref().map(|t| t.iter().any(|x| x == path))
+        self.git_ignored().map(|t| t.iter().any(|x| x == path))
     }
 
     /// Whether git tracks `path` (`false` outside a work tree or when untracked).
     pub fn is_tracked(&self, path: &str) -> bool {
-        self.facts.git_tracked.as_ref().is_some_and(|t| t.iter().any(|x| x == path))
+        self.git_tracked().is_some_and(|t| t.iter().any(|x| x == path))
+    }
+
+    /// [`ProjectFacts::git_tracked`], once known (see [`Project::git_later`]).
+    pub fn git_tracked(&self) -> Option<&[String]> {
+        match self.resolved_git() {
+            Some(g) => g.tracked.as_deref(),
+            None => self.facts.git_tracked.as_deref(),
+        }
+    }
+
+    /// [`ProjectFacts::git_ignored`], once known (see [`Project::git_later`]).
+    pub fn git_ignored(&self) -> Option<&[String]> {
+        match self.resolved_git() {
+            Some(g) => g.ignored.as_deref(),
+            None => self.facts.git_ignored.as_deref(),
+        }
+    }
+
+    /// Let git's answers ([`ProjectFacts::git_tracked`] and [`ProjectFacts::git_ignored`]) come
+    /// from `answer`, asked the first time a rule needs them: the caller may still be waiting for
+    /// git while the rules that do not ask run.
+    pub fn git_later(&mut self, answer: impl FnOnce() -> GitAnswer + 'static) {
+        *self.pending_git.get_mut() = Some(Box::new(answer));
+    }
+
+    fn resolved_git(&self) -> Option<&GitAnswer> {
+        if let Some(answer) = self.pending_git.borrow_mut().take() {
+            let _ = self.git.set(answer());
+        }
+        self.git.get()
     }
 
     /// `app` or `src/app` when the project has an App Router folder.
@@ -893,6 +940,26 @@ mod tests {
         assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 3, "another path, another value");
         assert_eq!(len(&a.clone(), "../.github/workflows/ci.yml"), 3);
         assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 3, "a clone shares the cache");
+    }
+
+    #[test]
+    fn git_answers_come_when_first_asked() {
+        let mut p = project(None, &[".env.local"]);
+        assert_eq!((p.is_tracked(".env.local"), p.is_git_ignored(".env.local")), (false, None), "no answer: outside git");
+        p.facts.git_tracked = Some(vec![".env.local".into()]);
+        assert!(p.is_tracked(".env.local"), "the facts, when given");
+        let asked = std::rc::Rc::new(std::cell::Cell::new(0));
+        let a = asked.clone();
+        p.git_later(move || {
+            a.set(a.get() + 1);
+            GitAnswer { tracked: Some(vec![]), ignored: Some(vec![".env.local".into()]) }
+        });
+        assert_eq!(asked.get(), 0, "not asked before a rule needs it");
+        assert!(!p.is_tracked(".env.local") && p.is_git_ignored(".env.local") == Some(true));
+        assert_eq!(p.git_tracked(), Some(&[][..]));
+        let copy = p.clone();
+        assert_eq!(copy.git_ignored(), Some(&[".env.local".to_string()][..]), "a copy has the answers");
+        assert_eq!(asked.get(), 1, "asked once");
     }
 
     #[test]
