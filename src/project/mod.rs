@@ -235,6 +235,12 @@ pub fn scan(path: &Path) -> Result<Scan> {
     if !root.is_dir() {
         bail!("{} is not a folder", path.display());
     }
+    // Inside a git work tree, git's top for the scan root is asked while the tree is walked (see
+    // `ask_git`).
+    let early_top = root.ancestors().any(|d| d.join(".git").exists()).then(|| {
+        let root = root.clone();
+        std::thread::spawn(move || crate::git::toplevel(&root))
+    });
     // One parallel walk (as ripgrep does): what each thread finds is merged at the end.
     #[derive(Default)]
     struct Found {
@@ -379,7 +385,7 @@ pub fn scan(path: &Path) -> Result<Scan> {
     let mut order: Vec<usize> = (0..apps.len()).collect();
     order.sort_by(|&a, &b| apps[a].prefix.cmp(&apps[b].prefix));
     let asks: Vec<GitAsk> = order.iter().map(|&i| git_ask(&apps[i], &names[i])).collect();
-    let git = std::sync::Arc::new(std::sync::Mutex::new(GitAnswers::Pending(std::thread::spawn(move || ask_git(asks)))));
+    let git = std::sync::Arc::new(std::sync::Mutex::new(GitAnswers::Pending(std::thread::spawn(move || ask_git(asks, early_top)))));
     for (app, names) in apps.iter_mut().zip(names) {
         for n in names {
             load_one(app, n, &mut skipped, &mut shared);
@@ -620,8 +626,8 @@ fn git_ask(app: &App, names: &[String]) -> GitAsk {
 
 /// Which env files and workflows git tracks, and which env files it ignores (the app's `.env`
 /// and `.env.local` too, existing or not), for the rules. Asked once per work tree, and only when
-/// some app has such files: otherwise no git process starts.
-fn ask_git(asks: Vec<GitAsk>) -> Vec<GitFacts> {
+/// some app has such files (only `git rev-parse` may have run, in a work tree, during the walk).
+fn ask_git(asks: Vec<GitAsk>, early_top: Option<std::thread::JoinHandle<Option<PathBuf>>>) -> Vec<GitFacts> {
     let mut out = vec![GitFacts::default(); asks.len()];
     if asks.iter().all(|a| a.keys.is_empty()) {
         return out;
@@ -630,9 +636,18 @@ fn ask_git(asks: Vec<GitAsk>) -> Vec<GitFacts> {
     // told otherwise (`GIT_DIR`, `core.worktree`): ask git for it while asking the questions
     // themselves, and ask again from the top it names when it names another.
     let guessed = groups(&asks, |g| Some(g.to_path_buf()));
+    // (The scan root's top, asked while the tree was walked, confirms its own work tree.)
+    let early = early_top.and_then(|h| h.join().ok().flatten());
     let replies: Vec<(Option<PathBuf>, Answers)> = std::thread::scope(|s| {
-        let jobs: Vec<_> = guessed.iter().map(|(top, items)| s.spawn(move || (crate::git::toplevel(top), answers(top, items)))).collect();
-        jobs.into_iter().map(|j| j.join().unwrap_or((None, (None, None)))).collect()
+        let jobs: Vec<_> = guessed
+            .iter()
+            .map(|(top, items)| {
+                let known = early.as_ref().filter(|t| *t == top).cloned();
+                let real = s.spawn(move || known.or_else(|| crate::git::toplevel(top)));
+                (real, s.spawn(move || answers(top, items)))
+            })
+            .collect();
+        jobs.into_iter().map(|(real, a)| (real.join().ok().flatten(), a.join().unwrap_or((None, None)))).collect()
     });
     if guessed.iter().zip(&replies).all(|((top, _), (real, _))| real.as_ref() == Some(top)) {
         for ((_, items), (_, a)) in guessed.iter().zip(&replies) {
@@ -749,13 +764,17 @@ mod tests {
         git(&["add", "app/.env"]);
         let ask = |g: &Path| GitAsk { git: Some(g.to_path_buf()), root: r.join("app"), keys: vec![".env".into()], has_env: [true, false] };
         let facts = |g: &Path| {
-            let f = ask_git(vec![ask(g)]).remove(0);
+            let f = ask_git(vec![ask(g)], None).remove(0);
             (f.tracked, f.ignored)
         };
         let want = (Some(vec![".env".to_string()]), Some(vec![".env.local".to_string()]));
         assert_eq!(facts(&r), want, "the folder holding .git is the top");
         // A guess that is not the top (as with `core.worktree`): git's own answer is used.
         assert_eq!(facts(&r.join("app")), want);
+        // The top asked early, for the scan root, confirms it; another top is asked again.
+        let early = |t: PathBuf| Some(std::thread::spawn(move || Some(t)));
+        assert_eq!(ask_git(vec![ask(&r)], early(r.clone())).remove(0).tracked, want.0);
+        assert_eq!(ask_git(vec![ask(&r.join("app"))], early(r.clone())).remove(0).tracked, want.0, "the early top says nothing of another folder");
     }
 
     #[test]
