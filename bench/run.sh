@@ -3,6 +3,8 @@
 #
 #   bash bench/run.sh            # 10 apps (~4,300 files) and 100 apps (~43,000 files)
 #   APPS=5 bash bench/run.sh     # a smaller base
+#   BASELINE=/path/to/authfix bash bench/run.sh   # also time another build (e.g. main's) in the
+#                                                 # same hyperfine runs, and print the ratio to it
 #
 # Prints wall times (hyperfine, mean of several runs), authfix/ripgrep ratios measured in the
 # same run, authfix's peak memory, and how time grows from 1x to 10x. Trees are generated into
@@ -28,26 +30,37 @@ for scale in 1 10; do
   files=$(find "$dir" -name '*.ts*' | wc -l)
   bytes=$(find "$dir" -name '*.ts*' -print0 | xargs -0 cat | wc -c)
   echo "== ${scale}x: $n apps, $files source files, $((bytes / 1024 / 1024)) MB"
+  base=()
+  [ -n "${BASELINE:-}" ] && base=(-n "baseline fix --dry-run" "$BASELINE fix --dry-run $dir")
   hyperfine -N -i --warmup 2 --runs "$RUNS" --style basic --export-json "target/bench/$n.json" \
     -n ripgrep "rg -l -F ${LITS[*]} $dir" \
     -n "authfix check" "$BIN check $dir" \
-    -n "authfix fix --dry-run" "$BIN fix --dry-run $dir" >/dev/null
-  for cmd in ripgrep "authfix check" "authfix fix --dry-run"; do
+    -n "authfix fix --dry-run" "$BIN fix --dry-run $dir" "${base[@]}" >/dev/null
+  cmds=(ripgrep "authfix check" "authfix fix --dry-run")
+  [ -n "${BASELINE:-}" ] && cmds+=("baseline fix --dry-run")
+  for cmd in "${cmds[@]}"; do
     MEAN["$scale/$cmd"]=$(python3 -c "import json,sys; d=json.load(open('target/bench/$n.json')); print([r['mean'] for r in d['results'] if r['command']==sys.argv[1]][0])" "$cmd")
   done
-  MEM[$scale]=$( (/usr/bin/time -f %M "$BIN" fix --dry-run "$dir" >/dev/null || true) 2>&1 | tail -1)
-  python3 - "$scale" "${MEAN[$scale/ripgrep]}" "${MEAN[$scale/authfix check]}" "${MEAN[$scale/authfix fix --dry-run]}" "${MEM[$scale]}" <<'PY'
+  # Peak memory: the lowest of three runs (a neighbour's load only ever adds to it).
+  peak() { for _ in 1 2 3; do (/usr/bin/time -f %M "$1" fix --dry-run "$dir" >/dev/null || true) 2>&1 | tail -1; done | sort -n | head -1; }
+  MEM[$scale]=$(peak "$BIN")
+  BMEM=0
+  [ -n "${BASELINE:-}" ] && BMEM=$(peak "$BASELINE")
+  python3 - "$scale" "${MEAN[$scale/ripgrep]}" "${MEAN[$scale/authfix check]}" "${MEAN[$scale/authfix fix --dry-run]}" "${MEM[$scale]}" "${MEAN[$scale/baseline fix --dry-run]:-0}" "$BMEM" <<'PY'
 import sys
-scale, rg, check, fix, mem = sys.argv[1], *map(float, sys.argv[2:5]), int(sys.argv[5])
+scale, rg, check, fix, mem, base, bmem = sys.argv[1], *map(float, sys.argv[2:5]), int(sys.argv[5]), float(sys.argv[6]), int(sys.argv[7])
 print(f"ripgrep               {rg*1000:8.1f} ms")
 print(f"authfix check         {check*1000:8.1f} ms   {check/rg:5.2f}x ripgrep")
 print(f"authfix fix --dry-run {fix*1000:8.1f} ms   {fix/rg:5.2f}x ripgrep   peak memory {mem/1024:.1f} MB")
+if base:
+    print(f"baseline fix --dry-run{base*1000:8.1f} ms   {base/rg:5.2f}x ripgrep   peak memory {bmem/1024:.1f} MB   (authfix: {fix/base:.2f}x its time, {mem/bmem:.2f}x its memory)")
 PY
 done
-python3 - "${MEAN[1/authfix fix --dry-run]}" "${MEAN[10/authfix fix --dry-run]}" "${MEAN[1/ripgrep]}" "${MEAN[10/ripgrep]}" <<'PY'
+python3 - "${MEAN[1/authfix fix --dry-run]}" "${MEAN[10/authfix fix --dry-run]}" "${MEAN[1/ripgrep]}" "${MEAN[10/ripgrep]}" "${MEM[1]}" "${MEM[10]}" <<'PY'
 import sys
 a1, a10, r1, r10 = map(float, sys.argv[1:5])
-print(f"== growth 1x -> 10x: authfix {a10/a1:.1f}x time, ripgrep {r10/r1:.1f}x time (linear: at most 10x)")
+m1, m10 = map(int, sys.argv[5:7])
+print(f"== growth 1x -> 10x: authfix {a10/a1:.1f}x time, ripgrep {r10/r1:.1f}x time (linear: at most 10x); authfix peak memory {m10/m1:.2f}x")
 PY
 
 # Against the tools people would otherwise write these rules in (three equivalent rules each:

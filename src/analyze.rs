@@ -34,9 +34,13 @@ pub fn build_project(loaded: &Loaded) -> Project {
     let mut facts = loaded.app.facts.clone();
     facts.fresh_secret = Some(fresh_secret());
     facts.workspace_packages = loaded.links.clone();
-    facts.git_tracked = loaded.git.tracked.clone();
-    facts.git_ignored = loaded.git.ignored.clone();
     let mut p = Project::new(facts);
+    // Git may still be answering: the rules that do not ask it run meanwhile.
+    let git = loaded.git.clone();
+    p.git_later(move || {
+        let g = git.answer();
+        authfix_transforms::project::GitAnswer { tracked: g.tracked, ignored: g.ignored }
+    });
     p.share_derived(loaded.derived.clone());
     for (path, f) in &loaded.files {
         p.set_file(path.clone(), f.text.clone());

@@ -25,11 +25,9 @@ pub struct App {
     /// `.gitignore`, `package.json`, Docker/Compose files, workflows, tsconfig/jsconfig and the
     /// files they extend. Path relative to the app root → file (`../` for the folders above it).
     pub data: BTreeMap<String, LoadedFile>,
-    /// The app's source files the walk found (keys relative to the app root, sorted, `\0`-joined
-    /// to keep a large tree's listing small): their texts are read by [`Scan::load`] when the app
-    /// is analysed, and let go when it is done.
-    sources: String,
-    source_count: usize,
+    /// The app's source files the walk found (keys relative to the app root): their texts are
+    /// read by [`Scan::load`] when the app is analysed, and let go when it is done.
+    sources: Listing,
     /// Its place in [`Scan::apps`].
     index: usize,
 }
@@ -43,13 +41,56 @@ impl App {
     }
 
     /// The keys of the app's source files, sorted.
-    pub fn sources(&self) -> impl Iterator<Item = &str> {
-        self.sources.split('\0').filter(|s| !s.is_empty())
+    pub fn sources(&self) -> Vec<String> {
+        self.sources.keys()
     }
 
     /// How many files the app has for the rules (sources and data files), before any is read.
     pub fn file_count(&self) -> usize {
-        self.source_count + self.data.len()
+        self.sources.len + self.data.len()
+    }
+}
+
+/// Sorted keys, front-coded (each stores how many leading bytes it shares with the one before,
+/// then the rest): a monorepo's listing of tens of thousands of paths costs a fraction of them.
+#[derive(Default)]
+struct Listing {
+    bytes: Vec<u8>,
+    len: usize,
+    last: String,
+}
+
+impl Listing {
+    /// Add a key, after every key before it in sort order.
+    fn push(&mut self, key: &str) {
+        let shared = self.last.bytes().zip(key.bytes()).take_while(|(a, b)| a == b).count().min(u16::MAX as usize);
+        // (On a character boundary of both: the rest is then valid UTF-8.)
+        let shared = (0..=shared).rev().find(|&n| key.is_char_boundary(n)).unwrap_or(0);
+        self.bytes.extend_from_slice(&(shared as u16).to_le_bytes());
+        self.bytes.extend_from_slice(&key.as_bytes()[shared..]);
+        self.bytes.push(0);
+        self.last.truncate(shared);
+        self.last.push_str(&key[shared..]);
+        self.len += 1;
+    }
+
+    fn finish(&mut self) {
+        self.bytes.shrink_to_fit();
+        self.last = String::new();
+    }
+
+    fn keys(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::with_capacity(self.len);
+        let mut b = &self.bytes[..];
+        while b.len() >= 2 {
+            let shared = u16::from_le_bytes([b[0], b[1]]) as usize;
+            let end = memchr::memchr(0, &b[2..]).map_or(b.len(), |e| e + 2);
+            let mut k = out.last().map_or(String::new(), |p| p[..shared].to_string());
+            k.push_str(std::str::from_utf8(&b[2..end]).unwrap_or(""));
+            out.push(k);
+            b = &b[(end + 1).min(b.len())..];
+        }
+        out
     }
 }
 
@@ -109,7 +150,9 @@ pub struct Scan {
     pub skipped: Vec<Skipped>,
     /// Workspace packages, read once per scan however many apps import them.
     packages: std::sync::Mutex<workspace::Loader>,
-    git: std::sync::Mutex<GitAnswers>,
+    git: std::sync::Arc<std::sync::Mutex<GitAnswers>>,
+    /// Whether some app read an env file or a workflow: otherwise git's answers are not used.
+    git_files: bool,
     /// What the rules derive from files the apps share (the repository's workflows), made once.
     derived: std::sync::Arc<authfix_transforms::project::SharedDerived>,
 }
@@ -127,8 +170,8 @@ pub struct Loaded<'a> {
     pub links: workspace::Links,
     /// Sources that could not be read, with the reason.
     pub skipped: Vec<Skipped>,
-    /// Which of its env files and workflows git tracks or ignores.
-    pub git: GitFacts,
+    /// Which of its env files and workflows git tracks or ignores, when git has answered.
+    pub git: GitLater,
     /// The scan's cache of what the rules derive from files (for [`Project::share_derived`]).
     ///
     /// [`Project::share_derived`]: authfix_transforms::Project::share_derived
@@ -141,17 +184,17 @@ impl Scan {
     /// packages it imports.
     pub fn load<'a>(&self, app: &'a App, parallel: bool) -> Loaded<'a> {
         use rayon::prelude::*;
-        let keys: Vec<&str> = app.sources().collect();
-        let read = |k: &&str| read_text(&app.root.join(k));
+        let keys = app.sources();
+        let read = |k: &String| read_text(&app.root.join(k));
         let texts: Vec<Result<LoadedFile, String>> = if parallel { keys.par_iter().map(read).collect() } else { keys.iter().map(read).collect() };
         let mut files = app.data.clone();
         let mut skipped = Vec::new();
-        for (k, r) in keys.iter().zip(texts) {
+        for (k, r) in keys.into_iter().zip(texts) {
             match r {
                 Ok(f) => {
-                    files.insert(k.to_string(), f);
+                    files.insert(k, f);
                 }
-                Err(reason) => skipped.push(Skipped { path: app.display(k), reason }),
+                Err(reason) => skipped.push(Skipped { path: app.display(&k), reason }),
             }
         }
         let (links, library) = match &app.roots.workspace {
@@ -161,7 +204,7 @@ impl Scan {
             }
             None => Default::default(),
         };
-        let git = self.git_facts(app.index);
+        let git = self.git_later(app.index);
         Loaded { app, files, library, links, skipped, git, derived: self.derived.clone() }
     }
 }
@@ -192,6 +235,12 @@ pub fn scan(path: &Path) -> Result<Scan> {
     if !root.is_dir() {
         bail!("{} is not a folder", path.display());
     }
+    // Inside a git work tree, git's top for the scan root is asked while the tree is walked (see
+    // `ask_git`).
+    let early_top = root.ancestors().any(|d| d.join(".git").exists()).then(|| {
+        let root = root.clone();
+        std::thread::spawn(move || crate::git::toplevel(&root))
+    });
     // One parallel walk (as ripgrep does): what each thread finds is merged at the end.
     #[derive(Default)]
     struct Found {
@@ -199,8 +248,9 @@ pub fn scan(path: &Path) -> Result<Scan> {
         /// Named packages (`package.json` with a `name`): the workspace packages, when the
         /// workspace root lies inside the scan.
         packages: Vec<workspace::Package>,
-        /// Source files, relative to the scan root.
-        sources: Vec<Box<str>>,
+        /// Source files, relative to the scan root, each followed by `\0` (one buffer per walk
+        /// thread: a monorepo has tens of thousands).
+        sources: Vec<String>,
         skipped: Vec<Skipped>,
     }
     let found = std::sync::Mutex::new(Found::default());
@@ -218,7 +268,7 @@ pub fn scan(path: &Path) -> Result<Scan> {
                 g.skipped.append(&mut self.1.skipped);
             }
         }
-        let mut flush = Flush(found, Found::default());
+        let mut flush = Flush(found, Found { sources: vec![String::new()], ..Default::default() });
         Box::new(move |entry| {
             let local = &mut flush.1;
             let entry = match entry {
@@ -257,80 +307,135 @@ pub fn scan(path: &Path) -> Result<Scan> {
                 }
             } else if name.to_str().is_some_and(is_source_path) {
                 match p.strip_prefix(root).ok().and_then(|r| r.to_str()) {
-                    Some(r) => local.sources.push(r.replace('\\', "/").into()),
+                    Some(r) => {
+                        let buf = &mut local.sources[0];
+                        if cfg!(windows) {
+                            buf.push_str(&r.replace('\\', "/"));
+                        } else {
+                            buf.push_str(r);
+                        }
+                        buf.push('\0');
+                    }
                     None => local.skipped.push(Skipped { path: rel(root, p), reason: "the file name is not UTF-8; left untouched".into() }),
                 }
             }
             ignore::WalkState::Continue
         })
     });
-    let Found { mut app_roots, packages: named, mut sources, mut skipped } = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    let Found { mut app_roots, packages: named, sources: buffers, mut skipped } = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    // What is kept of the walk is copied here: allocations the walk's threads made and the scan
+    // keeps would pin pages of theirs (the walk's transient memory) for the whole run.
+    let named: Vec<workspace::Package> = named.to_vec();
+    let mut skipped: Vec<Skipped> = skipped.drain(..).map(|s| Skipped { path: s.path.as_str().into(), reason: s.reason.as_str().into() }).collect();
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     app_roots.sort_by_key(|a| std::cmp::Reverse(a.0.components().count()));
     let mut finder = roots::Finder::default();
+    let roots: Vec<roots::Roots> = app_roots.iter().map(|(r, _)| finder.roots(r)).collect();
+    // Each app's versions, alias and folders, read in parallel (its lockfiles, tsconfig).
+    use rayon::prelude::*;
+    let facts: Vec<ProjectFacts> = app_roots.par_iter().zip(roots.par_iter()).map(|((r, pkg), roots)| facts_for(r, pkg, roots)).collect();
     let mut apps: Vec<App> = app_roots
         .iter()
-        .map(|(r, pkg)| {
+        .zip(roots)
+        .zip(facts)
+        .map(|(((r, _), roots), facts)| {
             let prefix = rel(&root, r);
-            let roots = finder.roots(r);
             App {
                 root: r.clone(),
                 prefix: if prefix.is_empty() { String::new() } else { format!("{prefix}/") },
-                facts: facts_for(r, pkg, &roots),
+                facts,
                 roots,
                 data: BTreeMap::new(),
-                sources: String::new(),
-                source_count: 0,
+                sources: Listing::default(),
                 index: 0,
             }
         })
         .collect();
     // Each file goes to the deepest app containing it: its nearest folder that is an app root.
+    let mut sources: Vec<&str> = buffers.iter().flat_map(|b| b.split_terminator('\0')).collect();
     sources.sort_unstable();
     let by_prefix: HashMap<&str, usize> = apps.iter().enumerate().map(|(i, a)| (a.prefix.trim_end_matches('/'), i)).collect();
-    let mut listed: Vec<String> = vec![String::new(); apps.len()];
-    let mut counts = vec![0usize; apps.len()];
+    let mut listed: Vec<Listing> = (0..apps.len()).map(|_| Listing::default()).collect();
+    // (Sorted, so a folder's files come together: its owner is looked up once.)
+    let mut last: (&str, Option<(usize, usize)>) = ("\0", None);
     for src in &sources {
-        let owner = src.rmatch_indices('/').map(|(i, _)| &src[..i]).chain(std::iter::once("")).find_map(|d| by_prefix.get(d).map(|&o| (o, d.len())));
-        if let Some((o, len)) = owner {
-            let key = if len == 0 { &src[..] } else { &src[len + 1..] };
-            listed[o].push_str(key);
-            listed[o].push('\0');
-            counts[o] += 1;
+        let dir = src.rfind('/').map_or("", |i| &src[..i]);
+        if dir != last.0 {
+            let owner = std::iter::once(dir)
+                .chain(dir.rmatch_indices('/').map(|(i, _)| &dir[..i]))
+                .chain((!dir.is_empty()).then_some(""))
+                .find_map(|d| by_prefix.get(d).map(|&o| (o, d.len())));
+            last = (dir, owner);
+        }
+        if let Some((o, len)) = last.1 {
+            listed[o].push(if len == 0 { &src[..] } else { &src[len + 1..] });
         }
     }
     drop(by_prefix);
     drop(sources);
-    for ((app, l), n) in apps.iter_mut().zip(listed).zip(counts) {
+    drop(buffers);
+    for (app, mut l) in apps.iter_mut().zip(listed) {
+        l.finish();
         app.sources = l;
-        app.source_count = n;
     }
-    let mut listings = Listings::default();
-    for app in &mut apps {
-        load_data_files(app, &mut listings, &mut skipped);
-        load_tsconfig_chain(app, &mut skipped);
+    // Git is asked about the data files from their names, while they are read (its answers are
+    // then kept for the files that were read: see `Scan::git_facts`).
+    let mut shared = Shared::default();
+    let names: Vec<Vec<String>> = apps.iter().map(|a| data_names(a, &mut shared.listings)).collect();
+    let mut order: Vec<usize> = (0..apps.len()).collect();
+    order.sort_by(|&a, &b| apps[a].prefix.cmp(&apps[b].prefix));
+    let asks: Vec<GitAsk> = order.iter().map(|&i| git_ask(&apps[i], &names[i])).collect();
+    let git = std::sync::Arc::new(std::sync::Mutex::new(GitAnswers::Pending(std::thread::spawn(move || ask_git(asks, early_top)))));
+    for (app, names) in apps.iter_mut().zip(names) {
+        for n in names {
+            load_one(app, n, &mut skipped, &mut shared);
+        }
+        load_tsconfig_chain(app, &mut skipped, &mut shared);
     }
     apps.sort_by(|a, b| a.prefix.cmp(&b.prefix));
     for (i, app) in apps.iter_mut().enumerate() {
         app.index = i;
     }
-    let asks = git_asks(&apps);
-    let git = std::sync::Mutex::new(GitAnswers::Pending(std::thread::spawn(move || ask_git(asks))));
-    Ok(Scan { apps, skipped, packages: std::sync::Mutex::new(workspace::Loader::new(&root, named)), git, derived: Default::default() })
+    let git_files = apps.iter().any(|a| a.data.keys().any(|k| is_git_question(k)));
+    Ok(Scan { apps, skipped, packages: std::sync::Mutex::new(workspace::Loader::new(&root, named)), git, git_files, derived: Default::default() })
 }
 
-fn load_one(app: &mut App, relp: String, skipped: &mut Vec<Skipped>) {
+fn load_one(app: &mut App, relp: String, skipped: &mut Vec<Skipped>, shared: &mut Shared) {
     let path = app.root.join(&relp);
-    match std::fs::symlink_metadata(&path) {
-        Ok(m) if m.file_type().is_file() => {}
-        _ => return,
-    }
-    match read_text(&path) {
-        Ok(f) => {
+    let read = || match std::fs::symlink_metadata(&path) {
+        Ok(m) if m.file_type().is_file() => Some(read_text(&path)),
+        _ => None,
+    };
+    // A file of the folders above the app is read once for all the apps below them.
+    let r = if relp.starts_with("../") {
+        let mut abs = PathBuf::new();
+        for c in path.components() {
+            match c {
+                std::path::Component::ParentDir => {
+                    abs.pop();
+                }
+                c => abs.push(c),
+            }
+        }
+        shared.texts.entry(abs).or_insert_with(read).clone()
+    } else {
+        read()
+    };
+    match r {
+        None => {}
+        Some(Ok(f)) => {
             app.data.insert(relp, f);
         }
-        Err(reason) => skipped.push(Skipped { path: app.display(&relp), reason }),
+        Some(Err(reason)) => skipped.push(Skipped { path: app.display(&relp), reason }),
     }
+}
+
+/// What the data files of a scan's apps share: folder listings, and the texts of the files above
+/// the apps (a monorepo's root `.gitignore`, env files and workflows), read once.
+#[derive(Default)]
+struct Shared {
+    listings: Listings,
+    texts: HashMap<PathBuf, Option<Result<LoadedFile, String>>>,
 }
 
 /// Folder listings, read once per folder for all apps (the folders above apps are shared).
@@ -361,7 +466,7 @@ fn is_ts_config(n: &str) -> bool {
 /// The files the app's tsconfig `extends` by a relative path (`../../tsconfig.base.json`), up to
 /// the outermost root, keyed with `../` segments; packages it extends come with the workspace
 /// packages, and presets from `node_modules` are left out (the resolver then drops them).
-fn load_tsconfig_chain(app: &mut App, skipped: &mut Vec<Skipped>) {
+fn load_tsconfig_chain(app: &mut App, skipped: &mut Vec<Skipped>, shared: &mut Shared) {
     let top = app.roots.outermost().unwrap_or(&app.root).to_path_buf();
     let mut pending: Vec<String> = app.data.keys().filter(|k| !k.contains('/') && is_ts_config(k)).cloned().collect();
     let mut seen = 0;
@@ -390,7 +495,7 @@ fn load_tsconfig_chain(app: &mut App, skipped: &mut Vec<Skipped>) {
             if !abs.starts_with(&top) || app.data.contains_key(&k) {
                 continue;
             }
-            load_one(app, k.clone(), skipped);
+            load_one(app, k.clone(), skipped, shared);
             pending.push(k);
         }
     }
@@ -414,7 +519,7 @@ fn workflow_names(listings: &mut Listings, dir: &Path, up: &str) -> Vec<String> 
 /// folder above it up to the outermost root, env files, `.gitignore` and `Dockerfile`/Compose
 /// files; at the workspace root also `package.json` and `turbo.json`; at the git root its
 /// workflows (where GitHub runs them from).
-fn load_data_files(app: &mut App, listings: &mut Listings, skipped: &mut Vec<Skipped>) {
+fn data_names(app: &App, listings: &mut Listings) -> Vec<String> {
     let mut names: Vec<String> = listings
         .names(&app.root)
         .iter()
@@ -437,9 +542,7 @@ fn load_data_files(app: &mut App, listings: &mut Listings, skipped: &mut Vec<Ski
     }
     names.sort();
     names.dedup();
-    for n in names {
-        load_one(app, n, skipped);
-    }
+    names
 }
 
 /// What git says about one app's files, for the rules (see [`ProjectFacts::git_tracked`] and
@@ -451,24 +554,49 @@ pub struct GitFacts {
 }
 
 /// Git's answers for the apps of a scan: asked on a thread of their own while the apps' sources
-/// are read, waited for by the first app that needs them.
+/// are read, waited for by the first rule that needs them.
 enum GitAnswers {
     Pending(std::thread::JoinHandle<Vec<GitFacts>>),
     Ready(Vec<GitFacts>),
 }
 
-impl Scan {
-    /// Git's answers for the app at `index` in [`Scan::apps`].
-    fn git_facts(&self, index: usize) -> GitFacts {
-        let mut g = self.git.lock().unwrap_or_else(|e| e.into_inner());
+/// One app's answers from git, to be waited for when a rule asks ([`Project::git_later`]).
+///
+/// [`Project::git_later`]: authfix_transforms::Project::git_later
+#[derive(Clone)]
+pub struct GitLater {
+    answers: std::sync::Arc<std::sync::Mutex<GitAnswers>>,
+    index: usize,
+    /// The app's env files and workflows that were read (`None`: no app read any, git's answers
+    /// are not used).
+    read: Option<Vec<String>>,
+}
+
+impl GitLater {
+    /// Wait for git and give the app's answers.
+    pub fn answer(self) -> GitFacts {
+        let Some(read) = self.read else { return GitFacts::default() };
+        let mut g = self.answers.lock().unwrap_or_else(|e| e.into_inner());
         if let GitAnswers::Pending(_) = &*g {
             let GitAnswers::Pending(h) = std::mem::replace(&mut *g, GitAnswers::Ready(Vec::new())) else { unreachable!() };
             *g = GitAnswers::Ready(h.join().unwrap_or_default());
         }
-        match &*g {
-            GitAnswers::Ready(v) => v.get(index).cloned().unwrap_or_default(),
-            GitAnswers::Pending(_) => GitFacts::default(),
-        }
+        let GitAnswers::Ready(v) = &*g else { return GitFacts::default() };
+        let Some(facts) = v.get(self.index) else { return GitFacts::default() };
+        // Git was asked from the names listed: keep what concerns the files read, and the app's
+        // `.env` and `.env.local` (asked about even when absent).
+        let kept =
+            |list: &Option<Vec<String>>| list.as_ref().map(|l| l.iter().filter(|k| read.contains(*k) || *k == ".env" || *k == ".env.local").cloned().collect());
+        GitFacts { tracked: kept(&facts.tracked), ignored: kept(&facts.ignored) }
+    }
+}
+
+impl Scan {
+    /// Git's answers for the app at `index` in [`Scan::apps`], when they come.
+    fn git_later(&self, index: usize) -> GitLater {
+        let app = &self.apps[index];
+        let read = self.git_files.then(|| app.data.keys().filter(|k| is_git_question(k)).cloned().collect());
+        GitLater { answers: self.git.clone(), index, read }
     }
 }
 
@@ -481,39 +609,70 @@ struct GitAsk {
     has_env: [bool; 2],
 }
 
-fn git_asks(apps: &[App]) -> Vec<GitAsk> {
-    apps.iter()
-        .map(|app| GitAsk {
-            git: app.roots.git.clone(),
-            root: app.root.clone(),
-            keys: app
-                .data
-                .keys()
-                .filter(|k| {
-                    let rest = k.trim_start_matches("../");
-                    rest.starts_with(".env") || rest.starts_with(".github/")
-                })
-                .cloned()
-                .collect(),
-            has_env: [app.data.contains_key(".env"), app.data.contains_key(".env.local")],
-        })
-        .collect()
+/// Whether git is asked about a data file: env files and workflows.
+fn is_git_question(key: &str) -> bool {
+    let rest = key.trim_start_matches("../");
+    rest.starts_with(".env") || rest.starts_with(".github/")
+}
+
+fn git_ask(app: &App, names: &[String]) -> GitAsk {
+    GitAsk {
+        git: app.roots.git.clone(),
+        root: app.root.clone(),
+        keys: names.iter().filter(|k| is_git_question(k)).cloned().collect(),
+        has_env: [names.iter().any(|n| n == ".env"), names.iter().any(|n| n == ".env.local")],
+    }
 }
 
 /// Which env files and workflows git tracks, and which env files it ignores (the app's `.env`
 /// and `.env.local` too, existing or not), for the rules. Asked once per work tree, and only when
-/// some app has such files: otherwise no git process starts.
-fn ask_git(asks: Vec<GitAsk>) -> Vec<GitFacts> {
+/// some app has such files (only `git rev-parse` may have run, in a work tree, during the walk).
+fn ask_git(asks: Vec<GitAsk>, early_top: Option<std::thread::JoinHandle<Option<PathBuf>>>) -> Vec<GitFacts> {
     let mut out = vec![GitFacts::default(); asks.len()];
     if asks.iter().all(|a| a.keys.is_empty()) {
         return out;
     }
-    let mut tops: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
-    // Per work tree: (app index, key, path relative to the top) to ask about.
-    let mut groups: BTreeMap<PathBuf, Vec<(usize, String, String, bool)>> = BTreeMap::new();
+    // The top of a work tree is the folder holding `.git` (what the roots found), unless git is
+    // told otherwise (`GIT_DIR`, `core.worktree`): ask git for it while asking the questions
+    // themselves, and ask again from the top it names when it names another.
+    let guessed = groups(&asks, |g| Some(g.to_path_buf()));
+    // (The scan root's top, asked while the tree was walked, confirms its own work tree.)
+    let early = early_top.and_then(|h| h.join().ok().flatten());
+    let replies: Vec<(Option<PathBuf>, Answers)> = std::thread::scope(|s| {
+        let jobs: Vec<_> = guessed
+            .iter()
+            .map(|(top, items)| {
+                let known = early.as_ref().filter(|t| *t == top).cloned();
+                let real = s.spawn(move || known.or_else(|| crate::git::toplevel(top)));
+                (real, s.spawn(move || answers(top, items)))
+            })
+            .collect();
+        jobs.into_iter().map(|(real, a)| (real.join().ok().flatten(), a.join().unwrap_or((None, None)))).collect()
+    });
+    if guessed.iter().zip(&replies).all(|((top, _), (real, _))| real.as_ref() == Some(top)) {
+        for ((_, items), (_, a)) in guessed.iter().zip(&replies) {
+            record(&mut out, items, a);
+        }
+        return out;
+    }
+    let mut tops: HashMap<PathBuf, Option<PathBuf>> = guessed.keys().cloned().zip(replies.into_iter().map(|(real, _)| real)).collect();
+    for (top, items) in groups(&asks, |g| tops.entry(g.to_path_buf()).or_insert_with(|| crate::git::toplevel(g)).clone()) {
+        let a = answers(&top, &items);
+        record(&mut out, &items, &a);
+    }
+    out
+}
+
+/// Per work tree top: (app index, key, path relative to the top, is an env file) to ask about.
+type Groups = BTreeMap<PathBuf, Vec<(usize, String, String, bool)>>;
+/// Which of a group's paths git tracks, and which of its env files git ignores.
+type Answers = (Option<std::collections::BTreeSet<String>>, Option<std::collections::BTreeSet<String>>);
+
+fn groups(asks: &[GitAsk], mut top_of: impl FnMut(&Path) -> Option<PathBuf>) -> Groups {
+    let mut groups = Groups::new();
     for (i, app) in asks.iter().enumerate() {
         let Some(g) = &app.git else { continue };
-        let Some(top) = tops.entry(g.clone()).or_insert_with(|| crate::git::toplevel(g)).clone() else { continue };
+        let Some(top) = top_of(g) else { continue };
         let Some(app_rel) = crate::git::relative_to(&top, &app.root) else { continue };
         let mut keys: Vec<(String, bool)> = app.keys.iter().map(|k| (k.clone(), k.trim_start_matches("../").starts_with(".env"))).collect();
         for (hypothetical, exists) in [".env", ".env.local"].into_iter().zip(app.has_env) {
@@ -528,33 +687,38 @@ fn ask_git(asks: Vec<GitAsk>) -> Vec<GitFacts> {
             }
         }
     }
-    for (top, items) in groups {
-        let all: Vec<String> = items.iter().map(|x| x.2.clone()).collect();
-        let env: Vec<String> = items.iter().filter(|x| x.3).map(|x| x.2.clone()).collect();
-        // Both questions at once; what git ignores counts only when it could say what it tracks.
-        let (tracked, ignored) = std::thread::scope(|s| {
-            let ignored = s.spawn(|| crate::git::ignored(&top, &env));
-            let tracked = crate::git::tracked(&top, &all);
-            (tracked, ignored.join().ok().flatten())
-        });
-        let ignored = tracked.as_ref().and(ignored);
-        for (i, k, p, _) in &items {
-            let facts = &mut out[*i];
-            if let Some(t) = &tracked {
-                let list = facts.tracked.get_or_insert_with(Vec::new);
-                if t.contains(p) {
-                    list.push(k.clone());
-                }
+    groups
+}
+
+fn answers(top: &Path, items: &[(usize, String, String, bool)]) -> Answers {
+    let all: Vec<String> = items.iter().map(|x| x.2.clone()).collect();
+    let env: Vec<String> = items.iter().filter(|x| x.3).map(|x| x.2.clone()).collect();
+    // Both questions at once; what git ignores counts only when it could say what it tracks.
+    let (tracked, ignored) = std::thread::scope(|s| {
+        let ignored = s.spawn(|| crate::git::ignored(top, &env));
+        let tracked = crate::git::tracked(top, &all);
+        (tracked, ignored.join().ok().flatten())
+    });
+    let ignored = tracked.as_ref().and(ignored);
+    (tracked, ignored)
+}
+
+fn record(out: &mut [GitFacts], items: &[(usize, String, String, bool)], (tracked, ignored): &Answers) {
+    for (i, k, p, _) in items {
+        let facts = &mut out[*i];
+        if let Some(t) = tracked {
+            let list = facts.tracked.get_or_insert_with(Vec::new);
+            if t.contains(p) {
+                list.push(k.clone());
             }
-            if let Some(ig) = &ignored {
-                let list = facts.ignored.get_or_insert_with(Vec::new);
-                if ig.contains(p) {
-                    list.push(k.clone());
-                }
+        }
+        if let Some(ig) = ignored {
+            let list = facts.ignored.get_or_insert_with(Vec::new);
+            if ig.contains(p) {
+                list.push(k.clone());
             }
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -565,6 +729,68 @@ mod tests {
         let p = root.join(f);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, text).unwrap();
+    }
+
+    #[test]
+    fn git_answers_concern_the_files_read() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path().canonicalize().unwrap();
+        let git = |args: &[&str]| assert!(std::process::Command::new("git").arg("-C").arg(&r).args(args).output().unwrap().status.success());
+        git(&["init", "-q"]);
+        write(&r, "package.json", r#"{"dependencies":{"next":"16.0.0"}}"#);
+        write(&r, "app/page.tsx", "export default function P() { return null }\n");
+        // Named like an env file, but a folder: not read, so git's answers are not used.
+        write(&r, ".env.production/x", "A=1\n");
+        git(&["add", "-A"]);
+        let s = scan(&r).unwrap();
+        let g = s.load(&s.apps[0], false).git.answer();
+        assert!(g.tracked.is_none() && g.ignored.is_none(), "{g:?}");
+        write(&r, ".env.local", "B=2\n");
+        git(&["add", ".env.local"]);
+        let s = scan(&r).unwrap();
+        let g = s.load(&s.apps[0], false).git.answer();
+        assert_eq!(g.tracked, Some(vec![".env.local".to_string()]), "the folder is left out");
+        assert_eq!(g.ignored, Some(vec![]));
+    }
+
+    #[test]
+    fn git_is_asked_from_the_top_it_names() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path().canonicalize().unwrap();
+        let git = |args: &[&str]| assert!(std::process::Command::new("git").arg("-C").arg(&r).args(args).output().unwrap().status.success());
+        git(&["init", "-q"]);
+        write(&r, ".gitignore", ".env.local\n");
+        write(&r, "app/.env", "A=1\n");
+        git(&["add", "app/.env"]);
+        let ask = |g: &Path| GitAsk { git: Some(g.to_path_buf()), root: r.join("app"), keys: vec![".env".into()], has_env: [true, false] };
+        let facts = |g: &Path| {
+            let f = ask_git(vec![ask(g)], None).remove(0);
+            (f.tracked, f.ignored)
+        };
+        let want = (Some(vec![".env".to_string()]), Some(vec![".env.local".to_string()]));
+        assert_eq!(facts(&r), want, "the folder holding .git is the top");
+        // A guess that is not the top (as with `core.worktree`): git's own answer is used.
+        assert_eq!(facts(&r.join("app")), want);
+        // The top asked early, for the scan root, confirms it; another top is asked again.
+        let early = |t: PathBuf| Some(std::thread::spawn(move || Some(t)));
+        assert_eq!(ask_git(vec![ask(&r)], early(r.clone())).remove(0).tracked, want.0);
+        assert_eq!(ask_git(vec![ask(&r.join("app"))], early(r.clone())).remove(0).tracked, want.0, "the early top says nothing of another folder");
+    }
+
+    #[test]
+    fn a_listing_gives_back_its_keys() {
+        let long = format!("{}/x.ts", "a".repeat(70_000));
+        let long2 = format!("{}/y.ts", "a".repeat(70_000));
+        let mut keys = vec!["app/page.tsx", "app/p\u{e9}/a.ts", "app/p\u{e8}/b.ts", "app/pé/a.ts", "b.ts", "lib/auth.ts", "lib/auth.tsx", &long, &long2];
+        keys.sort();
+        let mut l = Listing::default();
+        for k in &keys {
+            l.push(k);
+        }
+        l.finish();
+        assert_eq!(l.keys(), keys);
+        assert_eq!(l.len, keys.len());
+        assert!(Listing::default().keys().is_empty());
     }
 
     #[test]

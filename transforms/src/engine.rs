@@ -14,11 +14,12 @@
 //! combination fails, that file's fixes are applied one at a time over the next passes, as ruff
 //! does), and the final texts are checked once more before they are handed out.
 use crate::edit::{self, Edit};
-use crate::parse::{self, ParseError};
+use crate::parse::{self, ParseError, Parsed};
 use crate::project::Project;
 use crate::rule::{Applicability, Change, Diagnostic, Fix, Rule};
 use crate::style::Style;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
 
 pub const MAX_PASSES: usize = 10;
 
@@ -236,9 +237,49 @@ pub fn validate(file: &str, text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The first preview whose text is not well-formed, with the reason.
-fn first_invalid(previews: &[Preview]) -> Option<(String, String)> {
-    previews.iter().filter(|p| !p.deleted).find_map(|p| validate(&p.file, &p.new).err().map(|e| (p.file.clone(), e)))
+/// The parses one run made to validate texts, by file and exact text: a fix's output is parsed
+/// once though it is checked alone, again combined with its pass, and once more before it is handed
+/// out, and the rules' next pass reads the same parse ([`Project::adopt_parse`]).
+#[derive(Default)]
+struct Validated(HashMap<String, Vec<(String, ParseResult)>>);
+
+type ParseResult = Rc<Result<Parsed, ParseError>>;
+
+impl Validated {
+    /// [`validate`], remembering the parse of a source file.
+    fn check(&mut self, file: &str, text: &str) -> Result<(), String> {
+        if !parse::is_source_path(file) {
+            return validate(file, text);
+        }
+        let r = self.parse(file, text);
+        match &*r {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let (line, col) = edit::line_col(text, e.offset);
+                Err(format!("{} at {line}:{col}", e.message))
+            }
+        }
+    }
+
+    fn parse(&mut self, file: &str, text: &str) -> ParseResult {
+        let list = self.0.entry(file.to_string()).or_default();
+        if let Some((_, r)) = list.iter().find(|(t, _)| t == text) {
+            return r.clone();
+        }
+        let r = Rc::new(parse::parse(file, text));
+        list.push((text.to_string(), r.clone()));
+        r
+    }
+
+    /// The parse of `text` made here, if any.
+    fn get(&self, file: &str, text: &str) -> Option<ParseResult> {
+        self.0.get(file)?.iter().find(|(t, _)| t == text).map(|(_, r)| r.clone())
+    }
+
+    /// The first preview whose text is not well-formed, with the reason.
+    fn first_invalid(&mut self, previews: &[Preview]) -> Option<(String, String)> {
+        previews.iter().filter(|p| !p.deleted).find_map(|p| self.check(&p.file, &p.new).err().map(|e| (p.file.clone(), e)))
+    }
 }
 
 /// What a fix would do to the files, without applying it.
@@ -283,6 +324,7 @@ pub fn run(mut project: Project, rules: &[&dyn Rule], opts: &FixOptions, choice:
     let mut dropped_keys: HashMap<FixKey, String> = HashMap::new();
     let mut current = first.clone();
     let mut converged = false;
+    let mut validated = Validated::default();
     for _pass in 0..MAX_PASSES {
         let mut accepted: Vec<Change> = Vec::new();
         let mut cands: Vec<Candidate> = Vec::new();
@@ -315,7 +357,7 @@ pub fn run(mut project: Project, rules: &[&dyn Rule], opts: &FixOptions, choice:
                 continue;
             }
             // Validate this fix on its own: it must apply and its output must parse.
-            let previews = match apply_fix(&project, fix).and_then(|p| match first_invalid(&p) {
+            let previews = match apply_fix(&project, fix).and_then(|p| match validated.first_invalid(&p) {
                 Some((file, err)) => Err(format!("the fixed {file} would not parse ({err})")),
                 None => Ok(p),
             }) {
@@ -333,7 +375,7 @@ pub fn run(mut project: Project, rules: &[&dyn Rule], opts: &FixOptions, choice:
             converged = true;
             break;
         }
-        commit_pass(&mut project, cands, &mut outcome, &mut originals);
+        commit_pass(&mut project, cands, &mut outcome, &mut originals, &mut validated);
         current = check(&project, rules);
     }
     outcome.converged = converged;
@@ -383,7 +425,7 @@ pub fn run(mut project: Project, rules: &[&dyn Rule], opts: &FixOptions, choice:
     }
     // The last check before anything is handed out to be written. Every pass already validated
     // what it committed, so this only fires on an engine bug; then nothing of this app is written.
-    if let Some((file, err)) = outcome.changed.iter().find_map(|(f, r)| validate(f, &r.new).err().map(|e| (f.clone(), e))) {
+    if let Some((file, err)) = outcome.changed.iter().find_map(|(f, r)| validated.check(f, &r.new).err().map(|e| (f.clone(), e))) {
         outcome.dropped.push(DroppedFix {
             code: "",
             file: file.clone(),
@@ -418,7 +460,13 @@ pub fn run(mut project: Project, rules: &[&dyn Rule], opts: &FixOptions, choice:
 /// to parse. Then the pass keeps every fix that touches no failing file, plus the first fix of
 /// each failing file, and tries again (the set shrinks, and one candidate alone always parses):
 /// the fixes left out come back on the next pass, against the new text.
-fn commit_pass(project: &mut Project, mut cands: Vec<Candidate>, outcome: &mut Outcome, originals: &mut HashMap<String, Option<String>>) {
+fn commit_pass(
+    project: &mut Project,
+    mut cands: Vec<Candidate>,
+    outcome: &mut Outcome,
+    originals: &mut HashMap<String, Option<String>>,
+    validated: &mut Validated,
+) {
     loop {
         let changes: Vec<Change> = cands.iter().flat_map(|c| c.changes.iter().cloned()).fold(Vec::new(), |mut acc, c| {
             if !acc.contains(&c) {
@@ -428,14 +476,18 @@ fn commit_pass(project: &mut Project, mut cands: Vec<Candidate>, outcome: &mut O
         });
         let bad: Vec<String> = match apply_changes(project, &changes) {
             Ok(previews) => {
-                let bad: Vec<String> = previews.iter().filter(|p| !p.deleted && validate(&p.file, &p.new).is_err()).map(|p| p.file.clone()).collect();
+                let bad: Vec<String> = previews.iter().filter(|p| !p.deleted && validated.check(&p.file, &p.new).is_err()).map(|p| p.file.clone()).collect();
                 if bad.is_empty() {
                     for p in previews {
                         originals.entry(p.file.clone()).or_insert_with(|| project.text(&p.file).map(String::from));
                         if p.deleted {
                             project.remove_file(&p.file);
                         } else {
-                            project.set_file(p.file, p.new);
+                            let parsed = validated.get(&p.file, &p.new);
+                            project.set_file(p.file.clone(), p.new);
+                            if let Some(parsed) = parsed {
+                                project.adopt_parse(&p.file, parsed);
+                            }
                         }
                     }
                     outcome.applied.extend(cands.into_iter().map(|c| AppliedFix { key: c.key, diagnostic: c.diagnostic, previews: c.previews }));

@@ -56,17 +56,18 @@ pub fn options_in(project: &Project, path: &str) -> Vec<OptionsDecl> {
 /// A cheap textual test: can this file declare an options object at all? (`authOptions =`,
 /// `authOptions:`, `: NextAuthOptions`, `satisfies AuthOptions`, or a `NextAuth(` call.)
 pub fn may_declare_options(text: &str) -> bool {
-    if text.contains("NextAuth(") {
+    use memchr::memmem;
+    if memmem::find(text.as_bytes(), b"NextAuth(").is_some() {
         return true;
     }
-    for (i, _) in text.match_indices("AuthOptions") {
+    for i in memmem::find_iter(text.as_bytes(), b"AuthOptions") {
         let before = text[..i].trim_end();
         if before.ends_with(':') || before.ends_with("satisfies") || before.ends_with(':') {
             return true;
         }
     }
-    for (i, m) in text.match_indices("uthOptions") {
-        let after = text[i + m.len()..].trim_start();
+    for i in memmem::find_iter(text.as_bytes(), b"uthOptions") {
+        let after = text[i + "uthOptions".len()..].trim_start();
         if after.starts_with('=') || after.starts_with(':') {
             return true;
         }
@@ -86,7 +87,7 @@ pub fn exported_options(project: &Project) -> Vec<OptionsDecl> {
     files.sort();
     files
         .into_iter()
-        .filter(|f| !is_app_auth_route(project, f) && may_declare_options(project.text(f).unwrap_or("")))
+        .filter(|f| !is_app_auth_route(project, f) && project.text_test(f, "may declare options", may_declare_options))
         .flat_map(|f| options_in(project, f))
         .filter(|o| o.exported)
         .collect()

@@ -59,18 +59,35 @@ pub struct SourceFile {
     /// What a rule derived from a non-source file (a parsed workflow), see [`Project::derived`].
     derived: RefCell<Option<Arc<dyn Any + Send + Sync>>>,
     module: RefCell<Option<Rc<crate::graph::ModuleInfo>>>,
+    /// [`Project::text_test`] answers.
+    tests: RefCell<Vec<(&'static str, bool)>>,
     /// A file of a workspace package the app imports: the module graph follows imports into it,
     /// but it is not the app's (no rule reports on it, fixes it, or counts it).
     library: bool,
     /// One of the app's JS/TS sources (not a library file): what
     /// [`Project::source_files_containing`] searches.
     app_source: bool,
+    /// A JS/TS source ([`parse::is_source_path`]), asked once.
+    source: bool,
+    /// Which [`INDEXED`] literals the text holds (once the project is indexed).
+    literals: std::cell::Cell<u64>,
 }
 
 impl SourceFile {
     fn new(path: &str, text: std::sync::Arc<str>, library: bool) -> SourceFile {
-        let app_source = !library && parse::is_source_path(path);
-        SourceFile { text, parsed: RefCell::new(None), module: RefCell::new(None), derived: RefCell::new(None), library, app_source }
+        let source = parse::is_source_path(path);
+        let app_source = !library && source;
+        SourceFile {
+            text,
+            parsed: RefCell::new(None),
+            module: RefCell::new(None),
+            derived: RefCell::new(None),
+            tests: RefCell::new(Vec::new()),
+            library,
+            app_source,
+            source,
+            literals: std::cell::Cell::new(0),
+        }
     }
 }
 
@@ -90,6 +107,7 @@ const INDEXED: &[&str] = &[
     "AUTH_URL",
     "AuthOptions",
     "Credentials",
+    "trustHost",
     "NEXTAUTH_SECRET",
     "NEXTAUTH_URL",
     "NODE_ENV",
@@ -97,7 +115,8 @@ const INDEXED: &[&str] = &[
     "SECRET",
     "SessionProvider",
     "allowDangerousEmailAccountLinking",
-    "auth",
+    // (Not `auth` itself: in nearly every file, it would slow the pass down more than its own
+    // search costs.)
     "auth(",
     "authOptions",
     "authfix-ignore",
@@ -119,6 +138,7 @@ const INDEXED: &[&str] = &[
     "secret",
     "signIn",
     "signIn:",
+    "providers/",
     "use server",
     "useSession",
 ];
@@ -195,12 +215,23 @@ pub struct Project {
     /// `source_files_containing(needle)`, per needle, kept up to date as files change (rules ask
     /// for the same literals on every pass).
     needles: RefCell<HashMap<String, std::collections::BTreeSet<String>>>,
-    /// Whether `needles` holds every [`INDEXED`] literal (filled in one pass when the first is asked).
+    /// Whether every app source's [`SourceFile::literals`] is known (found in one pass over each
+    /// file when the first [`INDEXED`] literal is asked, and kept up to date as files change).
     indexed: std::cell::Cell<bool>,
     graph: RefCell<GraphCache>,
     /// `project_style()`, until a source file changes.
     style: RefCell<Option<Style>>,
     shared: Option<Arc<SharedDerived>>,
+    /// Git's answers when they come later ([`Project::git_later`]), and once they came.
+    pending_git: RefCell<Option<Box<dyn FnOnce() -> GitAnswer>>>,
+    git: std::cell::OnceCell<GitAnswer>,
+}
+
+/// What git says of the project's env files and workflows (see [`ProjectFacts::git_tracked`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GitAnswer {
+    pub tracked: Option<Vec<String>>,
+    pub ignored: Option<Vec<String>>,
 }
 
 /// [`Project::derived`] values shared by the projects of one run (one per app of a monorepo):
@@ -232,6 +263,11 @@ impl SharedDerived {
 impl Clone for Project {
     fn clone(&self) -> Project {
         let mut p = Project::new(self.facts.clone());
+        // (Git's answers, asked now if they were to come later: the copy has them at once.)
+        if let Some(g) = self.resolved_git() {
+            p.facts.git_tracked = g.tracked.clone();
+            p.facts.git_ignored = g.ignored.clone();
+        }
         for (path, f) in &self.files {
             p.files.insert(path.clone(), SourceFile::new(path, f.text.clone(), f.library));
         }
@@ -251,6 +287,8 @@ impl Project {
             graph: RefCell::new(GraphCache::default()),
             style: RefCell::new(None),
             shared: None,
+            pending_git: RefCell::new(None),
+            git: std::cell::OnceCell::new(),
         }
     }
 
@@ -261,14 +299,14 @@ impl Project {
         let text: std::sync::Arc<str> = text.into();
         let library = self.files.get(&path).is_some_and(|f| f.library);
         let f = SourceFile::new(&path, text, library);
-        let mask = if f.app_source && self.indexed.get() { indexed_literals(f.text.as_bytes()) } else { None };
+        if f.app_source && self.indexed.get() {
+            match indexed_literals(f.text.as_bytes()) {
+                Some(m) => f.literals.set(m),
+                None => self.indexed.set(false),
+            }
+        }
         for (needle, set) in self.needles.get_mut().iter_mut() {
-            let hit = f.app_source
-                && match (mask, INDEXED.iter().position(|l| l == needle)) {
-                    (Some(m), Some(i)) => m & (1 << i) != 0,
-                    _ => memchr::memmem::find(f.text.as_bytes(), needle.as_bytes()).is_some(),
-                };
-            if hit {
+            if f.app_source && memchr::memmem::find(f.text.as_bytes(), needle.as_bytes()).is_some() {
                 set.insert(path.clone());
             } else {
                 set.remove(&path);
@@ -371,6 +409,19 @@ impl Project {
         Some(v)
     }
 
+    /// A cheap test of a file's text (a rule's textual check before parsing), answered once until
+    /// the file changes: the fix loop's passes ask it again of every unchanged file. `name` names
+    /// the test; `false` for an unknown file.
+    pub fn text_test(&self, path: &str, name: &'static str, test: impl FnOnce(&str) -> bool) -> bool {
+        let Some(f) = self.files.get(path) else { return false };
+        if let Some((_, v)) = f.tests.borrow().iter().find(|(n, _)| *n == name) {
+            return *v;
+        }
+        let v = test(&f.text);
+        f.tests.borrow_mut().push((name, v));
+        v
+    }
+
     /// Share [`Project::derived`] values with the other projects given the same cache.
     pub fn share_derived(&mut self, cache: Arc<SharedDerived>) {
         self.shared = Some(cache);
@@ -389,6 +440,14 @@ impl Project {
         slot.clone()
     }
 
+    /// Take `parsed` as the parse of the file's current text: the engine parsed the text it just
+    /// set to validate it (the same [`parse::parse`], so the same result).
+    pub(crate) fn adopt_parse(&self, path: &str, parsed: Rc<Result<Parsed, ParseError>>) {
+        if let Some(f) = self.files.get(path).filter(|_| parse::is_source_path(path)) {
+            *f.parsed.borrow_mut() = Some(parsed);
+        }
+    }
+
     /// The parsed module when the file parses; rules never look at files that do not.
     pub fn parsed(&self, path: &str) -> Option<ParsedRef> {
         let r = self.parse_result(path)?;
@@ -401,44 +460,45 @@ impl Project {
 
     /// Source files whose text contains `needle` (a cheap literal prefilter before parsing).
     pub fn source_files_containing<'a>(&'a self, needle: &str) -> impl Iterator<Item = &'a str> + 'a {
-        let mut cache = self.needles.borrow_mut();
-        if !cache.contains_key(needle) && !self.indexed.get() && INDEXED.contains(&needle) {
-            // Every indexed literal at once, in one pass over each file.
-            let mut sets: Vec<std::collections::BTreeSet<String>> = vec![Default::default(); INDEXED.len()];
-            let mut all = true;
-            for (p, f) in self.files.iter().filter(|(_, f)| f.app_source) {
-                let Some(mut m) = indexed_literals(f.text.as_bytes()) else {
-                    all = false;
-                    break;
-                };
-                while m != 0 {
-                    let i = m.trailing_zeros() as usize;
-                    sets[i].insert(p.clone());
-                    m &= m - 1;
-                }
-            }
-            if all {
-                for (l, set) in INDEXED.iter().zip(sets) {
-                    cache.insert(l.to_string(), set);
-                }
-                self.indexed.set(true);
-            }
+        let indexed = self.index();
+        let bit = |i: usize| move |f: &SourceFile| f.app_source && f.literals.get() & (1 << i) != 0;
+        if let Some(i) = INDEXED.iter().position(|l| *l == needle).filter(|_| indexed) {
+            let hits: Vec<&'a str> = self.files.iter().filter(|(_, f)| bit(i)(f)).map(|(p, _)| p.as_str()).collect();
+            return hits.into_iter();
         }
+        let mut cache = self.needles.borrow_mut();
         if !cache.contains_key(needle) {
             let finder = memchr::memmem::Finder::new(needle.as_bytes());
             let hit = |p: &String, f: &SourceFile| (f.app_source && finder.find(f.text.as_bytes()).is_some()).then(|| p.clone());
             // A file holding `needle` holds each of its substrings: when one was searched already
             // (`getServerSession` before `getServerSession(`), only its files need searching.
             let narrower = cache.iter().filter(|(n, _)| needle.contains(n.as_str())).map(|(_, set)| set).min_by_key(|set| set.len());
-            let set: std::collections::BTreeSet<String> = match narrower {
-                Some(within) => within.iter().filter_map(|p| self.files.get(p).and_then(|f| hit(p, f))).collect(),
-                None => self.files.iter().filter_map(|(p, f)| hit(p, f)).collect(),
+            let within_literal = INDEXED.iter().enumerate().filter(|(_, l)| indexed && needle.contains(*l)).max_by_key(|(_, l)| l.len()).map(|(i, _)| i);
+            let set: std::collections::BTreeSet<String> = match (narrower, within_literal) {
+                (Some(within), _) => within.iter().filter_map(|p| self.files.get(p).and_then(|f| hit(p, f))).collect(),
+                (None, Some(i)) => self.files.iter().filter(|(_, f)| bit(i)(f)).filter_map(|(p, f)| hit(p, f)).collect(),
+                (None, None) => self.files.iter().filter_map(|(p, f)| hit(p, f)).collect(),
             };
             cache.insert(needle.to_string(), set);
         }
         let set = &cache[needle];
         let hits: Vec<&'a str> = set.iter().filter_map(|p| self.files.get_key_value(p).map(|(k, _)| k.as_str())).collect();
         hits.into_iter()
+    }
+
+    /// Find the [`INDEXED`] literals of every app source, once; `false` without the SIMD searcher.
+    fn index(&self) -> bool {
+        if self.indexed.get() {
+            return true;
+        }
+        if literal_index().searcher.is_none() {
+            return false;
+        }
+        for f in self.files.values().filter(|f| f.app_source) {
+            f.literals.set(indexed_literals(f.text.as_bytes()).unwrap_or(0));
+        }
+        self.indexed.set(true);
+        true
     }
 
     /// Whether some app file lies under the folder `dir` (`app`, `src/pages`).
@@ -449,17 +509,47 @@ impl Project {
 
     /// Files that are not JS/TS sources (env files, `.gitignore`, `package.json`, workflows).
     pub fn data_files(&self) -> impl Iterator<Item = &str> {
-        self.paths().filter(|p| !parse::is_source_path(p))
+        self.files.iter().filter(|(_, f)| !f.library && !f.source).map(|(p, _)| p.as_str())
     }
 
     /// Whether git says it ignores `path` (`None` outside a work tree: unknown).
     pub fn is_git_ignored(&self, path: &str) -> Option<bool> {
-        self.facts.git_ignored.as_ref().map(|t| t.iter().any(|x| x == path))
+        self.git_ignored().map(|t| t.iter().any(|x| x == path))
     }
 
     /// Whether git tracks `path` (`false` outside a work tree or when untracked).
     pub fn is_tracked(&self, path: &str) -> bool {
-        self.facts.git_tracked.as_ref().is_some_and(|t| t.iter().any(|x| x == path))
+        self.git_tracked().is_some_and(|t| t.iter().any(|x| x == path))
+    }
+
+    /// [`ProjectFacts::git_tracked`], once known (see [`Project::git_later`]).
+    pub fn git_tracked(&self) -> Option<&[String]> {
+        match self.resolved_git() {
+            Some(g) => g.tracked.as_deref(),
+            None => self.facts.git_tracked.as_deref(),
+        }
+    }
+
+    /// [`ProjectFacts::git_ignored`], once known (see [`Project::git_later`]).
+    pub fn git_ignored(&self) -> Option<&[String]> {
+        match self.resolved_git() {
+            Some(g) => g.ignored.as_deref(),
+            None => self.facts.git_ignored.as_deref(),
+        }
+    }
+
+    /// Let git's answers ([`ProjectFacts::git_tracked`] and [`ProjectFacts::git_ignored`]) come
+    /// from `answer`, asked the first time a rule needs them: the caller may still be waiting for
+    /// git while the rules that do not ask run.
+    pub fn git_later(&mut self, answer: impl FnOnce() -> GitAnswer + 'static) {
+        *self.pending_git.get_mut() = Some(Box::new(answer));
+    }
+
+    fn resolved_git(&self) -> Option<&GitAnswer> {
+        if let Some(answer) = self.pending_git.borrow_mut().take() {
+            let _ = self.git.set(answer());
+        }
+        self.git.get()
     }
 
     /// `app` or `src/app` when the project has an App Router folder.
@@ -786,7 +876,7 @@ mod tests {
         let mut p = project(None, &[]);
         let mut texts: BTreeMap<String, String> = BTreeMap::new();
         let mut extra: Vec<&str> = INDEXED.to_vec();
-        extra.extend(["Session(", "nextauth/", "xx", "é"]);
+        extra.extend(["Session(", "nextauth/", "xx", "é", "auth", "getServerSession()", "next-auth/nextx", "SECRETNEXTAUTH_"]);
         for round in 0..40 {
             let name = format!("f{}.ts", next(12));
             let text: String = (0..next(30)).map(|_| pieces[next(pieces.len())]).collect();
@@ -850,6 +940,44 @@ mod tests {
         assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 3, "another path, another value");
         assert_eq!(len(&a.clone(), "../.github/workflows/ci.yml"), 3);
         assert_eq!(calls.load(std::sync::atomic::Ordering::Relaxed), 3, "a clone shares the cache");
+    }
+
+    #[test]
+    fn git_answers_come_when_first_asked() {
+        let mut p = project(None, &[".env.local"]);
+        assert_eq!((p.is_tracked(".env.local"), p.is_git_ignored(".env.local")), (false, None), "no answer: outside git");
+        p.facts.git_tracked = Some(vec![".env.local".into()]);
+        assert!(p.is_tracked(".env.local"), "the facts, when given");
+        let asked = std::rc::Rc::new(std::cell::Cell::new(0));
+        let a = asked.clone();
+        p.git_later(move || {
+            a.set(a.get() + 1);
+            GitAnswer { tracked: Some(vec![]), ignored: Some(vec![".env.local".into()]) }
+        });
+        assert_eq!(asked.get(), 0, "not asked before a rule needs it");
+        assert!(!p.is_tracked(".env.local") && p.is_git_ignored(".env.local") == Some(true));
+        assert_eq!(p.git_tracked(), Some(&[][..]));
+        let copy = p.clone();
+        assert_eq!(copy.git_ignored(), Some(&[".env.local".to_string()][..]), "a copy has the answers");
+        assert_eq!(asked.get(), 1, "asked once");
+    }
+
+    #[test]
+    fn text_tests_are_answered_once_until_the_file_changes() {
+        let mut p = project(None, &[]);
+        p.set_file("a.ts", "x");
+        let calls = std::cell::Cell::new(0);
+        let test = |t: &str| {
+            calls.set(calls.get() + 1);
+            t.contains('x')
+        };
+        assert!(p.text_test("a.ts", "has x", test) && p.text_test("a.ts", "has x", test));
+        assert_eq!(calls.get(), 1);
+        assert!(!p.text_test("a.ts", "has y", |t| t.contains('y')), "another test, its own answer");
+        p.set_file("a.ts", "y");
+        assert!(!p.text_test("a.ts", "has x", test) && p.text_test("a.ts", "has y", |t| t.contains('y')));
+        assert_eq!(calls.get(), 2);
+        assert!(!p.text_test("missing.ts", "has x", test));
     }
 
     #[test]

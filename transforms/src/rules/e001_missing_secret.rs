@@ -121,7 +121,7 @@ impl Rule for MissingSecret {
             .copied()
             .filter(|f| !envf::is_example(f) && (envf::loaded_in_development(f) || envf::loaded_in_production(f)))
             .chain(loaded)
-            .filter(|f| project.facts.git_tracked.is_none() || !project.is_tracked(f))
+            .filter(|f| project.git_tracked().is_none() || !project.is_tracked(f))
             .collect();
         let mut d = if !local.is_empty() {
             let files = local.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ");

@@ -63,7 +63,7 @@ impl Rule for LocalhostUrlInProductionEnv {
             return;
         }
         for (f, e) in envf::entries_with(project, &["NEXTAUTH_URL", "AUTH_URL"]) {
-            if f.rsplit('/').next() != Some(".env.production") || (project.facts.git_tracked.is_some() && !project.is_tracked(f)) || !is_local_url(&e.value) {
+            if f.rsplit('/').next() != Some(".env.production") || (project.git_tracked().is_some() && !project.is_tracked(f)) || !is_local_url(&e.value) {
                 continue;
             }
             let text = project.text(f).unwrap_or("");

@@ -88,7 +88,7 @@ impl Rule for V5UntrustedHost {
         // What the server that uses this URL loads: never a development- or test-only file; when
         // the URL comes from a committed file (the deployment is built from the repository), only
         // committed files, and the templates that document the deployment.
-        let committed_site = project.facts.git_tracked.is_some() && project.is_tracked(file);
+        let committed_site = project.git_tracked().is_some() && project.is_tracked(file);
         let dev_or_test_only = |f: &str| {
             let n = f.rsplit('/').next().unwrap_or(f);
             (envf::loaded_in_development(f) && !envf::loaded_in_production(f)) || n == ".env.test" || n == ".env.test.local"

@@ -199,7 +199,7 @@ impl Rule for CommittedSecret {
         // 4. Workflows: literal values in build/deploy jobs, as an env mapping's value
         // (`AUTH_SECRET: "…"`) or a shell assignment in a script (`AUTH_SECRET=…`).
         for w in workflows::workflows(project) {
-            if project.facts.git_tracked.is_some() && !project.is_tracked(&w.file) {
+            if project.git_tracked().is_some() && !project.is_tracked(&w.file) {
                 continue;
             }
             let ships_anywhere = (0..w.jobs.len()).any(|j| classify(&w, j).is_some());

@@ -55,7 +55,7 @@ impl Rule for BareGetServerSession {
         }
         let mut candidates: Option<Vec<options::OptionsDecl>> = None;
         for path in project.source_files_containing("getServerSession") {
-            if project.in_pages_dir(path) || !may_have_bare_call(project.text(path).unwrap_or("")) {
+            if project.in_pages_dir(path) || !project.text_test(path, "S001 bare call", may_have_bare_call) {
                 continue;
             }
             let Some(p) = project.parsed(path) else { continue };
@@ -94,8 +94,8 @@ impl Rule for BareGetServerSession {
 /// A cheap textual test before parsing: a `getServerSession` followed by `()` (or type
 /// arguments), or imported under another name. Files with only `getServerSession(x)` are skipped.
 fn may_have_bare_call(text: &str) -> bool {
-    for (i, m) in text.match_indices("getServerSession") {
-        let rest = text[i + m.len()..].trim_start();
+    for i in memchr::memmem::find_iter(text.as_bytes(), b"getServerSession") {
+        let rest = text[i + "getServerSession".len()..].trim_start();
         if rest.starts_with("as ") || rest.starts_with('<') {
             return true;
         }

@@ -74,7 +74,7 @@ impl Rule for UncheckedAuthDestructure {
         files.sort();
         files.dedup();
         for path in files {
-            if !may_destructure_await(project.text(path).unwrap_or("")) {
+            if !project.text_test(path, "S004 destructures an await", may_destructure_await) {
                 continue;
             }
             let Some(p) = project.parsed(path) else { continue };

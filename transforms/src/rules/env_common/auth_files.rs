@@ -6,14 +6,20 @@ use swc_core::ecma::ast::*;
 /// Source files that import (or re-export) from `next-auth` or `@auth/*` (the auth config,
 /// middleware, routes) and contain `needle`.
 pub fn auth_sources_with<'a>(project: &'a Project, needle: &str) -> Vec<&'a str> {
-    auth_sources_where(project, |t| t.contains(needle))
+    // The files holding `needle` come from the project's literal index (kept across passes).
+    let holding: std::collections::HashSet<&str> = project.source_files_containing(needle).collect();
+    auth_sources_in(project, |f| holding.contains(f))
 }
 
 /// Files that import Auth.js, restricted to those whose text passes `pred` (checked before
 /// parsing, so only the files a rule can care about are parsed).
 pub fn auth_sources_where(project: &Project, pred: impl Fn(&str) -> bool) -> Vec<&str> {
-    let mut files: Vec<&str> =
-        project.source_files_containing("next-auth").chain(project.source_files_containing("@auth/")).filter(|f| project.text(f).is_some_and(&pred)).collect();
+    auth_sources_in(project, |f| project.text(f).is_some_and(&pred))
+}
+
+/// [`auth_sources_where`] with a test of the file's path.
+fn auth_sources_in(project: &Project, keep: impl Fn(&str) -> bool) -> Vec<&str> {
+    let mut files: Vec<&str> = project.source_files_containing("next-auth").chain(project.source_files_containing("@auth/")).filter(|f| keep(f)).collect();
     files.sort();
     files.dedup();
     files
@@ -51,7 +57,7 @@ pub fn may_import_nextauth_default(text: &str) -> bool {
 /// `NextAuth(…)` call (v5 `auth.ts`, v4 route handler), as `(file, start, end)` of its callee.
 pub fn nextauth_call(project: &Project) -> Option<(String, usize, usize)> {
     let mut best: Option<(String, usize, usize)> = None;
-    for f in auth_sources_where(project, may_import_nextauth_default) {
+    for f in auth_sources_in(project, |f| project.text_test(f, "imports NextAuth by default", may_import_nextauth_default)) {
         let Some(p) = project.parsed(f) else { continue };
         let Some(local) = crate::ast::local_name(&p, &["next-auth"], "default") else { continue };
         if let Some(c) = crate::ast::calls(&p).into_iter().find(|c| c.callee == local) {

@@ -88,6 +88,9 @@ pub struct Workflow {
     pub jobs: Vec<Job>,
     /// Every scalar, in document order.
     pub scalars: Vec<Scalar>,
+    /// [`Workflow::settings`] per key: several rules ask for the same keys, in every pass, for
+    /// every app sharing the workflow.
+    settings: std::sync::Mutex<std::collections::HashMap<String, Vec<Setting>>>,
 }
 
 /// Refuse input whose nesting could exhaust the parser's stack or its time: real workflows nest
@@ -108,7 +111,7 @@ impl Workflow {
         let docs = MarkedYaml::load_from_str(text).ok()?;
         let root = docs.into_iter().next()?;
         let offsets = Offsets::new(text);
-        let mut w = Workflow { file: file.to_string(), text: owned.clone(), jobs: Vec::new(), scalars: Vec::new() };
+        let mut w = Workflow { file: file.to_string(), text: owned.clone(), jobs: Vec::new(), scalars: Vec::new(), settings: Default::default() };
         if let YamlData::Mapping(m) = &root.data {
             for (k, v) in m {
                 if scalar_text(k, text, &offsets).as_deref() != Some("jobs") {
@@ -180,6 +183,15 @@ impl Workflow {
     /// Where the workflow sets env variable `key`: a mapping key (`env: { KEY: … }`, at any level)
     /// or a shell assignment in a script (`KEY=…`, `export KEY=…`, `echo "KEY=…" >> $GITHUB_ENV`).
     pub fn settings(&self, key: &str) -> Vec<Setting> {
+        if let Some(v) = self.settings.lock().unwrap_or_else(|e| e.into_inner()).get(key) {
+            return v.clone();
+        }
+        let v = self.find_settings(key);
+        self.settings.lock().unwrap_or_else(|e| e.into_inner()).insert(key.to_string(), v.clone());
+        v
+    }
+
+    fn find_settings(&self, key: &str) -> Vec<Setting> {
         let mut out = Vec::new();
         for s in &self.scalars {
             if s.is_key {
