@@ -6,13 +6,13 @@
 #   BASELINE=/path/to/authfix bash bench/run.sh   # also time another build (e.g. main's) in the
 #                                                 # same hyperfine runs, and print the ratio to it
 #
-# Prints wall times (hyperfine, mean of several runs), authfix/ripgrep ratios measured in the
+# Prints wall times (hyperfine: mean and median of 20 runs), authfix/ripgrep ratios measured in the
 # same run, authfix's peak memory, and how time grows from 1x to 10x. Trees are generated into
 # target/bench/ (deterministic) and reused.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 APPS=${APPS:-10}
-RUNS=${RUNS:-10}
+RUNS=${RUNS:-20}
 need=()
 command -v hyperfine >/dev/null || need+=(hyperfine)
 command -v rg >/dev/null || need+=(ripgrep)
@@ -22,7 +22,7 @@ BIN=$PWD/target/release/authfix
 mkdir -p target/bench
 # The literals the rules' prefilters look for: what ripgrep searches.
 LITS=(-e getServerSession -e useSecureCookies -e SessionProvider -e useSession -e NextAuth -e NODE_ENV -e next-auth -e authOptions -e NEXTAUTH_URL -e AUTH_SECRET)
-declare -A MEAN MEM
+declare -A MED MEM
 for scale in 1 10; do
   n=$((APPS * scale))
   dir=target/bench/mono-$n
@@ -36,27 +36,49 @@ for scale in 1 10; do
     -n ripgrep "rg -l -F ${LITS[*]} $dir" \
     -n "authfix check" "$BIN check $dir" \
     -n "authfix fix --dry-run" "$BIN fix --dry-run $dir" "${base[@]}" >/dev/null
-  cmds=(ripgrep "authfix check" "authfix fix --dry-run")
-  [ -n "${BASELINE:-}" ] && cmds+=("baseline fix --dry-run")
-  for cmd in "${cmds[@]}"; do
-    MEAN["$scale/$cmd"]=$(python3 -c "import json,sys; d=json.load(open('target/bench/$n.json')); print([r['mean'] for r in d['results'] if r['command']==sys.argv[1]][0])" "$cmd")
-  done
   # Peak memory: the lowest of three runs (a neighbour's load only ever adds to it).
   peak() { for _ in 1 2 3; do (/usr/bin/time -f %M "$1" fix --dry-run "$dir" >/dev/null || true) 2>&1 | tail -1; done | sort -n | head -1; }
   MEM[$scale]=$(peak "$BIN")
   BMEM=0
   [ -n "${BASELINE:-}" ] && BMEM=$(peak "$BASELINE")
-  python3 - "$scale" "${MEAN[$scale/ripgrep]}" "${MEAN[$scale/authfix check]}" "${MEAN[$scale/authfix fix --dry-run]}" "${MEM[$scale]}" "${MEAN[$scale/baseline fix --dry-run]:-0}" "$BMEM" <<'PY'
-import sys
-scale, rg, check, fix, mem, base, bmem = sys.argv[1], *map(float, sys.argv[2:5]), int(sys.argv[5]), float(sys.argv[6]), int(sys.argv[7])
-print(f"ripgrep               {rg*1000:8.1f} ms")
-print(f"authfix check         {check*1000:8.1f} ms   {check/rg:5.2f}x ripgrep")
-print(f"authfix fix --dry-run {fix*1000:8.1f} ms   {fix/rg:5.2f}x ripgrep   peak memory {mem/1024:.1f} MB")
-if base:
-    print(f"baseline fix --dry-run{base*1000:8.1f} ms   {base/rg:5.2f}x ripgrep   peak memory {bmem/1024:.1f} MB   (authfix: {fix/base:.2f}x its time, {mem/bmem:.2f}x its memory)")
+  python3 - "target/bench/$n.json" "${MEM[$scale]}" "$BMEM" <<'PY'
+import json, sys
+res = {r["command"]: r for r in json.load(open(sys.argv[1]))["results"]}
+mem, bmem = int(sys.argv[2]), int(sys.argv[3])
+rg = res["ripgrep"]
+# Mean and median of the same runs: the median shrugs off the odd run a neighbour slowed down.
+def line(name, cmd, extra=""):
+    r = res[cmd]
+    ratio = "" if cmd == "ripgrep" else f"   {r['mean']/rg['mean']:5.2f}x ripgrep (median {r['median']/rg['median']:4.2f}x)"
+    print(f"{name:22s}{r['mean']*1000:8.1f} ms (median {r['median']*1000:6.1f}){ratio}{extra}")
+line("ripgrep", "ripgrep")
+line("authfix check", "authfix check")
+line("authfix fix --dry-run", "authfix fix --dry-run", f"   peak memory {mem/1024:.1f} MB")
+if "baseline fix --dry-run" in res:
+    b, f = res["baseline fix --dry-run"], res["authfix fix --dry-run"]
+    line("baseline fix --dry-run", "baseline fix --dry-run", f"   peak memory {bmem/1024:.1f} MB   (authfix: {f['median']/b['median']:.2f}x its median time, {mem/bmem:.2f}x its memory)")
 PY
+  # The same ratio with the runs interleaved (ripgrep, authfix, authfix, ripgrep, …): a stretch of
+  # load from a neighbour then slows both alike instead of one whole hyperfine block.
+  python3 - "$((scale == 1 ? RUNS * 2 : RUNS / 2))" "$dir" "$BIN" "${LITS[@]}" <<'PY'
+import os, statistics, subprocess, sys, time
+n, d, bin_, lits = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
+cmds = {"rg": ["rg", "-l", "-F", *lits, d], "fix": [bin_, "fix", "--dry-run", d]}
+t = {k: [] for k in cmds}
+for i in range(n + 2):
+    for k in (["rg", "fix"] if i % 2 else ["fix", "rg"]):
+        s = time.perf_counter()
+        subprocess.run(cmds[k], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if i >= 2:  # two warm-up rounds
+            t[k].append(time.perf_counter() - s)
+rg, fx = statistics.median(t["rg"]), statistics.median(t["fix"])
+print(f"interleaved, {n} runs each: ripgrep {rg*1000:.1f} ms, authfix fix --dry-run {fx*1000:.1f} ms (medians): {fx/rg:.2f}x ripgrep")
+PY
+  for cmd in ripgrep "authfix fix --dry-run"; do
+    MED["$scale/$cmd"]=$(python3 -c "import json,sys; d=json.load(open('target/bench/$n.json')); print([r['median'] for r in d['results'] if r['command']==sys.argv[1]][0])" "$cmd")
+  done
 done
-python3 - "${MEAN[1/authfix fix --dry-run]}" "${MEAN[10/authfix fix --dry-run]}" "${MEAN[1/ripgrep]}" "${MEAN[10/ripgrep]}" "${MEM[1]}" "${MEM[10]}" <<'PY'
+python3 - "${MED[1/authfix fix --dry-run]}" "${MED[10/authfix fix --dry-run]}" "${MED[1/ripgrep]}" "${MED[10/ripgrep]}" "${MEM[1]}" "${MEM[10]}" <<'PY'
 import sys
 a1, a10, r1, r10 = map(float, sys.argv[1:5])
 m1, m10 = map(int, sys.argv[5:7])

@@ -116,9 +116,55 @@ impl LoadedFile {
 /// copied once into the shared text (`std::fs::read` would also ask for the file's size first: one
 /// more system call for each of the thousands of files of a monorepo).
 fn read_text(path: &Path) -> Result<LoadedFile, String> {
+    read_file(std::fs::File::open(path).map_err(|e| e.to_string())?)
+}
+
+/// An open folder whose files are opened by a path relative to it (`openat`): the kernel then
+/// resolves only the path below the folder, not every component above it again for each of an
+/// app's hundreds of files.
+struct Folder {
+    #[cfg(unix)]
+    fd: Option<std::os::fd::OwnedFd>,
+    path: PathBuf,
+}
+
+impl Folder {
+    fn open(path: &Path) -> Folder {
+        #[cfg(unix)]
+        {
+            use std::os::fd::FromRawFd;
+            use std::os::unix::ffi::OsStrExt;
+            let fd = std::ffi::CString::new(path.as_os_str().as_bytes()).ok().and_then(|c| {
+                // SAFETY: a NUL-terminated path; the descriptor returned is owned here.
+                let fd = unsafe { libc::open(c.as_ptr(), libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC) };
+                (fd >= 0).then(|| unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) })
+            });
+            Folder { fd, path: path.to_path_buf() }
+        }
+        #[cfg(not(unix))]
+        Folder { path: path.to_path_buf() }
+    }
+
+    /// Read `rel` (a relative path with `/` separators, no `..`) below the folder.
+    fn read(&self, rel: &str) -> Result<LoadedFile, String> {
+        #[cfg(unix)]
+        if let (Some(fd), Ok(c)) = (&self.fd, std::ffi::CString::new(rel)) {
+            use std::os::fd::{AsRawFd, FromRawFd};
+            // SAFETY: a NUL-terminated relative path and an open folder descriptor; the file
+            // descriptor returned is owned by the `File`.
+            let f = unsafe { libc::openat(fd.as_raw_fd(), c.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) };
+            if f < 0 {
+                return Err(std::io::Error::last_os_error().to_string());
+            }
+            return read_file(unsafe { std::fs::File::from_raw_fd(f) });
+        }
+        read_text(&self.path.join(rel))
+    }
+}
+
+fn read_file(mut file: std::fs::File) -> Result<LoadedFile, String> {
     use std::io::Read;
     thread_local!(static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) });
-    let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
     BUF.with(|buf| {
         let mut buf = buf.borrow_mut();
         buf.clear();
@@ -185,7 +231,8 @@ impl Scan {
     pub fn load<'a>(&self, app: &'a App, parallel: bool) -> Loaded<'a> {
         use rayon::prelude::*;
         let keys = app.sources();
-        let read = |k: &String| read_text(&app.root.join(k));
+        let folder = Folder::open(&app.root);
+        let read = |k: &String| folder.read(k);
         let texts: Vec<Result<LoadedFile, String>> = if parallel { keys.par_iter().map(read).collect() } else { keys.iter().map(read).collect() };
         let mut files = app.data.clone();
         let mut skipped = Vec::new();
@@ -791,6 +838,31 @@ mod tests {
         assert_eq!(l.keys(), keys);
         assert_eq!(l.len, keys.len());
         assert!(Listing::default().keys().is_empty());
+    }
+
+    #[test]
+    fn files_read_below_an_open_folder_are_read_as_by_their_path() {
+        let d = tempfile::tempdir().unwrap();
+        write(d.path(), "app/page.tsx", "export default 1;\n");
+        write(d.path(), "app/bom.ts", "\u{feff}const a = 1;\r\n");
+        write(d.path(), "bad.ts", "");
+        std::fs::write(d.path().join("bad.ts"), [0x66, 0xff, 0x0a]).unwrap();
+        let folder = Folder::open(d.path());
+        for k in ["app/page.tsx", "app/bom.ts", "bad.ts", "missing.ts", "app"] {
+            let (a, b) = (folder.read(k), read_text(&d.path().join(k)));
+            match (a, b) {
+                (Ok(a), Ok(b)) => assert_eq!((&*a.text, a.bom), (&*b.text, b.bom), "{k}"),
+                (Err(a), Err(b)) => assert_eq!(a, b, "{k}"),
+                (a, b) => panic!("{k}: {:?} vs {:?}", a.map(|f| f.text), b.map(|f| f.text)),
+            }
+        }
+        let bom = folder.read("app/bom.ts").unwrap();
+        assert!(bom.bom);
+        assert_eq!(bom.original(), "\u{feff}const a = 1;\r\n");
+        assert_eq!(folder.read("missing.ts").err().unwrap(), std::io::Error::from_raw_os_error(2).to_string());
+        // A folder that cannot be opened falls back to reading by path.
+        let gone = Folder::open(&d.path().join("nowhere"));
+        assert!(gone.read("app/page.tsx").is_err());
     }
 
     #[test]
