@@ -97,11 +97,19 @@ pub fn one(loaded: Loaded, rules: &[&'static dyn Rule], mode: &Mode, severity: &
     finish(outcome, loaded, severity)
 }
 
+/// The run's worker pool, with large stacks for deeply nested code: built once and shared by the
+/// scan and every analysis of the process (an MCP server runs many), so its threads and their
+/// allocator heaps are made once.
+pub fn pool() -> &'static rayon::ThreadPool {
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| rayon::ThreadPoolBuilder::new().stack_size(256 << 20).build().expect("thread pool"))
+}
+
 /// Run the rules on every app of the scan; results are in the scan's app order. Each app is read
 /// on the worker that analyses it and let go when it is done.
 pub fn run(scan: &Scan, rules: &[&'static dyn Rule], mode: Mode, severity: &BTreeMap<&'static str, Severity>) -> Vec<AppResult> {
     use rayon::prelude::*;
-    let pool = rayon::ThreadPoolBuilder::new().stack_size(256 << 20).build().expect("thread pool");
+    let pool = pool();
     // Fewer apps than threads: read each app's files in parallel instead.
     let parallel_reads = scan.apps.len() < pool.current_num_threads();
     pool.install(|| scan.apps.par_iter().map(|app| one(scan.load(app, parallel_reads), rules, &mode, severity)).collect())

@@ -380,7 +380,8 @@ pub fn scan(path: &Path) -> Result<Scan> {
     let roots: Vec<roots::Roots> = app_roots.iter().map(|(r, _)| finder.roots(r)).collect();
     // Each app's versions, alias and folders, read in parallel (its lockfiles, tsconfig).
     use rayon::prelude::*;
-    let facts: Vec<ProjectFacts> = app_roots.par_iter().zip(roots.par_iter()).map(|((r, pkg), roots)| facts_for(r, pkg, roots)).collect();
+    let facts: Vec<ProjectFacts> =
+        crate::analyze::pool().install(|| app_roots.par_iter().zip(roots.par_iter()).map(|((r, pkg), roots)| facts_for(r, pkg, roots)).collect());
     let mut apps: Vec<App> = app_roots
         .iter()
         .zip(roots)
