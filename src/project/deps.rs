@@ -16,20 +16,51 @@ pub fn depends_on(pkg: &serde_json::Value, name: &str) -> bool {
 /// The version of `name` for the app at `app_root` (whose package.json is `pkg`): its own
 /// lockfile, else the workspace root's, else the range in package.json.
 pub fn version_of(app_root: &Path, workspace: Option<&Path>, pkg: &serde_json::Value, name: &str) -> Option<String> {
+    version_of_in(&LockTexts::default(), app_root, workspace, pkg, name)
+}
+
+/// [`version_of`], reading lockfiles through `texts`.
+pub fn version_of_in(texts: &LockTexts, app_root: &Path, workspace: Option<&Path>, pkg: &serde_json::Value, name: &str) -> Option<String> {
     let app_path = workspace.and_then(|w| app_root.strip_prefix(w).ok()).map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
     let max_up = app_path.split('/').filter(|s| !s.is_empty()).count();
-    authfix_transforms::lockfile::version_of(|k| std::fs::read_to_string(app_root.join(k)).ok(), &app_path, max_up, pkg, name)
+    authfix_transforms::lockfile::version_of(|k| texts.read(app_root, k), &app_path, max_up, pkg, name)
+}
+
+/// Lockfile texts by path, read once for all the apps of a scan: a monorepo's root lockfile is
+/// every app's, and each app asks it about several packages (a missing file is remembered too).
+#[derive(Default)]
+pub struct LockTexts(std::sync::Mutex<std::collections::HashMap<std::path::PathBuf, Option<std::sync::Arc<str>>>>);
+
+impl LockTexts {
+    /// The text of `key` (`pnpm-lock.yaml`, `../../yarn.lock`) relative to `app_root`.
+    pub fn read(&self, app_root: &Path, key: &str) -> Option<std::sync::Arc<str>> {
+        let mut path = app_root.to_path_buf();
+        for c in Path::new(key).components() {
+            match c {
+                std::path::Component::ParentDir => {
+                    path.pop();
+                }
+                c => path.push(c),
+            }
+        }
+        if let Some(t) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(&path) {
+            return t.clone();
+        }
+        let t: Option<std::sync::Arc<str>> = std::fs::read_to_string(&path).ok().map(Into::into);
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(path, t.clone());
+        t
+    }
 }
 
 /// The exact versions of `next`, `next-auth` and `@auth/core` the rules' version checks read:
 /// what a lockfile resolves (the app's, else the workspace root's), else the floor of the
 /// package.json range (marked as not from a lockfile).
-pub fn versions(app_root: &Path, workspace: Option<&Path>, pkg: &serde_json::Value) -> authfix_transforms::versions::Versions {
+pub fn versions(texts: &LockTexts, app_root: &Path, workspace: Option<&Path>, pkg: &serde_json::Value) -> authfix_transforms::versions::Versions {
     use authfix_transforms::versions::{range_floor, ResolvedVersion, Version, Versions};
     let app_path = workspace.and_then(|w| app_root.strip_prefix(w).ok()).map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
     let max_up = app_path.split('/').filter(|s| !s.is_empty()).count();
-    let read = |k: &str| std::fs::read_to_string(app_root.join(k)).ok();
-    let mut out = Versions { lockfile: authfix_transforms::lockfile::lockfile_of(|k| app_root.join(k).is_file(), max_up), ..Default::default() };
+    let read = |k: &str| texts.read(app_root, k);
+    let mut out = Versions { lockfile: authfix_transforms::lockfile::lockfile_of(|k| texts.read(app_root, k).is_some(), max_up), ..Default::default() };
     for name in ["next", "next-auth", "@auth/core"] {
         let resolved = match authfix_transforms::lockfile::resolve_version(read, &app_path, max_up, pkg, name) {
             Some((v, Some(_))) => Version::parse(v.trim()).ok().map(|version| ResolvedVersion { version, from_lockfile: true }),
@@ -45,7 +76,12 @@ pub fn versions(app_root: &Path, workspace: Option<&Path>, pkg: &serde_json::Val
 
 /// The next-auth major of the app (4 or 5; the `beta` dist-tag is 5).
 pub fn auth_major(app_root: &Path, workspace: Option<&Path>, pkg: &serde_json::Value) -> Option<u8> {
-    version_of(app_root, workspace, pkg, "next-auth").and_then(|v| major_of(&v)).and_then(|m| u8::try_from(m).ok())
+    auth_major_in(&LockTexts::default(), app_root, workspace, pkg)
+}
+
+/// [`auth_major`], reading lockfiles through `texts`.
+pub fn auth_major_in(texts: &LockTexts, app_root: &Path, workspace: Option<&Path>, pkg: &serde_json::Value) -> Option<u8> {
+    version_of_in(texts, app_root, workspace, pkg, "next-auth").and_then(|v| major_of(&v)).and_then(|m| u8::try_from(m).ok())
 }
 
 /// The version the lockfiles in `dir` resolve for `name`, for the app at `importer` (its path
@@ -101,6 +137,25 @@ mod tests {
     }
 
     #[test]
+    fn a_lockfile_is_read_once_for_all_the_apps_that_ask() {
+        let d = tempfile::tempdir().unwrap();
+        let (web, admin) = (d.path().join("apps/web"), d.path().join("apps/admin"));
+        std::fs::create_dir_all(&web).unwrap();
+        std::fs::create_dir_all(&admin).unwrap();
+        std::fs::write(d.path().join("yarn.lock"), "one").unwrap();
+        let texts = LockTexts::default();
+        assert_eq!(texts.read(&web, "../../yarn.lock").as_deref(), Some("one"));
+        assert_eq!(texts.read(&web, "yarn.lock"), None);
+        // Changed on disk after the first read: the same path from another app is not read again,
+        // nor is a file first found missing.
+        std::fs::write(d.path().join("yarn.lock"), "two").unwrap();
+        std::fs::write(web.join("yarn.lock"), "new").unwrap();
+        assert_eq!(texts.read(&admin, "../../yarn.lock").as_deref(), Some("one"));
+        assert_eq!(texts.read(&web, "yarn.lock"), None);
+        assert_eq!(LockTexts::default().read(&admin, "../../yarn.lock").as_deref(), Some("two"));
+    }
+
+    #[test]
     fn versions_from_the_workspace_root_lockfile() {
         let d = tempfile::tempdir().unwrap();
         let app = d.path().join("apps/web");
@@ -109,14 +164,14 @@ mod tests {
         std::fs::write(d.path().join("pnpm-lock.yaml"), "packages:\n\n  next-auth@5.0.0-beta.31:\n    resolution: {}\n\n  next@16.1.0:\n    resolution: {}\n")
             .unwrap();
         let pkg: serde_json::Value = serde_json::json!({"dependencies": {"next": "^16.1.0", "next-auth": "^5.0.0-beta.25", "react": "19.2.0"}});
-        let v = super::versions(&app, Some(d.path()), &pkg);
+        let v = super::versions(&super::LockTexts::default(), &app, Some(d.path()), &pkg);
         assert_eq!(v.lockfile.as_deref(), Some("../../pnpm-lock.yaml"));
         assert_eq!(v.package_manager(), Some("pnpm"));
         let na = v.get("next-auth").unwrap();
         assert_eq!((na.version.to_string(), na.from_lockfile), ("5.0.0-beta.31".to_string(), true));
         assert!(v.get("@auth/core").is_none(), "not in the lockfile nor package.json");
         // Outside a workspace the folder above is not the app's: the range's floor.
-        let v = super::versions(&app, None, &pkg);
+        let v = super::versions(&super::LockTexts::default(), &app, None, &pkg);
         assert_eq!(v.lockfile, None);
         let na = v.get("next-auth").unwrap();
         assert_eq!((na.version.to_string(), na.from_lockfile), ("5.0.0-beta.25".to_string(), false));

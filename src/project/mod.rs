@@ -256,16 +256,16 @@ impl Scan {
     }
 }
 
-fn facts_for(root: &Path, pkg: &serde_json::Value, roots: &roots::Roots) -> ProjectFacts {
+fn facts_for(locks: &deps::LockTexts, root: &Path, pkg: &serde_json::Value, roots: &roots::Roots) -> ProjectFacts {
     let ws = roots.workspace.as_deref();
     ProjectFacts {
-        next_version: deps::version_of(root, ws, pkg, "next").and_then(|v| deps::parse_version(&v)),
-        auth_major: deps::auth_major(root, ws, pkg),
+        next_version: deps::version_of_in(locks, root, ws, pkg, "next").and_then(|v| deps::parse_version(&v)),
+        auth_major: deps::auth_major_in(locks, root, ws, pkg),
         src_dir: root.join("src/app").is_dir() || root.join("src/pages").is_dir(),
         alias: deps::read_alias(root),
         typescript: root.join("tsconfig.json").is_file(),
         app_path: roots.app_path(root),
-        versions: deps::versions(root, ws, pkg),
+        versions: deps::versions(locks, root, ws, pkg),
         ..Default::default()
     }
 }
@@ -380,8 +380,9 @@ pub fn scan(path: &Path) -> Result<Scan> {
     let roots: Vec<roots::Roots> = app_roots.iter().map(|(r, _)| finder.roots(r)).collect();
     // Each app's versions, alias and folders, read in parallel (its lockfiles, tsconfig).
     use rayon::prelude::*;
+    let locks = deps::LockTexts::default();
     let facts: Vec<ProjectFacts> =
-        crate::analyze::pool().install(|| app_roots.par_iter().zip(roots.par_iter()).map(|((r, pkg), roots)| facts_for(r, pkg, roots)).collect());
+        crate::analyze::pool().install(|| app_roots.par_iter().zip(roots.par_iter()).map(|((r, pkg), roots)| facts_for(&locks, r, pkg, roots)).collect());
     let mut apps: Vec<App> = app_roots
         .iter()
         .zip(roots)

@@ -30,13 +30,13 @@ pub fn locked_version(file: &str, text: &str, importer: &str, name: &str, range:
 /// file's text by its key relative to the app (`pnpm-lock.yaml`, `../../pnpm-lock.yaml`);
 /// `app_path` (the app below the outermost root, `apps/web`) names the app's importer in a lockfile
 /// above it.
-pub fn version_of(read: impl Fn(&str) -> Option<String>, app_path: &str, max_up: usize, pkg: &serde_json::Value, name: &str) -> Option<String> {
+pub fn version_of<T: AsRef<str>>(read: impl Fn(&str) -> Option<T>, app_path: &str, max_up: usize, pkg: &serde_json::Value, name: &str) -> Option<String> {
     resolve_version(read, app_path, max_up, pkg, name).map(|(v, _)| v)
 }
 
 /// [`version_of`], and the key of the lockfile that resolved it (`None`: the package.json range).
-pub fn resolve_version(
-    read: impl Fn(&str) -> Option<String>,
+pub fn resolve_version<T: AsRef<str>>(
+    read: impl Fn(&str) -> Option<T>,
     app_path: &str,
     max_up: usize,
     pkg: &serde_json::Value,
@@ -49,7 +49,7 @@ pub fn resolve_version(
         for f in LOCKFILES {
             let key = format!("{}{f}", "../".repeat(up));
             let Some(text) = read(&key) else { continue };
-            if let Some(v) = locked_version(f, &text, &importer, name, range.as_deref()) {
+            if let Some(v) = locked_version(f, text.as_ref(), &importer, name, range.as_deref()) {
                 return Some((v, Some(key)));
             }
         }
