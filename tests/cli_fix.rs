@@ -1,7 +1,9 @@
 //! The `authfix fix` contract, end to end on copies of the example apps.
-use assert_cmd::Command;
 use std::fs;
 use std::path::{Path, PathBuf};
+
+mod common;
+use common::{authfix, git, tree};
 
 fn example(name: &str) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
@@ -23,41 +25,10 @@ fn copy_dir(src: &Path, dst: &Path) {
     }
 }
 
-fn snapshot_tree(root: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    for e in walkdir::WalkDir::new(root).sort_by_file_name() {
-        let e = e.unwrap();
-        if e.file_type().is_file() && !e.path().components().any(|c| c.as_os_str() == ".git") {
-            out.push((e.path().strip_prefix(root).unwrap().to_string_lossy().into_owned(), fs::read(e.path()).unwrap()));
-        }
-    }
-    out
-}
-
-fn authfix() -> Command {
-    let mut c = Command::cargo_bin("authfix").unwrap();
-    c.env("NO_COLOR", "1");
-    c
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let ok = std::process::Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@t")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@t")
-        .output()
-        .unwrap();
-    assert!(ok.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&ok.stderr));
-}
-
 #[test]
 fn dry_run_reports_and_writes_nothing() {
     let (_t, dir) = example("broken-v4");
-    let before = snapshot_tree(&dir);
+    let before = tree(&dir);
     let out = authfix().args(["fix", "--dry-run"]).arg(&dir).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "pending changes exit 1");
     let stdout = String::from_utf8(out.stdout).unwrap();
@@ -67,7 +38,7 @@ fn dry_run_reports_and_writes_nothing() {
     assert!(stdout.contains("+++ b/lib/auth.ts"), "{stdout}");
     assert!(stdout.contains("--- /dev/null\n+++ b/components/AuthProvider.tsx"));
     assert!(!stdout.contains("\x1b["), "no colour with NO_COLOR");
-    assert_eq!(snapshot_tree(&dir), before, "dry run wrote something");
+    assert_eq!(tree(&dir), before, "dry run wrote something");
 }
 
 #[test]
@@ -100,7 +71,7 @@ fn diff_applied_by_git_equals_yes_and_second_run_is_clean() {
         assert_eq!(fs::metadata(b.join("lib/auth.ts")).unwrap().permissions().mode() & 0o777, 0o644, "new source files are not");
     }
     fs::remove_file(b.join(".env.local")).unwrap();
-    assert_eq!(snapshot_tree(&a), snapshot_tree(&b), "git apply of --diff differs from --yes");
+    assert_eq!(tree(&a), tree(&b), "git apply of --diff differs from --yes");
     fs::write(b.join(".env.local"), env).unwrap();
 
     let again = authfix().args(["fix", "--dry-run"]).arg(&b).output().unwrap();
@@ -115,11 +86,11 @@ fn diff_applied_by_git_equals_yes_and_second_run_is_clean() {
 #[test]
 fn without_terminal_or_yes_nothing_is_written() {
     let (_t, dir) = example("broken-v5-src");
-    let before = snapshot_tree(&dir);
+    let before = tree(&dir);
     let out = authfix().arg("fix").arg(&dir).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--yes"));
-    assert_eq!(snapshot_tree(&dir), before);
+    assert_eq!(tree(&dir), before);
 }
 
 #[test]

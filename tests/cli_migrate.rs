@@ -1,9 +1,11 @@
 //! `authfix migrate better-auth` end to end: the review flow (dry run, diff, --yes, the git guard),
 //! masking, refusals that write nothing, a second run that changes nothing, and `--emit-sql`.
 //! Projects come from the transforms crate's migrate fixtures (`transforms/tests/migrate`).
-use assert_cmd::Command;
 use std::fs;
 use std::path::{Path, PathBuf};
+
+mod common;
+use common::{authfix, git, tree};
 
 /// Write a fixture's `--- path` sections into a temp folder.
 fn project(case: &str) -> (tempfile::TempDir, PathBuf) {
@@ -42,37 +44,6 @@ fn project(case: &str) -> (tempfile::TempDir, PathBuf) {
         fs::write(root.join("tsconfig.json"), format!("{{ \"compilerOptions\": {{ \"strict\": true{paths} }} }}\n")).unwrap();
     }
     (tmp, root)
-}
-
-fn tree(root: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    for e in walkdir::WalkDir::new(root).sort_by_file_name() {
-        let e = e.unwrap();
-        if e.file_type().is_file() && !e.path().components().any(|c| c.as_os_str() == ".git") {
-            out.push((e.path().strip_prefix(root).unwrap().to_string_lossy().into_owned(), fs::read(e.path()).unwrap()));
-        }
-    }
-    out
-}
-
-fn authfix() -> Command {
-    let mut c = Command::cargo_bin("authfix").unwrap();
-    c.env("NO_COLOR", "1");
-    c
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let ok = std::process::Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@t")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@t")
-        .output()
-        .unwrap();
-    assert!(ok.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&ok.stderr));
 }
 
 fn committed(case: &str) -> (tempfile::TempDir, PathBuf) {

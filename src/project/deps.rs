@@ -34,15 +34,7 @@ pub struct LockTexts(std::sync::Mutex<std::collections::HashMap<std::path::PathB
 impl LockTexts {
     /// The text of `key` (`pnpm-lock.yaml`, `../../yarn.lock`) relative to `app_root`.
     pub fn read(&self, app_root: &Path, key: &str) -> Option<std::sync::Arc<str>> {
-        let mut path = app_root.to_path_buf();
-        for c in Path::new(key).components() {
-            match c {
-                std::path::Component::ParentDir => {
-                    path.pop();
-                }
-                c => path.push(c),
-            }
-        }
+        let path = super::lexical(&app_root.join(key));
         if let Some(t) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(&path) {
             return t.clone();
         }

@@ -449,6 +449,21 @@ pub fn scan(path: &Path) -> Result<Scan> {
     Ok(Scan { apps, skipped, packages: std::sync::Mutex::new(workspace::Loader::new(&root, named)), git, git_files, derived: Default::default() })
 }
 
+/// `path` with its `..` segments applied to the segments before them (no file-system access: the
+/// scan's paths come from a canonical root, so no link is crossed).
+pub(crate) fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn load_one(app: &mut App, relp: String, skipped: &mut Vec<Skipped>, shared: &mut Shared) {
     let path = app.root.join(&relp);
     let read = || match std::fs::symlink_metadata(&path) {
@@ -456,20 +471,7 @@ fn load_one(app: &mut App, relp: String, skipped: &mut Vec<Skipped>, shared: &mu
         _ => None,
     };
     // A file of the folders above the app is read once for all the apps below them.
-    let r = if relp.starts_with("../") {
-        let mut abs = PathBuf::new();
-        for c in path.components() {
-            match c {
-                std::path::Component::ParentDir => {
-                    abs.pop();
-                }
-                c => abs.push(c),
-            }
-        }
-        shared.texts.entry(abs).or_insert_with(read).clone()
-    } else {
-        read()
-    };
+    let r = if relp.starts_with("../") { shared.texts.entry(lexical(&path)).or_insert_with(read).clone() } else { read() };
     match r {
         None => {}
         Some(Ok(f)) => {

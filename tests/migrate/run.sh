@@ -22,6 +22,8 @@
 # Last line: "N passed, M failed". Env: AUTHFIX=path/to/authfix; MIGRATE_APPS="sql v4 v5 new"; E2E_KEEP=1.
 set -uo pipefail
 MIG_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# @auth/pg-adapter's tables, the same file the C005 proof app (tests/proof) starts from.
+AUTHJS_PG_SCHEMA="$MIG_DIR/../proof/apps/c005-credentials-with-database-strategy/schema.sql"
 . "$MIG_DIR/../e2e/lib.sh"
 export NEXT_TELEMETRY_DISABLED=1
 
@@ -109,7 +111,7 @@ browser() {
 # column, and one credentials user whose bcrypt hash the app's `authorize` checks.
 seed_authjs() {
   psql "$PG/postgres" -v ON_ERROR_STOP=1 -q -c "CREATE DATABASE $1" &&
-    psql "$PG/$1" -v ON_ERROR_STOP=1 -q -f "$MIG_DIR/authjs-pg-schema.sql" &&
+    psql "$PG/$1" -v ON_ERROR_STOP=1 -q -f "$AUTHJS_PG_SCHEMA" &&
     psql "$PG/$1" -v ON_ERROR_STOP=1 -q -c "ALTER TABLE users ADD COLUMN $2 TEXT" &&
     printf "INSERT INTO users (name, email, %s) VALUES ('Cred User', :'email', :'hash');\n" "$2" |
     psql "$PG/$1" -v ON_ERROR_STOP=1 -q -v email="$CRED_EMAIL" -v hash="$3"
@@ -215,7 +217,7 @@ data_sql() {
   node "$MIG_DIR/materialize.mjs" "$FIXTURES/v5_pg_src_app.input.txt" "$W/sql-pg-app" >/dev/null
   "$AUTHFIX" --color never migrate better-auth --emit-sql postgres "$W/sql-pg-app" >"$W/pg.sql" 2>/dev/null
   psql "$PG/postgres" -v ON_ERROR_STOP=1 -q -c "CREATE DATABASE $db2" &&
-    psql "$PG/$db2" -v ON_ERROR_STOP=1 -q -f "$MIG_DIR/authjs-pg-schema.sql" &&
+    psql "$PG/$db2" -v ON_ERROR_STOP=1 -q -f "$AUTHJS_PG_SCHEMA" &&
     psql "$PG/$db2" -v ON_ERROR_STOP=1 -q -c "ALTER TABLE users ADD COLUMN password_hash TEXT; CREATE TABLE notes (id serial PRIMARY KEY, user_id integer REFERENCES users(id)); INSERT INTO users (email) VALUES ('a@example.com'); INSERT INTO notes (user_id) VALUES (1);"
   e2e_run "sql: an integer foreign key (pg-adapter ids) stays on the Auth.js table, with a NOTICE" bash -c "
     psql '$PG/$db2' -v ON_ERROR_STOP=1 -q -f '$W/pg.sql' 2>&1 | tee '$W/pg-apply.log'; grep -q 'NOTICE:  authfix: notes (notes_user_id_fkey) still references the Auth.js users' '$W/pg-apply.log' &&
