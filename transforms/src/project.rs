@@ -562,18 +562,20 @@ impl Project {
         d
     }
 
+    /// The App Router folder: `app/`, else `src/app/` (Next ignores `src/` when the root has
+    /// one), counted only when it holds a route file (`page`, `layout`, `route`, …): a package
+    /// of a monorepo that depends on `next` may have an `app/` folder of its own that Next never
+    /// routes (a widget named "app").
     fn compute_app_dir(&self) -> Option<&'static str> {
-        let has = |d: &str| {
+        let routes = |d: &str| {
             let prefix = format!("{d}/");
-            self.files.range(prefix.clone()..).next().is_some_and(|(p, _)| p.starts_with(&prefix))
+            self.files.range(prefix.clone()..).take_while(|(p, _)| p.starts_with(&prefix)).any(|(p, _)| {
+                let name = p.rsplit('/').next().unwrap_or(p);
+                let (stem, ext) = name.split_once('.').unwrap_or((name, ""));
+                crate::parse::SOURCE_EXTENSIONS.contains(&ext) && matches!(stem, "page" | "layout" | "route" | "template" | "default")
+            })
         };
-        if has("src/app") {
-            Some("src/app")
-        } else if has("app") {
-            Some("app")
-        } else {
-            None
-        }
+        ["app", "src/app"].into_iter().find(|d| routes(d))
     }
 
     /// The root layout file of the App Router, if any.
@@ -1010,6 +1012,20 @@ mod tests {
         let p = project(None, &["../../.github/workflows/ci.yml", "../../.env.example", "app/page.tsx"]);
         assert_eq!(p.data_files().collect::<Vec<_>>(), vec!["../../.env.example", "../../.github/workflows/ci.yml"]);
         assert_eq!(p.app_dir(), Some("app"));
+    }
+
+    #[test]
+    fn the_app_router_folder_holds_route_files() {
+        // A monorepo package that depends on next, with a widget folder named `app`.
+        let p = project(None, &["src/app/component.tsx", "src/app/index.ts", "src/app/ping/ping-dot.tsx", "src/index.ts"]);
+        assert_eq!(p.app_dir(), None);
+        let p = project(None, &["src/app/layout.tsx", "src/app/page.tsx", "src/lib/auth.ts"]);
+        assert_eq!(p.app_dir(), Some("src/app"));
+        // Next ignores `src/` when the root has an app folder of its own.
+        let p = project(None, &["app/api/auth/[...nextauth]/route.ts", "src/app/page.tsx"]);
+        assert_eq!(p.app_dir(), Some("app"));
+        let p = project(None, &["app/page.test.tsx", "app/utils.ts"]);
+        assert_eq!(p.app_dir(), None);
     }
 
     #[test]

@@ -113,6 +113,23 @@ impl Project {
         info.ancestors(parent).any(|i| self.element_provides(file, info, i))
     }
 
+    /// Whether the graph cannot tell if an element at `parent` (in the function `unit` of `file`)
+    /// is inside a provider: an element around it is a component whose import resolves to no file
+    /// of the project (it may render anything), or the function renders a providing component
+    /// elsewhere with props spread onto it and nothing inside — its children come from props,
+    /// as when a layout hands `(props) => <AuthProvider {...props} />` to a helper that stacks
+    /// providers (`composeWrappers([...])`) and renders the result around `{children}`.
+    pub fn maybe_under_provider(&self, file: &str, info: &ModuleInfo, parent: Option<usize>, unit: Option<usize>) -> bool {
+        let around: Vec<usize> = info.ancestors(parent).collect();
+        around.iter().any(|&i| {
+            let name = &info.elements[i].name;
+            name.starts_with(|c: char| c.is_ascii_uppercase()) && !name.contains('.') && self.origin_of_local(file, name) == Origin::Unknown
+        }) || (unit.is_some()
+            && info.elements.iter().enumerate().any(|(i, e)| {
+                e.unit == unit && e.spread && !around.contains(&i) && !info.elements.iter().any(|c| c.parent == Some(i)) && self.element_provides(file, info, i)
+            }))
+    }
+
     /// Whether the function `unit` of `file` renders a `SessionProvider` around its `children`
     /// (`{children}` inside it, or its props spread onto it).
     pub fn provides_children(&self, file: &str, unit: &str) -> bool {
@@ -132,6 +149,14 @@ impl Project {
         let Some(u) = info.unit(unit) else { return false };
         let slot_provided = info.slots.iter().filter(|s| s.unit == Some(u)).any(|s| self.under_provider(file, &info, s.parent));
         slot_provided || info.elements.iter().any(|e| e.unit == Some(u) && e.spread && self.is_session_provider(file, &e.name))
+    }
+
+    /// Whether the graph cannot tell if the layout `file` renders its `{children}` inside a
+    /// provider ([`Project::maybe_under_provider`]).
+    fn children_maybe_provided(&self, file: &str) -> bool {
+        let (Some(info), Some(unit)) = (self.module(file), self.entry_unit(file)) else { return false };
+        let Some(u) = info.unit(&unit) else { return false };
+        info.slots.iter().filter(|s| s.unit == Some(u)).any(|s| self.maybe_under_provider(file, &info, s.parent, s.unit))
     }
 
     /// The layouts that are root layouts: those that render `<html>` (with route groups or a
@@ -180,10 +205,11 @@ impl Project {
         let mut r = Reach::default();
         if self.route_stem(file).is_some() && self.entry_unit(file).as_deref() == Some(unit) {
             r.reached = true;
-            let provided = self.layout_chain(file).iter().any(|l| self.entry_unit(l).is_some_and(|u| self.provides_children(l, &u)));
+            let chain = self.layout_chain(file);
+            let provided = chain.iter().any(|l| self.entry_unit(l).is_some_and(|u| self.provides_children(l, &u)));
             if provided {
                 r.provided = true;
-            } else {
+            } else if !chain.iter().any(|l| self.children_maybe_provided(l)) {
                 r.unprovided = true;
                 r.unprovided_route = Some(file.to_string());
             }
@@ -207,7 +233,7 @@ impl Project {
             r.reached = true;
             if self.under_provider(&site.file, &info, parent) {
                 r.provided = true;
-            } else {
+            } else if !self.maybe_under_provider(&site.file, &info, parent, unit_idx) {
                 r.provided |= up.provided;
                 if up.unprovided {
                     r.unprovided = true;

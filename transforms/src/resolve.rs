@@ -237,8 +237,21 @@ impl Resolver {
         app_root.push("app");
         let mut fs = MemFs::default();
         fs.files.reserve(files.len());
+        // A folder with a `jsconfig.json` and no `tsconfig.json` (a JavaScript app): Next and
+        // TypeScript read its `paths` and `baseUrl` as a tsconfig's, but the resolver only looks
+        // for `tsconfig.json`, so the jsconfig is also shown to it under that name.
+        let mut jsconfigs: Vec<(Vec<u8>, Arc<str>)> = Vec::new();
         for (p, t) in files {
-            fs.add(virtual_path(&app_root, p), t);
+            let v = virtual_path(&app_root, p);
+            if let Some(dir) = v.strip_suffix(b"/jsconfig.json".as_slice()) {
+                jsconfigs.push(([dir, b"/tsconfig.json".as_slice()].concat(), t.clone()));
+            }
+            fs.add(v, t);
+        }
+        for (v, t) in jsconfigs {
+            if !fs.files.contains_key(v.as_slice()) {
+                fs.add(v, t);
+            }
         }
         for (name, dir) in packages {
             let link = app_root.join("node_modules").join(name);
@@ -315,7 +328,17 @@ impl Resolver {
     pub fn resolve(&self, from: &str, spec: &str) -> Target {
         let bare = !(spec.starts_with('.') || spec.starts_with('/'));
         let file = clean(&self.app_root.join(from));
-        let r = match self.inner.resolve_file(&file, spec) {
+        let mut r = self.inner.resolve_file(&file, spec);
+        // TypeScript gives a JavaScript file the nearest tsconfig's `paths` only when that
+        // tsconfig compiles it (`allowJs`, its `include`), but Next maps the app's aliases in
+        // every module it bundles: a `.js`/`.jsx` file resolves as a `.ts`/`.tsx` file in the
+        // same place would.
+        if r.is_err() && !spec.starts_with('.') {
+            if let Some(Ok(t)) = ts_twin(&file).map(|twin| self.inner.resolve_file(&twin, spec)) {
+                r = Ok(t);
+            }
+        }
+        let r = match r {
             Ok(r) => Ok(r),
             // An unreadable tsconfig chain (extends a package) must not break relative imports.
             Err(ResolveError::TsconfigNotFound(_)) | Err(ResolveError::IOError(_)) | Err(ResolveError::Json(_)) => self.plain.resolve_file(&file, spec),
@@ -338,6 +361,18 @@ impl Resolver {
             Err(_) => Target::Unresolved,
         }
     }
+}
+
+/// The path of a JavaScript file with the TypeScript extension of its kind (`x.jsx` → `x.tsx`).
+fn ts_twin(p: &Path) -> Option<PathBuf> {
+    let ext = match p.extension()?.to_str()? {
+        "js" => "ts",
+        "jsx" => "tsx",
+        "mjs" => "mts",
+        "cjs" => "cts",
+        _ => return None,
+    };
+    Some(p.with_extension(ext))
 }
 
 fn is_tsconfig_name(p: &Path) -> bool {
@@ -479,6 +514,39 @@ mod tests {
         // baseUrl from the extended config: bare specifiers from the project root.
         assert_eq!(r.resolve("src/app/page.tsx", "lib/util"), file("lib/util.ts"));
         assert_eq!(r.resolve("src/app/page.tsx", "@/missing"), Target::Unresolved);
+    }
+
+    #[test]
+    fn a_javascript_apps_jsconfig_paths_resolve_as_a_tsconfigs() {
+        // `"@*": ["./*"]` with no baseUrl (paths relative to the config file), and a second app
+        // folder whose tsconfig.json wins over its jsconfig.json, as in TypeScript.
+        let r = resolver(
+            &[
+                ("jsconfig.json", "{\n  \"compilerOptions\": {\n    \"paths\": {\n      \"@*\": [\"./*\"]\n    }\n  }\n}\n"),
+                ("app/layout.jsx", ""),
+                ("components/Provider.jsx", ""),
+                ("web/jsconfig.json", "{ \"compilerOptions\": { \"paths\": { \"@/*\": [\"./js/*\"] } } }"),
+                ("web/tsconfig.json", "{ \"compilerOptions\": { \"paths\": { \"@/*\": [\"./ts/*\"] } } }"),
+                ("web/app/page.jsx", ""),
+                ("web/js/x.js", ""),
+                ("web/ts/x.ts", ""),
+            ],
+            &[],
+        );
+        assert_eq!(r.resolve("app/layout.jsx", "@components/Provider"), file("components/Provider.jsx"));
+        assert_eq!(r.resolve("web/app/page.jsx", "@/x"), file("web/ts/x.ts"));
+        // A `.jsx` file of a TypeScript app whose tsconfig includes only TypeScript files (no
+        // `allowJs`): Next still maps the alias for it.
+        let r = resolver(
+            &[
+                ("tsconfig.json", "{ \"compilerOptions\": { \"paths\": { \"@/*\": [\"./*\"] } }, \"include\": [\"**/*.ts\", \"**/*.tsx\"] }"),
+                ("app/page.jsx", ""),
+                ("lib/x.ts", ""),
+            ],
+            &[],
+        );
+        assert_eq!(r.resolve("app/page.jsx", "@/lib/x"), file("lib/x.ts"));
+        assert_eq!(r.resolve("app/page.jsx", "react"), Target::Package("react".into()));
     }
 
     #[test]
