@@ -141,6 +141,23 @@ fn root_gitignore_covers_the_app() {
 }
 
 #[test]
+fn a_finding_in_a_file_above_two_apps_is_reported_once() {
+    let d = workspace();
+    let r = d.path();
+    // A second package that depends on next and next-auth (a shared router package).
+    write(r, "apps/admin/package.json", r#"{ "name": "admin", "dependencies": { "next": "*", "next-auth": "*" } }"#);
+    write(r, "apps/admin/auth.ts", AUTH_V5);
+    commit_all(r);
+    let (_, out, err) = authfix(&["check", "--format", "json", "--select", "E003,E008"], r);
+    let f: Vec<(String, String)> = findings(&out).into_iter().map(|x| (x.0, x.1)).collect();
+    assert_eq!(
+        f,
+        vec![("E003".into(), ".github/workflows/deploy.yml".into()), ("E008".into(), ".github/workflows/deploy.yml".into())],
+        "both apps see the root workflow; each finding once\n{out}\n{err}"
+    );
+}
+
+#[test]
 fn subfolder_app_reads_the_workflows_at_the_git_root() {
     let d = repo();
     let r = d.path();

@@ -35,19 +35,26 @@ pub struct Item<'a> {
 
 impl<'a> Report<'a> {
     pub fn items(&self) -> Vec<Item<'a>> {
-        let mut out = Vec::new();
+        let mut out: Vec<Item<'a>> = Vec::new();
+        // A file above several apps (a workflow at the git root, the workspace's `.env`) is seen
+        // by each of them: the same finding there is reported once.
+        let mut seen: std::collections::HashSet<(String, &str, usize, usize, &str)> = std::collections::HashSet::new();
         for (app, r) in self.apps.iter().zip(self.results) {
             // One line index per file: a big file with many findings is not rescanned for each.
             let mut lines: std::collections::HashMap<&str, LineIndex> = std::collections::HashMap::new();
             for f in &r.outcome.findings {
                 let text: &'a str = r.files.get(&f.diagnostic.file).map(|f| &*f.text).unwrap_or("");
+                let path = app.display(&f.diagnostic.file);
+                if !seen.insert((path.clone(), f.diagnostic.code, f.diagnostic.start, f.diagnostic.end, f.diagnostic.message.as_str())) {
+                    continue;
+                }
                 let index = lines.entry(f.diagnostic.file.as_str()).or_insert_with(|| LineIndex::new(text));
                 out.push(Item {
                     app,
                     text,
                     diag: &f.diagnostic,
                     status: &f.status,
-                    path: app.display(&f.diagnostic.file),
+                    path,
                     start: index.line_col(text, f.diagnostic.start),
                     end: index.line_col(text, f.diagnostic.end),
                     secrets: &r.outcome.secrets,

@@ -70,7 +70,7 @@ impl Prop {
     }
 }
 
-const CREDENTIALS_MODULES: &[&str] = &["next-auth/providers/credentials", "@auth/core/providers/credentials"];
+pub const CREDENTIALS_MODULES: &[&str] = &["next-auth/providers/credentials", "@auth/core/providers/credentials"];
 
 impl Element {
     pub fn is_credentials(&self) -> bool {

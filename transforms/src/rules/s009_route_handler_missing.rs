@@ -39,7 +39,9 @@ declare_rule! {
     /// when exactly one exported options object exists). Otherwise a diagnostic. A route file
     /// anywhere that already uses `handlers` or calls `NextAuth`, a `basePath` or an
     /// `AUTH_URL`/`NEXTAUTH_URL` path authfix cannot map to a folder, and apps without an `app/`
-    /// folder are left alone.
+    /// folder are left alone, and so is a v5 app that never sends a request there: Credentials as
+    /// its only provider (signed in and out by server actions, in process), its own `pages.signIn`,
+    /// and no `next-auth/react` anywhere.
     pub struct RouteHandlerMissing {
         code: "S009",
         name: "route-handler-missing",
@@ -94,6 +96,29 @@ fn handler_exists(project: &Project, base: &str) -> bool {
     false
 }
 
+/// v5: whether nothing of the app ever sends a request to the base path. Server actions call
+/// `signIn("credentials", …)` and `signOut()` in process (`next-auth/src/lib/actions.ts` builds the
+/// request and runs `Auth` on it, no fetch), so an app whose only providers are Credentials, whose
+/// sign-in page is its own (`pages.signIn`: the proxy's redirects go there, not to
+/// `/api/auth/signin`) and which never loads the client library (`next-auth/react`:
+/// `useSession`, `SessionProvider` and the client `signIn` fetch `/api/auth/*`) needs no handler
+/// (the shape of the Next.js Learn dashboard).
+fn served_without_http(project: &Project, c: &cfg::AuthConfig) -> bool {
+    if !c.complete {
+        return false;
+    }
+    let credentials_only = match c.get("providers").map(|p| &p.value) {
+        Some(Value::Array(els)) => els.iter().all(|e| !e.spread && e.module.as_deref().is_some_and(|m| cfg::CREDENTIALS_MODULES.contains(&m))),
+        _ => false,
+    };
+    let own_sign_in_page = match c.get("pages").map(|p| &p.value) {
+        Some(Value::Object(props)) => props.iter().any(|p| p.key == "signIn" && matches!(p.value, Value::Str(_))),
+        _ => false,
+    };
+    let client_library = project.source_files_containing("next-auth/react").next().is_some();
+    credentials_only && own_sign_in_page && !client_library
+}
+
 impl Rule for RouteHandlerMissing {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -145,6 +170,9 @@ impl Rule for RouteHandlerMissing {
                 Some(_) => return,
             };
             if configs.len() > 1 && !c.complete {
+                return;
+            }
+            if served_without_http(project, c) {
                 return;
             }
             let exporters: Vec<String> = auth_export_files(project).into_iter().filter(|f| project.text(f).is_some_and(|t| t.contains("handlers"))).collect();

@@ -1,6 +1,7 @@
 use crate::ast::{self, prop_name, unwrap_expr};
 use crate::declare_rule;
 use crate::edit::{self, Edit};
+use crate::graph::Origin;
 use crate::parse::Parsed;
 use crate::project::Project;
 use crate::provider::REACT_MODULE;
@@ -101,18 +102,14 @@ impl Rule for RedirectWhileLoading {
 /// session and never shows `"loading"` first (`hasInitialSession` in `next-auth/src/react.tsx`),
 /// so `!session` already means "signed out".
 fn root_passes_session(project: &Project) -> bool {
-    let Some(root) = project.root_layout() else { return false };
-    let Some(p) = project.parsed(root) else { return false };
-    let sp = ast::local_name(&p, &[REACT_MODULE], "SessionProvider");
-    let imports = ast::imports(&p);
-    ast::jsx_elements(&p).iter().filter(|e| e.attr_names.iter().any(|a| a == "session")).any(|e| {
-        if Some(&e.name) == sp.as_ref() {
-            return true;
-        }
-        imports
-            .iter()
-            .filter(|i| i.specs.iter().any(|s| s.local == e.name))
-            .any(|i| project.resolve_import(root, &i.src).is_some_and(|t| t != root && crate::provider::provides_session(project, &t, 2)))
+    project.root_layouts().iter().any(|root| {
+        let Some(p) = project.parsed(root) else { return false };
+        ast::jsx_elements(&p).iter().filter(|e| e.attr_names.iter().any(|a| a == "session")).any(|e| {
+            // The provider itself (under any name or re-export), or a wrapper that renders one
+            // around its children (through barrels and re-exports: the module graph answers).
+            project.is_session_provider(root, &e.name)
+                || matches!(project.origin_of_local(root, &e.name), Origin::Local { file, name } if name != "*" && project.provides_children(&file, &name))
+        })
     })
 }
 
