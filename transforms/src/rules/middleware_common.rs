@@ -97,10 +97,12 @@ pub fn convention_files(project: &Project) -> Vec<MwFile> {
 }
 
 /// The middleware/proxy files at the folder Next loads them from (see [`home`]); when the project
-/// shows no pages/app folder, both convention levels.
+/// shows no pages/app folder, those at its root. (Next loads `src/middleware.ts` only for an app
+/// under `src/`; in a package with neither folder — a monorepo's i18n package exporting its own
+/// `src/middleware.ts` helper — that file is an ordinary module.)
 pub fn home_files(project: &Project) -> Vec<MwFile> {
-    let h = home(project);
-    convention_files(project).into_iter().filter(|f| h.is_none_or(|h| f.dir == h)).collect()
+    let h = home(project).unwrap_or("");
+    convention_files(project).into_iter().filter(|f| f.dir == h).collect()
 }
 
 /// The middleware/proxy files Next actually loads: [`home_files`], without `proxy` files on a
