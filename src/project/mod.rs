@@ -553,7 +553,7 @@ fn load_tsconfig_chain(app: &mut App, skipped: &mut Vec<Skipped>, shared: &mut S
 }
 
 fn is_env_name(n: &str) -> bool {
-    n == ".env" || n.starts_with(".env.")
+    authfix_transforms::dotenv::is_env_file(n)
 }
 
 fn workflow_names(listings: &mut Listings, dir: &Path, up: &str) -> Vec<String> {

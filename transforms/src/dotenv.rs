@@ -78,10 +78,18 @@ pub fn append_line(text: &str, line: &str) -> Edit {
     Edit::insert(text.len(), format!("{sep}{line}\n"))
 }
 
-/// Is this a file authfix reads as dotenv? (`.env`, `.env.local`, `.env.production`, …)
+/// Is this a file authfix reads as dotenv? (`.env`, `.env.local`, `.env.production`, …, and the
+/// templates written without the leading dot: `env.example`, `env.example.txt`, `example.env`)
 pub fn is_env_file(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
-    name == ".env" || name.starts_with(".env.")
+    name == ".env" || name.starts_with(".env.") || is_undotted_template(name)
+}
+
+/// A variables template whose name does not start with `.env` (Next never loads it): `env.example`,
+/// `env.sample`, `env.template`, `example.env`, `sample.env`, each also with `.txt`.
+pub fn is_undotted_template(name: &str) -> bool {
+    let n = name.strip_suffix(".txt").unwrap_or(name);
+    ["env.example", "env.sample", "env.template", "example.env", "sample.env"].contains(&n)
 }
 
 #[cfg(test)]

@@ -58,10 +58,12 @@ pub(crate) fn file_name(path: &str) -> &str {
 }
 
 /// A template that documents the variables (`.env.example`, `.env.sample`, `.env.template`,
-/// `.env.dist`): Next never loads it.
+/// `.env.dist`, with a `.txt` too, and `env.example` written without the dot): Next never loads it.
 pub fn is_example(path: &str) -> bool {
     let n = file_name(path);
-    [".env.example", ".env.sample", ".env.template", ".env.dist", ".env.local.example", ".env.example.local"].contains(&n)
+    let dotted = n.strip_suffix(".txt").unwrap_or(n);
+    [".env.example", ".env.sample", ".env.template", ".env.dist", ".env.local.example", ".env.example.local"].contains(&dotted)
+        || crate::dotenv::is_undotted_template(n)
 }
 
 /// `.env.local`, `.env.development.local`, … (never meant to be committed).
