@@ -552,6 +552,11 @@ fn load_tsconfig_chain(app: &mut App, skipped: &mut Vec<Skipped>, shared: &mut S
     }
 }
 
+/// `README.md` in any case: where an app documents its variables when it has no template.
+fn is_readme(n: &str) -> bool {
+    n.eq_ignore_ascii_case("readme.md")
+}
+
 fn is_env_name(n: &str) -> bool {
     authfix_transforms::dotenv::is_env_file(n)
 }
@@ -566,15 +571,15 @@ fn workflow_names(listings: &mut Listings, dir: &Path, up: &str) -> Vec<String> 
 }
 
 /// The non-source files some rules read: in the app root, env files (even when gitignored),
-/// `.gitignore`, `package.json`, `Dockerfile`/Compose files and `.github/workflows/*.yml`; in each
-/// folder above it up to the outermost root, env files, `.gitignore` and `Dockerfile`/Compose
-/// files; at the workspace root also `package.json` and `turbo.json`; at the git root its
+/// `.gitignore`, `package.json`, `Dockerfile`/Compose files, `README.md` and
+/// `.github/workflows/*.yml`; in each folder above it up to the outermost root, env files,
+/// `.gitignore`, `Dockerfile`/Compose files and `README.md`; at the workspace root also `package.json` and `turbo.json`; at the git root its
 /// workflows (where GitHub runs them from).
 fn data_names(app: &App, listings: &mut Listings) -> Vec<String> {
     let mut names: Vec<String> = listings
         .names(&app.root)
         .iter()
-        .filter(|n| is_env_name(n) || *n == ".gitignore" || *n == "package.json" || is_container_config(n) || is_ts_config(n))
+        .filter(|n| is_env_name(n) || *n == ".gitignore" || *n == "package.json" || is_container_config(n) || is_ts_config(n) || is_readme(n))
         .cloned()
         .collect();
     names.extend(workflow_names(listings, &app.root, ""));
@@ -583,7 +588,7 @@ fn data_names(app: &App, listings: &mut Listings) -> Vec<String> {
         let here: Vec<String> = listings
             .names(&dir)
             .iter()
-            .filter(|n| is_env_name(n) || *n == ".gitignore" || is_container_config(n) || (ws && (*n == "package.json" || *n == "turbo.json")))
+            .filter(|n| is_env_name(n) || *n == ".gitignore" || is_container_config(n) || is_readme(n) || (ws && (*n == "package.json" || *n == "turbo.json")))
             .map(|n| format!("{up}{n}"))
             .collect();
         names.extend(here);

@@ -90,6 +90,17 @@ impl Rule for MissingSecret {
         if own.iter().chain(&outer).filter(|f| envf::is_example(f)).any(|f| keys.iter().any(|k| project.text(f).unwrap_or("").contains(k))) {
             return;
         }
+        // Documented in a README's env block (`AUTH_SECRET=` on a line of its own), the app's or
+        // one above it: the way tutorials and starters without a template tell you to set it.
+        let readme_names = |t: &str| {
+            t.lines().any(|l| {
+                let l = l.trim_start().strip_prefix("export ").unwrap_or(l.trim_start());
+                keys.iter().any(|k| l.strip_prefix(k).is_some_and(|rest| rest.trim_start().starts_with('=')))
+            })
+        };
+        if project.data_files().filter(|f| envf::file_name(f).eq_ignore_ascii_case("readme.md")).any(|f| readme_names(project.text(f).unwrap_or(""))) {
+            return;
+        }
         // Passed by a workflow from the repository's secrets or variables; named in next.config.
         let from_store = |v: &str| v.contains("${{") && ["secrets.", "vars.", "inputs."].iter().any(|s| v.contains(s));
         if workflows::workflows(project).iter().any(|w| keys.iter().any(|k| w.settings(k).iter().any(|s| from_store(&s.value))))
