@@ -247,7 +247,11 @@ impl Scan {
         let (links, library) = match &app.roots.workspace {
             Some(ws) => {
                 let texts: Vec<&str> = files.values().map(|f| &*f.text).collect();
-                self.packages.lock().unwrap_or_else(|e| e.into_inner()).load(&app.root, ws, &texts)
+                // (The lock is not held while the texts are searched: the other workers load
+                // their apps meanwhile.)
+                let declared = self.packages.lock().unwrap_or_else(|e| e.into_inner()).declared(ws);
+                let hit = workspace::mentioned_by_app(&declared, &app.root, &texts);
+                self.packages.lock().unwrap_or_else(|e| e.into_inner()).load_mentioned(&app.root, &declared, hit)
             }
             None => Default::default(),
         };
@@ -268,6 +272,23 @@ fn facts_for(locks: &deps::LockTexts, root: &Path, pkg: &serde_json::Value, root
         versions: deps::versions(locks, root, ws, pkg),
         ..Default::default()
     }
+}
+
+/// `p`, a path the walk of `root` found, relative to `root` as UTF-8 (`None` when it is not): the
+/// walk joins names to `root`, so its bytes start with `root`'s and a separator. (A byte
+/// comparison: `Path::strip_prefix` parses both paths into components, for each of the tens of
+/// thousands of files of a monorepo.)
+fn below<'a>(root: &Path, p: &'a Path) -> Option<&'a str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let r = root.as_os_str().as_bytes();
+        let rest = p.as_os_str().as_bytes().strip_prefix(r).and_then(|rest| if r.ends_with(b"/") { Some(rest) } else { rest.strip_prefix(b"/") });
+        if let Some(rest) = rest {
+            return std::str::from_utf8(rest).ok();
+        }
+    }
+    p.strip_prefix(root).ok().and_then(|r| r.to_str())
 }
 
 fn rel(base: &Path, p: &Path) -> String {
@@ -353,7 +374,7 @@ pub fn scan(path: &Path) -> Result<Scan> {
                     }
                 }
             } else if name.to_str().is_some_and(is_source_path) {
-                match p.strip_prefix(root).ok().and_then(|r| r.to_str()) {
+                match below(root, p) {
                     Some(r) => {
                         let buf = &mut local.sources[0];
                         if cfg!(windows) {
@@ -826,6 +847,17 @@ mod tests {
         let early = |t: PathBuf| Some(std::thread::spawn(move || Some(t)));
         assert_eq!(ask_git(vec![ask(&r)], early(r.clone())).remove(0).tracked, want.0);
         assert_eq!(ask_git(vec![ask(&r.join("app"))], early(r.clone())).remove(0).tracked, want.0, "the early top says nothing of another folder");
+    }
+
+    #[test]
+    fn paths_below_the_root_as_path_strip_prefix_gives_them() {
+        for (root, p) in
+            [("/r/mono", "/r/mono/apps/web/page.tsx"), ("/", "/app/page.tsx"), ("/r/mono", "/r/mono/a.ts"), ("/r/mono", "/r/monorepo/a.ts"), ("/r", "/s/a.ts")]
+        {
+            let (root, p) = (Path::new(root), Path::new(p));
+            assert_eq!(below(root, p), p.strip_prefix(root).ok().and_then(|r| r.to_str()), "{}", p.display());
+        }
+        assert_eq!(below(Path::new("/r/mono"), Path::new("/r/mono/apps/web/page.tsx")), Some("apps/web/page.tsx"));
     }
 
     #[test]
