@@ -399,55 +399,30 @@ pub fn scan(path: &Path) -> Result<Scan> {
     app_roots.sort_by_key(|a| std::cmp::Reverse(a.0.components().count()));
     let mut finder = roots::Finder::default();
     let roots: Vec<roots::Roots> = app_roots.iter().map(|(r, _)| finder.roots(r)).collect();
-    // Each app's versions, alias and folders, read in parallel (its lockfiles, tsconfig).
+    let prefixes: Vec<String> = app_roots
+        .iter()
+        .map(|(r, _)| match rel(&root, r) {
+            p if p.is_empty() => p,
+            p => format!("{p}/"),
+        })
+        .collect();
+    // Each app's versions, alias and folders, read in parallel (its lockfiles, tsconfig), while
+    // the walk's files are split between the apps.
     use rayon::prelude::*;
     let locks = deps::LockTexts::default();
-    let facts: Vec<ProjectFacts> =
-        crate::analyze::pool().install(|| app_roots.par_iter().zip(roots.par_iter()).map(|((r, pkg), roots)| facts_for(&locks, r, pkg, roots)).collect());
+    let (facts, listed): (Vec<ProjectFacts>, Vec<Listing>) = crate::analyze::pool().install(|| {
+        rayon::join(
+            || app_roots.par_iter().zip(roots.par_iter()).map(|((r, pkg), roots)| facts_for(&locks, r, pkg, roots)).collect(),
+            || split_sources(buffers, &prefixes),
+        )
+    });
     let mut apps: Vec<App> = app_roots
         .iter()
         .zip(roots)
         .zip(facts)
-        .map(|(((r, _), roots), facts)| {
-            let prefix = rel(&root, r);
-            App {
-                root: r.clone(),
-                prefix: if prefix.is_empty() { String::new() } else { format!("{prefix}/") },
-                facts,
-                roots,
-                data: BTreeMap::new(),
-                sources: Listing::default(),
-                index: 0,
-            }
-        })
+        .zip(prefixes.into_iter().zip(listed))
+        .map(|((((r, _), roots), facts), (prefix, sources))| App { root: r.clone(), prefix, facts, roots, data: BTreeMap::new(), sources, index: 0 })
         .collect();
-    // Each file goes to the deepest app containing it: its nearest folder that is an app root.
-    let mut sources: Vec<&str> = buffers.iter().flat_map(|b| b.split_terminator('\0')).collect();
-    sources.sort_unstable();
-    let by_prefix: HashMap<&str, usize> = apps.iter().enumerate().map(|(i, a)| (a.prefix.trim_end_matches('/'), i)).collect();
-    let mut listed: Vec<Listing> = (0..apps.len()).map(|_| Listing::default()).collect();
-    // (Sorted, so a folder's files come together: its owner is looked up once.)
-    let mut last: (&str, Option<(usize, usize)>) = ("\0", None);
-    for src in &sources {
-        let dir = src.rfind('/').map_or("", |i| &src[..i]);
-        if dir != last.0 {
-            let owner = std::iter::once(dir)
-                .chain(dir.rmatch_indices('/').map(|(i, _)| &dir[..i]))
-                .chain((!dir.is_empty()).then_some(""))
-                .find_map(|d| by_prefix.get(d).map(|&o| (o, d.len())));
-            last = (dir, owner);
-        }
-        if let Some((o, len)) = last.1 {
-            listed[o].push(if len == 0 { &src[..] } else { &src[len + 1..] });
-        }
-    }
-    drop(by_prefix);
-    drop(sources);
-    drop(buffers);
-    for (app, mut l) in apps.iter_mut().zip(listed) {
-        l.finish();
-        app.sources = l;
-    }
     // Git is asked about the data files from their names, while they are read (its answers are
     // then kept for the files that were read: see `Scan::git_facts`).
     let mut shared = Shared::default();
@@ -468,6 +443,35 @@ pub fn scan(path: &Path) -> Result<Scan> {
     }
     let git_files = apps.iter().any(|a| a.data.keys().any(|k| is_git_question(k)));
     Ok(Scan { apps, skipped, packages: std::sync::Mutex::new(workspace::Loader::new(&root, named)), git, git_files, derived: Default::default() })
+}
+
+/// The walk's source files (each followed by `\0`, relative to the scan root) split between the
+/// apps whose `prefixes` are given: each file goes to the deepest app containing it, its nearest
+/// folder that is an app root. Keys are relative to the app root.
+fn split_sources(buffers: Vec<String>, prefixes: &[String]) -> Vec<Listing> {
+    let mut sources: Vec<&str> = buffers.iter().flat_map(|b| b.split_terminator('\0')).collect();
+    sources.sort_unstable();
+    let by_prefix: HashMap<&str, usize> = prefixes.iter().enumerate().map(|(i, p)| (p.trim_end_matches('/'), i)).collect();
+    let mut listed: Vec<Listing> = (0..prefixes.len()).map(|_| Listing::default()).collect();
+    // (Sorted, so a folder's files come together: its owner is looked up once.)
+    let mut last: (&str, Option<(usize, usize)>) = ("\0", None);
+    for src in &sources {
+        let dir = src.rfind('/').map_or("", |i| &src[..i]);
+        if dir != last.0 {
+            let owner = std::iter::once(dir)
+                .chain(dir.rmatch_indices('/').map(|(i, _)| &dir[..i]))
+                .chain((!dir.is_empty()).then_some(""))
+                .find_map(|d| by_prefix.get(d).map(|&o| (o, d.len())));
+            last = (dir, owner);
+        }
+        if let Some((o, len)) = last.1 {
+            listed[o].push(if len == 0 { &src[..] } else { &src[len + 1..] });
+        }
+    }
+    for l in &mut listed {
+        l.finish();
+    }
+    listed
 }
 
 /// `path` with its `..` segments applied to the segments before them (no file-system access: the
