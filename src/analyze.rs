@@ -110,7 +110,20 @@ pub fn pool() -> &'static rayon::ThreadPool {
 pub fn run(scan: &Scan, rules: &[&'static dyn Rule], mode: Mode, severity: &BTreeMap<&'static str, Severity>) -> Vec<AppResult> {
     use rayon::prelude::*;
     let pool = pool();
-    // Fewer apps than threads: read each app's files in parallel instead.
-    let parallel_reads = scan.apps.len() < pool.current_num_threads();
-    pool.install(|| scan.apps.par_iter().map(|app| one(scan.load(app, parallel_reads), rules, &mode, severity)).collect())
+    let threads = pool.current_num_threads();
+    let started = std::sync::atomic::AtomicUsize::new(0);
+    pool.install(|| {
+        scan.apps
+            .par_iter()
+            .map(|app| {
+                // The last apps to start (all of them when there are fewer apps than threads) are
+                // read in parallel: no app is left for a worker that runs out of work to take, so
+                // it helps read them instead of waiting. Before that each app is read by its own
+                // worker alone, so memory holds about one app per thread.
+                let n = started.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                let parallel_reads = scan.apps.len() - n.min(scan.apps.len()) < threads;
+                one(scan.load(app, parallel_reads), rules, &mode, severity)
+            })
+            .collect()
+    })
 }

@@ -247,7 +247,11 @@ impl Scan {
         let (links, library) = match &app.roots.workspace {
             Some(ws) => {
                 let texts: Vec<&str> = files.values().map(|f| &*f.text).collect();
-                self.packages.lock().unwrap_or_else(|e| e.into_inner()).load(&app.root, ws, &texts)
+                // (The lock is not held while the texts are searched: the other workers load
+                // their apps meanwhile.)
+                let declared = self.packages.lock().unwrap_or_else(|e| e.into_inner()).declared(ws);
+                let hit = workspace::mentioned_by_app(&declared, &app.root, &texts);
+                self.packages.lock().unwrap_or_else(|e| e.into_inner()).load_mentioned(&app.root, &declared, hit)
             }
             None => Default::default(),
         };
@@ -268,6 +272,23 @@ fn facts_for(locks: &deps::LockTexts, root: &Path, pkg: &serde_json::Value, root
         versions: deps::versions(locks, root, ws, pkg),
         ..Default::default()
     }
+}
+
+/// `p`, a path the walk of `root` found, relative to `root` as UTF-8 (`None` when it is not): the
+/// walk joins names to `root`, so its bytes start with `root`'s and a separator. (A byte
+/// comparison: `Path::strip_prefix` parses both paths into components, for each of the tens of
+/// thousands of files of a monorepo.)
+fn below<'a>(root: &Path, p: &'a Path) -> Option<&'a str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let r = root.as_os_str().as_bytes();
+        let rest = p.as_os_str().as_bytes().strip_prefix(r).and_then(|rest| if r.ends_with(b"/") { Some(rest) } else { rest.strip_prefix(b"/") });
+        if let Some(rest) = rest {
+            return std::str::from_utf8(rest).ok();
+        }
+    }
+    p.strip_prefix(root).ok().and_then(|r| r.to_str())
 }
 
 fn rel(base: &Path, p: &Path) -> String {
@@ -353,7 +374,7 @@ pub fn scan(path: &Path) -> Result<Scan> {
                     }
                 }
             } else if name.to_str().is_some_and(is_source_path) {
-                match p.strip_prefix(root).ok().and_then(|r| r.to_str()) {
+                match below(root, p) {
                     Some(r) => {
                         let buf = &mut local.sources[0];
                         if cfg!(windows) {
@@ -378,55 +399,30 @@ pub fn scan(path: &Path) -> Result<Scan> {
     app_roots.sort_by_key(|a| std::cmp::Reverse(a.0.components().count()));
     let mut finder = roots::Finder::default();
     let roots: Vec<roots::Roots> = app_roots.iter().map(|(r, _)| finder.roots(r)).collect();
-    // Each app's versions, alias and folders, read in parallel (its lockfiles, tsconfig).
+    let prefixes: Vec<String> = app_roots
+        .iter()
+        .map(|(r, _)| match rel(&root, r) {
+            p if p.is_empty() => p,
+            p => format!("{p}/"),
+        })
+        .collect();
+    // Each app's versions, alias and folders, read in parallel (its lockfiles, tsconfig), while
+    // the walk's files are split between the apps.
     use rayon::prelude::*;
     let locks = deps::LockTexts::default();
-    let facts: Vec<ProjectFacts> =
-        crate::analyze::pool().install(|| app_roots.par_iter().zip(roots.par_iter()).map(|((r, pkg), roots)| facts_for(&locks, r, pkg, roots)).collect());
+    let (facts, listed): (Vec<ProjectFacts>, Vec<Listing>) = crate::analyze::pool().install(|| {
+        rayon::join(
+            || app_roots.par_iter().zip(roots.par_iter()).map(|((r, pkg), roots)| facts_for(&locks, r, pkg, roots)).collect(),
+            || split_sources(buffers, &prefixes),
+        )
+    });
     let mut apps: Vec<App> = app_roots
         .iter()
         .zip(roots)
         .zip(facts)
-        .map(|(((r, _), roots), facts)| {
-            let prefix = rel(&root, r);
-            App {
-                root: r.clone(),
-                prefix: if prefix.is_empty() { String::new() } else { format!("{prefix}/") },
-                facts,
-                roots,
-                data: BTreeMap::new(),
-                sources: Listing::default(),
-                index: 0,
-            }
-        })
+        .zip(prefixes.into_iter().zip(listed))
+        .map(|((((r, _), roots), facts), (prefix, sources))| App { root: r.clone(), prefix, facts, roots, data: BTreeMap::new(), sources, index: 0 })
         .collect();
-    // Each file goes to the deepest app containing it: its nearest folder that is an app root.
-    let mut sources: Vec<&str> = buffers.iter().flat_map(|b| b.split_terminator('\0')).collect();
-    sources.sort_unstable();
-    let by_prefix: HashMap<&str, usize> = apps.iter().enumerate().map(|(i, a)| (a.prefix.trim_end_matches('/'), i)).collect();
-    let mut listed: Vec<Listing> = (0..apps.len()).map(|_| Listing::default()).collect();
-    // (Sorted, so a folder's files come together: its owner is looked up once.)
-    let mut last: (&str, Option<(usize, usize)>) = ("\0", None);
-    for src in &sources {
-        let dir = src.rfind('/').map_or("", |i| &src[..i]);
-        if dir != last.0 {
-            let owner = std::iter::once(dir)
-                .chain(dir.rmatch_indices('/').map(|(i, _)| &dir[..i]))
-                .chain((!dir.is_empty()).then_some(""))
-                .find_map(|d| by_prefix.get(d).map(|&o| (o, d.len())));
-            last = (dir, owner);
-        }
-        if let Some((o, len)) = last.1 {
-            listed[o].push(if len == 0 { &src[..] } else { &src[len + 1..] });
-        }
-    }
-    drop(by_prefix);
-    drop(sources);
-    drop(buffers);
-    for (app, mut l) in apps.iter_mut().zip(listed) {
-        l.finish();
-        app.sources = l;
-    }
     // Git is asked about the data files from their names, while they are read (its answers are
     // then kept for the files that were read: see `Scan::git_facts`).
     let mut shared = Shared::default();
@@ -447,6 +443,35 @@ pub fn scan(path: &Path) -> Result<Scan> {
     }
     let git_files = apps.iter().any(|a| a.data.keys().any(|k| is_git_question(k)));
     Ok(Scan { apps, skipped, packages: std::sync::Mutex::new(workspace::Loader::new(&root, named)), git, git_files, derived: Default::default() })
+}
+
+/// The walk's source files (each followed by `\0`, relative to the scan root) split between the
+/// apps whose `prefixes` are given: each file goes to the deepest app containing it, its nearest
+/// folder that is an app root. Keys are relative to the app root.
+fn split_sources(buffers: Vec<String>, prefixes: &[String]) -> Vec<Listing> {
+    let mut sources: Vec<&str> = buffers.iter().flat_map(|b| b.split_terminator('\0')).collect();
+    sources.sort_unstable();
+    let by_prefix: HashMap<&str, usize> = prefixes.iter().enumerate().map(|(i, p)| (p.trim_end_matches('/'), i)).collect();
+    let mut listed: Vec<Listing> = (0..prefixes.len()).map(|_| Listing::default()).collect();
+    // (Sorted, so a folder's files come together: its owner is looked up once.)
+    let mut last: (&str, Option<(usize, usize)>) = ("\0", None);
+    for src in &sources {
+        let dir = src.rfind('/').map_or("", |i| &src[..i]);
+        if dir != last.0 {
+            let owner = std::iter::once(dir)
+                .chain(dir.rmatch_indices('/').map(|(i, _)| &dir[..i]))
+                .chain((!dir.is_empty()).then_some(""))
+                .find_map(|d| by_prefix.get(d).map(|&o| (o, d.len())));
+            last = (dir, owner);
+        }
+        if let Some((o, len)) = last.1 {
+            listed[o].push(if len == 0 { &src[..] } else { &src[len + 1..] });
+        }
+    }
+    for l in &mut listed {
+        l.finish();
+    }
+    listed
 }
 
 /// `path` with its `..` segments applied to the segments before them (no file-system access: the
@@ -831,6 +856,17 @@ mod tests {
         let early = |t: PathBuf| Some(std::thread::spawn(move || Some(t)));
         assert_eq!(ask_git(vec![ask(&r)], early(r.clone())).remove(0).tracked, want.0);
         assert_eq!(ask_git(vec![ask(&r.join("app"))], early(r.clone())).remove(0).tracked, want.0, "the early top says nothing of another folder");
+    }
+
+    #[test]
+    fn paths_below_the_root_as_path_strip_prefix_gives_them() {
+        for (root, p) in
+            [("/r/mono", "/r/mono/apps/web/page.tsx"), ("/", "/app/page.tsx"), ("/r/mono", "/r/mono/a.ts"), ("/r/mono", "/r/monorepo/a.ts"), ("/r", "/s/a.ts")]
+        {
+            let (root, p) = (Path::new(root), Path::new(p));
+            assert_eq!(below(root, p), p.strip_prefix(root).ok().and_then(|r| r.to_str()), "{}", p.display());
+        }
+        assert_eq!(below(Path::new("/r/mono"), Path::new("/r/mono/apps/web/page.tsx")), Some("apps/web/page.tsx"));
     }
 
     #[test]

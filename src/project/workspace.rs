@@ -169,6 +169,13 @@ fn package_files(dir: &Path, cache: &mut HashMap<PathBuf, Arc<str>>) -> Files {
     out
 }
 
+/// Which of the `declared` packages other than the app itself (in their order, the app left
+/// out) the app's texts import.
+pub fn mentioned_by_app(declared: &[Package], app_root: &Path, app_texts: &[&str]) -> Vec<bool> {
+    let names: Vec<&str> = declared.iter().filter(|p| p.dir != app_root).map(|p| p.name.as_str()).collect();
+    mentioned(app_texts.iter().copied(), &names)
+}
+
 /// Loads workspace packages for the apps of one scan, reading each package once.
 #[derive(Default)]
 pub struct Loader {
@@ -188,8 +195,11 @@ impl Loader {
     }
 
     /// The packages `ws_root` declares: from the scan's walk when it covered the workspace root
-    /// (the same walker, so the same files), else by walking it.
-    fn declared(&mut self, ws_root: &Path) -> Vec<Package> {
+    /// (the same walker, so the same files), else by walking it. For [`mentioned_by_app`] and
+    /// [`Loader::load_mentioned`]: two steps, so that the workers sharing the loader hold its
+    /// lock only to look the workspace up and to read packages, not while an app's texts are
+    /// searched.
+    pub fn declared(&mut self, ws_root: &Path) -> Vec<Package> {
         if let Some(d) = self.declared.get(ws_root) {
             return d.clone();
         }
@@ -215,13 +225,11 @@ impl Loader {
     }
 
     /// The packages the app imports, directly or through another such package: their
-    /// `(name, folder key)` for the resolver, and their files keyed from the app root.
-    pub fn load(&mut self, app_root: &Path, ws_root: &Path, app_texts: &[&str]) -> (Links, Files) {
-        let declared = self.declared(ws_root);
+    /// `(name, folder key)` for the resolver, and their files keyed from the app root. `hit` is
+    /// [`mentioned_by_app`]'s answer for `declared` (the app's own imports).
+    pub fn load_mentioned(&mut self, app_root: &Path, declared: &[Package], hit: Vec<bool>) -> (Links, Files) {
         let mut chosen: Vec<&Package> = Vec::new();
         let others: Vec<&Package> = declared.iter().filter(|p| p.dir != app_root).collect();
-        let names: Vec<&str> = others.iter().map(|p| p.name.as_str()).collect();
-        let hit = mentioned(app_texts.iter().copied(), &names);
         let mut pending: Vec<&Package> = others.iter().zip(hit).filter(|(_, h)| *h).map(|(p, _)| *p).collect();
         let mut files = Vec::new();
         while let Some(pkg) = pending.pop() {
