@@ -129,6 +129,28 @@ fn code_matches(listed: &str, d: &Diagnostic) -> bool {
     listed.eq_ignore_ascii_case(d.code) || listed == d.name
 }
 
+/// Which comments a file's suppressions are written in.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Comments {
+    /// `//` and `/* */`: sources, and JSON with comments (`tsconfig.json`).
+    Slashes,
+    /// `#` as well: env files, YAML, Dockerfiles, `.gitignore`.
+    Hash,
+}
+
+/// `None` for a file no finding's suppression can live in: Markdown (a README that documents
+/// `authfix-ignore` shows examples of it; it never suppresses, and `fix` must not edit it).
+fn comment_syntax(path: &str) -> Option<Comments> {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    if [".md", ".mdx", ".markdown"].iter().any(|e| name.ends_with(e)) {
+        None
+    } else if crate::parse::is_source_path(path) || name.ends_with(".json") {
+        Some(Comments::Slashes)
+    } else {
+        Some(Comments::Hash)
+    }
+}
+
 /// Drop suppressed diagnostics and, when A001 ran, add one for each directive (or listed code)
 /// that matched nothing. `ran` lists the codes of the rules that ran.
 pub fn apply(project: &Project, diags: Vec<Diagnostic>, ran: &[&str]) -> Vec<Diagnostic> {
@@ -136,9 +158,12 @@ pub fn apply(project: &Project, diags: Vec<Diagnostic>, ran: &[&str]) -> Vec<Dia
     type Tracked = (Directive, Vec<bool>, bool);
     let mut by_file: std::collections::BTreeMap<&str, Vec<Tracked>> = Default::default();
     // Sources through the project's literal index (kept across the fix loop's passes).
-    let data = project.data_files().filter(|p| memchr::memmem::find(project.text(p).unwrap_or("").as_bytes(), MARKER.as_bytes()).is_some());
+    let data = project
+        .data_files()
+        .filter(|p| comment_syntax(p).is_some())
+        .filter(|p| memchr::memmem::find(project.text(p).unwrap_or("").as_bytes(), MARKER.as_bytes()).is_some());
     for path in project.source_files_containing(MARKER).chain(data) {
-        let ds = directives(project.text(path).unwrap_or(""), !crate::parse::is_source_path(path));
+        let ds = directives(project.text(path).unwrap_or(""), comment_syntax(path) == Some(Comments::Hash));
         if !ds.is_empty() {
             by_file.insert(path, ds.into_iter().map(|d| (vec![false; d.codes.len()], d)).map(|(u, d)| (d, u, false)).collect());
         }
@@ -333,5 +358,18 @@ mod tests {
         let rules: Vec<&dyn Rule> = vec![&UnusedSuppression, crate::rules::find("C001").unwrap(), crate::rules::find("S001").unwrap()];
         let (_, p) = engine::run(p, &rules, &FixOptions::default(), Choice::All);
         assert!(p.text("lib/auth.ts").unwrap().contains("// authfix-ignore C001: TLS ends at our proxy\n"), "{}", p.text("lib/auth.ts").unwrap());
+    }
+
+    #[test]
+    fn a_readme_that_shows_the_syntax_is_neither_judged_nor_edited() {
+        // A README (the app's or the workspace's) documenting suppressions, with an env template.
+        let readme = "# Setup\n\n```ts\n// authfix-ignore C001: TLS ends at our proxy\n```\n\n```env\nAUTH_SECRET= # authfix-ignore E008\n```\n";
+        let files = [("lib/a.ts", "export const a = 1;\n"), ("README.md", readme), ("../../Readme.md", readme)];
+        assert_eq!(codes(&project(&files)), Vec::<&str>::new());
+        assert_eq!(fixed(&[("README.md", readme), ("lib/a.ts", "export const a = 1;\n")]), readme);
+        // The same comment in a workflow is judged, with `#`; in a tsconfig, with `//` only.
+        let wf = "on: push\n# authfix-ignore E003: old\njobs: {}\n";
+        assert_eq!(codes(&project(&[("lib/a.ts", "export const a = 1;\n"), (".github/workflows/ci.yml", wf)])), vec!["A001"]);
+        assert_eq!((comment_syntax("tsconfig.json"), comment_syntax("apps/web/.env.example")), (Some(Comments::Slashes), Some(Comments::Hash)));
     }
 }
