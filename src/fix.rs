@@ -121,21 +121,59 @@ pub fn check(args: &CheckArgs) -> i32 {
     }
 }
 
+/// Every app's changed and deleted files, as paths relative to the scan root. A file above several
+/// apps (a monorepo's root `.gitignore` or workflow) that more than one app fixes is one change:
+/// the same new text once, different ones merged line by line against the original they share;
+/// an app's change that overlaps another's is left for the next run, with a note.
 fn changes_of(apps: &[App], results: &[AppResult]) -> (Vec<FileChange>, Vec<review::FileDeletion>) {
-    let mut changes = Vec::new();
-    let mut deletions = Vec::new();
+    let mut changes: Vec<FileChange> = Vec::new();
+    let mut deletions: Vec<review::FileDeletion> = Vec::new();
     for (app, r) in apps.iter().zip(results) {
         for path in r.outcome.deleted.keys() {
-            let loaded = &r.files[path];
-            deletions.push(review::FileDeletion { rel: PathBuf::from(display_path(app, path)), old: loaded.original() });
+            let rel = PathBuf::from(display_path(app, path));
+            if !deletions.iter().any(|d| d.rel == rel) {
+                deletions.push(review::FileDeletion { rel, old: r.files[path].original() });
+            }
         }
         for (path, fr) in &r.outcome.changed {
             let loaded = r.files.get(path);
             let bom = if loaded.is_some_and(|f| f.bom) { "\u{feff}" } else { "" };
-            changes.push(FileChange { rel: PathBuf::from(display_path(app, path)), old: loaded.map(|f| f.original()), new: format!("{bom}{}", fr.new) });
+            let change = FileChange { rel: PathBuf::from(display_path(app, path)), old: loaded.map(|f| f.original()), new: format!("{bom}{}", fr.new) };
+            match changes.iter_mut().find(|c| c.rel == change.rel) {
+                None => changes.push(change),
+                Some(seen) => {
+                    if let Err(why) = merge_change(seen, &change) {
+                        crate::errln!(
+                            "{}left for the next run{}: a change to {} from {}: {why}",
+                            review::RED.render(),
+                            review::RED.render_reset(),
+                            change.rel.display(),
+                            if app.prefix.is_empty() { "." } else { &app.prefix }
+                        );
+                    }
+                }
+            }
         }
     }
     (changes, deletions)
+}
+
+/// Fold `other` (another app's change to the same file) into `seen`.
+fn merge_change(seen: &mut FileChange, other: &FileChange) -> Result<(), &'static str> {
+    if seen.new == other.new {
+        return Ok(());
+    }
+    let (Some(old), Some(other_old)) = (&seen.old, &other.old) else { return Err("both apps create the file with different contents") };
+    if old != other_old {
+        return Err("the apps read different versions of the file");
+    }
+    match diffy::merge(old, &seen.new, &other.new) {
+        Ok(merged) => {
+            seen.new = merged;
+            Ok(())
+        }
+        Err(_) => Err("it overlaps another app's change to the same lines; run `authfix fix` again"),
+    }
 }
 
 /// A file of `app` as a path relative to the scan root.
@@ -247,4 +285,34 @@ pub fn run(args: &FixArgs) -> i32 {
         return code.max(1);
     }
     code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(old: Option<&str>, new: &str) -> FileChange {
+        FileChange { rel: PathBuf::from(".gitignore"), old: old.map(str::to_string), new: new.to_string() }
+    }
+
+    #[test]
+    fn two_apps_changes_to_one_file_are_merged() {
+        let old = "node_modules\n.env\n\n# build\n.next\n";
+        // The same change twice: once.
+        let mut seen = change(Some(old), "node_modules\n.env\n.env*.local\n\n# build\n.next\n");
+        let same = seen.clone();
+        assert_eq!(merge_change(&mut seen, &same), Ok(()));
+        assert_eq!(seen.new, "node_modules\n.env\n.env*.local\n\n# build\n.next\n");
+        // Changes to different lines: both kept.
+        assert_eq!(merge_change(&mut seen, &change(Some(old), "node_modules\n.env\n\n# build\n.next\nout\n")), Ok(()));
+        assert_eq!(seen.new, "node_modules\n.env\n.env*.local\n\n# build\n.next\nout\n");
+        // Changes to the same line: the first kept, the other refused (left for the next run).
+        let before = seen.new.clone();
+        assert!(merge_change(&mut seen, &change(Some(old), "node_modules\n.env.production\n\n# build\n.next\n")).is_err());
+        assert_eq!(seen.new, before);
+        // Two different new files: refused.
+        let mut created = change(None, "a\n");
+        assert!(merge_change(&mut created, &change(None, "b\n")).is_err());
+        assert_eq!(created.new, "a\n");
+    }
 }

@@ -6,6 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 /// One file a command would change or create.
+#[derive(Clone, Debug)]
 pub struct FileChange {
     /// Path relative to the root the command runs on.
     pub rel: PathBuf,

@@ -158,6 +158,35 @@ fn a_finding_in_a_file_above_two_apps_is_reported_once() {
 }
 
 #[test]
+fn a_file_above_two_apps_that_both_fix_is_changed_once() {
+    let d = workspace();
+    let r = d.path();
+    write(r, "apps/admin/package.json", r#"{ "name": "admin", "dependencies": { "next": "*", "next-auth": "*" } }"#);
+    write(r, "apps/admin/auth.ts", AUTH_V5);
+    // A stale suppression in the root workflow: both apps see it, both fix it (A001).
+    write(
+        r,
+        ".github/workflows/ci.yml",
+        "name: CI\non: push\n# authfix-ignore C001: old\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n",
+    );
+    // The README shows the syntax: not a suppression, never edited.
+    write(r, "README.md", "# Monorepo\n\n```ts\n// authfix-ignore C001: TLS ends at our proxy\n```\n");
+    commit_all(r);
+    let (_, out, err) = authfix(&["fix", "--dry-run", "--select", "A001,C001"], r);
+    assert_eq!(out.matches("+++ b/.github/workflows/ci.yml").count(), 1, "one diff for the shared workflow\n{out}\n{err}");
+    assert!(out.contains("1 file would change"), "{out}");
+    assert!(!out.contains("README.md"), "{out}");
+    let (code, _, err) = authfix(&["fix", "--yes", "--select", "A001,C001"], r);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        fs::read_to_string(r.join(".github/workflows/ci.yml")).unwrap(),
+        "name: CI\non: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n"
+    );
+    let (code, out, _) = authfix(&["fix", "--dry-run", "--select", "A001,C001"], r);
+    assert_eq!(code, 0, "a second run changes nothing\n{out}");
+}
+
+#[test]
 fn subfolder_app_reads_the_workflows_at_the_git_root() {
     let d = repo();
     let r = d.path();
