@@ -116,33 +116,6 @@ pub fn ensure_wrapper(project: &Project) -> Option<(Wrapper, Option<Change>)> {
     Some((Wrapper { file: path.clone(), export: None, forwards_props: true }, Some(Change::Create { file: path, content })))
 }
 
-/// Whether `file` renders a SessionProvider, directly or through local components (bounded depth).
-pub fn provides_session(project: &Project, file: &str, depth: u8) -> bool {
-    let Some(parsed) = project.parsed(file) else { return false };
-    let els = ast::jsx_elements(&parsed);
-    if let Some(sp) = ast::local_name(&parsed, &[REACT_MODULE], "SessionProvider") {
-        if els.iter().any(|e| e.name == sp) {
-            return true;
-        }
-    }
-    if depth == 0 {
-        return false;
-    }
-    let imports = ast::imports(&parsed);
-    for el in &els {
-        for imp in &imports {
-            if imp.specs.iter().any(|s| s.local == el.name) {
-                if let Some(target) = project.resolve_import(file, &imp.src) {
-                    if target != file && provides_session(project, &target, depth - 1) {
-                        return true;
-                    }
-                }
-            }
-        }
-    }
-    false
-}
-
 #[derive(Default)]
 struct ChildrenFinder {
     in_body: u32,

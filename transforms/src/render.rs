@@ -153,7 +153,7 @@ impl Project {
 
     /// Whether the graph cannot tell if the layout `file` renders its `{children}` inside a
     /// provider ([`Project::maybe_under_provider`]).
-    fn children_maybe_provided(&self, file: &str) -> bool {
+    pub fn children_maybe_provided(&self, file: &str) -> bool {
         let (Some(info), Some(unit)) = (self.module(file), self.entry_unit(file)) else { return false };
         let Some(u) = info.unit(&unit) else { return false };
         info.slots.iter().filter(|s| s.unit == Some(u)).any(|s| self.maybe_under_provider(file, &info, s.parent, s.unit))

@@ -265,8 +265,14 @@ fn page_fix(project: &Project, path: &str, p: &Parsed, sp: &str, el: &El, root: 
     }
     let root = root.ok_or_else(|| format!("the app has no root layout; {move_hint}"))?;
     let mut changes = Vec::new();
-    // The root layout provides the session (adding the wrapper when it does not yet).
-    if !provider::provides_session(project, root, 4) {
+    // The root layout provides the session around its `{children}` (the module graph answers,
+    // through wrappers, barrels and re-exports); the wrapper is added when it does not, and the
+    // fix is not offered when the graph cannot tell.
+    let provided = project.entry_unit(root).is_some_and(|u| project.provides_children(root, &u));
+    if !provided && project.children_maybe_provided(root) {
+        return Err(format!("authfix cannot tell whether {root} provides the session already; {move_hint}"));
+    }
+    if !provided {
         let rp = project.parsed(root).ok_or_else(|| format!("{root} does not parse"))?;
         let rtext = project.text(root).unwrap();
         let (wrapper, create) = provider::ensure_wrapper(project)
