@@ -14,10 +14,8 @@ pub fn is_secret_key(key: &str) -> bool {
 /// only quoted literals count (`secret: authSecret` names a variable, not a value).
 pub fn collect(project: &Project) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    // Sources mentioning a secret come from the project's literal index (one pass over each
-    // file for every literal the rules look for); data files are few and searched here.
-    let mentioning: std::collections::HashSet<&str> = SECRET_WORDS.iter().flat_map(|w| project.source_files_containing(w)).collect();
-    for path in project.paths() {
+    // Data files (env files, workflows, Compose files…) are few: read here.
+    for path in project.data_files() {
         let text = project.text(path).unwrap_or("");
         if dotenv::is_env_file(path) {
             for e in dotenv::parse(text) {
@@ -26,20 +24,33 @@ pub fn collect(project: &Project) -> Vec<String> {
                 }
             }
         }
-        let code = crate::parse::is_source_path(path);
-        if !(if code { mentioning.contains(path) } else { mentions_secret(text) }) {
-            continue;
-        }
-        for line in text.lines() {
-            scan_line(line, code, &mut out);
-        }
+        scan_text(text, false, &mut out);
+    }
+    // Sources mentioning a secret come from the project's literal index (one pass over each
+    // file for every literal the rules look for).
+    let mut mentioning: Vec<&str> = SECRET_WORDS.iter().flat_map(|w| project.source_files_containing(w)).collect();
+    mentioning.sort_unstable();
+    mentioning.dedup();
+    for path in mentioning {
+        scan_text(project.text(path).unwrap_or(""), true, &mut out);
     }
     if let Some(s) = &project.facts.fresh_secret {
         out.push(s.clone());
     }
-    out.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    // Longest first (a value that contains another is masked whole).
+    out.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
     out.dedup();
     out
+}
+
+/// The lines of `text` that mention a secret, scanned for values.
+fn scan_text(text: &str, code: bool, out: &mut Vec<String>) {
+    if !mentions_secret(text) {
+        return;
+    }
+    for line in text.lines().filter(|l| mentions_secret(l)) {
+        scan_line(line, code, out);
+    }
 }
 
 /// `secret` or `password` (any common casing): SIMD substring searches, most files mention neither.
