@@ -123,11 +123,39 @@ impl Project {
         let around: Vec<usize> = info.ancestors(parent).collect();
         around.iter().any(|&i| {
             let name = &info.elements[i].name;
-            name.starts_with(|c: char| c.is_ascii_uppercase()) && !name.contains('.') && self.origin_of_local(file, name) == Origin::Unknown
+            name.starts_with(|c: char| c.is_ascii_uppercase())
+                && !name.contains('.')
+                && match self.origin_of_local(file, name) {
+                    Origin::Unknown => true,
+                    Origin::Local { file: f, name: n } => n != "*" && self.renders_dynamic(&f, &n),
+                    Origin::Package { .. } => false,
+                }
         }) || (unit.is_some()
             && info.elements.iter().enumerate().any(|(i, e)| {
                 e.unit == unit && e.spread && !around.contains(&i) && !info.elements.iter().any(|c| c.parent == Some(i)) && self.element_provides(file, info, i)
             }))
+    }
+
+    /// Whether the function `unit` of `file` renders a component held in a variable of its own (a
+    /// parameter or a local: `providers.reduceRight((acc, Provider) => <Provider>{acc}</Provider>,
+    /// children)`), which the graph cannot follow: what it renders around its `children` is then
+    /// unknown.
+    fn renders_dynamic(&self, file: &str, unit: &str) -> bool {
+        let Some(info) = self.module(file) else { return false };
+        let Some(u) = info.unit(unit) else { return false };
+        let dynamic: Vec<&str> = info
+            .elements
+            .iter()
+            .filter(|e| e.unit == Some(u) && e.name.starts_with(|c: char| c.is_ascii_uppercase()) && !e.name.contains('.'))
+            .map(|e| e.name.as_str())
+            .filter(|n| info.import(n).is_none() && info.unit(n).is_none() && !info.aliases.iter().any(|(a, _)| a == n))
+            .collect();
+        if dynamic.is_empty() {
+            return false;
+        }
+        let Some(parsed) = self.parsed(file) else { return false };
+        let top = crate::ast::top_level_names(&parsed);
+        dynamic.iter().any(|n| !top.iter().any(|t| t == n))
     }
 
     /// Whether the function `unit` of `file` renders a `SessionProvider` around its `children`
@@ -300,6 +328,25 @@ mod tests {
         assert!(!p.reach("tests/render.tsx", "renderWith").reached);
         assert_eq!(p.root_layout_of("app/(app)/account/page.tsx").as_deref(), Some("app/layout.tsx"));
         assert_eq!(p.layout_chain("app/(app)/account/page.tsx"), vec!["app/(app)/layout.tsx", "app/layout.tsx"]);
+    }
+
+    #[test]
+    fn a_wrapper_that_renders_components_it_is_handed_is_unknown_not_unprovided() {
+        let page = "import { Badge } from \"@/components/Badge\";\nexport default function P() { return <Badge />; }\n";
+        let badge = "\"use client\";\nimport { useSession } from \"next-auth/react\";\nexport function Badge() { useSession(); return null; }\n";
+        let layout = |wrapper: &str| {
+            format!("import {{ {wrapper} }} from \"@/components/wrap\";\nexport default function Root({{ children }}) {{ return <html><body><{wrapper}>{{children}}</{wrapper}></body></html>; }}\n")
+        };
+        // Components handed in (a parameter): the graph cannot tell what they render.
+        let compose = "export function Compose({ providers, children }) { return <>{providers.reduceRight((acc, P) => <P>{acc}</P>, children)}</>; }\n";
+        let p = project(&[("app/layout.tsx", &layout("Compose")), ("app/page.tsx", page), ("components/Badge.tsx", badge), ("components/wrap.tsx", compose)]);
+        let r = p.reach("components/Badge.tsx", "Badge");
+        assert!(r.reached && !r.unprovided, "{r:?}");
+        // A component of the file's own top level (a styled element) is known: still unprovided.
+        let styled = "const Main = styled.main`padding: 0`;\nexport function Shell({ children }) { return <Main>{children}</Main>; }\n";
+        let p = project(&[("app/layout.tsx", &layout("Shell")), ("app/page.tsx", page), ("components/Badge.tsx", badge), ("components/wrap.tsx", styled)]);
+        let r = p.reach("components/Badge.tsx", "Badge");
+        assert!(r.reached && r.unprovided, "{r:?}");
     }
 
     #[test]
