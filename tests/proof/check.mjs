@@ -80,8 +80,12 @@ async function stayAndRead(stayOn, testid) {
       await page.waitForLoadState("load").catch(() => {});
       throw new Error(`thrown out of ${stayOn}: landed on ${page.url()} while /api/auth/session answers ${await sessionState()}`);
     }
+    // A short timeout: the page may navigate away (a client redirect) between the count and the
+    // read, and the next turn of the loop must then see the new URL rather than wait 15 s for an
+    // element that is gone.
     const loc = page.locator(`[data-testid="${testid}"]`).first();
-    if ((await loc.count()) && ((await loc.textContent()) ?? "").trim()) return (await loc.textContent()).trim();
+    const text = (await loc.count()) ? ((await loc.textContent({ timeout: 500 }).catch(() => null)) ?? "").trim() : "";
+    if (text) return text;
     await sleep(100);
   }
   throw new Error(`${testid} never showed on ${page.url()} (/api/auth/session: ${await sessionState()})`);
