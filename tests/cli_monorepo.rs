@@ -140,13 +140,19 @@ fn root_gitignore_covers_the_app() {
     assert_eq!(findings(&out).into_iter().map(|x| (x.0, x.1)).collect::<Vec<_>>(), vec![("E002".to_string(), "apps/web/.env.local".to_string())]);
 }
 
+/// [`workspace`] with a second package that depends on next and next-auth (an admin app), not yet
+/// committed.
+fn two_app_workspace() -> tempfile::TempDir {
+    let d = workspace();
+    write(d.path(), "apps/admin/package.json", r#"{ "name": "admin", "dependencies": { "next": "*", "next-auth": "*" } }"#);
+    write(d.path(), "apps/admin/auth.ts", AUTH_V5);
+    d
+}
+
 #[test]
 fn a_finding_in_a_file_above_two_apps_is_reported_once() {
-    let d = workspace();
+    let d = two_app_workspace();
     let r = d.path();
-    // A second package that depends on next and next-auth (a shared router package).
-    write(r, "apps/admin/package.json", r#"{ "name": "admin", "dependencies": { "next": "*", "next-auth": "*" } }"#);
-    write(r, "apps/admin/auth.ts", AUTH_V5);
     commit_all(r);
     let (_, out, err) = authfix(&["check", "--format", "json", "--select", "E003,E008"], r);
     let f: Vec<(String, String)> = findings(&out).into_iter().map(|x| (x.0, x.1)).collect();
@@ -159,10 +165,8 @@ fn a_finding_in_a_file_above_two_apps_is_reported_once() {
 
 #[test]
 fn a_file_above_two_apps_that_both_fix_is_changed_once() {
-    let d = workspace();
+    let d = two_app_workspace();
     let r = d.path();
-    write(r, "apps/admin/package.json", r#"{ "name": "admin", "dependencies": { "next": "*", "next-auth": "*" } }"#);
-    write(r, "apps/admin/auth.ts", AUTH_V5);
     // A stale suppression in the root workflow: both apps see it, both fix it (A001).
     write(
         r,
